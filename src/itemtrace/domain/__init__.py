@@ -1,0 +1,1 @@
+"""The pure core: concepts and rules, standard library only."""

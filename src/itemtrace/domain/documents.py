@@ -1,0 +1,225 @@
+"""Documents: what users post. A header, lines, and per line its tracking lines.
+
+Status moves draft → posted or draft → cancelled and never back; posted documents never change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from itemtrace.domain.errors import Conflict, ErrorCode, ValidationFailed
+from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Location, LocationKind
+from itemtrace.domain.tracking import Direction, TrackingKey
+
+
+class DocumentType(StrEnum):
+    RECEIPT = "receipt"
+    SHIPMENT = "shipment"
+    TRANSFER = "transfer"
+    ADJUSTMENT = "adjustment"
+    SCRAP = "scrap"
+    ASSEMBLY = "assembly"
+    RETURN_RECEIPT = "return_receipt"
+    RETURN_SHIPMENT = "return_shipment"
+    RECLASSIFICATION = "reclassification"
+    COUNT = "count"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    POSTED = "posted"
+    CANCELLED = "cancelled"
+
+
+class TransitStatus(StrEnum):
+    IN_TRANSIT = "in_transit"
+    RECEIVED = "received"
+
+
+class Role(StrEnum):
+    CONSUME = "consume"
+    OUTPUT = "output"
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingLine:
+    serial: str | None = None
+    lot: str | None = None
+    package: str | None = None
+    quantity: Decimal = Decimal(1)
+    expiration_date: date | None = None
+    warranty_date: date | None = None
+    new_serial: str | None = None
+    new_lot: str | None = None
+    new_package: str | None = None
+    new_expiration_date: date | None = None
+
+    def key(self, item: str) -> TrackingKey:
+        return TrackingKey(item, self.serial, self.lot, self.package)
+
+    @property
+    def named(self) -> bool:
+        return bool(self.serial or self.lot or self.package)
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """Fill the undefined quantity of an inbound line with new numbers.
+
+    `serial`/`lot` from the item's series; or a customised run (`start`, `increment`, `count`),
+    optionally all in one `new_lot` taken from the item's lot series.
+    """
+
+    serial: bool = False
+    lot: bool = False
+    start: str | None = None
+    increment: int = 1
+    count: int | None = None
+    new_lot: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    item: str
+    quantity: Decimal
+    from_location: str | None = None
+    to_location: str | None = None
+    tracking: tuple[TrackingLine, ...] = ()
+    assign: Assign | None = None
+    role: Role | None = None
+    line_no: int = 0
+
+    @property
+    def tracked_quantity(self) -> Decimal:
+        return sum((t.quantity for t in self.tracking), Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    type: DocumentType
+    lines: tuple[Line, ...]
+    partner: str | None = None
+    reference: str | None = None
+    posting_date: date | None = None
+    in_transit: bool = False
+    id: int | None = None
+    number: str | None = None
+    status: Status = Status.DRAFT
+    transit_status: TransitStatus | None = None
+    created_by: str | None = None
+    created_at: datetime | None = None
+    posted_at: datetime | None = None
+    posted_by: str | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    def numbered(self) -> Document:
+        """Give each line its 1-based number (the `line` of a violation)."""
+        return replace(self, lines=tuple(replace(ln, line_no=i) for i, ln in enumerate(self.lines, 1)))
+
+    def require_draft(self) -> None:
+        if self.status is not Status.DRAFT:
+            raise Conflict(
+                f"document {self.number or self.id} is {self.status.value}, not a draft: posted documents "
+                "never change, post a new document to correct it",
+                code=ErrorCode.DOCUMENT_NOT_DRAFT,
+            )
+
+
+INBOUND_TYPES = {DocumentType.RECEIPT, DocumentType.RETURN_RECEIPT}
+OUTBOUND_TYPES = {DocumentType.SHIPMENT, DocumentType.SCRAP, DocumentType.RETURN_SHIPMENT}
+
+# Where each type's stock comes from and goes to when a line leaves the side out.
+_DEFAULT_FROM: dict[DocumentType, LocationKind] = {
+    DocumentType.RECEIPT: LocationKind.SUPPLIER,
+    DocumentType.RETURN_RECEIPT: LocationKind.CUSTOMER,
+}
+_DEFAULT_TO: dict[DocumentType, LocationKind] = {
+    DocumentType.SHIPMENT: LocationKind.CUSTOMER,
+    DocumentType.SCRAP: LocationKind.SCRAP,
+    DocumentType.RETURN_SHIPMENT: LocationKind.SUPPLIER,
+}
+_REQUIRED_KINDS: dict[DocumentType, tuple[set[LocationKind], set[LocationKind]]] = {
+    DocumentType.RECEIPT: ({LocationKind.SUPPLIER}, {LocationKind.INTERNAL}),
+    DocumentType.SHIPMENT: ({LocationKind.INTERNAL}, {LocationKind.CUSTOMER}),
+    DocumentType.TRANSFER: ({LocationKind.INTERNAL}, {LocationKind.INTERNAL}),
+    DocumentType.SCRAP: ({LocationKind.INTERNAL}, {LocationKind.SCRAP}),
+    DocumentType.RETURN_RECEIPT: ({LocationKind.CUSTOMER}, {LocationKind.INTERNAL}),
+    DocumentType.RETURN_SHIPMENT: ({LocationKind.INTERNAL}, {LocationKind.SUPPLIER}),
+}
+
+
+def line_direction(document_type: DocumentType, line: Line, locations: Mapping[str, Location]) -> Direction:
+    """Inbound lines bring stock into the business; outbound ones take it out or move it."""
+    if document_type in INBOUND_TYPES:
+        return Direction.INBOUND
+    if document_type is DocumentType.ADJUSTMENT:
+        source = locations.get(line.from_location or "")
+        return Direction.OUTBOUND if source and source.kind is LocationKind.INTERNAL else Direction.INBOUND
+    if document_type is DocumentType.ASSEMBLY:
+        return Direction.INBOUND if line.role is Role.OUTPUT else Direction.OUTBOUND
+    return Direction.OUTBOUND
+
+
+def resolve_locations(document: Document, locations: Mapping[str, Location]) -> Document:
+    """Fill the virtual side of each line and check every line moves between the right kinds.
+
+    Raises `ValidationFailed` naming the line when a location is unknown or of the wrong kind.
+    """
+    virtual = dict(VIRTUAL_LOCATIONS)
+    resolved: list[Line] = []
+    for line in document.lines:
+        source, target = line.from_location, line.to_location
+        kind_from = _DEFAULT_FROM.get(document.type)
+        kind_to = _DEFAULT_TO.get(document.type)
+        if document.type is DocumentType.ADJUSTMENT:
+            if bool(source) == bool(target):
+                raise ValidationFailed(
+                    f"line {line.line_no}: an adjustment names either to_location (positive: stock found) "
+                    "or from_location (negative: stock lost), not both or neither"
+                )
+            kind_from = LocationKind.ADJUSTMENT if target else None
+            kind_to = LocationKind.ADJUSTMENT if source else None
+        if document.type is DocumentType.ASSEMBLY:
+            if line.role is None:
+                raise ValidationFailed(f"line {line.line_no}: assembly lines need a role, consume or output")
+            kind_from = LocationKind.PRODUCTION if line.role is Role.OUTPUT else None
+            kind_to = LocationKind.PRODUCTION if line.role is Role.CONSUME else None
+        if source is None and kind_from is not None:
+            source = virtual[kind_from]
+        if target is None and kind_to is not None:
+            target = virtual[kind_to]
+        for side, code in (("from_location", source), ("to_location", target)):
+            if code is None:
+                raise ValidationFailed(f"line {line.line_no}: a {document.type.value} line needs {side}")
+            if code not in locations:
+                raise ValidationFailed(
+                    f"line {line.line_no}: {side} {code} does not exist: create the location first"
+                )
+        assert source is not None and target is not None
+        required = _REQUIRED_KINDS.get(document.type)
+        if required is not None:
+            want_from, want_to = required
+            got_from, got_to = locations[source].kind, locations[target].kind
+            if got_from not in want_from or got_to not in want_to:
+                raise ValidationFailed(
+                    f"line {line.line_no}: a {document.type.value} moves from "
+                    f"{'/'.join(sorted(want_from))} to {'/'.join(sorted(want_to))} locations, "
+                    f"but {source} is {got_from.value} and {target} is {got_to.value}"
+                )
+        if document.type is DocumentType.ADJUSTMENT:
+            inside = locations[target if line.to_location else source]
+            if inside.kind is not LocationKind.INTERNAL:
+                raise ValidationFailed(
+                    f"line {line.line_no}: adjustments change stock in internal locations; "
+                    f"{inside.code} is {inside.kind.value}"
+                )
+        if document.type is DocumentType.TRANSFER and source == target:
+            raise ValidationFailed(
+                f"line {line.line_no}: a transfer needs two different locations, got {source} twice"
+            )
+        resolved.append(replace(line, from_location=source, to_location=target))
+    return replace(document, lines=tuple(resolved))

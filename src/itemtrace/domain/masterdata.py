@@ -1,0 +1,72 @@
+"""Master data: items, locations, partners and number series (frozen values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class LocationKind(StrEnum):
+    INTERNAL = "internal"
+    SUPPLIER = "supplier"
+    CUSTOMER = "customer"
+    TRANSIT = "transit"
+    PRODUCTION = "production"
+    SCRAP = "scrap"
+    ADJUSTMENT = "adjustment"
+
+    @property
+    def virtual(self) -> bool:
+        return self is not LocationKind.INTERNAL
+
+
+# `itemtrace init` creates one virtual location of each kind, with these codes.
+VIRTUAL_LOCATIONS: dict[LocationKind, str] = {
+    LocationKind.SUPPLIER: "SUPPLIER",
+    LocationKind.CUSTOMER: "CUSTOMER",
+    LocationKind.TRANSIT: "TRANSIT",
+    LocationKind.PRODUCTION: "PRODUCTION",
+    LocationKind.SCRAP: "SCRAP",
+    LocationKind.ADJUSTMENT: "ADJUSTMENT",
+}
+
+
+class PartnerKind(StrEnum):
+    VENDOR = "vendor"
+    CUSTOMER = "customer"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    sku: str
+    name: str
+    unit: str = "pcs"
+    gtin: str | None = None
+    tracking_code: str | None = None
+    serial_series: str | None = None
+    lot_series: str | None = None
+    shelf_life: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    code: str
+    name: str
+    kind: LocationKind = LocationKind.INTERNAL
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    code: str
+    name: str
+    kind: PartnerKind
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSeries:
+    code: str
+    pattern: str
+    start: int = 1
+    increment: int = 1
+    next_value: int | None = None  # the counter value the next allocation starts at

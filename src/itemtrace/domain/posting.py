@@ -1,0 +1,636 @@
+"""Posting rules: turn a draft document into ledger entries, or refuse it with every violation.
+
+`needs()` says which stock the rules must see; the storage layer loads exactly that (with row
+locks) into a `StockView`; `plan()` then runs every rule of SPEC §3 that posting enforces and
+either returns the entries or raises one `PostingRejected` listing all violations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from itemtrace.domain import formulas
+from itemtrace.domain.documents import (
+    Document,
+    DocumentType,
+    Line,
+    Role,
+    TrackingLine,
+    line_direction,
+)
+from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
+from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Item, Location, LocationKind
+from itemtrace.domain.tracking import (
+    UNTRACKED,
+    Dimension,
+    Direction,
+    SerialUnique,
+    TrackingCode,
+    TrackingKey,
+)
+
+ZERO = Decimal(0)
+DIMENSIONS = (Dimension.SERIAL, Dimension.LOT, Dimension.PACKAGE)
+# Stock "in inventory": what serial_exists looks at.
+STOCK_KINDS = {LocationKind.INTERNAL, LocationKind.TRANSIT}
+# Outbound movements allowed for expired stock (SPEC §3 lot_expired).
+_EXPIRED_ALLOWED = {DocumentType.SCRAP, DocumentType.ADJUSTMENT, DocumentType.RETURN_SHIPMENT}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPolicy:
+    item: Item
+    code: TrackingCode = UNTRACKED
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """A balance: the quantity of one tracking key at one location."""
+
+    location: str
+    key: TrackingKey
+    quantity: Decimal
+    expiration_date: date | None = None
+    first_in_date: date | None = None
+
+
+BlockedKey = tuple[str | None, Dimension, str]  # (item, dimension, number); packages have no item
+
+
+@dataclass(frozen=True, slots=True)
+class StockView:
+    """What the rules may see of current stock: loaded by storage for exactly the touched numbers."""
+
+    buckets: Sequence[Bucket] = ()
+    blocked: frozenset[BlockedKey] = frozenset()
+    # (partner, item, serial) → quantity of that serial the partner holds (shipped minus returned).
+    delivered: Mapping[tuple[str | None, str, str], Decimal] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class StockNeeds:
+    """Which stock a document touches: the storage layer loads (and locks) exactly this."""
+
+    serials_of_item: set[tuple[str, str]] = field(default_factory=set)  # (item, serial), anywhere
+    serials_global: set[str] = field(default_factory=set)  # serial of any item, anywhere
+    lots_of_item: set[tuple[str, str]] = field(default_factory=set)  # (item, lot), anywhere
+    # (item, location) → the named numbers to load there, or None for every bucket there.
+    at_source: dict[tuple[str, str], tuple[set[str], set[str], set[str]] | None] = field(default_factory=dict)
+    items: set[str] = field(default_factory=set)  # every item touched: their blocked numbers are loaded
+    returned_serials: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _is_inbound(document: Document, line: Line, locations: Mapping[str, Location]) -> bool:
+    return line_direction(document.type, line, locations) is Direction.INBOUND
+
+
+def needs(
+    document: Document, policies: Mapping[str, ItemPolicy], locations: Mapping[str, Location]
+) -> StockNeeds:
+    """The stock the rules of `plan()` will look at, for one set-based load."""
+    result = StockNeeds()
+    for line in document.lines:
+        code = policies[line.item].code if line.item in policies else UNTRACKED
+        result.items.add(line.item)
+        for t in line.tracking:
+            if t.serial:
+                if code.serial_unique is SerialUnique.GLOBAL:
+                    result.serials_global.add(t.serial)
+                result.serials_of_item.add((line.item, t.serial))
+            if t.lot:
+                result.lots_of_item.add((line.item, t.lot))
+        if line.from_location is None:
+            continue
+        if _is_inbound(document, line, locations):
+            if document.type is DocumentType.RETURN_RECEIPT:
+                result.returned_serials.update((line.item, t.serial) for t in line.tracking if t.serial)
+            continue
+        place = (line.item, line.from_location)
+        if line.tracked_quantity < line.quantity or any(
+            not (t.serial or t.lot or t.package) for t in line.tracking
+        ):
+            result.at_source[place] = None  # something left to pick: load every bucket there
+        elif place not in result.at_source or result.at_source[place] is not None:
+            named = result.at_source.get(place) or (set(), set(), set())
+            for t in line.tracking:
+                if t.serial:
+                    named[0].add(t.serial)
+                elif t.lot:
+                    named[1].add(t.lot)
+                elif t.package:
+                    named[2].add(t.package)
+            result.at_source[place] = named
+    return result
+
+
+class _Violations:
+    def __init__(self) -> None:
+        self.items: list[Violation] = []
+
+    def add(self, line: int | None, tracking: str | None, code: ErrorCode, detail: str) -> None:
+        self.items.append(Violation(line=line, tracking=tracking, code=code, detail=detail))
+
+
+def _describe(key: TrackingKey) -> str:
+    parts = [f"{dim.value} {key.number(dim)}" for dim in DIMENSIONS if key.number(dim)]
+    return (" ".join(parts) + f" of {key.item}") if parts else f"untracked stock of {key.item}"
+
+
+def _fmt(quantity: Decimal) -> str:
+    return format(quantity.normalize(), "f")
+
+
+class _Stock:
+    """The loaded buckets, decremented and incremented as the document's lines are planned."""
+
+    def __init__(self, buckets: Sequence[Bucket]) -> None:
+        self.qty: dict[tuple[str, TrackingKey], Decimal] = defaultdict(Decimal)
+        self.meta: dict[tuple[str, TrackingKey], Bucket] = {}
+        self.by_item: dict[str, list[tuple[str, TrackingKey]]] = defaultdict(list)
+        for b in buckets:
+            place = (b.location, b.key)
+            if place not in self.meta:
+                self.by_item[b.key.item].append(place)
+            self.qty[place] += b.quantity
+            self.meta[place] = b
+
+    def move(
+        self, source: str, target: str, key: TrackingKey, quantity: Decimal, bucket: Bucket | None
+    ) -> None:
+        self.qty[(source, key)] -= quantity
+        if (target, key) not in self.meta:
+            self.by_item[key.item].append((target, key))
+            self.meta[(target, key)] = Bucket(
+                target,
+                key,
+                ZERO,
+                bucket.expiration_date if bucket else None,
+                bucket.first_in_date if bucket else None,
+            )
+        self.qty[(target, key)] += quantity
+
+    def where(
+        self, item: str | None, serial: str, kinds: set[LocationKind], locations: Mapping[str, Location]
+    ) -> list[tuple[str, TrackingKey]]:
+        places = [
+            place
+            for owner, places in self.by_item.items()
+            if item is None or owner == item
+            for place in places
+            if place[1].serial == serial and self.qty[place] > 0
+        ]
+        return [p for p in places if p[0] in locations and locations[p[0]].kind in kinds]
+
+    def candidates(
+        self, location: str, item: str, want: TrackingLine, blocked: frozenset[BlockedKey]
+    ) -> list[tuple[str, TrackingKey]]:
+        """Buckets at `location` matching the numbers `want` names, in FEFO then FIFO order.
+
+        Blocked numbers are never picked for what the request leaves open (a named blocked
+        number is refused by `_check_blocked` instead).
+        """
+        wanted = want.key(item)
+        found = []
+        for place in self.by_item.get(item, []):
+            loc, key = place
+            if loc != location or self.qty[place] <= 0:
+                continue
+            if any(wanted.number(d) and wanted.number(d) != key.number(d) for d in DIMENSIONS):
+                continue
+            if any(
+                not wanted.number(dim)
+                and (None if dim is Dimension.PACKAGE else item, dim, number) in blocked
+                for number, dim in _numbers(key)
+            ):
+                continue
+            found.append(place)
+
+        def order(place: tuple[str, TrackingKey]) -> tuple[date, date, TrackingKey]:
+            meta = self.meta[place]
+            return (meta.expiration_date or date.max, meta.first_in_date or date.max, place[1])
+
+        return sorted(found, key=order)
+
+
+def plan(
+    document: Document,
+    stock: StockView,
+    policies: Mapping[str, ItemPolicy],
+    locations: Mapping[str, Location],
+    *,
+    today: date,
+) -> list[LedgerEntry]:
+    """Run every posting rule over every line; return the ledger entries or raise `PostingRejected`.
+
+    `document` must have its locations resolved (`documents.resolve_locations`) and its
+    `assign` requests expanded into tracking lines.
+    """
+    posting_date = document.posting_date or today
+    violations = _Violations()
+    live = _Stock(stock.buckets)
+    entries: list[LedgerEntry] = []
+    seen_serials: dict[tuple[str, str], int] = {}
+    transit = VIRTUAL_LOCATIONS[LocationKind.TRANSIT]
+
+    for line in document.lines:
+        policy = policies[line.item]
+        code = policy.code
+        direction = line_direction(document.type, line, locations)
+        before = len(violations.items)
+        _check_shape(line, code, direction, seen_serials, violations)
+        if len(violations.items) > before:
+            continue  # the deeper rules need a well-formed line
+        _check_blocked(line, stock.blocked, violations)
+        target = line.to_location or ""
+        if document.type is DocumentType.TRANSFER and document.in_transit:
+            target = transit
+        if direction is Direction.INBOUND:
+            entries.extend(
+                _inbound(document, line, policy, target, live, stock, locations, posting_date, violations)
+            )
+        else:
+            entries.extend(
+                _outbound(
+                    document, line, code, stock.blocked, target, live, locations, posting_date, violations
+                )
+            )
+
+    if violations.items:
+        raise PostingRejected(violations.items)
+    return entries
+
+
+def _check_shape(
+    line: Line,
+    code: TrackingCode,
+    direction: Direction,
+    seen_serials: dict[tuple[str, str], int],
+    violations: _Violations,
+) -> None:
+    """tracking_not_allowed, serial_quantity, tracking_required and tracking_incomplete."""
+    for t in line.tracking:
+        if t.quantity <= 0:
+            violations.add(
+                line.line_no,
+                t.serial or t.lot or t.package,
+                ErrorCode.TRACKING_INCOMPLETE,
+                f"line {line.line_no}: tracking quantities must be positive, got {_fmt(t.quantity)}",
+            )
+        for dim in DIMENSIONS:
+            number = t.key(line.item).number(dim)
+            if number and not code.policy(dim).tracked:
+                violations.add(
+                    line.line_no,
+                    number,
+                    ErrorCode.TRACKING_NOT_ALLOWED,
+                    f"line {line.line_no}: {line.item} is not tracked by {dim.value} number "
+                    f"(tracking code {code.code or 'none'}), so {dim.value} {number} cannot be given: "
+                    f"remove it or give the item a tracking code that tracks {dim.value}s",
+                )
+        if t.serial:
+            if t.quantity != 1:
+                violations.add(
+                    line.line_no,
+                    t.serial,
+                    ErrorCode.SERIAL_QUANTITY,
+                    f"line {line.line_no}: serial {t.serial} has quantity {_fmt(t.quantity)}; "
+                    "a serial number is exactly one unit",
+                )
+            first = seen_serials.setdefault((line.item, t.serial), line.line_no)
+            if first != line.line_no or sum(1 for o in line.tracking if o.serial == t.serial) > 1:
+                violations.add(
+                    line.line_no,
+                    t.serial,
+                    ErrorCode.SERIAL_QUANTITY,
+                    f"line {line.line_no}: serial {t.serial} of {line.item} appears more than once in "
+                    f"this document (first on line {first}); each serial is one unit",
+                )
+    tracked = line.tracked_quantity
+    if tracked > line.quantity:
+        violations.add(
+            line.line_no,
+            None,
+            ErrorCode.TRACKING_INCOMPLETE,
+            f"line {line.line_no}: tracking lines add up to {_fmt(tracked)} but the line quantity is "
+            f"{_fmt(line.quantity)}: remove tracking lines or raise the quantity",
+        )
+        return
+    for dim in DIMENSIONS:
+        if not code.policy(dim).required(direction):
+            continue
+        given = sum((t.quantity for t in line.tracking if t.key(line.item).number(dim)), ZERO)
+        if given == 0:
+            violations.add(
+                line.line_no,
+                None,
+                ErrorCode.TRACKING_REQUIRED,
+                f"line {line.line_no}: {line.item} needs a {dim.value} number on {direction.value} "
+                f"postings (tracking code {code.code}): add tracking lines with {dim.value} numbers"
+                + (" or assign them from the item's series" if direction is Direction.INBOUND else ""),
+            )
+        elif given != line.quantity:
+            violations.add(
+                line.line_no,
+                None,
+                ErrorCode.TRACKING_INCOMPLETE,
+                f"line {line.line_no}: {dim.value} numbers cover {_fmt(given)} of {_fmt(line.quantity)} "
+                f"{line.item}; the undefined quantity {_fmt(line.quantity - given)} must be 0",
+            )
+    if code.policy(Dimension.SERIAL).tracked and line.quantity != line.quantity.to_integral_value():
+        violations.add(
+            line.line_no,
+            None,
+            ErrorCode.SERIAL_QUANTITY,
+            f"line {line.line_no}: {line.item} is serial-tracked, so its quantity must be whole",
+        )
+
+
+def _check_blocked(line: Line, blocked: frozenset[BlockedKey], violations: _Violations) -> None:
+    for t in line.tracking:
+        for number, dim in _numbers(t):
+            if (None if dim is Dimension.PACKAGE else line.item, dim, number) in blocked:
+                violations.add(
+                    line.line_no,
+                    number,
+                    ErrorCode.TRACKING_BLOCKED,
+                    f"line {line.line_no}: {dim.value} {number} of {line.item} is blocked: unblock it on its "
+                    "card before moving it",
+                )
+
+
+def _numbers(t: TrackingLine | TrackingKey) -> Iterator[tuple[str, Dimension]]:
+    for dim, number in ((Dimension.SERIAL, t.serial), (Dimension.LOT, t.lot), (Dimension.PACKAGE, t.package)):
+        if number:
+            yield number, dim
+
+
+def _inbound(
+    document: Document,
+    line: Line,
+    policy: ItemPolicy,
+    target: str,
+    live: _Stock,
+    stock: StockView,
+    locations: Mapping[str, Location],
+    posting_date: date,
+    violations: _Violations,
+) -> list[LedgerEntry]:
+    code = policy.code
+    source = line.from_location or ""
+    requests = list(line.tracking)
+    rest = line.quantity - line.tracked_quantity
+    if rest > 0:
+        requests.append(TrackingLine(quantity=rest))
+    entries = []
+    for t in requests:
+        key = t.key(line.item)
+        if t.serial:
+            owner = None if code.serial_unique is SerialUnique.GLOBAL else line.item
+            held = live.where(owner, t.serial, STOCK_KINDS, locations)
+            if held:
+                loc, other = held[0]
+                violations.add(
+                    line.line_no,
+                    t.serial,
+                    ErrorCode.SERIAL_EXISTS,
+                    f"line {line.line_no}: serial {t.serial} of {other.item} is already in stock at {loc}: "
+                    "a serial can be received only once; check the number or give a new one",
+                )
+                continue
+        if document.type is DocumentType.RETURN_RECEIPT and t.serial:
+            held_by = stock.delivered.get((document.partner, line.item, t.serial), ZERO)
+            if held_by < 1:
+                holders = sorted(
+                    p or "(no partner)"
+                    for (p, i, s), q in stock.delivered.items()
+                    if i == line.item and s == t.serial and q > 0
+                )
+                where = f"it is held by {', '.join(holders)}" if holders else "it was not delivered to anyone"
+                violations.add(
+                    line.line_no,
+                    t.serial,
+                    ErrorCode.NOT_SOLD_TO_PARTNER,
+                    f"line {line.line_no}: serial {t.serial} of {line.item} was not delivered to "
+                    f"{document.partner or '(no partner)'} ({where}): a serial comes back only from its holder",
+                )
+                continue
+        expiration = _inbound_expiration(line, t, key, policy, live, posting_date, violations)
+        live.move(source, target, key, t.quantity, Bucket(target, key, ZERO, expiration, posting_date))
+        entries.append(
+            LedgerEntry(
+                key=key,
+                quantity=t.quantity,
+                from_location=source,
+                to_location=target,
+                line_no=line.line_no,
+                expiration_date=expiration,
+                warranty_date=t.warranty_date,
+            )
+        )
+    return entries
+
+
+def _inbound_expiration(
+    line: Line,
+    t: TrackingLine,
+    key: TrackingKey,
+    policy: ItemPolicy,
+    live: _Stock,
+    posting_date: date,
+    violations: _Violations,
+) -> date | None:
+    """Given, inherited from the lot already in stock, or posting date + shelf life."""
+    code = policy.code
+    if not (key.lot or key.serial):
+        return t.expiration_date
+    known: date | None = None
+    if key.lot:
+        for place in live.by_item.get(line.item, []):
+            loc_key = place[1]
+            if loc_key.lot == key.lot and live.qty[place] > 0 and live.meta[place].expiration_date:
+                known = live.meta[place].expiration_date
+                break
+    if t.expiration_date and known and t.expiration_date != known:
+        violations.add(
+            line.line_no,
+            key.lot,
+            ErrorCode.EXPIRATION_DATE_MISMATCH,
+            f"line {line.line_no}: lot {key.lot} of {line.item} is in stock with expiration date "
+            f"{known.isoformat()}, not {t.expiration_date.isoformat()}: use that date or a new lot number",
+        )
+        return t.expiration_date
+    expiration = t.expiration_date or known
+    if expiration is None and code.use_expiration_dates and policy.item.shelf_life:
+        expiration = formulas.apply(policy.item.shelf_life, posting_date)
+    if expiration is None and code.require_expiration_date:
+        violations.add(
+            line.line_no,
+            key.label(),
+            ErrorCode.EXPIRATION_DATE_REQUIRED,
+            f"line {line.line_no}: {_describe(key)} needs an expiration date (tracking code {code.code}): "
+            "give expiration_date on the tracking line",
+        )
+    return expiration
+
+
+def _outbound(
+    document: Document,
+    line: Line,
+    code: TrackingCode,
+    blocked: frozenset[BlockedKey],
+    target: str,
+    live: _Stock,
+    locations: Mapping[str, Location],
+    posting_date: date,
+    violations: _Violations,
+) -> list[LedgerEntry]:
+    source = line.from_location or ""
+    requests = list(line.tracking)
+    rest = line.quantity - line.tracked_quantity
+    if rest > 0:
+        requests.append(TrackingLine(quantity=rest))
+    entries = []
+    strict = (
+        code.strict_expiration
+        and document.type not in _EXPIRED_ALLOWED
+        and not (document.type is DocumentType.ASSEMBLY and line.role is Role.OUTPUT)
+    )
+    for t in requests:
+        key = t.key(line.item)
+        places = live.candidates(source, line.item, t, blocked)
+        if t.serial and not places:
+            elsewhere = live.where(line.item, t.serial, set(LocationKind), locations)
+            if elsewhere:
+                loc = elsewhere[0][0]
+                kind = locations[loc].kind if loc in locations else LocationKind.INTERNAL
+                where = f"is at {loc}" if kind in STOCK_KINDS else f"is not in stock (it is at {loc})"
+            else:
+                where = "is not in stock anywhere"
+            violations.add(
+                line.line_no,
+                t.serial,
+                ErrorCode.SERIAL_NOT_AVAILABLE,
+                f"line {line.line_no}: serial {t.serial} of {line.item} {where}, not at {source}: "
+                "transfer it first or pick another serial",
+            )
+            continue
+        wanted = t.quantity
+        picks: list[tuple[tuple[str, TrackingKey], Decimal]] = []
+        for place in places:
+            if wanted <= 0:
+                break
+            take = min(live.qty[place], wanted)
+            picks.append((place, take))
+            wanted -= take
+        if wanted > 0:
+            have = t.quantity - wanted
+            violations.add(
+                line.line_no,
+                key.label(),
+                ErrorCode.INSUFFICIENT_QUANTITY,
+                f"line {line.line_no}: {_fmt(t.quantity)} of {_describe(key)} requested at {source}, "
+                f"only {_fmt(have)} there: lower the quantity or move stock there first",
+            )
+            continue
+        for place, take in picks:
+            bucket = live.meta[place]
+            picked = place[1]
+            expired = bucket.expiration_date is not None and bucket.expiration_date < posting_date
+            if strict and expired and bucket.expiration_date is not None:
+                violations.add(
+                    line.line_no,
+                    picked.label(),
+                    ErrorCode.LOT_EXPIRED,
+                    f"line {line.line_no}: {_describe(picked)} expired on {bucket.expiration_date.isoformat()}, "
+                    f"before the posting date {posting_date.isoformat()}: scrap it or pick another lot",
+                )
+                continue
+            warranty = t.warranty_date
+            if document.type is DocumentType.SHIPMENT:
+                warranty = _warranty(line, t, picked, code, posting_date, violations)
+            live.move(source, target, picked, take, bucket)
+            entries.append(
+                LedgerEntry(
+                    key=picked,
+                    quantity=take,
+                    from_location=source,
+                    to_location=target,
+                    line_no=line.line_no,
+                    expiration_date=bucket.expiration_date,
+                    warranty_date=warranty,
+                )
+            )
+    return entries
+
+
+def _warranty(
+    line: Line,
+    t: TrackingLine,
+    key: TrackingKey,
+    code: TrackingCode,
+    posting_date: date,
+    violations: _Violations,
+) -> date | None:
+    """Warranty starts at shipment: given, else posting date + the tracking code's formula."""
+    if t.warranty_date:
+        return t.warranty_date
+    if code.warranty_formula:
+        return formulas.apply(code.warranty_formula, posting_date)
+    if code.require_warranty_date:
+        violations.add(
+            line.line_no,
+            key.label(),
+            ErrorCode.WARRANTY_DATE_REQUIRED,
+            f"line {line.line_no}: {_describe(key)} needs a warranty date (tracking code {code.code}): "
+            "give warranty_date on the tracking line or set a warranty formula",
+        )
+    return None
+
+
+def plan_transit_receipt(
+    document: Document,
+    shipped: Sequence[LedgerEntry],
+    received: Sequence[tuple[str, TrackingLine]] | None,
+) -> list[LedgerEntry]:
+    """Complete an in-transit transfer: what is received must equal what was shipped (transit_mismatch)."""
+    transit = VIRTUAL_LOCATIONS[LocationKind.TRANSIT]
+    out = [e for e in shipped if e.to_location == transit]
+    if received is not None:
+        want: dict[TrackingKey, Decimal] = defaultdict(Decimal)
+        for e in out:
+            want[e.key] += e.quantity
+        got: dict[TrackingKey, Decimal] = defaultdict(Decimal)
+        for item, t in received:
+            got[t.key(item)] += t.quantity
+        wrong = sorted(k for k in set(want) | set(got) if want[k] != got[k])
+        if wrong:
+            raise PostingRejected(
+                [
+                    Violation(
+                        line=None,
+                        tracking=key.label(),
+                        code=ErrorCode.TRANSIT_MISMATCH,
+                        detail=f"{_describe(key)}: shipped {_fmt(want[key])}, received {_fmt(got[key])}; "
+                        "a transfer receives exactly what it shipped (receive without a body to take it all)",
+                    )
+                    for key in wrong
+                ]
+            )
+    by_line = {line.line_no: line for line in document.lines}
+    return [
+        LedgerEntry(
+            key=e.key,
+            quantity=e.quantity,
+            from_location=transit,
+            to_location=by_line[e.line_no].to_location or "",
+            line_no=e.line_no,
+            expiration_date=e.expiration_date,
+            warranty_date=e.warranty_date,
+        )
+        for e in out
+    ]
