@@ -223,3 +223,48 @@ def resolve_locations(document: Document, locations: Mapping[str, Location]) -> 
             )
         resolved.append(replace(line, from_location=source, to_location=target))
     return replace(document, lines=tuple(resolved))
+
+
+def validate_numbers(document: Document) -> None:
+    """Serial, lot and package numbers are 1 to 50 printable characters (they may contain '/')."""
+    for line in document.lines:
+        if line.quantity <= 0:
+            raise ValidationFailed(f"line {line.line_no}: quantity must be positive, got {line.quantity}")
+        if line.quantity != line.quantity.quantize(Decimal("0.001")):
+            raise ValidationFailed(f"line {line.line_no}: quantities have at most 3 decimal places")
+        for t in line.tracking:
+            for name in ("serial", "lot", "package", "new_serial", "new_lot", "new_package"):
+                value = getattr(t, name)
+                if value is not None and not is_valid_number(value):
+                    raise ValidationFailed(
+                        f"line {line.line_no}: {name} {value!r} is not a valid number: use 1 to 50 printable "
+                        "characters, no leading or trailing spaces"
+                    )
+
+
+def is_valid_number(value: str) -> bool:
+    return 0 < len(value) <= 50 and value.isprintable() and value == value.strip()
+
+
+def expand_assign(line: Line, serials: list[str], lot: str | None) -> Line:
+    """Put assigned numbers on the line: one tracking line per serial (in `lot`), or the lot alone."""
+    if serials:
+        added = tuple(TrackingLine(serial=s, lot=lot, quantity=Decimal(1)) for s in serials)
+    elif lot:
+        added = (TrackingLine(lot=lot, quantity=line.quantity - line.tracked_quantity),)
+    else:
+        added = ()
+    return replace(line, tracking=line.tracking + added, assign=None)
+
+
+def assign_count(line: Line) -> int:
+    """How many serials an `assign` asks for: its `count`, or the line's undefined quantity."""
+    assert line.assign is not None
+    if line.assign.count is not None:
+        return line.assign.count
+    undefined = line.quantity - line.tracked_quantity
+    if undefined != undefined.to_integral_value():
+        raise ValidationFailed(
+            f"line {line.line_no}: serials need a whole quantity, {undefined} is undefined"
+        )
+    return int(undefined)

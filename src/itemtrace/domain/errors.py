@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     RECLASS_RULE = "reclass_rule"
     DOCUMENT_NOT_DRAFT = "document_not_draft"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    ALREADY_EXISTS = "already_exists"
     NOT_FOUND = "not_found"
     VALIDATION_ERROR = "validation_error"
     UNAUTHORIZED = "unauthorized"

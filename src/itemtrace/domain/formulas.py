@@ -36,15 +36,21 @@ def apply(formula: str, start: date) -> date:
     """`apply("2Y", date(2026, 1, 31))` → `date(2028, 1, 31)`."""
     validate(formula)
     result = start
-    for sign, number, unit in _TERM.findall(formula):
-        n = int(number) * (-1 if sign == "-" else 1)
-        match unit.upper():
-            case "D":
-                result += timedelta(days=n)
-            case "W":
-                result += timedelta(weeks=n)
-            case "M":
-                result = _add_months(result, n)
-            case _:
-                result = _add_months(result, 12 * n)
+    try:
+        for sign, number, unit in _TERM.findall(formula):
+            n = int(number) * (-1 if sign == "-" else 1)
+            match unit.upper():
+                case "D":
+                    result += timedelta(days=n)
+                case "W":
+                    result += timedelta(weeks=n)
+                case "M":
+                    result = _add_months(result, n)
+                case _:
+                    result = _add_months(result, 12 * n)
+    except (OverflowError, ValueError):
+        # A huge term ("9000Y") runs past year 9999: a bad formula, not a server error.
+        raise ValidationFailed(
+            f"date formula {formula!r} applied to {start.isoformat()} leaves the calendar: use a shorter period"
+        ) from None
     return result

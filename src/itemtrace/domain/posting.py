@@ -7,7 +7,7 @@ either returns the entries or raises one `PostingRejected` listing all violation
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -152,19 +152,25 @@ class _Stock:
         self.qty: dict[tuple[str, TrackingKey], Decimal] = defaultdict(Decimal)
         self.meta: dict[tuple[str, TrackingKey], Bucket] = {}
         self.by_item: dict[str, list[tuple[str, TrackingKey]]] = defaultdict(list)
+        self.by_serial: dict[str, list[tuple[str, TrackingKey]]] = defaultdict(list)
         for b in buckets:
             place = (b.location, b.key)
             if place not in self.meta:
-                self.by_item[b.key.item].append(place)
+                self._index(place)
             self.qty[place] += b.quantity
             self.meta[place] = b
+
+    def _index(self, place: tuple[str, TrackingKey]) -> None:
+        self.by_item[place[1].item].append(place)
+        if place[1].serial:
+            self.by_serial[place[1].serial].append(place)
 
     def move(
         self, source: str, target: str, key: TrackingKey, quantity: Decimal, bucket: Bucket | None
     ) -> None:
         self.qty[(source, key)] -= quantity
         if (target, key) not in self.meta:
-            self.by_item[key.item].append((target, key))
+            self._index((target, key))
             self.meta[(target, key)] = Bucket(
                 target,
                 key,
@@ -177,14 +183,14 @@ class _Stock:
     def where(
         self, item: str | None, serial: str, kinds: set[LocationKind], locations: Mapping[str, Location]
     ) -> list[tuple[str, TrackingKey]]:
-        places = [
+        return [
             place
-            for owner, places in self.by_item.items()
-            if item is None or owner == item
-            for place in places
-            if place[1].serial == serial and self.qty[place] > 0
+            for place in self.by_serial.get(serial, [])
+            if (item is None or place[1].item == item)
+            and self.qty[place] > 0
+            and place[0] in locations
+            and locations[place[0]].kind in kinds
         ]
-        return [p for p in places if p[0] in locations and locations[p[0]].kind in kinds]
 
     def candidates(
         self, location: str, item: str, want: TrackingLine, blocked: frozenset[BlockedKey]
@@ -192,7 +198,8 @@ class _Stock:
         """Buckets at `location` matching the numbers `want` names, in FEFO then FIFO order.
 
         Blocked numbers are never picked for what the request leaves open (a named blocked
-        number is refused by `_check_blocked` instead).
+        number is refused by `_check_blocked` instead). A named serial is one unit, nothing is
+        picked for it: its blocked lot or package is refused by `_outbound`.
         """
         wanted = want.key(item)
         found = []
@@ -202,9 +209,8 @@ class _Stock:
                 continue
             if any(wanted.number(d) and wanted.number(d) != key.number(d) for d in DIMENSIONS):
                 continue
-            if any(
-                not wanted.number(dim)
-                and (None if dim is Dimension.PACKAGE else item, dim, number) in blocked
+            if not wanted.serial and any(
+                not wanted.number(dim) and _is_blocked(item, dim, number, blocked)
                 for number, dim in _numbers(key)
             ):
                 continue
@@ -273,6 +279,7 @@ def _check_shape(
     violations: _Violations,
 ) -> None:
     """tracking_not_allowed, serial_quantity, tracking_required and tracking_incomplete."""
+    repeats = Counter(t.serial for t in line.tracking if t.serial)
     for t in line.tracking:
         if t.quantity <= 0:
             violations.add(
@@ -302,7 +309,7 @@ def _check_shape(
                     "a serial number is exactly one unit",
                 )
             first = seen_serials.setdefault((line.item, t.serial), line.line_no)
-            if first != line.line_no or sum(1 for o in line.tracking if o.serial == t.serial) > 1:
+            if first != line.line_no or repeats[t.serial] > 1:
                 violations.add(
                     line.line_no,
                     t.serial,
@@ -353,7 +360,7 @@ def _check_shape(
 def _check_blocked(line: Line, blocked: frozenset[BlockedKey], violations: _Violations) -> None:
     for t in line.tracking:
         for number, dim in _numbers(t):
-            if (None if dim is Dimension.PACKAGE else line.item, dim, number) in blocked:
+            if _is_blocked(line.item, dim, number, blocked):
                 violations.add(
                     line.line_no,
                     number,
@@ -361,6 +368,10 @@ def _check_blocked(line: Line, blocked: frozenset[BlockedKey], violations: _Viol
                     f"line {line.line_no}: {dim.value} {number} of {line.item} is blocked: unblock it on its "
                     "card before moving it",
                 )
+
+
+def _is_blocked(item: str, dim: Dimension, number: str, blocked: frozenset[BlockedKey]) -> bool:
+    return (None if dim is Dimension.PACKAGE else item, dim, number) in blocked
 
 
 def _numbers(t: TrackingLine | TrackingKey) -> Iterator[tuple[str, Dimension]]:
@@ -419,7 +430,7 @@ def _inbound(
                     f"{document.partner or '(no partner)'} ({where}): a serial comes back only from its holder",
                 )
                 continue
-        expiration = _inbound_expiration(line, t, key, policy, live, posting_date, violations)
+        expiration = _inbound_expiration(line, t, key, policy, live, locations, posting_date, violations)
         live.move(source, target, key, t.quantity, Bucket(target, key, ZERO, expiration, posting_date))
         entries.append(
             LedgerEntry(
@@ -441,18 +452,24 @@ def _inbound_expiration(
     key: TrackingKey,
     policy: ItemPolicy,
     live: _Stock,
+    locations: Mapping[str, Location],
     posting_date: date,
     violations: _Violations,
 ) -> date | None:
-    """Given, inherited from the lot already in stock, or posting date + shelf life."""
+    """Given, inherited from the lot already in stock, or posting date + shelf life.
+
+    Only stock on hand (or where the line takes it from, e.g. a customer returning it) fixes a
+    lot's date: a lot that has left entirely may come in again with a new one.
+    """
     code = policy.code
     if not (key.lot or key.serial):
         return t.expiration_date
     known: date | None = None
     if key.lot:
         for place in live.by_item.get(line.item, []):
-            loc_key = place[1]
-            if loc_key.lot == key.lot and live.qty[place] > 0 and live.meta[place].expiration_date:
+            loc, loc_key = place
+            here = loc == line.from_location or (loc in locations and locations[loc].kind in STOCK_KINDS)
+            if here and loc_key.lot == key.lot and live.qty[place] > 0 and live.meta[place].expiration_date:
                 known = live.meta[place].expiration_date
                 break
     if t.expiration_date and known and t.expiration_date != known:
@@ -503,8 +520,25 @@ def _outbound(
     for t in requests:
         key = t.key(line.item)
         places = live.candidates(source, line.item, t, blocked)
+        if strict and not (t.serial or t.lot):
+            # What is left open is picked from unexpired stock first; expired stock only if nothing else.
+            places.sort(key=lambda p: _expired(live.meta[p], posting_date))
         if t.serial and not places:
             elsewhere = live.where(line.item, t.serial, set(LocationKind), locations)
+            here = [found for loc, found in elsewhere if loc == source]
+            if here:
+                # At the source, but with other lot/package numbers than the line names.
+                wrong = [d for d in DIMENSIONS if key.number(d) and key.number(d) != here[0].number(d)]
+                has = ", ".join(f"{d.value} {here[0].number(d) or '(none)'}" for d in wrong)
+                named = ", ".join(f"{d.value} {key.number(d)}" for d in wrong)
+                violations.add(
+                    line.line_no,
+                    t.serial,
+                    ErrorCode.SERIAL_NOT_AVAILABLE,
+                    f"line {line.line_no}: serial {t.serial} of {line.item} at {source} has {has}, "
+                    f"not {named}: name the numbers it has",
+                )
+                continue
             if elsewhere:
                 loc = elsewhere[0][0]
                 kind = locations[loc].kind if loc in locations else LocationKind.INTERNAL
@@ -540,8 +574,20 @@ def _outbound(
         for place, take in picks:
             bucket = live.meta[place]
             picked = place[1]
-            expired = bucket.expiration_date is not None and bucket.expiration_date < posting_date
-            if strict and expired and bucket.expiration_date is not None:
+            if t.serial:
+                held = [(n, d) for n, d in _numbers(picked) if not key.number(d)]
+                locked = [(n, d) for n, d in held if _is_blocked(line.item, d, n, blocked)]
+                for number, dim in locked:
+                    violations.add(
+                        line.line_no,
+                        number,
+                        ErrorCode.TRACKING_BLOCKED,
+                        f"line {line.line_no}: serial {t.serial} of {line.item} is in {dim.value} {number}, "
+                        "which is blocked: unblock it on its card before moving it",
+                    )
+                if locked:
+                    continue
+            if strict and _expired(bucket, posting_date) and bucket.expiration_date is not None:
                 violations.add(
                     line.line_no,
                     picked.label(),
@@ -566,6 +612,11 @@ def _outbound(
                 )
             )
     return entries
+
+
+def _expired(bucket: Bucket, posting_date: date) -> bool:
+    """Expired before the posting date; on the date itself is still fine (lot_expired)."""
+    return bucket.expiration_date is not None and bucket.expiration_date < posting_date
 
 
 def _warranty(

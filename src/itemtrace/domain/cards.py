@@ -1,0 +1,93 @@
+"""Read models of the information cards: what a serial, lot or package is, where, and its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from itemtrace.domain.status import TrackingStatus
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    posted_at: datetime
+    posting_date: date
+    document: str
+    document_id: int
+    type: str
+    from_location: str
+    to_location: str
+    partner: str | None
+    user: str | None
+    quantity: Decimal
+    serial: str | None = None
+    lot: str | None = None
+    package: str | None = None
+    item: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    text: str
+    user: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LocationQuantity:
+    location: str
+    quantity: Decimal
+    item: str | None = None
+    serial: str | None = None
+    lot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerQuantity:
+    partner: str | None
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """Serial, lot or package card; `number` is the serial, lot or package number."""
+
+    kind: str
+    item: str | None
+    number: str
+    status: TrackingStatus
+    serial: str | None = None
+    lot: str | None = None
+    package: str | None = None
+    location: str | None = None
+    holder: str | None = None
+    expiration_date: date | None = None
+    warranty_date: date | None = None
+    blocked: bool = False
+    description: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)
+    comments: tuple[Comment, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+    on_hand: Decimal = Decimal(0)
+    locations: tuple[LocationQuantity, ...] = ()
+    holders: tuple[PartnerQuantity, ...] = ()
+    contents: tuple[LocationQuantity, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One row of the serial or lot search list."""
+
+    item: str
+    number: str
+    status: TrackingStatus
+    serial: str | None = None
+    lot: str | None = None
+    package: str | None = None
+    location: str | None = None
+    holder: str | None = None
+    quantity: Decimal = Decimal(0)
+    expiration_date: date | None = None
+    blocked: bool = False

@@ -1,0 +1,1 @@
+"""Use cases: open a unit of work, call the domain, commit once. No HTTP, no printing."""

@@ -1,0 +1,338 @@
+"""Document use cases: create, post, receive (in-transit transfers), cancel; idempotency keys.
+
+Every use case is one transaction: the stock it touches is loaded and locked, the pure rules
+plan the entries, the ledger and projection are written, and the service commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime
+
+from itemtrace.domain import numbering, posting
+from itemtrace.domain.documents import (
+    Document,
+    DocumentType,
+    Line,
+    Status,
+    TrackingLine,
+    TransitStatus,
+    assign_count,
+    expand_assign,
+    resolve_locations,
+    validate_numbers,
+)
+from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.posting import ItemPolicy
+from itemtrace.domain.tracking import Dimension
+from itemtrace.domain.users import User
+from itemtrace.storage.repositories import IdempotencyKeyTaken
+from itemtrace.storage.unit_of_work import UnitOfWork
+
+Idempotency = tuple[str, str]  # (key, fingerprint of the request)
+
+
+def create(
+    uow: UnitOfWork,
+    draft: Document,
+    *,
+    user: User,
+    post: bool = False,
+    idempotency: Idempotency | None = None,
+    today: date,
+    now: datetime,
+) -> Document:
+    """Store a draft (its `assign` requests turned into numbers), and post it at once if asked.
+
+    Raises:
+        ValidationFailed: unknown item/partner/location, wrong location kinds, bad numbers.
+        PostingRejected: with `post=True`, every rule the document breaks; nothing is stored.
+        Conflict: `idempotency_conflict` when the key was used with another request.
+    """
+    try:
+        with uow.writing():
+            replay = _replay(uow, idempotency)
+            if replay is not None:
+                return replay
+            document = _prepare(uow, draft.numbered(), today=today)
+            stored = uow.documents.add(document, user=user.name, now=now)
+            if post:
+                _post(uow, stored, user=user, today=today, now=now)
+            if idempotency is not None:
+                uow.documents.remember(idempotency[0], idempotency[1], stored.id or 0, now)
+            uow.commit()
+            return uow.documents.get(stored.id or 0)
+    except IdempotencyKeyTaken:
+        return _replay_after_race(uow, idempotency)
+
+
+def post(
+    uow: UnitOfWork,
+    document_id: int,
+    *,
+    user: User,
+    idempotency: Idempotency | None = None,
+    today: date,
+    now: datetime,
+) -> Document:
+    """Post a draft: all lines or none. Raises `PostingRejected` or `document_not_draft`."""
+    try:
+        with uow.writing():
+            replay = _replay(uow, idempotency)
+            if replay is not None:
+                return replay
+            document = uow.documents.get(document_id, lock=True)
+            _post(uow, document, user=user, today=today, now=now)
+            if idempotency is not None:
+                uow.documents.remember(idempotency[0], idempotency[1], document_id, now)
+            uow.commit()
+            return uow.documents.get(document_id)
+    except IdempotencyKeyTaken:
+        return _replay_after_race(uow, idempotency)
+
+
+def receive(
+    uow: UnitOfWork,
+    document_id: int,
+    received: Sequence[tuple[str, TrackingLine]] | None = None,
+    *,
+    user: User,
+    today: date,
+    now: datetime,
+) -> Document:
+    """Complete an in-transit transfer: move what was shipped from transit to its destination.
+
+    `received` lists (item, tracking line) as counted on arrival; it must equal what was shipped
+    (`transit_mismatch`). None receives everything shipped.
+    """
+    with uow.writing():
+        document = uow.documents.get(document_id, lock=True)
+        if document.type is not DocumentType.TRANSFER or not document.in_transit:
+            raise ValidationFailed(
+                f"document {document.number} is not an in-transit transfer: only those are received"
+            )
+        if document.status is not Status.POSTED or document.transit_status is not TransitStatus.IN_TRANSIT:
+            state = (
+                "already received" if document.transit_status is TransitStatus.RECEIVED else "not shipped yet"
+            )
+            raise Conflict(
+                f"transfer {document.number} is {state}: post it first, and receive it once",
+                code=ErrorCode.DOCUMENT_NOT_DRAFT,
+            )
+        shipped = uow.ledger.for_document(document_id)
+        entries = posting.plan_transit_receipt(document, shipped, received)
+        locations = uow.masterdata.locations(
+            {e.to_location for e in entries} | {e.from_location for e in entries}
+        )
+        uow.ledger.append(
+            entries,
+            document_id=document_id,
+            partner=document.partner,
+            user=user.name,
+            posting_date=today,
+            now=now,
+            kinds={code: loc.kind for code, loc in locations.items()},
+        )
+        uow.documents.set_transit_status(document_id, TransitStatus.RECEIVED)
+        uow.commit()
+        return uow.documents.get(document_id)
+
+
+def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> Document:
+    """Cancel a draft; posted documents are never changed (post a correcting document)."""
+    with uow.writing():
+        document = uow.documents.get(document_id, lock=True)
+        document.require_draft()
+        uow.documents.set_status(document_id, Status.CANCELLED)
+        uow.commit()
+        return uow.documents.get(document_id)
+
+
+def get(uow: UnitOfWork, document_id: int) -> Document:
+    with uow:
+        return uow.documents.get(document_id)
+
+
+def get_by_number(uow: UnitOfWork, number: str) -> Document:
+    with uow:
+        return uow.documents.get(uow.documents.id_by_number(number))
+
+
+def entries(uow: UnitOfWork, document_id: int) -> list[LedgerEntry]:
+    with uow:
+        uow.documents.get(document_id)
+        return uow.ledger.for_document(document_id)
+
+
+def list_documents(
+    uow: UnitOfWork,
+    *,
+    after: int | None = None,
+    limit: int = 50,
+    type: str | None = None,
+    status: str | None = None,
+) -> list[Document]:
+    with uow:
+        return uow.documents.list(after=after, limit=limit, type=type, status=status)
+
+
+# -- steps ----------------------------------------------------------------------------------------
+
+
+def _replay(uow: UnitOfWork, idempotency: Idempotency | None) -> Document | None:
+    """The first result again for a known key with the same request; a conflict for another one."""
+    if idempotency is None:
+        return None
+    known = uow.documents.idempotent(idempotency[0])
+    if known is None:
+        return None
+    fingerprint, document_id = known
+    if fingerprint != idempotency[1]:
+        raise Conflict(
+            f"Idempotency-Key {idempotency[0]!r} was already used for a different request: "
+            "use a new key for a new request",
+            code=ErrorCode.IDEMPOTENCY_CONFLICT,
+        )
+    return uow.documents.get(document_id)
+
+
+def _replay_after_race(uow: UnitOfWork, idempotency: Idempotency | None) -> Document:
+    """Another request with the same key committed first: answer with its result."""
+    with uow:
+        replay = _replay(uow, idempotency)
+    if replay is None:  # pragma: no cover - the key was just seen taken
+        raise Conflict("idempotency key race: retry the request", code=ErrorCode.IDEMPOTENCY_CONFLICT)
+    return replay
+
+
+def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
+    """Check references, fill default locations, turn `assign` requests into numbers."""
+    if not document.lines:
+        raise ValidationFailed("a document needs at least one line")
+    if document.in_transit and document.type is not DocumentType.TRANSFER:
+        raise ValidationFailed("only transfers can go in transit")
+    if document.type in (DocumentType.RECLASSIFICATION, DocumentType.COUNT, DocumentType.ASSEMBLY):
+        raise ValidationFailed(f"{document.type.value} documents are not supported yet")
+    validate_numbers(document)
+    policies = uow.masterdata.policies(line.item for line in document.lines)
+    for line in document.lines:
+        if line.item not in policies:
+            raise ValidationFailed(f"line {line.line_no}: item {line.item} does not exist: create it first")
+    if document.partner is not None:
+        try:
+            uow.masterdata.partner(document.partner)
+        except NotFound:
+            raise ValidationFailed(f"partner {document.partner} does not exist: create it first") from None
+    codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
+    locations = uow.masterdata.locations(codes)
+    document = resolve_locations(document, locations)
+    posting_date = document.posting_date or today
+    lines = []
+    for line in document.lines:
+        if line.assign is not None:
+            if locations[line.to_location or ""].kind is not LocationKind.INTERNAL or line.from_location in (
+                None,
+                "",
+            ):
+                raise ValidationFailed(f"line {line.line_no}: numbers are assigned on inbound lines only")
+            line = _assign(uow, line, policies[line.item], posting_date)
+        lines.append(line)
+    return replace(document, lines=tuple(lines))
+
+
+def _assign(uow: UnitOfWork, line: Line, policy: ItemPolicy, posting_date: date) -> Line:
+    assign = line.assign
+    assert assign is not None
+    item = policy.item
+    serials: list[str] = []
+    lot: str | None = None
+    if assign.start is not None or assign.serial:
+        if not policy.code.serial.tracked:
+            raise ValidationFailed(
+                f"line {line.line_no}: {item.sku} is not serial-tracked: assign a lot instead"
+            )
+        count = assign_count(line)
+        if assign.start is not None:
+            if not any(ch.isdigit() for ch in assign.start):
+                raise ValidationFailed(
+                    f"line {line.line_no}: customised run start {assign.start!r} needs a digit to count from, "
+                    "like 'S/N-Vend0001'"
+                )
+            serials = numbering.customised_run(assign.start, assign.increment, count)
+        else:
+            serials = _from_series(
+                uow, item.sku, item.serial_series, Dimension.SERIAL, count, line, posting_date
+            )
+        if assign.new_lot or assign.lot:
+            if not policy.code.lot.tracked:
+                raise ValidationFailed(
+                    f"line {line.line_no}: {item.sku} is not lot-tracked: a new lot cannot be made"
+                )
+            [lot] = _from_series(uow, item.sku, item.lot_series, Dimension.LOT, 1, line, posting_date)
+    elif assign.lot:
+        if not policy.code.lot.tracked:
+            raise ValidationFailed(
+                f"line {line.line_no}: {item.sku} is not lot-tracked: assign serials instead"
+            )
+        if line.quantity - line.tracked_quantity <= 0:
+            raise ValidationFailed(f"line {line.line_no}: no undefined quantity left to put into a new lot")
+        [lot] = _from_series(uow, item.sku, item.lot_series, Dimension.LOT, 1, line, posting_date)
+    return expand_assign(line, serials, lot)
+
+
+def _from_series(
+    uow: UnitOfWork,
+    sku: str,
+    series: str | None,
+    dimension: Dimension,
+    count: int,
+    line: Line,
+    posting_date: date,
+) -> list[str]:
+    """The next `count` numbers of the item's series, skipping numbers the item already has."""
+    if series is None:
+        raise ValidationFailed(
+            f"line {line.line_no}: item {sku} has no {dimension.value} number series: set "
+            f"{dimension.value}_series on the item, or give the numbers"
+        )
+    numbers: list[str] = []
+    while len(numbers) < count:
+        found, values = uow.masterdata.allocate(series, count - len(numbers))
+        rendered = [
+            numbering.render(found.pattern, v, today=posting_date, item=sku, location=line.to_location or "")
+            for v in values
+        ]
+        taken = uow.numbers.existing(sku, dimension, rendered) | set(numbers)
+        numbers.extend(n for n in rendered if n not in taken)
+    return numbers
+
+
+def _post(uow: UnitOfWork, document: Document, *, user: User, today: date, now: datetime) -> None:
+    document.require_draft()
+    codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
+    locations = uow.masterdata.locations(codes)
+    policies = uow.masterdata.policies(line.item for line in document.lines)
+    stock = uow.stock.load(posting.needs(document, policies, locations))
+    entries = posting.plan(document, stock, policies, locations, today=today)
+    posting_date = document.posting_date or today
+    uow.ledger.append(
+        entries,
+        document_id=document.id or 0,
+        partner=document.partner,
+        user=user.name,
+        posting_date=posting_date,
+        now=now,
+        kinds={code: loc.kind for code, loc in locations.items()},
+    )
+    in_transit = document.type is DocumentType.TRANSFER and document.in_transit
+    uow.documents.set_status(
+        document.id or 0,
+        Status.POSTED,
+        user=user.name,
+        now=now,
+        posting_date=posting_date,
+        transit_status=TransitStatus.IN_TRANSIT if in_transit else None,
+    )

@@ -1,0 +1,95 @@
+"""Serial, lot and package cards: read them, block, describe, comment; search lists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from itemtrace.domain.cards import Card, Listed
+from itemtrace.domain.status import TrackingStatus
+from itemtrace.domain.tracking import Dimension
+from itemtrace.domain.users import User
+from itemtrace.storage.unit_of_work import UnitOfWork
+
+
+def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str) -> Card:
+    with uow:
+        return _read(uow, kind, item, number)
+
+
+def _read(uow: UnitOfWork, kind: Dimension, item: str | None, number: str) -> Card:
+    if kind is Dimension.SERIAL:
+        return uow.queries.serial_card(item or "", number)
+    if kind is Dimension.LOT:
+        return uow.queries.lot_card(item or "", number)
+    return uow.queries.package_card(number)
+
+
+def update(
+    uow: UnitOfWork,
+    kind: Dimension,
+    item: str | None,
+    number: str,
+    *,
+    blocked: bool | None = None,
+    description: str | None = None,
+    attributes: dict[str, Any] | None = None,
+) -> Card:
+    """Change the card's maintained fields; the number must have been posted (else `not_found`)."""
+    with uow.writing():
+        _read(uow, kind, item, number)
+        row = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
+        if blocked is not None:
+            row.blocked = blocked
+        if description is not None:
+            row.description = description
+        if attributes is not None:
+            row.attributes = {**(row.attributes or {}), **attributes}
+        uow.session.flush()
+        uow.commit()
+        return _read(uow, kind, item, number)
+
+
+def comment(
+    uow: UnitOfWork, kind: Dimension, item: str | None, number: str, text: str, *, user: User, now: datetime
+) -> Card:
+    with uow.writing():
+        _read(uow, kind, item, number)
+        row = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
+        uow.info.add_comment(row.id, text, user.name, now)
+        uow.commit()
+        return _read(uow, kind, item, number)
+
+
+def list_serials(
+    uow: UnitOfWork,
+    *,
+    item: str | None = None,
+    location: str | None = None,
+    status: TrackingStatus | None = None,
+    lot: str | None = None,
+    q: str | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int = 50,
+) -> list[Listed]:
+    with uow:
+        return uow.queries.serials(
+            item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit
+        )
+
+
+def list_lots(
+    uow: UnitOfWork,
+    *,
+    item: str | None = None,
+    location: str | None = None,
+    status: TrackingStatus | None = None,
+    lot: str | None = None,
+    q: str | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int = 50,
+) -> list[Listed]:
+    with uow:
+        return uow.queries.lots(
+            item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit
+        )

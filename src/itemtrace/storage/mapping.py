@@ -1,0 +1,164 @@
+"""Row ⇄ domain conversions, all in one place."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from itemtrace.domain.documents import Assign, TrackingLine
+from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner, PartnerKind
+from itemtrace.domain.tracking import DimensionPolicy, SerialUnique, TrackingCode
+from itemtrace.storage.tables import (
+    ItemRow,
+    LocationRow,
+    NumberSeriesRow,
+    PartnerRow,
+    TrackingCodeRow,
+)
+
+
+def blank(value: str | None) -> str:
+    """Absent numbers are stored as ''."""
+    return value or ""
+
+
+def unblank(value: str | None) -> str | None:
+    return value or None
+
+
+def tracking_code_to_row(code: TrackingCode) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "code": code.code,
+        "description": code.description,
+        "serial_unique": code.serial_unique.value,
+        "use_expiration_dates": code.use_expiration_dates,
+        "require_expiration_date": code.require_expiration_date,
+        "strict_expiration": code.strict_expiration,
+        "warranty_formula": code.warranty_formula,
+        "require_warranty_date": code.require_warranty_date,
+    }
+    for dim in ("serial", "lot", "package"):
+        policy: DimensionPolicy = getattr(code, dim)
+        values[f"{dim}_specific"] = policy.specific
+        values[f"{dim}_inbound"] = policy.inbound
+        values[f"{dim}_outbound"] = policy.outbound
+    return values
+
+
+def tracking_code_from_row(row: TrackingCodeRow) -> TrackingCode:
+    def policy(dim: str) -> DimensionPolicy:
+        return DimensionPolicy(
+            specific=getattr(row, f"{dim}_specific"),
+            inbound=getattr(row, f"{dim}_inbound"),
+            outbound=getattr(row, f"{dim}_outbound"),
+        )
+
+    return TrackingCode(
+        code=row.code,
+        description=row.description,
+        serial=policy("serial"),
+        lot=policy("lot"),
+        package=policy("package"),
+        serial_unique=SerialUnique(row.serial_unique),
+        use_expiration_dates=row.use_expiration_dates,
+        require_expiration_date=row.require_expiration_date,
+        strict_expiration=row.strict_expiration,
+        warranty_formula=row.warranty_formula,
+        require_warranty_date=row.require_warranty_date,
+    )
+
+
+def item_from_row(
+    row: ItemRow, tracking_code: str | None, serial_series: str | None, lot_series: str | None
+) -> Item:
+    return Item(
+        sku=row.sku,
+        name=row.name,
+        unit=row.unit,
+        gtin=row.gtin,
+        tracking_code=tracking_code,
+        serial_series=serial_series,
+        lot_series=lot_series,
+        shelf_life=row.shelf_life,
+    )
+
+
+def location_from_row(row: LocationRow, parent: str | None) -> Location:
+    return Location(code=row.code, name=row.name, kind=LocationKind(row.kind), parent=parent)
+
+
+def partner_from_row(row: PartnerRow) -> Partner:
+    return Partner(code=row.code, name=row.name, kind=PartnerKind(row.kind))
+
+
+def series_from_row(row: NumberSeriesRow) -> NumberSeries:
+    return NumberSeries(
+        code=row.code,
+        pattern=row.pattern,
+        start=row.start,
+        increment=row.increment,
+        next_value=row.next_value,
+    )
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def tracking_to_json(t: TrackingLine) -> dict[str, Any]:
+    data: dict[str, Any] = {"quantity": str(t.quantity)}
+    for name in ("serial", "lot", "package", "new_serial", "new_lot", "new_package"):
+        value = getattr(t, name)
+        if value:
+            data[name] = value
+    for name in ("expiration_date", "warranty_date", "new_expiration_date"):
+        value = getattr(t, name)
+        if value:
+            data[name] = _iso(value)
+    return data
+
+
+def tracking_from_json(data: dict[str, Any]) -> TrackingLine:
+    return TrackingLine(
+        serial=data.get("serial"),
+        lot=data.get("lot"),
+        package=data.get("package"),
+        quantity=Decimal(data.get("quantity", "1")),
+        expiration_date=_date(data.get("expiration_date")),
+        warranty_date=_date(data.get("warranty_date")),
+        new_serial=data.get("new_serial"),
+        new_lot=data.get("new_lot"),
+        new_package=data.get("new_package"),
+        new_expiration_date=_date(data.get("new_expiration_date")),
+    )
+
+
+def assign_to_json(assign: Assign | None) -> dict[str, Any] | None:
+    if assign is None:
+        return None
+    return {
+        "serial": assign.serial,
+        "lot": assign.lot,
+        "start": assign.start,
+        "increment": assign.increment,
+        "count": assign.count,
+        "new_lot": assign.new_lot,
+    }
+
+
+def assign_from_json(data: dict[str, Any] | None) -> Assign | None:
+    if not data:
+        return None
+    return Assign(
+        serial=bool(data.get("serial")),
+        lot=bool(data.get("lot")),
+        start=data.get("start"),
+        increment=int(data.get("increment") or 1),
+        count=data.get("count"),
+        new_lot=bool(data.get("new_lot")),
+    )

@@ -1,0 +1,529 @@
+"""Read side: information cards with history, search lists with keyset cursors, the check."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, literal, or_, select, tuple_, type_coerce
+from sqlalchemy.orm import Session, aliased
+
+from itemtrace.domain.cards import Card, Comment, HistoryEntry, Listed, LocationQuantity, PartnerQuantity
+from itemtrace.domain.errors import NotFound
+from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.status import KIND_OF_STATUS, TrackingStatus, status_at
+from itemtrace.domain.tracking import Dimension, TrackingKey
+from itemtrace.storage.mapping import unblank
+from itemtrace.storage.repositories import Info, MasterData
+from itemtrace.storage.tables import (
+    BalanceRow,
+    DocumentRow,
+    ItemRow,
+    LedgerEntryRow,
+    LocationRow,
+    PartnerRow,
+    Quantity,
+    TrackingInfoRow,
+)
+
+Source = aliased(LocationRow, name="source")
+Target = aliased(LocationRow, name="target")
+ZERO = Decimal(0)
+
+
+class Queries:
+    def __init__(self, session: Session, masterdata: MasterData, info: Info) -> None:
+        self.session = session
+        self.md = masterdata
+        self.info = info
+        self._source_kinds: dict[int, str] = {}
+
+    # -- history -------------------------------------------------------------------------------
+    def _history_query(self) -> Any:
+        return (
+            select(
+                LedgerEntryRow,
+                ItemRow.sku,
+                DocumentRow.number,
+                DocumentRow.type,
+                Source.code,
+                Target.code,
+                Target.kind,
+                PartnerRow.code,
+                Source.kind,
+            )
+            .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
+            .join(DocumentRow, DocumentRow.id == LedgerEntryRow.document_id)
+            .join(Source, Source.id == LedgerEntryRow.from_location_id)
+            .join(Target, Target.id == LedgerEntryRow.to_location_id)
+            .outerjoin(PartnerRow, PartnerRow.id == LedgerEntryRow.partner_id)
+            .order_by(LedgerEntryRow.id)
+        )
+
+    def _history(self, query: Any) -> list[tuple[HistoryEntry, LedgerEntryRow, str]]:
+        result = []
+        for row, sku, number, doc_type, src, dst, dst_kind, partner, src_kind in self.session.execute(query):
+            entry = HistoryEntry(
+                posted_at=row.posted_at,
+                posting_date=row.posting_date,
+                document=number,
+                document_id=row.document_id,
+                type=doc_type,
+                from_location=src,
+                to_location=dst,
+                partner=partner,
+                user=row.user_name,
+                quantity=row.quantity,
+                serial=unblank(row.serial),
+                lot=unblank(row.lot),
+                package=unblank(row.package),
+                item=sku,
+            )
+            result.append((entry, row, dst_kind))
+            self._source_kinds[row.id] = src_kind
+        return result
+
+    def _info(
+        self, item: str | None, kind: Dimension, number: str
+    ) -> tuple[bool, str, dict[str, Any], tuple[Comment, ...]]:
+        row = self.info.get(item, kind, number)
+        if row is None:
+            return False, "", {}, ()
+        comments = tuple(Comment(c.text, c.user_name, c.created_at) for c in self.info.comments(row.id))
+        return row.blocked, row.description, dict(row.attributes or {}), comments
+
+    # -- cards ---------------------------------------------------------------------------------
+    def serial_card(self, item: str, serial: str) -> Card:
+        item_id = self.md.item_id(item)
+        history = self._history(
+            self._history_query().where(LedgerEntryRow.item_id == item_id, LedgerEntryRow.serial == serial)
+        )
+        blocked, description, attributes, comments = self._info(item, Dimension.SERIAL, serial)
+        if not history:
+            if self.info.get(item, Dimension.SERIAL, serial) is None:
+                raise NotFound("serial", f"{serial} of item {item}")
+            raise NotFound("serial", f"{serial} of item {item} (never posted)")
+        last, _last_row, last_kind = history[-1]
+        kind = LocationKind(last_kind)
+        expiration = next((r.expiration_date for _, r, _ in reversed(history) if r.expiration_date), None)
+        warranty = next((r.warranty_date for _, r, _ in reversed(history) if r.warranty_date), None)
+        lot_blocked = bool(last.lot) and self._info(item, Dimension.LOT, last.lot or "")[0]
+        return Card(
+            kind="serial",
+            item=item,
+            number=serial,
+            serial=serial,
+            lot=last.lot,
+            package=last.package,
+            status=status_at(kind, blocked=blocked or lot_blocked),
+            location=last.to_location if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
+            holder=last.partner if kind is LocationKind.CUSTOMER else None,
+            expiration_date=expiration,
+            warranty_date=warranty,
+            blocked=blocked,
+            description=description,
+            attributes=attributes,
+            comments=comments,
+            history=tuple(h for h, _, _ in history),
+            on_hand=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
+        )
+
+    def lot_card(self, item: str, lot: str) -> Card:
+        item_id = self.md.item_id(item)
+        history = self._history(
+            self._history_query().where(LedgerEntryRow.item_id == item_id, LedgerEntryRow.lot == lot)
+        )
+        if not history:
+            raise NotFound("lot", f"{lot} of item {item}")
+        blocked, description, attributes, comments = self._info(item, Dimension.LOT, lot)
+        places = self._places(and_(BalanceRow.item_id == item_id, BalanceRow.lot == lot))
+        return self._group_card("lot", item, lot, history, places, blocked, description, attributes, comments)
+
+    def package_card(self, package: str) -> Card:
+        history = self._history(self._history_query().where(LedgerEntryRow.package == package))
+        if not history:
+            raise NotFound("package", package)
+        blocked, description, attributes, comments = self._info(None, Dimension.PACKAGE, package)
+        places = self._places(BalanceRow.package == package)
+        return self._group_card(
+            "package", None, package, history, places, blocked, description, attributes, comments
+        )
+
+    def _places(self, where: Any) -> list[tuple[str, str, TrackingKey, Decimal]]:
+        rows = self.session.execute(
+            select(
+                LocationRow.code,
+                LocationRow.kind,
+                ItemRow.sku,
+                BalanceRow.serial,
+                BalanceRow.lot,
+                BalanceRow.package,
+                BalanceRow.quantity,
+            )
+            .join(LocationRow, LocationRow.id == BalanceRow.location_id)
+            .join(ItemRow, ItemRow.id == BalanceRow.item_id)
+            .where(where, BalanceRow.quantity > 0)
+            .order_by(LocationRow.code, ItemRow.sku, BalanceRow.serial)
+        )
+        return [
+            (code, kind, TrackingKey(sku, unblank(serial), unblank(lot), unblank(package)), qty)
+            for code, kind, sku, serial, lot, package, qty in rows
+        ]
+
+    def _group_card(
+        self,
+        kind_name: str,
+        item: str | None,
+        number: str,
+        history: list[tuple[HistoryEntry, LedgerEntryRow, str]],
+        places: list[tuple[str, str, TrackingKey, Decimal]],
+        blocked: bool,
+        description: str,
+        attributes: dict[str, Any],
+        comments: tuple[Comment, ...],
+    ) -> Card:
+        by_location: dict[str, Decimal] = defaultdict(Decimal)
+        kinds: dict[str, LocationKind] = {}
+        for code, kind, _, qty in places:
+            by_location[code] += qty
+            kinds[code] = LocationKind(kind)
+        stock = {
+            c: q for c, q in by_location.items() if kinds[c] in (LocationKind.INTERNAL, LocationKind.TRANSIT)
+        }
+        on_hand = sum((q for c, q in stock.items() if kinds[c] is LocationKind.INTERNAL), ZERO)
+        holders: dict[str | None, Decimal] = defaultdict(Decimal)
+        customer = LocationKind.CUSTOMER.value
+        for h, row, dst_kind in history:
+            if dst_kind == customer:
+                holders[h.partner] += h.quantity
+            if self._source_kinds.get(row.id) == customer:
+                holders[h.partner] -= h.quantity
+        held = tuple(
+            PartnerQuantity(p, q) for p, q in sorted(holders.items(), key=lambda kv: kv[0] or "") if q > 0
+        )
+        if on_hand > 0:
+            status = status_at(LocationKind.INTERNAL, blocked=blocked)
+        elif stock:
+            status = status_at(LocationKind.TRANSIT, blocked=blocked)
+        else:
+            status = status_at(LocationKind(history[-1][2]), blocked=blocked)
+        locations = tuple(LocationQuantity(c, q) for c, q in sorted(stock.items()))
+        expiration = next((r.expiration_date for _, r, _ in reversed(history) if r.expiration_date), None)
+        warranty = next((r.warranty_date for _, r, _ in reversed(history) if r.warranty_date), None)
+        contents = tuple(
+            LocationQuantity(code, qty, item=key.item, serial=key.serial, lot=key.lot)
+            for code, kind, key, qty in places
+            if LocationKind(kind) in (LocationKind.INTERNAL, LocationKind.TRANSIT)
+        )
+        last = history[-1][0]
+        return Card(
+            kind=kind_name,
+            item=item,
+            number=number,
+            serial=None,
+            lot=number if kind_name == "lot" else last.lot,
+            package=number if kind_name == "package" else None,
+            status=status,
+            location=locations[0].location if len(locations) == 1 else None,
+            holder=held[0].partner if len(held) == 1 and not stock else None,
+            expiration_date=expiration,
+            warranty_date=warranty,
+            blocked=blocked,
+            description=description,
+            attributes=attributes,
+            comments=comments,
+            history=tuple(h for h, _, _ in history),
+            on_hand=on_hand,
+            locations=locations,
+            holders=held,
+            contents=contents if kind_name == "package" else (),
+        )
+
+    # -- lists ---------------------------------------------------------------------------------
+    def serials(
+        self,
+        *,
+        item: str | None = None,
+        location: str | None = None,
+        status: TrackingStatus | None = None,
+        lot: str | None = None,
+        q: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 50,
+    ) -> list[Listed]:
+        inner = select(func.max(LedgerEntryRow.id).label("id")).where(LedgerEntryRow.serial != "")
+        if item:
+            inner = inner.where(LedgerEntryRow.item_id == self.md.item_id(item))
+        if q:
+            inner = inner.where(LedgerEntryRow.serial.contains(q, autoescape=True))
+        last = inner.group_by(LedgerEntryRow.item_id, LedgerEntryRow.serial).subquery()
+        info = aliased(TrackingInfoRow)
+        query = (
+            select(LedgerEntryRow, ItemRow.sku, Target.code, Target.kind, PartnerRow.code, info.blocked)
+            .join(last, last.c.id == LedgerEntryRow.id)
+            .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
+            .join(Target, Target.id == LedgerEntryRow.to_location_id)
+            .outerjoin(PartnerRow, PartnerRow.id == LedgerEntryRow.partner_id)
+            .outerjoin(
+                info,
+                and_(
+                    info.item_id == LedgerEntryRow.item_id,
+                    info.kind == "serial",
+                    info.number == LedgerEntryRow.serial,
+                ),
+            )
+            .order_by(ItemRow.sku, LedgerEntryRow.serial)
+            .limit(limit)
+        )
+        if after:
+            query = query.where(
+                tuple_(ItemRow.sku, LedgerEntryRow.serial) > tuple_(literal(after[0]), literal(after[1]))
+            )
+        if location:
+            query = query.where(Target.code == location)
+        if lot:
+            query = query.where(LedgerEntryRow.lot == lot)
+        if status is not None:
+            query = _status_filter(query, status, Target.kind, func.coalesce(info.blocked, False))
+        result = []
+        for row, sku, dst, dst_kind, partner, blocked in self.session.execute(query):
+            kind = LocationKind(dst_kind)
+            result.append(
+                Listed(
+                    item=sku,
+                    number=row.serial,
+                    serial=row.serial,
+                    lot=unblank(row.lot),
+                    package=unblank(row.package),
+                    status=status_at(kind, blocked=bool(blocked)),
+                    location=dst if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
+                    holder=partner if kind is LocationKind.CUSTOMER else None,
+                    quantity=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
+                    expiration_date=row.expiration_date,
+                    blocked=bool(blocked),
+                )
+            )
+        return result
+
+    def lots(
+        self,
+        *,
+        item: str | None = None,
+        location: str | None = None,
+        status: TrackingStatus | None = None,
+        lot: str | None = None,
+        q: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 50,
+    ) -> list[Listed]:
+        in_stock = type_coerce(
+            func.sum(
+                func.coalesce(_when(LocationRow.kind == LocationKind.INTERNAL.value, BalanceRow.quantity), 0)
+            ),
+            Quantity,
+        )
+        in_transit = type_coerce(
+            func.sum(
+                func.coalesce(_when(LocationRow.kind == LocationKind.TRANSIT.value, BalanceRow.quantity), 0)
+            ),
+            Quantity,
+        )
+        query = (
+            select(
+                ItemRow.sku,
+                BalanceRow.lot,
+                in_stock.label("on_hand"),
+                in_transit.label("in_transit"),
+                func.min(BalanceRow.expiration_date),
+                func.max(_when(TrackingInfoRow.blocked, 1)),
+                func.min(
+                    _when(
+                        and_(LocationRow.kind == LocationKind.INTERNAL.value, BalanceRow.quantity > 0),
+                        LocationRow.code,
+                    )
+                ),
+                func.max(
+                    _when(
+                        and_(LocationRow.kind == LocationKind.INTERNAL.value, BalanceRow.quantity > 0),
+                        LocationRow.code,
+                    )
+                ),
+                func.max(
+                    _when(
+                        and_(
+                            LocationRow.kind.notin_(["internal", "transit", "supplier"]),
+                            BalanceRow.quantity > 0,
+                        ),
+                        LocationRow.kind,
+                    )
+                ),
+            )
+            .join(ItemRow, ItemRow.id == BalanceRow.item_id)
+            .join(LocationRow, LocationRow.id == BalanceRow.location_id)
+            .outerjoin(
+                TrackingInfoRow,
+                and_(
+                    TrackingInfoRow.item_id == BalanceRow.item_id,
+                    TrackingInfoRow.kind == "lot",
+                    TrackingInfoRow.number == BalanceRow.lot,
+                ),
+            )
+            .where(BalanceRow.lot != "")
+            .group_by(ItemRow.sku, BalanceRow.lot)
+            .order_by(ItemRow.sku, BalanceRow.lot)
+            .limit(limit)
+        )
+        if item:
+            query = query.where(BalanceRow.item_id == self.md.item_id(item))
+        if lot:
+            query = query.where(BalanceRow.lot == lot)
+        if q:
+            query = query.where(BalanceRow.lot.contains(q, autoescape=True))
+        if after:
+            query = query.where(
+                tuple_(ItemRow.sku, BalanceRow.lot) > tuple_(literal(after[0]), literal(after[1]))
+            )
+        if location:
+            located = select(BalanceRow.item_id, BalanceRow.lot).join(
+                LocationRow, LocationRow.id == BalanceRow.location_id
+            )
+            located = located.where(LocationRow.code == location, BalanceRow.quantity > 0)
+            query = query.where(tuple_(BalanceRow.item_id, BalanceRow.lot).in_(located))
+        result = []
+        for (
+            sku,
+            lot_no,
+            on_hand,
+            transit,
+            expiration,
+            blocked,
+            first_loc,
+            last_loc,
+            gone_kind,
+        ) in self.session.execute(query):
+            on_hand = on_hand or ZERO
+            transit = transit or ZERO
+            if on_hand > 0:
+                derived = status_at(LocationKind.INTERNAL, blocked=bool(blocked))
+            elif transit > 0:
+                derived = status_at(LocationKind.TRANSIT, blocked=bool(blocked))
+            elif gone_kind:
+                derived = status_at(LocationKind(gone_kind))
+            else:
+                derived = TrackingStatus.RETURNED_TO_VENDOR
+            if status is not None and derived is not status:
+                continue
+            result.append(
+                Listed(
+                    item=sku,
+                    number=lot_no,
+                    lot=lot_no,
+                    status=derived,
+                    location=first_loc if first_loc == last_loc else None,
+                    quantity=on_hand,
+                    expiration_date=expiration,
+                    blocked=bool(blocked),
+                )
+            )
+        return result
+
+    # -- check ---------------------------------------------------------------------------------
+    def projection_differences(self) -> list[tuple[str, str, TrackingKey, Decimal, Decimal]]:
+        """Compare the balance projection with balances recomputed from the whole ledger.
+
+        Returns (item, location, key, projected, recomputed) for every difference.
+        """
+        moves = (
+            select(
+                LedgerEntryRow.item_id.label("item_id"),
+                LedgerEntryRow.from_location_id.label("location_id"),
+                LedgerEntryRow.serial.label("serial"),
+                LedgerEntryRow.lot.label("lot"),
+                LedgerEntryRow.package.label("package"),
+                (-type_coerce(LedgerEntryRow.quantity, Quantity.impl)).label("units"),
+            )
+            .union_all(
+                select(
+                    LedgerEntryRow.item_id,
+                    LedgerEntryRow.to_location_id,
+                    LedgerEntryRow.serial,
+                    LedgerEntryRow.lot,
+                    LedgerEntryRow.package,
+                    type_coerce(LedgerEntryRow.quantity, Quantity.impl),
+                )
+            )
+            .subquery()
+        )
+        recomputed = (
+            select(
+                moves.c.item_id,
+                moves.c.location_id,
+                moves.c.serial,
+                moves.c.lot,
+                moves.c.package,
+                func.sum(moves.c.units).label("units"),
+            )
+            .group_by(moves.c.item_id, moves.c.location_id, moves.c.serial, moves.c.lot, moves.c.package)
+            .subquery()
+        )
+        expected: dict[tuple[int, int, str, str, str], int] = {
+            (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.units)
+            for r in self.session.execute(select(recomputed))
+        }
+        raw = BalanceRow.__table__.c
+        projected: dict[tuple[int, int, str, str, str], int] = {
+            (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.quantity)
+            for r in self.session.execute(
+                select(
+                    raw.item_id,
+                    raw.location_id,
+                    raw.serial,
+                    raw.lot,
+                    raw.package,
+                    type_coerce(raw.quantity, Quantity.impl).label("quantity"),
+                )
+            )
+        }
+        diffs = []
+        skus = dict(self.session.execute(select(ItemRow.id, ItemRow.sku)).tuples().all())
+        codes = dict(self.session.execute(select(LocationRow.id, LocationRow.code)).tuples().all())
+        for key in sorted(set(expected) | set(projected)):
+            want, have = expected.get(key, 0), projected.get(key, 0)
+            if want != have:
+                item_id, location_id, serial, lot_no, package = key
+                diffs.append(
+                    (
+                        skus[item_id],
+                        codes[location_id],
+                        TrackingKey(skus[item_id], unblank(serial), unblank(lot_no), unblank(package)),
+                        Decimal(have) / 1000,
+                        Decimal(want) / 1000,
+                    )
+                )
+        return diffs
+
+    def ledger_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(LedgerEntryRow)) or 0)
+
+
+def _when(condition: Any, value: Any) -> Any:
+    from sqlalchemy import case
+
+    return case((condition, value))
+
+
+def _status_filter(query: Any, status: TrackingStatus, kind_column: Any, blocked: Any) -> Any:
+    if status is TrackingStatus.BLOCKED:
+        return query.where(kind_column.in_(["internal", "transit"]), blocked.is_(True))
+    if status is TrackingStatus.RESERVED:
+        return query.where(literal(False))
+    kind = KIND_OF_STATUS[status]
+    query = query.where(kind_column == kind.value)
+    if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT):
+        query = query.where(or_(blocked.is_(False), blocked.is_(None)))
+    return query
+
+
+__all__: Sequence[str] = ["Queries"]

@@ -1,0 +1,900 @@
+"""Write side: master data, documents, the append-only ledger and the balance projection.
+
+Helpers take the unit of work's session and never commit; the service does, once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from itemtrace.domain.documents import Document, DocumentType, Line, Role, Status, TransitStatus
+from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, Violation
+from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
+from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, StockNeeds, StockView
+from itemtrace.domain.tracking import UNTRACKED, Dimension, TrackingCode, TrackingKey
+from itemtrace.storage import mapping
+from itemtrace.storage.tables import (
+    BalanceRow,
+    DocumentLineRow,
+    DocumentRow,
+    IdempotencyKeyRow,
+    ItemRow,
+    LedgerEntryRow,
+    LocationRow,
+    NumberSeriesRow,
+    PartnerRow,
+    TrackingCodeRow,
+    TrackingCommentRow,
+    TrackingInfoRow,
+    to_units,
+)
+
+CHUNK = 2000  # bound parameters per IN list
+STOCK_KINDS = (LocationKind.INTERNAL.value, LocationKind.TRANSIT.value)
+DOCUMENT_PREFIX = {
+    DocumentType.RECEIPT: "RCPT",
+    DocumentType.SHIPMENT: "SHIP",
+    DocumentType.TRANSFER: "TRF",
+    DocumentType.ADJUSTMENT: "ADJ",
+    DocumentType.SCRAP: "SCRP",
+    DocumentType.ASSEMBLY: "ASM",
+    DocumentType.RETURN_RECEIPT: "RRCPT",
+    DocumentType.RETURN_SHIPMENT: "RSHIP",
+    DocumentType.RECLASSIFICATION: "RCLS",
+    DocumentType.COUNT: "CNT",
+}
+
+
+def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _already_exists(what: str, code: str) -> Conflict:
+    return Conflict(f"{what} {code} already exists: pick another code", code=ErrorCode.ALREADY_EXISTS)
+
+
+class IdempotencyKeyTaken(Exception):
+    """A concurrent request with the same Idempotency-Key committed first."""
+
+
+class MasterData:
+    """Tracking codes, items, locations, partners and number series, with id caches."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._item_ids: dict[str, int] = {}
+        self._location_ids: dict[str, int] = {}
+        self._partner_ids: dict[str, int] = {}
+
+    def _insert(self, what: str, code: str, row: Any) -> None:
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            raise _already_exists(what, code) from None
+
+    # tracking codes
+    def add_tracking_code(self, code: TrackingCode) -> None:
+        self._insert("tracking code", code.code, TrackingCodeRow(**mapping.tracking_code_to_row(code)))
+
+    def tracking_code(self, code: str) -> TrackingCode:
+        row = self.session.scalar(select(TrackingCodeRow).where(TrackingCodeRow.code == code))
+        if row is None:
+            raise NotFound("tracking code", code)
+        return mapping.tracking_code_from_row(row)
+
+    def tracking_codes(self) -> list[TrackingCode]:
+        rows = self.session.scalars(select(TrackingCodeRow).order_by(TrackingCodeRow.code))
+        return [mapping.tracking_code_from_row(r) for r in rows]
+
+    # number series
+    def add_series(self, series: NumberSeries) -> None:
+        row = NumberSeriesRow(
+            code=series.code,
+            pattern=series.pattern,
+            start=series.start,
+            increment=series.increment,
+            next_value=series.start,
+        )
+        self._insert("number series", series.code, row)
+
+    def series(self, code: str) -> NumberSeries:
+        row = self.session.scalar(select(NumberSeriesRow).where(NumberSeriesRow.code == code))
+        if row is None:
+            raise NotFound("number series", code)
+        return mapping.series_from_row(row)
+
+    def allocate(self, code: str, count: int) -> tuple[NumberSeries, list[int]]:
+        """Reserve `count` counter values atomically (UPDATE … RETURNING): never handed out twice."""
+        table = cast(Table, NumberSeriesRow.__table__)
+        result = self.session.execute(
+            update(table)
+            .where(table.c.code == code)
+            .values(next_value=table.c.next_value + table.c.increment * count)
+            .returning(table.c.next_value, table.c.increment, table.c.pattern, table.c.start)
+        ).one_or_none()
+        if result is None:
+            raise NotFound("number series", code)
+        after, increment, pattern, start = result
+        first = after - increment * count
+        values = [first + i * increment for i in range(count)]
+        return NumberSeries(code, pattern, start, increment, after), values
+
+    def series_list(self) -> list[NumberSeries]:
+        rows = self.session.scalars(select(NumberSeriesRow).order_by(NumberSeriesRow.code))
+        return [mapping.series_from_row(r) for r in rows]
+
+    # items
+    def add_item(self, item: Item) -> None:
+        tc_id = self._id(TrackingCodeRow, "tracking code", item.tracking_code)
+        row = ItemRow(
+            sku=item.sku,
+            name=item.name,
+            unit=item.unit,
+            gtin=item.gtin,
+            tracking_code_id=tc_id,
+            serial_series_id=self._id(NumberSeriesRow, "number series", item.serial_series),
+            lot_series_id=self._id(NumberSeriesRow, "number series", item.lot_series),
+            shelf_life=item.shelf_life,
+        )
+        self._insert("item", item.sku, row)
+
+    def _id(self, table: Any, what: str, code: str | None) -> int | None:
+        if code is None:
+            return None
+        found: int | None = self.session.scalar(select(table.id).where(table.code == code))
+        if found is None:
+            raise NotFound(what, code)
+        return found
+
+    def _item_select(self) -> Any:
+        tc = aliased(TrackingCodeRow)
+        ss = aliased(NumberSeriesRow)
+        ls = aliased(NumberSeriesRow)
+        return (
+            select(ItemRow, tc, ss.code, ls.code)
+            .outerjoin(tc, tc.id == ItemRow.tracking_code_id)
+            .outerjoin(ss, ss.id == ItemRow.serial_series_id)
+            .outerjoin(ls, ls.id == ItemRow.lot_series_id)
+        )
+
+    def policies(self, skus: Iterable[str]) -> dict[str, ItemPolicy]:
+        wanted = set(skus)
+        result: dict[str, ItemPolicy] = {}
+        for batch in chunks(wanted):
+            for row, tc, serial_series, lot_series in self.session.execute(
+                self._item_select().where(ItemRow.sku.in_(batch))
+            ):
+                self._item_ids[row.sku] = row.id
+                code = mapping.tracking_code_from_row(tc) if tc is not None else UNTRACKED
+                item = mapping.item_from_row(row, tc.code if tc else None, serial_series, lot_series)
+                result[row.sku] = ItemPolicy(item=item, code=code)
+        return result
+
+    def item(self, sku: str) -> ItemPolicy:
+        found = self.policies([sku])
+        if sku not in found:
+            raise NotFound("item", sku)
+        return found[sku]
+
+    def items(self, *, after: str | None, limit: int) -> list[ItemPolicy]:
+        query = self._item_select().order_by(ItemRow.sku).limit(limit)
+        if after:
+            query = query.where(ItemRow.sku > after)
+        result = []
+        for row, tc, serial_series, lot_series in self.session.execute(query):
+            code = mapping.tracking_code_from_row(tc) if tc is not None else UNTRACKED
+            result.append(
+                ItemPolicy(
+                    mapping.item_from_row(row, tc.code if tc else None, serial_series, lot_series), code
+                )
+            )
+        return result
+
+    def item_id(self, sku: str) -> int:
+        if sku not in self._item_ids:
+            found = self.session.scalar(select(ItemRow.id).where(ItemRow.sku == sku))
+            if found is None:
+                raise NotFound("item", sku)
+            self._item_ids[sku] = found
+        return self._item_ids[sku]
+
+    def item_by_gtin(self, gtin: str) -> str | None:
+        sku: str | None = self.session.scalar(select(ItemRow.sku).where(ItemRow.gtin == gtin))
+        return sku
+
+    # locations
+    def add_location(self, location: Location) -> None:
+        parent_id = self._id(LocationRow, "location", location.parent)
+        row = LocationRow(
+            code=location.code, name=location.name, kind=location.kind.value, parent_id=parent_id
+        )
+        self._insert("location", location.code, row)
+
+    def locations(self, codes: Iterable[str] | None = None) -> dict[str, Location]:
+        parent = aliased(LocationRow)
+        query = select(LocationRow, parent.code).outerjoin(parent, parent.id == LocationRow.parent_id)
+        if codes is not None:
+            wanted = {c for c in codes if c}
+            query = query.where(
+                or_(LocationRow.code.in_(wanted), LocationRow.kind != LocationKind.INTERNAL.value)
+            )
+        result = {}
+        for row, parent_code in self.session.execute(query.order_by(LocationRow.code)):
+            self._location_ids[row.code] = row.id
+            result[row.code] = mapping.location_from_row(row, parent_code)
+        return result
+
+    def location(self, code: str) -> Location:
+        found = self.locations([code])
+        if code not in found:
+            raise NotFound("location", code)
+        return found[code]
+
+    def location_id(self, code: str) -> int:
+        if code not in self._location_ids:
+            self.locations([code])
+            if code not in self._location_ids:
+                raise NotFound("location", code)
+        return self._location_ids[code]
+
+    # partners
+    def add_partner(self, partner: Partner) -> None:
+        self._insert(
+            "partner", partner.code, PartnerRow(code=partner.code, name=partner.name, kind=partner.kind.value)
+        )
+
+    def partner(self, code: str) -> Partner:
+        row = self.session.scalar(select(PartnerRow).where(PartnerRow.code == code))
+        if row is None:
+            raise NotFound("partner", code)
+        self._partner_ids[code] = row.id
+        return mapping.partner_from_row(row)
+
+    def partners(self) -> list[Partner]:
+        return [
+            mapping.partner_from_row(r)
+            for r in self.session.scalars(select(PartnerRow).order_by(PartnerRow.code))
+        ]
+
+    def partner_id(self, code: str | None) -> int | None:
+        if code is None:
+            return None
+        if code not in self._partner_ids:
+            self.partner(code)
+        return self._partner_ids[code]
+
+
+class Documents:
+    """Drafts and their status; lines keep their tracking lines as one JSON array per line."""
+
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
+        self.session = session
+        self.md = masterdata
+
+    def add(self, document: Document, *, user: str | None, now: datetime) -> Document:
+        row = DocumentRow(
+            number="",
+            type=document.type.value,
+            status=Status.DRAFT.value,
+            partner_id=self.md.partner_id(document.partner),
+            reference=document.reference,
+            posting_date=document.posting_date,
+            in_transit=document.in_transit,
+            created_by=user,
+            created_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        row.number = f"{DOCUMENT_PREFIX[document.type]}-{row.id:06d}"
+        self.session.execute(
+            cast(Table, DocumentLineRow.__table__).insert(),
+            [
+                {
+                    "document_id": row.id,
+                    "line_no": line.line_no,
+                    "item_id": self.md.item_id(line.item),
+                    "quantity": line.quantity,
+                    "from_location_id": self.md.location_id(line.from_location)
+                    if line.from_location
+                    else None,
+                    "to_location_id": self.md.location_id(line.to_location) if line.to_location else None,
+                    "role": line.role.value if line.role else None,
+                    "tracking": [mapping.tracking_to_json(t) for t in line.tracking],
+                    "assign": mapping.assign_to_json(line.assign),
+                }
+                for line in document.lines
+            ],
+        )
+        self.session.flush()
+        return self.get(row.id)
+
+    def get(self, document_id: int, *, lock: bool = False) -> Document:
+        query = select(DocumentRow, PartnerRow.code).outerjoin(
+            PartnerRow, PartnerRow.id == DocumentRow.partner_id
+        )
+        query = query.where(DocumentRow.id == document_id)
+        if lock:
+            query = query.with_for_update(of=DocumentRow)
+        found = self.session.execute(query).one_or_none()
+        if found is None:
+            raise NotFound("document", document_id)
+        row, partner = found
+        source = aliased(LocationRow)
+        target = aliased(LocationRow)
+        lines = self.session.execute(
+            select(DocumentLineRow, ItemRow.sku, source.code, target.code)
+            .join(ItemRow, ItemRow.id == DocumentLineRow.item_id)
+            .outerjoin(source, source.id == DocumentLineRow.from_location_id)
+            .outerjoin(target, target.id == DocumentLineRow.to_location_id)
+            .where(DocumentLineRow.document_id == document_id)
+            .order_by(DocumentLineRow.line_no)
+        ).all()
+        return Document(
+            id=row.id,
+            number=row.number,
+            type=DocumentType(row.type),
+            status=Status(row.status),
+            partner=partner,
+            reference=row.reference,
+            posting_date=row.posting_date,
+            in_transit=row.in_transit,
+            transit_status=TransitStatus(row.transit_status) if row.transit_status else None,
+            created_by=row.created_by,
+            created_at=row.created_at,
+            posted_by=row.posted_by,
+            posted_at=row.posted_at,
+            lines=tuple(
+                Line(
+                    item=sku,
+                    quantity=line.quantity,
+                    from_location=src,
+                    to_location=dst,
+                    tracking=tuple(mapping.tracking_from_json(t) for t in line.tracking),
+                    assign=mapping.assign_from_json(line.assign),
+                    role=Role(line.role) if line.role else None,
+                    line_no=line.line_no,
+                )
+                for line, sku, src, dst in lines
+            ),
+        )
+
+    def id_by_number(self, number: str) -> int:
+        found: int | None = self.session.scalar(select(DocumentRow.id).where(DocumentRow.number == number))
+        if found is None:
+            raise NotFound("document", number)
+        return found
+
+    def set_status(
+        self,
+        document_id: int,
+        status: Status,
+        *,
+        user: str | None = None,
+        now: datetime | None = None,
+        posting_date: date | None = None,
+        transit_status: TransitStatus | None = None,
+    ) -> None:
+        values: dict[str, Any] = {"status": status.value}
+        if status is Status.POSTED:
+            values.update(posted_by=user, posted_at=now, posting_date=posting_date)
+        if transit_status is not None:
+            values["transit_status"] = transit_status.value
+        self.session.execute(update(DocumentRow).where(DocumentRow.id == document_id).values(**values))
+
+    def set_transit_status(self, document_id: int, transit_status: TransitStatus) -> None:
+        self.session.execute(
+            update(DocumentRow)
+            .where(DocumentRow.id == document_id)
+            .values(transit_status=transit_status.value)
+        )
+
+    def list(self, *, after: int | None, limit: int, type: str | None, status: str | None) -> list[Document]:
+        query = select(DocumentRow.id).order_by(DocumentRow.id.desc()).limit(limit)
+        if after is not None:
+            query = query.where(DocumentRow.id < after)
+        if type:
+            query = query.where(DocumentRow.type == type)
+        if status:
+            query = query.where(DocumentRow.status == status)
+        return [self.get(i) for i in self.session.scalars(query)]
+
+    # idempotency
+    def idempotent(self, key: str) -> tuple[str, int] | None:
+        row = self.session.get(IdempotencyKeyRow, key)
+        return (row.fingerprint, row.document_id) if row else None
+
+    def remember(self, key: str, fingerprint: str, document_id: int, now: datetime) -> None:
+        self.session.add(
+            IdempotencyKeyRow(key=key, fingerprint=fingerprint, document_id=document_id, created_at=now)
+        )
+        self.session.flush()
+
+
+class Ledger:
+    """The append-only ledger and its balance projection, written in bulk in the same transaction."""
+
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
+        self.session = session
+        self.md = masterdata
+
+    def append(
+        self,
+        entries: Sequence[LedgerEntry],
+        *,
+        document_id: int,
+        partner: str | None,
+        user: str | None,
+        posting_date: date,
+        now: datetime,
+        kinds: dict[str, LocationKind],
+    ) -> None:
+        if not entries:
+            return
+        partner_id = self.md.partner_id(partner)
+        item_ids = {sku: self.md.item_id(sku) for sku in {e.key.item for e in entries}}
+        location_ids = {
+            code: self.md.location_id(code) for e in entries for code in (e.from_location, e.to_location)
+        }
+        rows: list[dict[str, Any]] = [
+            {
+                "document_id": document_id,
+                "line_no": e.line_no,
+                "item_id": item_ids[e.key.item],
+                "serial": e.key.serial or "",
+                "lot": e.key.lot or "",
+                "package": e.key.package or "",
+                "quantity": to_units(e.quantity),
+                "from_location_id": location_ids[e.from_location],
+                "to_location_id": location_ids[e.to_location],
+                "posting_date": posting_date,
+                "partner_id": partner_id,
+                "user_name": user,
+                "posted_at": now,
+                "expiration_date": e.expiration_date,
+                "warranty_date": e.warranty_date,
+            }
+            for e in entries
+        ]
+        # Plain Core executemany on the raw table: quantities are already integer thousandths.
+        self.session.execute(_raw_table(LedgerEntryRow).insert(), rows)
+        self._project(entries, item_ids, location_ids, kinds, posting_date)
+
+    def _project(
+        self,
+        entries: Sequence[LedgerEntry],
+        item_ids: dict[str, int],
+        location_ids: dict[str, int],
+        kinds: dict[str, LocationKind],
+        posting_date: date,
+    ) -> None:
+        deltas: dict[tuple[int, int, str, str, str], int] = defaultdict(int)
+        meta: dict[tuple[int, int, str, str, str], tuple[bool, date | None]] = {}
+        for e in entries:
+            units = to_units(e.quantity)
+            base = (item_ids[e.key.item], e.key.serial or "", e.key.lot or "", e.key.package or "")
+            for location, sign in ((e.from_location, -1), (e.to_location, 1)):
+                key = (base[0], location_ids[location], base[1], base[2], base[3])
+                deltas[key] += sign * units
+                meta[key] = (kinds[location].value in STOCK_KINDS, e.expiration_date)
+        rows: list[dict[str, Any]] = [
+            {
+                "item_id": k[0],
+                "location_id": k[1],
+                "serial": k[2],
+                "lot": k[3],
+                "package": k[4],
+                "quantity": q,
+                "in_stock": meta[k][0],
+                "expiration_date": meta[k][1],
+                "first_in_date": posting_date,
+            }
+            for k, q in deltas.items()
+            if q != 0
+        ]
+        # Stock leaving an internal/transit place is a plain UPDATE of a row that must exist
+        # (an upsert's candidate row would trip the CHECK before the conflict is seen); it runs
+        # first so a serial leaves its old place before the unique index sees the new one.
+        taken = [r for r in rows if r["in_stock"] and r["quantity"] < 0]
+        rest = [r for r in rows if not (r["in_stock"] and r["quantity"] < 0)]
+        table = _raw_table(BalanceRow)
+        c = table.c
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+        upsert = insert.on_conflict_do_update(
+            index_elements=["item_id", "location_id", "serial", "lot", "package"],
+            set_={
+                "quantity": c.quantity + insert.excluded.quantity,
+                "expiration_date": func.coalesce(c.expiration_date, insert.excluded.expiration_date),
+            },
+        )
+        decrement = (
+            update(table)
+            .where(
+                c.item_id == bindparam("b_item"),
+                c.location_id == bindparam("b_location"),
+                c.serial == bindparam("b_serial"),
+                c.lot == bindparam("b_lot"),
+                c.package == bindparam("b_package"),
+            )
+            .values(quantity=c.quantity + bindparam("b_quantity"))
+        )
+        try:
+            with self.session.begin_nested():
+                for batch in chunks(taken, 5000):
+                    params = [
+                        {
+                            "b_item": r["item_id"],
+                            "b_location": r["location_id"],
+                            "b_serial": r["serial"],
+                            "b_lot": r["lot"],
+                            "b_package": r["package"],
+                            "b_quantity": r["quantity"],
+                        }
+                        for r in batch
+                    ]
+                    result = self.session.connection().execute(decrement, params)
+                    if result.rowcount != len(batch):
+                        raise _stock_changed()
+                for batch in chunks(rest, 5000):
+                    self.session.connection().execute(upsert, batch)
+        except IntegrityError as error:
+            raise _constraint_violation(error) from None
+
+    def for_document(self, document_id: int) -> list[LedgerEntry]:
+        source = aliased(LocationRow)
+        target = aliased(LocationRow)
+        rows = self.session.execute(
+            select(LedgerEntryRow, ItemRow.sku, source.code, target.code)
+            .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
+            .join(source, source.id == LedgerEntryRow.from_location_id)
+            .join(target, target.id == LedgerEntryRow.to_location_id)
+            .where(LedgerEntryRow.document_id == document_id)
+            .order_by(LedgerEntryRow.id)
+        )
+        return [
+            LedgerEntry(
+                key=TrackingKey(
+                    sku, mapping.unblank(r.serial), mapping.unblank(r.lot), mapping.unblank(r.package)
+                ),
+                quantity=r.quantity,
+                from_location=src,
+                to_location=dst,
+                line_no=r.line_no,
+                expiration_date=r.expiration_date,
+                warranty_date=r.warranty_date,
+                id=r.id,
+                document_id=r.document_id,
+                posting_date=r.posting_date,
+                user=r.user_name,
+                posted_at=r.posted_at,
+            )
+            for r, sku, src, dst in rows
+        ]
+
+
+def _raw_table(row: Any) -> Any:
+    """The Core table with plain BIGINT quantities, for bulk writes of pre-scaled values."""
+    return _RAW[row.__tablename__]
+
+
+def _make_raw() -> dict[str, Any]:
+    from sqlalchemy import BigInteger, MetaData, Table
+
+    meta = MetaData()
+    raw = {}
+    for row in (LedgerEntryRow, BalanceRow):
+        source = row.__table__
+        columns = [c._copy() for c in source.columns]
+        for column in columns:
+            if column.name == "quantity":
+                column.type = BigInteger()
+        raw[source.name] = Table(source.name, meta, *columns)  # type: ignore[attr-defined]
+    return raw
+
+
+_RAW = _make_raw()
+
+
+def _constraint_violation(error: IntegrityError) -> PostingRejected:
+    """The database backstop fired: translate it into the posting rule it protects."""
+    message = str(error.orig)
+    if "uq_balance_serial_in_stock" in message or "balance.item_id, balance.serial" in message:
+        return PostingRejected(
+            [
+                Violation(
+                    None,
+                    None,
+                    ErrorCode.SERIAL_EXISTS,
+                    "a serial in this document was received by another posting at the same moment: "
+                    "check the numbers and post again",
+                )
+            ]
+        )
+    return _stock_changed()
+
+
+def _stock_changed() -> PostingRejected:
+    return PostingRejected(
+        [
+            Violation(
+                None,
+                None,
+                ErrorCode.INSUFFICIENT_QUANTITY,
+                "stock changed under this posting (another posting took it): reload and post again",
+            )
+        ]
+    )
+
+
+class Stock:
+    """Loads exactly the stock a posting touches, locking it on PostgreSQL."""
+
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
+        self.session = session
+        self.md = masterdata
+
+    def _bucket_query(self) -> Any:
+        return (
+            select(
+                LocationRow.code,
+                ItemRow.sku,
+                BalanceRow.serial,
+                BalanceRow.lot,
+                BalanceRow.package,
+                BalanceRow.quantity,
+                BalanceRow.expiration_date,
+                BalanceRow.first_in_date,
+            )
+            .join(LocationRow, LocationRow.id == BalanceRow.location_id)
+            .join(ItemRow, ItemRow.id == BalanceRow.item_id)
+            .where(BalanceRow.quantity > 0)
+        )
+
+    def load(self, needs: StockNeeds) -> StockView:
+        buckets: dict[tuple[Any, ...], Bucket] = {}
+
+        def collect(query: Any, lock: bool = False) -> None:
+            if lock and self.session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(of=BalanceRow)
+            for loc, sku, serial, lot, package, qty, exp, first in self.session.execute(query):
+                key = TrackingKey(sku, serial or None, lot or None, package or None)
+                buckets[(loc, key)] = Bucket(loc, key, qty, exp, first)
+
+        # Sources first, locked: what this posting takes out must not change under it.
+        for (sku, location), named in sorted(needs.at_source.items(), key=lambda kv: kv[0]):
+            base = self._bucket_query().where(
+                BalanceRow.item_id == self.md.item_id(sku),
+                BalanceRow.location_id == self.md.location_id(location),
+            )
+            if named is None:
+                collect(base.order_by(BalanceRow.id), lock=True)
+                continue
+            serials, lots, packages = named
+            for column, values in (
+                (BalanceRow.serial, serials),
+                (BalanceRow.lot, lots),
+                (BalanceRow.package, packages),
+            ):
+                for batch in chunks(sorted(values)):
+                    collect(base.where(column.in_(batch)).order_by(BalanceRow.id), lock=True)
+        by_item: dict[str, set[str]] = defaultdict(set)
+        for sku, serial in needs.serials_of_item:
+            by_item[sku].add(serial)
+        for sku, serials in by_item.items():
+            for batch in chunks(sorted(serials)):
+                collect(
+                    self._bucket_query().where(
+                        BalanceRow.item_id == self.md.item_id(sku), BalanceRow.serial.in_(batch)
+                    )
+                )
+        for batch in chunks(sorted(needs.serials_global)):
+            collect(self._bucket_query().where(BalanceRow.serial.in_(batch), BalanceRow.in_stock))
+        lots_by_item: dict[str, set[str]] = defaultdict(set)
+        for sku, lot in needs.lots_of_item:
+            lots_by_item[sku].add(lot)
+        for sku, lots in lots_by_item.items():
+            for batch in chunks(sorted(lots)):
+                collect(
+                    self._bucket_query().where(
+                        BalanceRow.item_id == self.md.item_id(sku),
+                        BalanceRow.lot.in_(batch),
+                        BalanceRow.in_stock,
+                    )
+                )
+        return StockView(
+            buckets=list(buckets.values()),
+            blocked=self._blocked(needs.items),
+            delivered=self._delivered(needs.returned_serials),
+        )
+
+    def _blocked(self, skus: set[str]) -> frozenset[BlockedKey]:
+        if not skus:
+            return frozenset()
+        ids = {self.md.item_id(s): s for s in skus}
+        rows = self.session.execute(
+            select(TrackingInfoRow.item_id, TrackingInfoRow.kind, TrackingInfoRow.number).where(
+                TrackingInfoRow.blocked,
+                or_(TrackingInfoRow.item_id.in_(list(ids)), TrackingInfoRow.item_id.is_(None)),
+            )
+        )
+        return frozenset(
+            (ids.get(item_id) if item_id else None, Dimension(kind), number) for item_id, kind, number in rows
+        )
+
+    def _delivered(self, serials: set[tuple[str, str]]) -> dict[tuple[str | None, str, str], Decimal]:
+        if not serials:
+            return {}
+        customer = LocationKind.CUSTOMER.value
+        source = aliased(LocationRow)
+        target = aliased(LocationRow)
+        result: dict[tuple[str | None, str, str], Decimal] = defaultdict(Decimal)
+        pairs = [(self.md.item_id(sku), serial) for sku, serial in serials]
+        for batch in chunks(pairs, 500):
+            rows = self.session.execute(
+                select(
+                    PartnerRow.code,
+                    ItemRow.sku,
+                    LedgerEntryRow.serial,
+                    LedgerEntryRow.quantity,
+                    source.kind,
+                    target.kind,
+                )
+                .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
+                .join(source, source.id == LedgerEntryRow.from_location_id)
+                .join(target, target.id == LedgerEntryRow.to_location_id)
+                .outerjoin(PartnerRow, PartnerRow.id == LedgerEntryRow.partner_id)
+                .where(
+                    tuple_(LedgerEntryRow.item_id, LedgerEntryRow.serial).in_(batch),
+                    or_(source.kind == customer, target.kind == customer),
+                )
+            )
+            for partner, sku, serial, qty, from_kind, to_kind in rows:
+                sign = 1 if to_kind == customer else -1
+                if from_kind == customer and to_kind == customer:
+                    sign = 0
+                result[(partner, sku, serial)] += sign * qty
+        return dict(result)
+
+
+class Numbers:
+    """Existing serial and lot numbers of an item, for number series that must not repeat them."""
+
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
+        self.session = session
+        self.md = masterdata
+
+    def existing(self, item: str, dimension: Dimension, numbers: Sequence[str]) -> set[str]:
+        return existing_numbers(self.session, self.md.item_id(item), dimension, numbers)
+
+
+class Info:
+    """Information cards: description, blocked, attributes, comments."""
+
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
+        self.session = session
+        self.md = masterdata
+
+    def _where(self, item: str | None, kind: Dimension, number: str) -> Any:
+        item_id = self.md.item_id(item) if item else None
+        return and_(
+            TrackingInfoRow.item_id == item_id if item_id else TrackingInfoRow.item_id.is_(None),
+            TrackingInfoRow.kind == kind.value,
+            TrackingInfoRow.number == number,
+        )
+
+    def get(self, item: str | None, kind: Dimension, number: str) -> TrackingInfoRow | None:
+        return self.session.scalar(select(TrackingInfoRow).where(self._where(item, kind, number)))
+
+    def get_or_create(self, item: str | None, kind: Dimension, number: str) -> TrackingInfoRow:
+        row = self.get(item, kind, number)
+        if row is None:
+            row = TrackingInfoRow(
+                item_id=self.md.item_id(item) if item else None,
+                kind=kind.value,
+                number=number,
+                description="",
+                blocked=False,
+                attributes={},
+            )
+            self.session.add(row)
+            self.session.flush()
+        return row
+
+    def comments(self, info_id: int) -> list[TrackingCommentRow]:
+        return list(
+            self.session.scalars(
+                select(TrackingCommentRow)
+                .where(TrackingCommentRow.info_id == info_id)
+                .order_by(TrackingCommentRow.id)
+            )
+        )
+
+    def add_comment(self, info_id: int, text: str, user: str | None, now: datetime) -> None:
+        self.session.add(TrackingCommentRow(info_id=info_id, text=text, user_name=user, created_at=now))
+        self.session.flush()
+
+
+class Users:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, name: str, role: str, token_hash: str, password_hash: str | None, now: datetime) -> None:
+        from itemtrace.storage.tables import UserRow
+
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    UserRow(
+                        name=name,
+                        role=role,
+                        token_hash=token_hash,
+                        password_hash=password_hash,
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:
+            raise _already_exists("user", name) from None
+
+    def by_token_hash(self, token_hash: str) -> tuple[str, str] | None:
+        from itemtrace.storage.tables import UserRow
+
+        row = self.session.execute(
+            select(UserRow.name, UserRow.role).where(UserRow.token_hash == token_hash)
+        ).one_or_none()
+        return (row[0], row[1]) if row else None
+
+    def by_name(self, name: str) -> tuple[str, str, str | None] | None:
+        from itemtrace.storage.tables import UserRow
+
+        row = self.session.execute(
+            select(UserRow.name, UserRow.role, UserRow.password_hash).where(UserRow.name == name)
+        ).one_or_none()
+        return (row[0], row[1], row[2]) if row else None
+
+    def count(self) -> int:
+        from sqlalchemy import func
+
+        from itemtrace.storage.tables import UserRow
+
+        return int(self.session.scalar(select(func.count()).select_from(UserRow)) or 0)
+
+    def list(self) -> list[tuple[str, str]]:
+        from itemtrace.storage.tables import UserRow
+
+        return [
+            (r[0], r[1])
+            for r in self.session.execute(select(UserRow.name, UserRow.role).order_by(UserRow.name))
+        ]
+
+
+def existing_numbers(
+    session: Session, item_id: int, dimension: Dimension, numbers: Sequence[str]
+) -> set[str]:
+    """Which of `numbers` the item already has in its ledger (so a series skips them)."""
+    column = LedgerEntryRow.serial if dimension is Dimension.SERIAL else LedgerEntryRow.lot
+    found: set[str] = set()
+    for batch in chunks(numbers):
+        found.update(
+            session.scalars(
+                select(column).where(LedgerEntryRow.item_id == item_id, column.in_(batch)).distinct()
+            )
+        )
+    return found

@@ -1,0 +1,276 @@
+"""SQLAlchemy 2 row classes. Names: singular snake_case tables, `_at` timestamps, `_date` dates.
+
+Tracking numbers are stored as '' when absent (never NULL) so that keys compare, index and
+upsert simply; quantities are exact integers of thousandths (`Quantity`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SCALE = 1000  # quantities are stored in thousandths
+
+
+class Quantity(TypeDecorator[Decimal]):
+    """A Decimal with up to 3 places, stored exactly as a BIGINT of thousandths."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        return int(Decimal(value) * SCALE)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(int(value)) / SCALE
+
+
+def to_units(value: Decimal) -> int:
+    return int(value * SCALE)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+Number = String(50)
+
+
+class TrackingCodeRow(Base):
+    __tablename__ = "tracking_code"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    serial_specific: Mapped[bool] = mapped_column(Boolean, default=False)
+    serial_inbound: Mapped[bool] = mapped_column(Boolean, default=False)
+    serial_outbound: Mapped[bool] = mapped_column(Boolean, default=False)
+    lot_specific: Mapped[bool] = mapped_column(Boolean, default=False)
+    lot_inbound: Mapped[bool] = mapped_column(Boolean, default=False)
+    lot_outbound: Mapped[bool] = mapped_column(Boolean, default=False)
+    package_specific: Mapped[bool] = mapped_column(Boolean, default=False)
+    package_inbound: Mapped[bool] = mapped_column(Boolean, default=False)
+    package_outbound: Mapped[bool] = mapped_column(Boolean, default=False)
+    serial_unique: Mapped[str] = mapped_column(String(10), default="item")
+    use_expiration_dates: Mapped[bool] = mapped_column(Boolean, default=False)
+    require_expiration_date: Mapped[bool] = mapped_column(Boolean, default=False)
+    strict_expiration: Mapped[bool] = mapped_column(Boolean, default=False)
+    warranty_formula: Mapped[str | None] = mapped_column(String(30))
+    require_warranty_date: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class NumberSeriesRow(Base):
+    __tablename__ = "number_series"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    pattern: Mapped[str] = mapped_column(String(60))
+    start: Mapped[int] = mapped_column(BigInteger, default=1)
+    increment: Mapped[int] = mapped_column(Integer, default=1)
+    next_value: Mapped[int] = mapped_column(BigInteger)
+
+
+class ItemRow(Base):
+    __tablename__ = "item"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20), default="pcs")
+    gtin: Mapped[str | None] = mapped_column(String(14), index=True)
+    tracking_code_id: Mapped[int | None] = mapped_column(ForeignKey("tracking_code.id"))
+    serial_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
+    lot_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
+    shelf_life: Mapped[str | None] = mapped_column(String(30))
+
+
+class LocationRow(Base):
+    __tablename__ = "location"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
+
+
+class PartnerRow(Base):
+    __tablename__ = "partner"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class UserRow(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentRow(Base):
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    posting_date: Mapped[date | None] = mapped_column(Date)
+    in_transit: Mapped[bool] = mapped_column(Boolean, default=False)
+    transit_status: Mapped[str | None] = mapped_column(String(12))
+    created_by: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    posted_by: Mapped[str | None] = mapped_column(String(60))
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentLineRow(Base):
+    __tablename__ = "document_line"
+    __table_args__ = (UniqueConstraint("document_id", "line_no"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    from_location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
+    to_location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
+    role: Mapped[str | None] = mapped_column(String(10))
+    # The tracking lines of a draft, one JSON array: a 10,000-serial line is one row, not 10,000.
+    tracking: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    assign: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class LedgerEntryRow(Base):
+    """One movement of one tracked quantity. Never updated or deleted (a trigger refuses it)."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="positive_quantity"),
+        Index("ix_ledger_entry_item_serial", "item_id", "serial", "id"),
+        Index("ix_ledger_entry_item_lot", "item_id", "lot", "id"),
+        Index("ix_ledger_entry_package", "package", "id"),
+        Index("ix_ledger_entry_document", "document_id", "line_no"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    serial: Mapped[str] = mapped_column(Number, default="")
+    lot: Mapped[str] = mapped_column(Number, default="")
+    package: Mapped[str] = mapped_column(Number, default="")
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    from_location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    to_location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    posting_date: Mapped[date] = mapped_column(Date)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    user_name: Mapped[str | None] = mapped_column(String(60))
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expiration_date: Mapped[date | None] = mapped_column(Date)
+    warranty_date: Mapped[date | None] = mapped_column(Date)
+
+
+class BalanceRow(Base):
+    """The projection: quantity per (item, location, serial, lot, package), kept with the ledger."""
+
+    __tablename__ = "balance"
+    __table_args__ = (
+        UniqueConstraint("item_id", "location_id", "serial", "lot", "package", name="uq_balance_key"),
+        CheckConstraint("NOT in_stock OR quantity >= 0", name="stock_not_negative"),
+        CheckConstraint("NOT in_stock OR serial = '' OR quantity <= 1000", name="serial_at_most_one"),
+        Index(
+            "uq_balance_serial_in_stock",
+            "item_id",
+            "serial",
+            unique=True,
+            sqlite_where=text("in_stock AND quantity > 0 AND serial <> ''"),
+            postgresql_where=text("in_stock AND quantity > 0 AND serial <> ''"),
+        ),
+        Index("ix_balance_item_lot", "item_id", "lot"),
+        Index("ix_balance_serial", "serial"),
+        Index("ix_balance_package", "package"),
+        Index("ix_balance_location_item", "location_id", "item_id"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    serial: Mapped[str] = mapped_column(Number, default="")
+    lot: Mapped[str] = mapped_column(Number, default="")
+    package: Mapped[str] = mapped_column(Number, default="")
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    # Denormalised from the location kind (internal or transit) so the constraints above can see it.
+    in_stock: Mapped[bool] = mapped_column(Boolean)
+    expiration_date: Mapped[date | None] = mapped_column(Date)
+    first_in_date: Mapped[date | None] = mapped_column(Date)
+
+
+class TrackingInfoRow(Base):
+    """The information card of a serial, lot (per item) or package (item NULL)."""
+
+    __tablename__ = "tracking_info"
+    __table_args__ = (
+        UniqueConstraint("item_id", "kind", "number", name="uq_tracking_info_key"),
+        Index(
+            "uq_tracking_info_package",
+            "kind",
+            "number",
+            unique=True,
+            sqlite_where=text("item_id IS NULL"),
+            postgresql_where=text("item_id IS NULL"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    number: Mapped[str] = mapped_column(Number)
+    description: Mapped[str] = mapped_column(Text, default="")
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TrackingCommentRow(Base):
+    __tablename__ = "tracking_comment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    info_id: Mapped[int] = mapped_column(ForeignKey("tracking_info.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    user_name: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyKeyRow(Base):
+    __tablename__ = "idempotency_key"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
