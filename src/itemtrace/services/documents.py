@@ -316,6 +316,9 @@ def _post(uow: UnitOfWork, document: Document, *, user: User, today: date, now: 
     locations = uow.masterdata.locations(codes)
     policies = uow.masterdata.policies(line.item for line in document.lines)
     stock = uow.stock.load(posting.needs(document, policies, locations))
+    elsewhere = {b.location for b in stock.buckets} - set(locations)
+    if elsewhere:  # where the named numbers are now, for the error messages
+        locations = {**locations, **uow.masterdata.locations(elsewhere)}
     entries = posting.plan(document, stock, policies, locations, today=today)
     posting_date = document.posting_date or today
     uow.ledger.append(

@@ -34,13 +34,38 @@ def check_password(password: str, stored: str) -> bool:
 
 def add_user(uow: UnitOfWork, name: str, role: Role, *, password: str | None = None, now: datetime) -> str:
     """Create a user and return its API token (shown once; only its hash is stored)."""
-    if not name or len(name) > 60 or not name.isprintable():
-        raise ValidationFailed("a user name is 1 to 60 printable characters")
-    token = "itk_" + secrets.token_urlsafe(32)
+    _check_name(name)
+    token = new_token()
     with uow.writing():
         uow.users.add(name, role.value, hash_token(token), hash_password(password) if password else None, now)
         uow.commit()
     return token
+
+
+def rotate_token(uow: UnitOfWork, name: str, role: Role, *, now: datetime) -> str:
+    """Create the user with `role`, or give the existing one that role and a new token; return it.
+
+    The previous token stops working. `itemtrace serve --print-admin-token` uses this so every
+    start prints a token that works, while only hashes are ever stored.
+    """
+    _check_name(name)
+    token = new_token()
+    with uow.writing():
+        if uow.users.by_name(name) is None:
+            uow.users.add(name, role.value, hash_token(token), None, now)
+        else:
+            uow.users.set_token(name, role.value, hash_token(token))
+        uow.commit()
+    return token
+
+
+def new_token() -> str:
+    return "itk_" + secrets.token_urlsafe(32)
+
+
+def _check_name(name: str) -> None:
+    if not name or len(name) > 60 or not name.isprintable():
+        raise ValidationFailed("a user name is 1 to 60 printable characters")
 
 
 def authenticate(uow: UnitOfWork, token: str) -> User:

@@ -487,8 +487,8 @@ class Queries:
             )
         }
         diffs = []
-        skus = dict(self.session.execute(select(ItemRow.id, ItemRow.sku)).tuples().all())
-        codes = dict(self.session.execute(select(LocationRow.id, LocationRow.code)).tuples().all())
+        skus: dict[int, str] = {r[0]: r[1] for r in self.session.execute(select(ItemRow.id, ItemRow.sku))}  # noqa: C416
+        codes: dict[int, str] = {r[0]: r[1] for r in self.session.execute(select(LocationRow.id, LocationRow.code))}  # noqa: C416
         for key in sorted(set(expected) | set(projected)):
             want, have = expected.get(key, 0), projected.get(key, 0)
             if want != have:

@@ -853,6 +853,14 @@ class Users:
         except IntegrityError:
             raise _already_exists("user", name) from None
 
+    def set_token(self, name: str, role: str, token_hash: str) -> None:
+        """Give an existing user a new token hash (the old token stops working) and role."""
+        from itemtrace.storage.tables import UserRow
+
+        self.session.execute(
+            update(UserRow).where(UserRow.name == name).values(token_hash=token_hash, role=role)
+        )
+
     def by_token_hash(self, token_hash: str) -> tuple[str, str] | None:
         from itemtrace.storage.tables import UserRow
 

@@ -1,0 +1,298 @@
+"""Document schemas: `DocumentIn` → domain draft, domain document → `DocumentOut`; receipt bodies."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field, model_validator
+
+from itemtrace.api.schemas.common import Code, Number, QuantityIn, QuantityOut
+from itemtrace.domain.documents import (
+    Assign,
+    Document,
+    DocumentType,
+    Line,
+    Role,
+    Status,
+    TrackingLine,
+    TransitStatus,
+)
+from itemtrace.domain.ledger import LedgerEntry
+
+
+class TrackingIn(BaseModel):
+    """One tracking line; a serial's quantity defaults to 1."""
+
+    serial: Number | None = None
+    lot: Number | None = None
+    package: Number | None = None
+    quantity: QuantityIn | None = None
+    expiration_date: date | None = None
+    warranty_date: date | None = None
+    new_serial: Number | None = None
+    new_lot: Number | None = None
+    new_package: Number | None = None
+    new_expiration_date: date | None = None
+
+    def to_domain(self, quantity: Decimal) -> TrackingLine:
+        return TrackingLine(
+            serial=self.serial,
+            lot=self.lot,
+            package=self.package,
+            quantity=quantity,
+            expiration_date=self.expiration_date,
+            warranty_date=self.warranty_date,
+            new_serial=self.new_serial,
+            new_lot=self.new_lot,
+            new_package=self.new_package,
+            new_expiration_date=self.new_expiration_date,
+        )
+
+
+class AssignIn(BaseModel):
+    """New numbers for an inbound line: from the item's series, or a customised run from `start`."""
+
+    serial: bool = False
+    lot: bool = False
+    start: Number | None = None
+    increment: int = Field(default=1, ge=1)
+    count: int | None = Field(default=None, ge=1, le=100_000)
+    new_lot: bool = False
+
+    def to_domain(self) -> Assign:
+        return Assign(
+            serial=self.serial,
+            lot=self.lot,
+            start=self.start,
+            increment=self.increment,
+            count=self.count,
+            new_lot=self.new_lot,
+        )
+
+
+def _tracking_lines(quantity: Decimal, tracking: list[TrackingIn]) -> tuple[TrackingLine, ...]:
+    """Serials default to 1; one lot/package line without a quantity takes what is left of the line."""
+    given = sum((_explicit(t) or Decimal(0) for t in tracking), Decimal(0))
+    open_lines = [t for t in tracking if _explicit(t) is None]
+    rest = quantity - given
+    return tuple(t.to_domain(_explicit(t) or rest) for t in tracking) if len(open_lines) <= 1 else ()
+
+
+def _explicit(t: TrackingIn) -> Decimal | None:
+    if t.quantity is not None:
+        return t.quantity
+    return Decimal(1) if t.serial is not None else None
+
+
+class LineIn(BaseModel):
+    item: Code
+    quantity: QuantityIn
+    from_location: Code | None = None
+    to_location: Code | None = None
+    role: Role | None = None
+    tracking: list[TrackingIn] = Field(default_factory=list)
+    assign: AssignIn | None = None
+
+    @model_validator(mode="after")
+    def _one_open_quantity(self) -> LineIn:
+        open_lines = sum(1 for t in self.tracking if _explicit(t) is None)
+        if open_lines > 1:
+            raise ValueError(
+                "more than one lot/package tracking line has no quantity: give each one its quantity"
+            )
+        given = sum((_explicit(t) or Decimal(0) for t in self.tracking), Decimal(0))
+        if open_lines and given >= self.quantity:
+            raise ValueError("a tracking line without a quantity takes what is left of the line, and none is")
+        return self
+
+    def to_domain(self) -> Line:
+        return Line(
+            item=self.item,
+            quantity=self.quantity,
+            from_location=self.from_location,
+            to_location=self.to_location,
+            role=self.role,
+            tracking=_tracking_lines(self.quantity, self.tracking),
+            assign=self.assign.to_domain() if self.assign is not None else None,
+        )
+
+
+class DocumentIn(BaseModel):
+    """A draft document; `posting_date` defaults to today when posted."""
+
+    type: DocumentType
+    partner: Code | None = None
+    reference: str | None = Field(default=None, max_length=200)
+    posting_date: date | None = None
+    in_transit: bool = False
+    lines: list[LineIn] = Field(min_length=1)
+
+    def to_domain(self) -> Document:
+        return Document(
+            type=self.type,
+            partner=self.partner,
+            reference=self.reference,
+            posting_date=self.posting_date,
+            in_transit=self.in_transit,
+            lines=tuple(line.to_domain() for line in self.lines),
+        )
+
+
+class ReceivedLineIn(BaseModel):
+    item: Code
+    quantity: QuantityIn | None = None
+    tracking: list[TrackingIn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _quantity_or_tracking(self) -> ReceivedLineIn:
+        if self.quantity is None and not self.tracking:
+            raise ValueError("a received line names its quantity or its tracking")
+        if self.quantity is None and any(_explicit(t) is None for t in self.tracking):
+            raise ValueError("lot/package tracking lines need a quantity when the line has none")
+        return self
+
+
+class ReceiveIn(BaseModel):
+    """What arrived at the end of an in-transit transfer; it must equal what was shipped."""
+
+    lines: list[ReceivedLineIn] = Field(default_factory=list)
+
+    def to_domain(self) -> list[tuple[str, TrackingLine]]:
+        received: list[tuple[str, TrackingLine]] = []
+        for line in self.lines:
+            if not line.tracking:
+                assert line.quantity is not None
+                received.append((line.item, TrackingLine(quantity=line.quantity)))
+                continue
+            quantity = line.quantity
+            if quantity is None:
+                quantity = sum((_explicit(t) or Decimal(0) for t in line.tracking), Decimal(0))
+            received.extend((line.item, t) for t in _tracking_lines(quantity, line.tracking))
+        return received
+
+
+class TrackingOut(BaseModel):
+    serial: str | None
+    lot: str | None
+    package: str | None
+    quantity: QuantityOut
+    expiration_date: date | None
+    warranty_date: date | None
+    new_serial: str | None
+    new_lot: str | None
+    new_package: str | None
+    new_expiration_date: date | None
+
+    @classmethod
+    def from_domain(cls, t: TrackingLine) -> TrackingOut:
+        return cls(
+            serial=t.serial,
+            lot=t.lot,
+            package=t.package,
+            quantity=t.quantity,
+            expiration_date=t.expiration_date,
+            warranty_date=t.warranty_date,
+            new_serial=t.new_serial,
+            new_lot=t.new_lot,
+            new_package=t.new_package,
+            new_expiration_date=t.new_expiration_date,
+        )
+
+
+class LineOut(BaseModel):
+    line: int
+    item: str
+    quantity: QuantityOut
+    from_location: str | None
+    to_location: str | None
+    role: Role | None
+    tracking: list[TrackingOut]
+
+    @classmethod
+    def from_domain(cls, line: Line) -> LineOut:
+        return cls(
+            line=line.line_no,
+            item=line.item,
+            quantity=line.quantity,
+            from_location=line.from_location,
+            to_location=line.to_location,
+            role=line.role,
+            tracking=[TrackingOut.from_domain(t) for t in line.tracking],
+        )
+
+
+class DocumentOut(BaseModel):
+    id: int
+    number: str
+    type: DocumentType
+    status: Status
+    partner: str | None
+    reference: str | None
+    posting_date: date | None
+    in_transit: bool
+    transit_status: TransitStatus | None
+    created_by: str | None
+    created_at: datetime | None
+    posted_by: str | None
+    posted_at: datetime | None
+    lines: list[LineOut]
+
+    @classmethod
+    def from_domain(cls, document: Document) -> DocumentOut:
+        return cls(
+            id=document.id or 0,
+            number=document.number or "",
+            type=document.type,
+            status=document.status,
+            partner=document.partner,
+            reference=document.reference,
+            posting_date=document.posting_date,
+            in_transit=document.in_transit,
+            transit_status=document.transit_status,
+            created_by=document.created_by,
+            created_at=document.created_at,
+            posted_by=document.posted_by,
+            posted_at=document.posted_at,
+            lines=[LineOut.from_domain(line) for line in document.lines],
+        )
+
+
+class EntryOut(BaseModel):
+    """One ledger entry of a document: a tracked quantity moved from one location to another."""
+
+    id: int | None
+    line: int
+    item: str
+    serial: str | None
+    lot: str | None
+    package: str | None
+    quantity: QuantityOut
+    from_location: str
+    to_location: str
+    expiration_date: date | None
+    warranty_date: date | None
+    posting_date: date | None
+    posted_at: datetime | None
+    partner: str | None
+    user: str | None
+
+    @classmethod
+    def from_domain(cls, entry: LedgerEntry) -> EntryOut:
+        return cls(
+            id=entry.id,
+            line=entry.line_no,
+            item=entry.key.item,
+            serial=entry.key.serial,
+            lot=entry.key.lot,
+            package=entry.key.package,
+            quantity=entry.quantity,
+            from_location=entry.from_location,
+            to_location=entry.to_location,
+            expiration_date=entry.expiration_date,
+            warranty_date=entry.warranty_date,
+            posting_date=entry.posting_date,
+            posted_at=entry.posted_at,
+            partner=entry.partner,
+            user=entry.user,
+        )
