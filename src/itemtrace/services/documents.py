@@ -54,7 +54,7 @@ def create(
     """
     try:
         with uow.writing():
-            replay = _replay(uow, idempotency)
+            replay = _replay(uow, idempotency, now)
             if replay is not None:
                 return replay
             document = _prepare(uow, draft.numbered(), today=today)
@@ -62,7 +62,7 @@ def create(
             if post:
                 _post(uow, stored, user=user, today=today, now=now)
             if idempotency is not None:
-                uow.documents.remember(idempotency[0], idempotency[1], stored.id or 0, now)
+                uow.documents.remember(idempotency[0], stored.id or 0)
             uow.commit()
             return uow.documents.get(stored.id or 0)
     except IdempotencyKeyTaken:
@@ -81,13 +81,13 @@ def post(
     """Post a draft: all lines or none. Raises `PostingRejected` or `document_not_draft`."""
     try:
         with uow.writing():
-            replay = _replay(uow, idempotency)
+            replay = _replay(uow, idempotency, now)
             if replay is not None:
                 return replay
             document = uow.documents.get(document_id, lock=True)
             _post(uow, document, user=user, today=today, now=now)
             if idempotency is not None:
-                uow.documents.remember(idempotency[0], idempotency[1], document_id, now)
+                uow.documents.remember(idempotency[0], document_id)
             uow.commit()
             return uow.documents.get(document_id)
     except IdempotencyKeyTaken:
@@ -182,12 +182,17 @@ def list_documents(
 # -- steps ----------------------------------------------------------------------------------------
 
 
-def _replay(uow: UnitOfWork, idempotency: Idempotency | None) -> Document | None:
-    """The first result again for a known key with the same request; a conflict for another one."""
+def _replay(uow: UnitOfWork, idempotency: Idempotency | None, now: datetime | None = None) -> Document | None:
+    """The first result again for a known key with the same request; a conflict for another one.
+
+    With `now`, an unknown key is claimed for this request (released again if it fails).
+    """
     if idempotency is None:
         return None
     known = uow.documents.idempotent(idempotency[0])
     if known is None:
+        if now is not None:
+            uow.documents.claim(idempotency[0], idempotency[1], now)
         return None
     fingerprint, document_id = known
     if fingerprint != idempotency[1]:
@@ -195,6 +200,10 @@ def _replay(uow: UnitOfWork, idempotency: Idempotency | None) -> Document | None
             f"Idempotency-Key {idempotency[0]!r} was already used for a different request: "
             "use a new key for a new request",
             code=ErrorCode.IDEMPOTENCY_CONFLICT,
+        )
+    if document_id is None:  # pragma: no cover - a claim is only visible once committed with its id
+        raise Conflict(
+            "the first request with this key is still running: retry", code=ErrorCode.IDEMPOTENCY_CONFLICT
         )
     return uow.documents.get(document_id)
 

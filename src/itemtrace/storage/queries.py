@@ -487,8 +487,10 @@ class Queries:
             )
         }
         diffs = []
-        skus: dict[int, str] = {r[0]: r[1] for r in self.session.execute(select(ItemRow.id, ItemRow.sku))}  # noqa: C416
-        codes: dict[int, str] = {r[0]: r[1] for r in self.session.execute(select(LocationRow.id, LocationRow.code))}  # noqa: C416
+        skus: dict[int, str] = {r[0]: r[1] for r in self.session.execute(select(ItemRow.id, ItemRow.sku))}
+        codes: dict[int, str] = {
+            r[0]: r[1] for r in self.session.execute(select(LocationRow.id, LocationRow.code))
+        }
         for key in sorted(set(expected) | set(projected)):
             want, have = expected.get(key, 0), projected.get(key, 0)
             if want != have:

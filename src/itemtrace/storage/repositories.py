@@ -417,15 +417,24 @@ class Documents:
         return [self.get(i) for i in self.session.scalars(query)]
 
     # idempotency
-    def idempotent(self, key: str) -> tuple[str, int] | None:
+    def idempotent(self, key: str) -> tuple[str, int | None] | None:
         row = self.session.get(IdempotencyKeyRow, key)
         return (row.fingerprint, row.document_id) if row else None
 
-    def remember(self, key: str, fingerprint: str, document_id: int, now: datetime) -> None:
-        self.session.add(
-            IdempotencyKeyRow(key=key, fingerprint=fingerprint, document_id=document_id, created_at=now)
+    def claim(self, key: str, fingerprint: str, now: datetime) -> None:
+        """Take the key before doing the work: a concurrent twin waits here, then replays."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    IdempotencyKeyRow(key=key, fingerprint=fingerprint, document_id=None, created_at=now)
+                )
+        except IntegrityError:
+            raise IdempotencyKeyTaken(key) from None
+
+    def remember(self, key: str, document_id: int) -> None:
+        self.session.execute(
+            update(IdempotencyKeyRow).where(IdempotencyKeyRow.key == key).values(document_id=document_id)
         )
-        self.session.flush()
 
 
 class Ledger:

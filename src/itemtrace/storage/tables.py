@@ -272,5 +272,6 @@ class IdempotencyKeyRow(Base):
     __tablename__ = "idempotency_key"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    # NULL while the first request holding the key is still running (the key is claimed first).
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -197,7 +197,7 @@ def upgrade() -> None:
         "idempotency_key",
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["document_id"], ["document.id"], name=op.f("fk_idempotency_key_document_id_document")
