@@ -42,7 +42,13 @@ def race(engine, work: Callable[[UnitOfWork, int], object]) -> list[object]:
 
 def shipment(tracking, quantity) -> Document:
     return Document(
-        DocumentType.SHIPMENT, (Line("DRILL" if tracking[0].serial else "GLUE", Decimal(quantity), "WH1", tracking=tuple(tracking)),), partner="ACME"
+        DocumentType.SHIPMENT,
+        (
+            Line(
+                "DRILL" if tracking[0].serial else "GLUE", Decimal(quantity), "WH1", tracking=tuple(tracking)
+            ),
+        ),
+        partner="ACME",
     )
 
 
@@ -56,7 +62,9 @@ def test_eight_posters_racing_to_ship_one_serial_ship_it_exactly_once(fresh_engi
 
     results = race(
         engine,
-        lambda u, i: documents.create(u, shipment(sn("SN-1"), 1), user=CLERK, post=True, today=TODAY, now=now()),
+        lambda u, i: documents.create(
+            u, shipment(sn("SN-1"), 1), user=CLERK, post=True, today=TODAY, now=now()
+        ),
     )
 
     posted = [r for r in results if isinstance(r, Document)]
@@ -80,7 +88,9 @@ def test_racing_lot_picks_never_overdraw_the_lot(fresh_engine, backend):
 
     results = race(
         engine,
-        lambda u, i: documents.create(u, shipment([lot("L1", 3)], 3), user=CLERK, post=True, today=TODAY, now=now()),
+        lambda u, i: documents.create(
+            u, shipment([lot("L1", 3)], 3), user=CLERK, post=True, today=TODAY, now=now()
+        ),
     )
 
     posted = [r for r in results if isinstance(r, Document)]

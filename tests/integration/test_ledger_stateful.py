@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 
 from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
 from itemtrace.domain.errors import PostingRejected
+from itemtrace.domain.ledger import LedgerEntry, fold, unbalanced_keys
 from itemtrace.domain.masterdata import Item, Location, Partner, PartnerKind
-from itemtrace.domain.tracking import DimensionPolicy, TrackingCode
+from itemtrace.domain.tracking import DimensionPolicy, TrackingCode, TrackingKey
 from itemtrace.services import documents, ledger, masterdata
 from itemtrace.storage.tables import BalanceRow, DocumentRow, ItemRow, LedgerEntryRow, LocationRow
 from itemtrace.storage.unit_of_work import UnitOfWork
@@ -56,7 +57,18 @@ class LedgerMachine(RuleBasedStateMachine):
         self.stock: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)  # (warehouse, lot or None)
 
     # -- posting with a prediction -----------------------------------------------------------
-    def attempt(self, expected: bool, type: DocumentType, item: str, qty: int, tracking=(), *, source=None, target=None, partner=None) -> None:
+    def attempt(
+        self,
+        expected: bool,
+        type: DocumentType,
+        item: str,
+        qty: int,
+        tracking=(),
+        *,
+        source=None,
+        target=None,
+        partner=None,
+    ) -> None:
         draft = Document(type, (Line(item, Decimal(qty), source, target, tuple(tracking)),), partner=partner)
         before = self.counts()
         try:
@@ -64,7 +76,9 @@ class LedgerMachine(RuleBasedStateMachine):
             accepted = True
         except PostingRejected:
             accepted = False
-        assert accepted is expected, f"{type.value} {item} {tracking} {source}->{target}: expected accepted={expected}"
+        assert accepted is expected, (
+            f"{type.value} {item} {tracking} {source}->{target}: expected accepted={expected}"
+        )
         if not accepted:
             assert self.counts() == before, "a refused document wrote something"
 
@@ -85,7 +99,15 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(serial=st.sampled_from(SERIALS), at=where, partner=st.sampled_from(PARTNERS))
     def ship_serial(self, serial, at, partner):
         ok = self.serial_at.get(serial) == at
-        self.attempt(ok, DocumentType.SHIPMENT, self.serial_item, 1, [TrackingLine(serial=serial)], source=at, partner=partner)
+        self.attempt(
+            ok,
+            DocumentType.SHIPMENT,
+            self.serial_item,
+            1,
+            [TrackingLine(serial=serial)],
+            source=at,
+            partner=partner,
+        )
         if ok:
             self.serial_at[serial], self.holder[serial] = None, partner
 
@@ -94,14 +116,30 @@ class LedgerMachine(RuleBasedStateMachine):
         if source == dest:
             return
         ok = self.serial_at.get(serial) == source
-        self.attempt(ok, DocumentType.TRANSFER, self.serial_item, 1, [TrackingLine(serial=serial)], source=source, target=dest)
+        self.attempt(
+            ok,
+            DocumentType.TRANSFER,
+            self.serial_item,
+            1,
+            [TrackingLine(serial=serial)],
+            source=source,
+            target=dest,
+        )
         if ok:
             self.serial_at[serial] = dest
 
     @rule(serial=st.sampled_from(SERIALS), at=where, partner=st.sampled_from(PARTNERS))
     def return_serial(self, serial, at, partner):
         ok = self.serial_at.get(serial) is None and self.holder.get(serial) == partner
-        self.attempt(ok, DocumentType.RETURN_RECEIPT, self.serial_item, 1, [TrackingLine(serial=serial)], target=at, partner=partner)
+        self.attempt(
+            ok,
+            DocumentType.RETURN_RECEIPT,
+            self.serial_item,
+            1,
+            [TrackingLine(serial=serial)],
+            target=at,
+            partner=partner,
+        )
         if ok:
             self.serial_at[serial], self.holder[serial] = at, None
 
@@ -115,13 +153,28 @@ class LedgerMachine(RuleBasedStateMachine):
     # -- lots and untracked quantities ----------------------------------------------------------
     @rule(number=st.sampled_from(LOTS), qty=st.integers(1, 5), at=where)
     def receive_lot(self, number, qty, at):
-        self.attempt(True, DocumentType.RECEIPT, self.lot_item, qty, [TrackingLine(lot=number, quantity=Decimal(qty))], target=at)
+        self.attempt(
+            True,
+            DocumentType.RECEIPT,
+            self.lot_item,
+            qty,
+            [TrackingLine(lot=number, quantity=Decimal(qty))],
+            target=at,
+        )
         self.stock[(at, number)] += qty
 
     @rule(number=st.sampled_from(LOTS), qty=st.integers(1, 6), at=where)
     def ship_lot(self, number, qty, at):
         ok = self.stock[(at, number)] >= qty
-        self.attempt(ok, DocumentType.SHIPMENT, self.lot_item, qty, [TrackingLine(lot=number, quantity=Decimal(qty))], source=at, partner="ACME")
+        self.attempt(
+            ok,
+            DocumentType.SHIPMENT,
+            self.lot_item,
+            qty,
+            [TrackingLine(lot=number, quantity=Decimal(qty))],
+            source=at,
+            partner="ACME",
+        )
         if ok:
             self.stock[(at, number)] -= qty
 
@@ -130,7 +183,15 @@ class LedgerMachine(RuleBasedStateMachine):
         if source == dest:
             return
         ok = self.stock[(source, number)] >= qty
-        self.attempt(ok, DocumentType.TRANSFER, self.lot_item, qty, [TrackingLine(lot=number, quantity=Decimal(qty))], source=source, target=dest)
+        self.attempt(
+            ok,
+            DocumentType.TRANSFER,
+            self.lot_item,
+            qty,
+            [TrackingLine(lot=number, quantity=Decimal(qty))],
+            source=source,
+            target=dest,
+        )
         if ok:
             self.stock[(source, number)] -= qty
             self.stock[(dest, number)] += qty
@@ -149,7 +210,14 @@ class LedgerMachine(RuleBasedStateMachine):
     def balances(self) -> list[tuple[str, str, str, str, bool, Decimal]]:
         with self.uow:
             rows = self.uow.session.execute(
-                select(ItemRow.sku, BalanceRow.serial, BalanceRow.lot, BalanceRow.location_id, BalanceRow.in_stock, BalanceRow.quantity)
+                select(
+                    ItemRow.sku,
+                    BalanceRow.serial,
+                    BalanceRow.lot,
+                    BalanceRow.location_id,
+                    BalanceRow.in_stock,
+                    BalanceRow.quantity,
+                )
                 .join(ItemRow, ItemRow.id == BalanceRow.item_id)
                 .where(ItemRow.sku.in_([self.serial_item, self.lot_item, self.plain_item]))
             ).all()
@@ -157,15 +225,29 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_number_sums_to_zero_over_all_locations(self):
-        totals: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
-        for sku, serial, number, _, _, qty in self.balances():
-            totals[(sku, serial, number)] += qty
-        assert all(v == 0 for v in totals.values()), totals
+        with self.uow:
+            rows = self.uow.session.execute(
+                select(
+                    ItemRow.sku,
+                    LedgerEntryRow.serial,
+                    LedgerEntryRow.lot,
+                    LedgerEntryRow.quantity,
+                    LedgerEntryRow.from_location_id,
+                    LedgerEntryRow.to_location_id,
+                )
+                .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
+                .where(ItemRow.sku.in_([self.serial_item, self.lot_item, self.plain_item]))
+            ).all()
+        entries = [
+            LedgerEntry(TrackingKey(sku, serial or None, number or None), qty, str(src), str(dst))
+            for sku, serial, number, qty, src, dst in rows
+        ]
+        assert unbalanced_keys(fold(entries)) == []
 
     @invariant()
     def a_serial_is_on_hand_once_and_nothing_is_negative(self):
         on_hand: dict[str, list[Decimal]] = defaultdict(list)
-        for sku, serial, _, _, in_stock, qty in self.balances():
+        for _sku, serial, _, _, in_stock, qty in self.balances():
             if in_stock:
                 assert qty >= 0
                 if serial and qty > 0:
@@ -183,7 +265,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 .join(ItemRow, ItemRow.id == BalanceRow.item_id)
                 .where(ItemRow.sku.in_([self.lot_item, self.plain_item]), LocationRow.code.in_(WAREHOUSES))
             ).all()
-        for code, number, sku, qty in rows:
+        for code, number, _sku, qty in rows:
             if qty:
                 actual[(code, number or None)] += qty
         assert dict(actual) == {k: v for k, v in self.stock.items() if v}

@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from itemtrace.domain.documents import Assign, Document, DocumentType, Line, Status, TrackingLine, TransitStatus
+from itemtrace.domain.documents import (
+    Assign,
+    Document,
+    DocumentType,
+    Line,
+    Status,
+    TrackingLine,
+    TransitStatus,
+)
 from itemtrace.domain.errors import Conflict, ErrorCode, PostingRejected, ValidationFailed
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
@@ -172,7 +180,9 @@ def test_a_serial_comes_back_only_from_the_customer_it_was_shipped_to(uow):
     receive(uow, "DRILL", *sn("SN-1"))
     ship(uow, "DRILL", *sn("SN-1"), to="ACME")
 
-    [violation] = refused(post, uow, DocumentType.RETURN_RECEIPT, "DRILL", 1, sn("SN-1"), target="WH1", partner="BETA")
+    [violation] = refused(
+        post, uow, DocumentType.RETURN_RECEIPT, "DRILL", 1, sn("SN-1"), target="WH1", partner="BETA"
+    )
     post(uow, DocumentType.RETURN_RECEIPT, "DRILL", 1, sn("SN-1"), target="WH2", partner="ACME")
 
     assert violation.code is ErrorCode.NOT_SOLD_TO_PARTNER
@@ -185,11 +195,26 @@ def test_a_serial_comes_back_only_from_the_customer_it_was_shipped_to(uow):
 def test_an_in_transit_transfer_is_received_only_as_shipped_and_only_once(uow):
     given_world(uow)
     receive(uow, "DRILL", *sn("SN-1", "SN-2"))
-    shipped = post(uow, DocumentType.TRANSFER, "DRILL", 2, sn("SN-1", "SN-2"), source="WH1", target="WH2", in_transit=True)
+    shipped = post(
+        uow,
+        DocumentType.TRANSFER,
+        "DRILL",
+        2,
+        sn("SN-1", "SN-2"),
+        source="WH1",
+        target="WH2",
+        in_transit=True,
+    )
     in_transit = serial_card(uow, "DRILL", "SN-1")
 
     [mismatch, *_] = refused(
-        documents.receive, uow, shipped.id, [("DRILL", TrackingLine(serial="SN-1"))], user=CLERK, today=TODAY, now=now()
+        documents.receive,
+        uow,
+        shipped.id,
+        [("DRILL", TrackingLine(serial="SN-1"))],
+        user=CLERK,
+        today=TODAY,
+        now=now(),
     )
     received = documents.receive(uow, shipped.id, user=CLERK, today=TODAY, now=now())
     with pytest.raises(Conflict) as again:
@@ -225,7 +250,9 @@ def test_adjustments_scrap_and_returns_to_vendor_end_in_their_statuses(uow):
 def test_a_draft_reserves_nothing_in_the_ledger_and_can_be_cancelled_but_not_posted_after(uow):
     given_world(uow)
     receive(uow, "DRILL", *sn("SN-1"))
-    draft = Document(DocumentType.SHIPMENT, (Line("DRILL", Decimal(1), "WH1", tracking=sn("SN-1")),), partner="ACME")
+    draft = Document(
+        DocumentType.SHIPMENT, (Line("DRILL", Decimal(1), "WH1", tracking=sn("SN-1")),), partner="ACME"
+    )
     stored = documents.create(uow, draft, user=CLERK, today=TODAY, now=now())
 
     cancelled = documents.cancel(uow, stored.id, user=CLERK)
@@ -252,10 +279,16 @@ def test_the_same_idempotency_key_posts_once_and_a_different_body_is_a_conflict(
     given_world(uow)
     draft = Document(DocumentType.RECEIPT, (Line("DRILL", Decimal(1), None, "WH1", sn("SN-1")),))
 
-    first = documents.create(uow, draft, user=CLERK, post=True, idempotency=("k-1", "body-a"), today=TODAY, now=now())
-    again = documents.create(uow, draft, user=CLERK, post=True, idempotency=("k-1", "body-a"), today=TODAY, now=now())
+    first = documents.create(
+        uow, draft, user=CLERK, post=True, idempotency=("k-1", "body-a"), today=TODAY, now=now()
+    )
+    again = documents.create(
+        uow, draft, user=CLERK, post=True, idempotency=("k-1", "body-a"), today=TODAY, now=now()
+    )
     with pytest.raises(Conflict) as other:
-        documents.create(uow, draft, user=CLERK, post=True, idempotency=("k-1", "body-b"), today=TODAY, now=now())
+        documents.create(
+            uow, draft, user=CLERK, post=True, idempotency=("k-1", "body-b"), today=TODAY, now=now()
+        )
 
     assert again.id == first.id
     assert other.value.code is ErrorCode.IDEMPOTENCY_CONFLICT
@@ -322,9 +355,8 @@ def test_ledger_entries_cannot_be_updated_or_deleted_by_anyone(uow):
     receive(uow, "DRILL", *sn("SN-1"))
 
     for statement in ("UPDATE ledger_entry SET quantity = 5000", "DELETE FROM ledger_entry"):
-        with uow, pytest.raises(DBAPIError) as error:
-            with uow.session.begin_nested():
-                uow.session.execute(text(statement))
+        with uow, pytest.raises(DBAPIError) as error, uow.session.begin_nested():
+            uow.session.execute(text(statement))
         assert "immutable" in str(error.value)
     assert ledger_rows(uow) == 1
 
@@ -349,7 +381,9 @@ def test_serial_lists_filter_by_status_and_page_with_a_keyset(uow):
     ship(uow, "DRILL", *sn("B", "D"))
 
     first = info_cards.list_serials(uow, item="DRILL", status=TrackingStatus.AVAILABLE, limit=1)
-    rest = info_cards.list_serials(uow, item="DRILL", status=TrackingStatus.AVAILABLE, after=("DRILL", "A"), limit=5)
+    rest = info_cards.list_serials(
+        uow, item="DRILL", status=TrackingStatus.AVAILABLE, after=("DRILL", "A"), limit=5
+    )
     delivered = info_cards.list_serials(uow, status=TrackingStatus.DELIVERED)
 
     assert [s.serial for s in first] == ["A"]

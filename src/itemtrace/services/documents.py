@@ -162,9 +162,18 @@ def get_by_number(uow: UnitOfWork, number: str) -> Document:
 
 
 def entries(uow: UnitOfWork, document_id: int) -> list[LedgerEntry]:
+    """The ledger entries a document wrote, oldest first, with its number, type and partner."""
     with uow:
-        uow.documents.get(document_id)
-        return uow.ledger.for_document(document_id)
+        document = uow.documents.get(document_id)
+        return [
+            replace(
+                e,
+                document_number=document.number,
+                document_type=document.type.value,
+                partner=e.partner or document.partner,
+            )
+            for e in uow.ledger.for_document(document_id)
+        ]
 
 
 def list_documents(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from itemtrace.domain import formulas, numbering
-from itemtrace.domain.errors import ValidationFailed
+from itemtrace.domain.errors import NotFound, ValidationFailed
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
 from itemtrace.domain.posting import ItemPolicy
 from itemtrace.domain.tracking import TrackingCode
 from itemtrace.storage.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
 
 
 def create_tracking_code(uow: UnitOfWork, code: TrackingCode) -> TrackingCode:
@@ -26,9 +30,11 @@ def get_tracking_code(uow: UnitOfWork, code: str) -> TrackingCode:
         return uow.masterdata.tracking_code(code)
 
 
-def list_tracking_codes(uow: UnitOfWork) -> list[TrackingCode]:
+def list_tracking_codes(
+    uow: UnitOfWork, *, after: str | None = None, limit: int | None = None
+) -> list[TrackingCode]:
     with uow:
-        return uow.masterdata.tracking_codes()
+        return _keyset(uow.masterdata.tracking_codes(), lambda c: c.code, after, limit)
 
 
 def create_item(uow: UnitOfWork, item: Item) -> ItemPolicy:
@@ -37,7 +43,11 @@ def create_item(uow: UnitOfWork, item: Item) -> ItemPolicy:
     if item.gtin is not None and not (item.gtin.isdigit() and len(item.gtin) in (8, 12, 13, 14)):
         raise ValidationFailed(f"gtin {item.gtin!r} must be 8, 12, 13 or 14 digits")
     with uow.writing():
-        uow.masterdata.add_item(item)
+        try:
+            uow.masterdata.add_item(item)
+        except NotFound as missing:
+            # The request names something that is not there: bad input, not an unknown URL.
+            raise ValidationFailed(f"{missing.what} {missing.key} does not exist: create it first") from None
         uow.commit()
         return uow.masterdata.item(item.sku)
 
@@ -57,7 +67,10 @@ def create_location(uow: UnitOfWork, location: Location) -> Location:
         raise ValidationFailed("only internal locations (warehouses, bins) have a parent")
     with uow.writing():
         if location.parent:
-            parent = uow.masterdata.location(location.parent)
+            try:
+                parent = uow.masterdata.location(location.parent)
+            except NotFound:
+                raise ValidationFailed(f"parent {location.parent} does not exist: create it first") from None
             if parent.kind is not LocationKind.INTERNAL:
                 raise ValidationFailed(
                     f"parent {parent.code} is a {parent.kind.value} location, not internal"
@@ -72,9 +85,9 @@ def get_location(uow: UnitOfWork, code: str) -> Location:
         return uow.masterdata.location(code)
 
 
-def list_locations(uow: UnitOfWork) -> list[Location]:
+def list_locations(uow: UnitOfWork, *, after: str | None = None, limit: int | None = None) -> list[Location]:
     with uow:
-        return list(uow.masterdata.locations().values())
+        return _keyset(list(uow.masterdata.locations().values()), lambda loc: loc.code, after, limit)
 
 
 def create_partner(uow: UnitOfWork, partner: Partner) -> Partner:
@@ -89,9 +102,9 @@ def get_partner(uow: UnitOfWork, code: str) -> Partner:
         return uow.masterdata.partner(code)
 
 
-def list_partners(uow: UnitOfWork) -> list[Partner]:
+def list_partners(uow: UnitOfWork, *, after: str | None = None, limit: int | None = None) -> list[Partner]:
     with uow:
-        return uow.masterdata.partners()
+        return _keyset(uow.masterdata.partners(), lambda p: p.code, after, limit)
 
 
 def create_series(uow: UnitOfWork, series: NumberSeries) -> NumberSeries:
@@ -126,3 +139,9 @@ def next_numbers(
         series, values = uow.masterdata.allocate(code, count)
         uow.commit()
     return [numbering.render(series.pattern, v, today=today, item=item, location=location) for v in values]
+
+
+def _keyset(rows: list[T], code: Callable[[T], str], after: str | None, limit: int | None) -> list[T]:
+    """Master data lists are small: order by code, start after `after`, stop at `limit`."""
+    ordered = sorted((r for r in rows if after is None or code(r) > after), key=code)
+    return ordered if limit is None else ordered[:limit]

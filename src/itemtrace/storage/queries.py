@@ -16,7 +16,7 @@ from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.status import KIND_OF_STATUS, TrackingStatus, status_at
 from itemtrace.domain.tracking import Dimension, TrackingKey
 from itemtrace.storage.mapping import unblank
-from itemtrace.storage.repositories import Info, MasterData
+from itemtrace.storage.repositories import PROJECTED_KINDS, Info, MasterData
 from itemtrace.storage.tables import (
     BalanceRow,
     DocumentRow,
@@ -133,20 +133,26 @@ class Queries:
     def lot_card(self, item: str, lot: str) -> Card:
         item_id = self.md.item_id(item)
         history = self._history(
-            self._history_query().where(LedgerEntryRow.item_id == item_id, LedgerEntryRow.lot == lot)
+            self._history_query().where(
+                LedgerEntryRow.item_id == item_id, LedgerEntryRow.lot == lot, LedgerEntryRow.lot != ""
+            )
         )
         if not history:
             raise NotFound("lot", f"{lot} of item {item}")
         blocked, description, attributes, comments = self._info(item, Dimension.LOT, lot)
-        places = self._places(and_(BalanceRow.item_id == item_id, BalanceRow.lot == lot))
+        places = self._places(
+            and_(BalanceRow.item_id == item_id, BalanceRow.lot == lot, BalanceRow.lot != "")
+        )
         return self._group_card("lot", item, lot, history, places, blocked, description, attributes, comments)
 
     def package_card(self, package: str) -> Card:
-        history = self._history(self._history_query().where(LedgerEntryRow.package == package))
+        history = self._history(
+            self._history_query().where(LedgerEntryRow.package == package, LedgerEntryRow.package != "")
+        )
         if not history:
             raise NotFound("package", package)
         blocked, description, attributes, comments = self._info(None, Dimension.PACKAGE, package)
-        places = self._places(BalanceRow.package == package)
+        places = self._places(and_(BalanceRow.package == package, BalanceRow.package != ""))
         return self._group_card(
             "package", None, package, history, places, blocked, description, attributes, comments
         )
@@ -468,9 +474,13 @@ class Queries:
             .group_by(moves.c.item_id, moves.c.location_id, moves.c.serial, moves.c.lot, moves.c.package)
             .subquery()
         )
+        projected_ids = set(
+            self.session.scalars(select(LocationRow.id).where(LocationRow.kind.in_([k.value for k in PROJECTED_KINDS])))
+        )
         expected: dict[tuple[int, int, str, str, str], int] = {
             (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.units)
             for r in self.session.execute(select(recomputed))
+            if r.location_id in projected_ids
         }
         raw = BalanceRow.__table__.c
         projected: dict[tuple[int, int, str, str, str], int] = {

@@ -11,8 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, and_, func, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -22,7 +21,7 @@ from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
 from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, StockNeeds, StockView
 from itemtrace.domain.tracking import UNTRACKED, Dimension, TrackingCode, TrackingKey
-from itemtrace.storage import mapping
+from itemtrace.storage import bulk, mapping
 from itemtrace.storage.tables import (
     BalanceRow,
     DocumentLineRow,
@@ -41,6 +40,9 @@ from itemtrace.storage.tables import (
 
 CHUNK = 2000  # bound parameters per IN list
 STOCK_KINDS = (LocationKind.INTERNAL.value, LocationKind.TRANSIT.value)
+# The balance projection keeps the places where stock is held: our shelves, the road, customers.
+# Suppliers, production, scrap and adjustment are sources and sinks; the ledger alone records them.
+PROJECTED_KINDS = frozenset({LocationKind.INTERNAL, LocationKind.TRANSIT, LocationKind.CUSTOMER})
 DOCUMENT_PREFIX = {
     DocumentType.RECEIPT: "RCPT",
     DocumentType.SHIPMENT: "SHIP",
@@ -482,8 +484,7 @@ class Ledger:
             }
             for e in entries
         ]
-        # Plain Core executemany on the raw table: quantities are already integer thousandths.
-        self.session.execute(_raw_table(LedgerEntryRow).insert(), rows)
+        bulk.insert_ledger(self.session.connection(), rows)
         self._project(entries, item_ids, location_ids, kinds, posting_date)
 
     def _project(
@@ -500,6 +501,8 @@ class Ledger:
             units = to_units(e.quantity)
             base = (item_ids[e.key.item], e.key.serial or "", e.key.lot or "", e.key.package or "")
             for location, sign in ((e.from_location, -1), (e.to_location, 1)):
+                if kinds[location] not in PROJECTED_KINDS:
+                    continue
                 key = (base[0], location_ids[location], base[1], base[2], base[3])
                 deltas[key] += sign * units
                 meta[key] = (kinds[location].value in STOCK_KINDS, e.expiration_date)
@@ -521,49 +524,17 @@ class Ledger:
         # Stock leaving an internal/transit place is a plain UPDATE of a row that must exist
         # (an upsert's candidate row would trip the CHECK before the conflict is seen); it runs
         # first so a serial leaves its old place before the unique index sees the new one.
-        taken = [r for r in rows if r["in_stock"] and r["quantity"] < 0]
+        taken = [
+            {name: r[name] for name in ("item_id", "location_id", "serial", "lot", "package", "quantity")}
+            for r in rows
+            if r["in_stock"] and r["quantity"] < 0
+        ]
         rest = [r for r in rows if not (r["in_stock"] and r["quantity"] < 0)]
-        table = _raw_table(BalanceRow)
-        c = table.c
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-        upsert = insert.on_conflict_do_update(
-            index_elements=["item_id", "location_id", "serial", "lot", "package"],
-            set_={
-                "quantity": c.quantity + insert.excluded.quantity,
-                "expiration_date": func.coalesce(c.expiration_date, insert.excluded.expiration_date),
-            },
-        )
-        decrement = (
-            update(table)
-            .where(
-                c.item_id == bindparam("b_item"),
-                c.location_id == bindparam("b_location"),
-                c.serial == bindparam("b_serial"),
-                c.lot == bindparam("b_lot"),
-                c.package == bindparam("b_package"),
-            )
-            .values(quantity=c.quantity + bindparam("b_quantity"))
-        )
         try:
             with self.session.begin_nested():
-                for batch in chunks(taken, 5000):
-                    params = [
-                        {
-                            "b_item": r["item_id"],
-                            "b_location": r["location_id"],
-                            "b_serial": r["serial"],
-                            "b_lot": r["lot"],
-                            "b_package": r["package"],
-                            "b_quantity": r["quantity"],
-                        }
-                        for r in batch
-                    ]
-                    result = self.session.connection().execute(decrement, params)
-                    if result.rowcount != len(batch):
-                        raise _stock_changed()
-                for batch in chunks(rest, 5000):
-                    self.session.connection().execute(upsert, batch)
+                if bulk.decrement_balances(self.session.connection(), taken) != len(taken):
+                    raise _stock_changed()
+                bulk.upsert_balances(self.session.connection(), rest)
         except IntegrityError as error:
             raise _constraint_violation(error) from None
 
@@ -597,29 +568,6 @@ class Ledger:
             )
             for r, sku, src, dst in rows
         ]
-
-
-def _raw_table(row: Any) -> Any:
-    """The Core table with plain BIGINT quantities, for bulk writes of pre-scaled values."""
-    return _RAW[row.__tablename__]
-
-
-def _make_raw() -> dict[str, Any]:
-    from sqlalchemy import BigInteger, MetaData, Table
-
-    meta = MetaData()
-    raw = {}
-    for row in (LedgerEntryRow, BalanceRow):
-        source = row.__table__
-        columns = [c._copy() for c in source.columns]
-        for column in columns:
-            if column.name == "quantity":
-                column.type = BigInteger()
-        raw[source.name] = Table(source.name, meta, *columns)  # type: ignore[attr-defined]
-    return raw
-
-
-_RAW = _make_raw()
 
 
 def _constraint_violation(error: IntegrityError) -> PostingRejected:
@@ -711,11 +659,17 @@ class Stock:
             for batch in chunks(sorted(serials)):
                 collect(
                     self._bucket_query().where(
-                        BalanceRow.item_id == self.md.item_id(sku), BalanceRow.serial.in_(batch)
+                        BalanceRow.item_id == self.md.item_id(sku),
+                        BalanceRow.serial.in_(batch),
+                        BalanceRow.serial != "",
                     )
                 )
         for batch in chunks(sorted(needs.serials_global)):
-            collect(self._bucket_query().where(BalanceRow.serial.in_(batch), BalanceRow.in_stock))
+            collect(
+                self._bucket_query().where(
+                    BalanceRow.serial.in_(batch), BalanceRow.serial != "", BalanceRow.in_stock
+                )
+            )
         lots_by_item: dict[str, set[str]] = defaultdict(set)
         for sku, lot in needs.lots_of_item:
             lots_by_item[sku].add(lot)
@@ -725,6 +679,7 @@ class Stock:
                     self._bucket_query().where(
                         BalanceRow.item_id == self.md.item_id(sku),
                         BalanceRow.lot.in_(batch),
+                        BalanceRow.lot != "",
                         BalanceRow.in_stock,
                     )
                 )
@@ -887,7 +842,6 @@ class Users:
         return (row[0], row[1], row[2]) if row else None
 
     def count(self) -> int:
-        from sqlalchemy import func
 
         from itemtrace.storage.tables import UserRow
 

@@ -179,8 +179,22 @@ class LedgerEntryRow(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="positive_quantity"),
         Index("ix_ledger_entry_item_serial", "item_id", "serial", "id"),
-        Index("ix_ledger_entry_item_lot", "item_id", "lot", "id"),
-        Index("ix_ledger_entry_package", "package", "id"),
+        # Partial: a serial-only row (lot and package '') costs no entry in these.
+        Index(
+            "ix_ledger_entry_item_lot",
+            "item_id",
+            "lot",
+            "id",
+            sqlite_where=text("lot <> ''"),
+            postgresql_where=text("lot <> ''"),
+        ),
+        Index(
+            "ix_ledger_entry_package",
+            "package",
+            "id",
+            sqlite_where=text("package <> ''"),
+            postgresql_where=text("package <> ''"),
+        ),
         Index("ix_ledger_entry_document", "document_id", "line_no"),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -217,9 +231,25 @@ class BalanceRow(Base):
             sqlite_where=text("in_stock AND quantity > 0 AND serial <> ''"),
             postgresql_where=text("in_stock AND quantity > 0 AND serial <> ''"),
         ),
-        Index("ix_balance_item_lot", "item_id", "lot"),
-        Index("ix_balance_serial", "serial"),
-        Index("ix_balance_package", "package"),
+        Index(
+            "ix_balance_item_lot",
+            "item_id",
+            "lot",
+            sqlite_where=text("lot <> ''"),
+            postgresql_where=text("lot <> ''"),
+        ),
+        Index(
+            "ix_balance_serial",
+            "serial",
+            sqlite_where=text("serial <> ''"),
+            postgresql_where=text("serial <> ''"),
+        ),
+        Index(
+            "ix_balance_package",
+            "package",
+            sqlite_where=text("package <> ''"),
+            postgresql_where=text("package <> ''"),
+        ),
         Index("ix_balance_location_item", "location_id", "item_id"),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

@@ -6,6 +6,7 @@ returned as JSON numbers: an integer when whole (`5`), else a float (`2.5`).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -53,7 +54,18 @@ def _printable(value: str) -> str:
     return value
 
 
-# Serial, lot and package numbers: 1–50 printable characters; '/' is allowed (S/N-Vend0001).
+# Serial, lot and package numbers: 1 to 50 printable characters; '/' is allowed (S/N-Vend0001).
 Number = Annotated[str, StringConstraints(min_length=1, max_length=50), AfterValidator(_printable)]
 # Codes of master data (sku, location, partner…).
 Code = Annotated[str, StringConstraints(min_length=1, max_length=60), AfterValidator(_printable)]
+
+
+def _utc(value: object) -> object:
+    # SQLite hands timestamps back without their zone; they were stored in UTC.
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+# Timestamps always leave the API in UTC with their offset (`2026-11-23T10:15:00Z`-style).
+Timestamp = Annotated[datetime, BeforeValidator(_utc)]

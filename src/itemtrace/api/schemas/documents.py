@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, Field, model_validator
 
-from itemtrace.api.schemas.common import Code, Number, QuantityIn, QuantityOut
+from itemtrace.api.schemas.common import Code, Number, QuantityIn, QuantityOut, Timestamp
 from itemtrace.domain.documents import (
     Assign,
     Document,
@@ -156,7 +156,7 @@ class ReceivedLineIn(BaseModel):
 class ReceiveIn(BaseModel):
     """What arrived at the end of an in-transit transfer; it must equal what was shipped."""
 
-    lines: list[ReceivedLineIn] = Field(default_factory=list)
+    lines: list[ReceivedLineIn]
 
     def to_domain(self) -> list[tuple[str, TrackingLine]]:
         received: list[tuple[str, TrackingLine]] = []
@@ -233,9 +233,9 @@ class DocumentOut(BaseModel):
     in_transit: bool
     transit_status: TransitStatus | None
     created_by: str | None
-    created_at: datetime | None
+    created_at: Timestamp | None
     posted_by: str | None
-    posted_at: datetime | None
+    posted_at: Timestamp | None
     lines: list[LineOut]
 
     @classmethod
@@ -262,6 +262,8 @@ class EntryOut(BaseModel):
     """One ledger entry of a document: a tracked quantity moved from one location to another."""
 
     id: int | None
+    document: str | None
+    type: str | None
     line: int
     item: str
     serial: str | None
@@ -273,7 +275,7 @@ class EntryOut(BaseModel):
     expiration_date: date | None
     warranty_date: date | None
     posting_date: date | None
-    posted_at: datetime | None
+    posted_at: Timestamp | None
     partner: str | None
     user: str | None
 
@@ -281,6 +283,8 @@ class EntryOut(BaseModel):
     def from_domain(cls, entry: LedgerEntry) -> EntryOut:
         return cls(
             id=entry.id,
+            document=entry.document_number,
+            type=entry.document_type,
             line=entry.line_no,
             item=entry.key.item,
             serial=entry.key.serial,

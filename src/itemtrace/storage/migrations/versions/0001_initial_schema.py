@@ -156,10 +156,28 @@ def upgrade() -> None:
         sa.UniqueConstraint("item_id", "location_id", "serial", "lot", "package", name="uq_balance_key"),
     )
     with op.batch_alter_table("balance", schema=None) as batch_op:
-        batch_op.create_index("ix_balance_item_lot", ["item_id", "lot"], unique=False)
+        batch_op.create_index(
+            "ix_balance_item_lot",
+            ["item_id", "lot"],
+            unique=False,
+            sqlite_where=sa.text("lot <> ''"),
+            postgresql_where=sa.text("lot <> ''"),
+        )
         batch_op.create_index("ix_balance_location_item", ["location_id", "item_id"], unique=False)
-        batch_op.create_index("ix_balance_package", ["package"], unique=False)
-        batch_op.create_index("ix_balance_serial", ["serial"], unique=False)
+        batch_op.create_index(
+            "ix_balance_package",
+            ["package"],
+            unique=False,
+            sqlite_where=sa.text("package <> ''"),
+            postgresql_where=sa.text("package <> ''"),
+        )
+        batch_op.create_index(
+            "ix_balance_serial",
+            ["serial"],
+            unique=False,
+            sqlite_where=sa.text("serial <> ''"),
+            postgresql_where=sa.text("serial <> ''"),
+        )
         batch_op.create_index(
             "uq_balance_serial_in_stock",
             ["item_id", "serial"],
@@ -240,9 +258,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("ledger_entry", schema=None) as batch_op:
         batch_op.create_index("ix_ledger_entry_document", ["document_id", "line_no"], unique=False)
-        batch_op.create_index("ix_ledger_entry_item_lot", ["item_id", "lot", "id"], unique=False)
+        batch_op.create_index(
+            "ix_ledger_entry_item_lot",
+            ["item_id", "lot", "id"],
+            unique=False,
+            sqlite_where=sa.text("lot <> ''"),
+            postgresql_where=sa.text("lot <> ''"),
+        )
         batch_op.create_index("ix_ledger_entry_item_serial", ["item_id", "serial", "id"], unique=False)
-        batch_op.create_index("ix_ledger_entry_package", ["package", "id"], unique=False)
+        batch_op.create_index(
+            "ix_ledger_entry_package",
+            ["package", "id"],
+            unique=False,
+            sqlite_where=sa.text("package <> ''"),
+            postgresql_where=sa.text("package <> ''"),
+        )
 
     op.create_table(
         "tracking_info",

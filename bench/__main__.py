@@ -1,0 +1,28 @@
+"""`python -m bench [--backend sqlite|postgresql] [--only NAME] [--quick]`: run, print, write results.json."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from bench import common, receipt_10k_serials, serial_card
+
+BENCHMARKS = {"receipt_10k_serials": receipt_10k_serials.main, "serial_card": serial_card.main}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS))
+    parser.add_argument("--quick", action="store_true", help="smaller data sets (for a smoke run)")
+    args = parser.parse_args()
+    backends = args.backend or ["sqlite", "postgresql"]
+    with tempfile.TemporaryDirectory(prefix="itemtrace-bench-") as root:
+        for name in args.only or list(BENCHMARKS):
+            common.save(BENCHMARKS[name](backends, Path(root), quick=args.quick))
+    print(f"results written to {common.RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

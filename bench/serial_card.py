@@ -1,0 +1,129 @@
+"""`serial_card`: read one serial's card with its full history when 1,000,000 serials are in the ledger.
+
+The ledger is filled through the service (100 receipts of 10,000 serials, then shipments of a
+tenth of them). Baseline: the bare history query for the same serial through the same driver.
+Figures are p50 (and p99) over random serials, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from bench.common import TODAY, database, figure, now, percentile, report
+from bench.receipt_10k_serials import setup
+from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
+from itemtrace.domain.masterdata import Partner, PartnerKind
+from itemtrace.domain.tracking import Dimension
+from itemtrace.domain.users import SYSTEM
+from itemtrace.services import documents, info_cards, masterdata
+from itemtrace.storage.unit_of_work import UnitOfWork
+
+BATCH = 10_000
+READS = 1_000
+
+RAW_HISTORY = (
+    "SELECT e.posted_at, e.posting_date, d.number, d.type, f.code, t.code, p.code, e.user_name, e.quantity "
+    "FROM ledger_entry e JOIN document d ON d.id = e.document_id "
+    "JOIN location f ON f.id = e.from_location_id JOIN location t ON t.id = e.to_location_id "
+    "LEFT JOIN partner p ON p.id = e.partner_id "
+    "WHERE e.item_id = {m} AND e.serial = {m} ORDER BY e.id"
+)
+
+
+def serial(n: int) -> str:
+    return f"SN{n:07d}"
+
+
+def fill(uow: UnitOfWork, total: int) -> None:
+    masterdata.create_partner(uow, Partner("ACME", "Acme", PartnerKind.CUSTOMER))
+    started = time.perf_counter()
+    for start in range(0, total, BATCH):
+        tracking = tuple(TrackingLine(serial=serial(n)) for n in range(start, start + BATCH))
+        line = Line("DRILL", Decimal(BATCH), None, "WH1", tracking)
+        documents.create(
+            uow, Document(DocumentType.RECEIPT, (line,)), user=SYSTEM, post=True, today=TODAY, now=now()
+        )
+        if (start // BATCH) % 10 == 9:  # ship a tenth of every 100,000
+            shipped = tuple(TrackingLine(serial=serial(n)) for n in range(start, start + BATCH))
+            out = Line("DRILL", Decimal(BATCH), "WH1", None, shipped)
+            documents.create(
+                uow,
+                Document(DocumentType.SHIPMENT, (out,), partner="ACME"),
+                user=SYSTEM,
+                post=True,
+                today=TODAY,
+                now=now(),
+            )
+        done = start + BATCH
+        print(
+            f"\r  filling: {done:>9,} / {total:,} serials ({time.perf_counter() - started:5.0f} s)",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+    print(file=sys.stderr)
+
+
+def raw_reads(engine: Engine, item_id: int, serials: list[str]) -> list[float]:
+    marker = "?" if engine.dialect.name == "sqlite" else "%s"
+    sql = RAW_HISTORY.format(m=marker)
+    connection = engine.raw_connection()
+    samples = []
+    try:
+        cursor = connection.cursor()
+        for s in serials:
+            start = time.perf_counter()
+            cursor.execute(sql, (item_id, s))
+            cursor.fetchall()
+            samples.append((time.perf_counter() - start) * 1000)
+        connection.rollback()
+    finally:
+        connection.close()
+    return samples
+
+
+def run(backend: str, root: Path, total: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    with database(backend, root) as engine:
+        uow = UnitOfWork.for_engine(engine)
+        setup(uow)
+        fill(uow, total)
+        if backend == "postgresql":
+            with engine.connect() as conn:
+                conn.execute(text("ANALYZE"))
+                conn.commit()
+        picks = [serial(random.randrange(total)) for _ in range(READS)]
+        for s in picks[:50]:  # warm the caches the same way for both
+            info_cards.card(uow, Dimension.SERIAL, "DRILL", s)
+        ours = []
+        for s in picks:
+            start = time.perf_counter()
+            info_cards.card(uow, Dimension.SERIAL, "DRILL", s)
+            ours.append((time.perf_counter() - start) * 1000)
+        with engine.connect() as conn:
+            item_id = conn.execute(text("SELECT id FROM item WHERE sku = 'DRILL'")).scalar_one()
+        raw_reads(engine, item_id, picks[:50])
+        raw = raw_reads(engine, item_id, picks)
+        p50 = figure(percentile(ours, 50), "ms", percentile(raw, 50))
+        p99 = figure(percentile(ours, 99), "ms", percentile(raw, 99))
+        return p50, p99
+
+
+def main(backends: list[str], root: Path, *, quick: bool = False, **_: Any) -> dict[str, dict[str, Any]]:
+    total = 100_000 if quick else 1_000_000
+    results: dict[str, Any] = {}
+    for backend in backends:
+        p50, p99 = run(backend, root, total)
+        p50["p99"] = p99["value"]
+        p50["p99_baseline"] = p99["baseline"]
+        p50["serials"] = total
+        report("serial_card p50", backend, p50, f"({total:,} serials in the ledger)")
+        report("serial_card p99", backend, p99)
+        results[backend] = p50
+    return {"serial_card": results}

@@ -1,0 +1,46 @@
+"""`create_app(settings)`: routers under /api/v1, problem+json handlers, the page at `/`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from itemtrace import __version__
+from itemtrace.api import problems
+from itemtrace.api.routes import cards, documents, health, home, masterdata, users
+from itemtrace.config import Settings
+from itemtrace.storage.engine import make_engine
+from itemtrace.storage.unit_of_work import UnitOfWork
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    settings: Settings | None = None, *, session_factory: Callable[[], Session] | None = None
+) -> FastAPI:
+    """The ASGI app. Builds its engine from `settings` unless a `session_factory` is given.
+
+    It never migrates the database: run `itemtrace init` first.
+    """
+    if session_factory is None:
+        settings = settings or Settings.from_env()
+        engine = make_engine(settings.database_url)
+        session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+    factory = session_factory
+
+    app = FastAPI(
+        title="itemtrace",
+        version=__version__,
+        description="Track every unit of stock by serial, lot and package number.",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.uow_factory = lambda: UnitOfWork(factory)
+    problems.install(app)
+    app.include_router(home.router)
+    for module in (health, users, masterdata, documents, cards):
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,80 @@
+"""`limit` + opaque `cursor` ⇄ keyset position; `Page[T]` = `{items, next_cursor}`.
+
+The cursor is urlsafe base64 of the JSON of the last item's keyset position. Routes ask the
+service for `limit + 1` rows: the extra row only says there is a next page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+from itemtrace.domain.errors import ValidationFailed
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size, 1 to 500")]
+Cursor = Annotated[str | None, Query(max_length=2000, description="The `next_cursor` of the previous page")]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(position: Any) -> str:
+    raw = json.dumps(position, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> Any:
+    """The keyset position a cursor stands for, or None for the first page."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return json.loads(raw)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("cursor is not valid: pass the next_cursor of the previous page") from None
+
+
+def cursor_str(cursor: str | None) -> str | None:
+    position = decode_cursor(cursor)
+    if position is not None and not isinstance(position, str):
+        raise ValidationFailed("cursor is not valid: pass the next_cursor of the previous page")
+    return position
+
+
+def cursor_int(cursor: str | None) -> int | None:
+    position = decode_cursor(cursor)
+    if position is not None and (not isinstance(position, int) or isinstance(position, bool)):
+        raise ValidationFailed("cursor is not valid: pass the next_cursor of the previous page")
+    return position
+
+
+def cursor_pair(cursor: str | None) -> tuple[str, str] | None:
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    if not (isinstance(position, list) and len(position) == 2 and all(isinstance(p, str) for p in position)):
+        raise ValidationFailed("cursor is not valid: pass the next_cursor of the previous page")
+    return (position[0], position[1])
+
+
+def page(
+    rows: Sequence[R], limit: int, *, present: Callable[[R], T], position: Callable[[R], Any]
+) -> Page[T]:
+    """The first `limit` rows presented; a cursor after the last one when more rows were fetched."""
+    shown = rows[:limit]
+    more = len(rows) > limit and bool(shown)
+    return Page[T](
+        items=[present(r) for r in shown],
+        next_cursor=encode_cursor(position(shown[-1])) if more else None,
+    )

@@ -1,0 +1,161 @@
+"""Information card routes: serial, lot and package cards; block, describe, comment; search lists.
+
+Numbers may contain '/' (S/N-Vend0001), so the card paths use the `path` converter. The
+`…/comments` routes are registered first; a POST can only be a comment, since the cards
+themselves answer GET and PATCH only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from itemtrace.api import clock
+from itemtrace.api.deps import Clerk, Uow, Viewer
+from itemtrace.api.pagination import Cursor, Limit, Page, cursor_pair, page
+from itemtrace.api.schemas.cards import (
+    CardPatch,
+    CommentIn,
+    LotCardOut,
+    LotRowOut,
+    PackageCardOut,
+    SerialCardOut,
+    SerialRowOut,
+)
+from itemtrace.domain.status import TrackingStatus
+from itemtrace.domain.tracking import Dimension
+from itemtrace.services import info_cards
+
+router = APIRouter(tags=["tracking cards"])
+
+Filter = Annotated[str | None, Query(max_length=60)]
+
+
+# -- serials -----------------------------------------------------------------------------------
+@router.post("/items/{sku}/serials/{serial:path}/comments", status_code=201)
+def comment_serial(sku: str, serial: str, body: CommentIn, uow: Uow, user: Clerk) -> SerialCardOut:
+    card = info_cards.comment(uow, Dimension.SERIAL, sku, serial, body.text, user=user, now=clock.now())
+    return SerialCardOut.from_domain(card)
+
+
+@router.get("/items/{sku}/serials/{serial:path}")
+def get_serial(sku: str, serial: str, uow: Uow, _user: Viewer) -> SerialCardOut:
+    return SerialCardOut.from_domain(info_cards.card(uow, Dimension.SERIAL, sku, serial))
+
+
+@router.patch("/items/{sku}/serials/{serial:path}")
+def update_serial(sku: str, serial: str, body: CardPatch, uow: Uow, _user: Clerk) -> SerialCardOut:
+    card = info_cards.update(
+        uow,
+        Dimension.SERIAL,
+        sku,
+        serial,
+        blocked=body.blocked,
+        description=body.description,
+        attributes=body.attributes,
+    )
+    return SerialCardOut.from_domain(card)
+
+
+# -- lots --------------------------------------------------------------------------------------
+@router.post("/items/{sku}/lots/{lot:path}/comments", status_code=201)
+def comment_lot(sku: str, lot: str, body: CommentIn, uow: Uow, user: Clerk) -> LotCardOut:
+    card = info_cards.comment(uow, Dimension.LOT, sku, lot, body.text, user=user, now=clock.now())
+    return LotCardOut.from_domain(card)
+
+
+@router.get("/items/{sku}/lots/{lot:path}")
+def get_lot(sku: str, lot: str, uow: Uow, _user: Viewer) -> LotCardOut:
+    return LotCardOut.from_domain(info_cards.card(uow, Dimension.LOT, sku, lot))
+
+
+@router.patch("/items/{sku}/lots/{lot:path}")
+def update_lot(sku: str, lot: str, body: CardPatch, uow: Uow, _user: Clerk) -> LotCardOut:
+    card = info_cards.update(
+        uow,
+        Dimension.LOT,
+        sku,
+        lot,
+        blocked=body.blocked,
+        description=body.description,
+        attributes=body.attributes,
+    )
+    return LotCardOut.from_domain(card)
+
+
+# -- packages ----------------------------------------------------------------------------------
+@router.post("/packages/{package:path}/comments", status_code=201)
+def comment_package(package: str, body: CommentIn, uow: Uow, user: Clerk) -> PackageCardOut:
+    card = info_cards.comment(uow, Dimension.PACKAGE, None, package, body.text, user=user, now=clock.now())
+    return PackageCardOut.from_domain(card)
+
+
+@router.get("/packages/{package:path}")
+def get_package(package: str, uow: Uow, _user: Viewer) -> PackageCardOut:
+    return PackageCardOut.from_domain(info_cards.card(uow, Dimension.PACKAGE, None, package))
+
+
+@router.patch("/packages/{package:path}")
+def update_package(package: str, body: CardPatch, uow: Uow, _user: Clerk) -> PackageCardOut:
+    card = info_cards.update(
+        uow,
+        Dimension.PACKAGE,
+        None,
+        package,
+        blocked=body.blocked,
+        description=body.description,
+        attributes=body.attributes,
+    )
+    return PackageCardOut.from_domain(card)
+
+
+# -- search ------------------------------------------------------------------------------------
+@router.get("/serials")
+def list_serials(
+    uow: Uow,
+    _user: Viewer,
+    item: Filter = None,
+    location: Filter = None,
+    status: TrackingStatus | None = None,
+    lot: Filter = None,
+    q: Filter = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[SerialRowOut]:
+    rows = info_cards.list_serials(
+        uow,
+        item=item,
+        location=location,
+        status=status,
+        lot=lot,
+        q=q,
+        after=cursor_pair(cursor),
+        limit=limit + 1,
+    )
+    return page(rows, limit, present=SerialRowOut.from_domain, position=lambda r: [r.item, r.number])
+
+
+@router.get("/lots")
+def list_lots(
+    uow: Uow,
+    _user: Viewer,
+    item: Filter = None,
+    location: Filter = None,
+    status: TrackingStatus | None = None,
+    lot: Filter = None,
+    q: Filter = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[LotRowOut]:
+    rows = info_cards.list_lots(
+        uow,
+        item=item,
+        location=location,
+        status=status,
+        lot=lot,
+        q=q,
+        after=cursor_pair(cursor),
+        limit=limit + 1,
+    )
+    return page(rows, limit, present=LotRowOut.from_domain, position=lambda r: [r.item, r.number])

@@ -1,0 +1,14 @@
+"""Liveness: answers without a token and without touching the database."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from itemtrace.api.schemas.users import HealthOut
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health() -> HealthOut:
+    return HealthOut(status="ok")

@@ -1,0 +1,124 @@
+"""Master data routes: tracking codes, items, locations, partners, number series."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from itemtrace.api import clock
+from itemtrace.api.deps import Admin, Clerk, Uow, Viewer
+from itemtrace.api.pagination import Cursor, Limit, Page, cursor_str, page
+from itemtrace.api.schemas.common import Code
+from itemtrace.api.schemas.masterdata import (
+    ItemIn,
+    ItemOut,
+    LocationIn,
+    LocationOut,
+    NumberSeriesIn,
+    NumberSeriesOut,
+    NumbersOut,
+    PartnerIn,
+    PartnerOut,
+    TrackingCodeIn,
+    TrackingCodeOut,
+)
+from itemtrace.services import masterdata
+
+router = APIRouter(tags=["master data"])
+
+
+# -- tracking codes ----------------------------------------------------------------------------
+@router.post("/tracking-codes", status_code=201)
+def create_tracking_code(body: TrackingCodeIn, uow: Uow, _user: Admin) -> TrackingCodeOut:
+    return TrackingCodeOut.from_domain(masterdata.create_tracking_code(uow, body.to_domain()))
+
+
+@router.get("/tracking-codes")
+def list_tracking_codes(
+    uow: Uow, _user: Viewer, limit: Limit = 50, cursor: Cursor = None
+) -> Page[TrackingCodeOut]:
+    rows = masterdata.list_tracking_codes(uow, after=cursor_str(cursor), limit=limit + 1)
+    return page(rows, limit, present=TrackingCodeOut.from_domain, position=lambda c: c.code)
+
+
+@router.get("/tracking-codes/{code}")
+def get_tracking_code(code: str, uow: Uow, _user: Viewer) -> TrackingCodeOut:
+    return TrackingCodeOut.from_domain(masterdata.get_tracking_code(uow, code))
+
+
+# -- items -------------------------------------------------------------------------------------
+@router.post("/items", status_code=201)
+def create_item(body: ItemIn, uow: Uow, _user: Admin) -> ItemOut:
+    return ItemOut.from_domain(masterdata.create_item(uow, body.to_domain()))
+
+
+@router.get("/items")
+def list_items(uow: Uow, _user: Viewer, limit: Limit = 50, cursor: Cursor = None) -> Page[ItemOut]:
+    rows = masterdata.list_items(uow, after=cursor_str(cursor), limit=limit + 1)
+    return page(rows, limit, present=ItemOut.from_domain, position=lambda p: p.item.sku)
+
+
+@router.get("/items/{sku}")
+def get_item(sku: str, uow: Uow, _user: Viewer) -> ItemOut:
+    return ItemOut.from_domain(masterdata.get_item(uow, sku))
+
+
+# -- locations ---------------------------------------------------------------------------------
+@router.post("/locations", status_code=201)
+def create_location(body: LocationIn, uow: Uow, _user: Admin) -> LocationOut:
+    return LocationOut.from_domain(masterdata.create_location(uow, body.to_domain()))
+
+
+@router.get("/locations")
+def list_locations(uow: Uow, _user: Viewer, limit: Limit = 50, cursor: Cursor = None) -> Page[LocationOut]:
+    rows = masterdata.list_locations(uow, after=cursor_str(cursor), limit=limit + 1)
+    return page(rows, limit, present=LocationOut.from_domain, position=lambda loc: loc.code)
+
+
+@router.get("/locations/{code}")
+def get_location(code: str, uow: Uow, _user: Viewer) -> LocationOut:
+    return LocationOut.from_domain(masterdata.get_location(uow, code))
+
+
+# -- partners ----------------------------------------------------------------------------------
+@router.post("/partners", status_code=201)
+def create_partner(body: PartnerIn, uow: Uow, _user: Admin) -> PartnerOut:
+    return PartnerOut.from_domain(masterdata.create_partner(uow, body.to_domain()))
+
+
+@router.get("/partners")
+def list_partners(uow: Uow, _user: Viewer, limit: Limit = 50, cursor: Cursor = None) -> Page[PartnerOut]:
+    rows = masterdata.list_partners(uow, after=cursor_str(cursor), limit=limit + 1)
+    return page(rows, limit, present=PartnerOut.from_domain, position=lambda p: p.code)
+
+
+@router.get("/partners/{code}")
+def get_partner(code: str, uow: Uow, _user: Viewer) -> PartnerOut:
+    return PartnerOut.from_domain(masterdata.get_partner(uow, code))
+
+
+# -- number series -----------------------------------------------------------------------------
+@router.post("/number-series", status_code=201)
+def create_number_series(body: NumberSeriesIn, uow: Uow, _user: Admin) -> NumberSeriesOut:
+    return NumberSeriesOut.from_domain(masterdata.create_series(uow, body.to_domain()))
+
+
+@router.get("/number-series/{code}")
+def get_number_series(code: str, uow: Uow, _user: Viewer) -> NumberSeriesOut:
+    return NumberSeriesOut.from_domain(masterdata.get_series(uow, code))
+
+
+@router.post("/number-series/{code}/next")
+def next_numbers(
+    code: str,
+    uow: Uow,
+    _user: Clerk,
+    count: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    item: Annotated[Code | None, Query()] = None,
+    location: Annotated[Code | None, Query()] = None,
+) -> NumbersOut:
+    numbers = masterdata.next_numbers(
+        uow, code, count, today=clock.today(), item=item or "", location=location or ""
+    )
+    return NumbersOut(numbers=numbers)

@@ -1,0 +1,219 @@
+"""Information card schemas (serial, lot, package), their maintenance bodies and search rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from itemtrace.api.schemas.common import QuantityOut, Timestamp
+from itemtrace.domain.cards import Card, Comment, HistoryEntry, Listed
+from itemtrace.domain.status import TrackingStatus
+
+
+class CommentOut(BaseModel):
+    text: str
+    user: str | None
+    created_at: Timestamp
+
+    @classmethod
+    def from_domain(cls, comment: Comment) -> CommentOut:
+        return cls(text=comment.text, user=comment.user, created_at=comment.created_at)
+
+
+class HistoryOut(BaseModel):
+    """One movement, oldest first: the document that moved it, from → to, who and for whom."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    posted_at: Timestamp
+    posting_date: date
+    document: str
+    document_id: int
+    type: str
+    from_: str = Field(alias="from")
+    to: str
+    partner: str | None
+    user: str | None
+    quantity: QuantityOut
+    item: str | None
+    serial: str | None
+    lot: str | None
+    package: str | None
+
+    @classmethod
+    def from_domain(cls, h: HistoryEntry) -> HistoryOut:
+        return cls(
+            posted_at=h.posted_at,
+            posting_date=h.posting_date,
+            document=h.document,
+            document_id=h.document_id,
+            type=h.type,
+            from_=h.from_location,
+            to=h.to_location,
+            partner=h.partner,
+            user=h.user,
+            quantity=h.quantity,
+            item=h.item,
+            serial=h.serial,
+            lot=h.lot,
+            package=h.package,
+        )
+
+
+class LocationQuantityOut(BaseModel):
+    location: str
+    quantity: QuantityOut
+
+
+class HolderOut(BaseModel):
+    partner: str | None
+    quantity: QuantityOut
+
+
+class ContentOut(BaseModel):
+    item: str | None
+    serial: str | None
+    lot: str | None
+    location: str
+    quantity: QuantityOut
+
+
+class SerialCardOut(BaseModel):
+    item: str | None
+    serial: str | None
+    lot: str | None
+    package: str | None
+    status: TrackingStatus
+    location: str | None
+    holder: str | None
+    expiration_date: date | None
+    warranty_date: date | None
+    blocked: bool
+    description: str
+    attributes: dict[str, Any]
+    comments: list[CommentOut]
+    history: list[HistoryOut]
+
+    @classmethod
+    def fields_of(cls, card: Card) -> dict[str, Any]:
+        return {
+            "item": card.item,
+            "serial": card.serial,
+            "lot": card.lot,
+            "package": card.package,
+            "status": card.status,
+            "location": card.location,
+            "holder": card.holder,
+            "expiration_date": card.expiration_date,
+            "warranty_date": card.warranty_date,
+            "blocked": card.blocked,
+            "description": card.description,
+            "attributes": dict(card.attributes),
+            "comments": [CommentOut.from_domain(c) for c in card.comments],
+            "history": [HistoryOut.from_domain(h) for h in card.history],
+        }
+
+    @classmethod
+    def from_domain(cls, card: Card) -> SerialCardOut:
+        return cls(**cls.fields_of(card))
+
+
+class LotCardOut(SerialCardOut):
+    on_hand: QuantityOut
+    locations: list[LocationQuantityOut]
+    holders: list[HolderOut]
+
+    @classmethod
+    def fields_of(cls, card: Card) -> dict[str, Any]:
+        return {
+            **SerialCardOut.fields_of(card),
+            "on_hand": card.on_hand,
+            "locations": [
+                LocationQuantityOut(location=q.location, quantity=q.quantity) for q in card.locations
+            ],
+            "holders": [HolderOut(partner=h.partner, quantity=h.quantity) for h in card.holders],
+        }
+
+    @classmethod
+    def from_domain(cls, card: Card) -> LotCardOut:
+        return cls(**cls.fields_of(card))
+
+
+class PackageCardOut(LotCardOut):
+    contents: list[ContentOut]
+
+    @classmethod
+    def from_domain(cls, card: Card) -> PackageCardOut:
+        contents = [
+            ContentOut(item=c.item, serial=c.serial, lot=c.lot, location=c.location, quantity=c.quantity)
+            for c in card.contents
+        ]
+        return cls(**LotCardOut.fields_of(card), contents=contents)
+
+
+class CardPatch(BaseModel):
+    """The maintained fields of a card; absent fields stay as they are, attributes are merged."""
+
+    blocked: bool | None = None
+    description: str | None = Field(default=None, max_length=2000)
+    attributes: dict[str, Any] | None = None
+
+
+class CommentIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class SerialRowOut(BaseModel):
+    item: str
+    serial: str
+    lot: str | None
+    package: str | None
+    status: TrackingStatus
+    location: str | None
+    holder: str | None
+    quantity: QuantityOut
+    expiration_date: date | None
+    blocked: bool
+
+    @classmethod
+    def from_domain(cls, row: Listed) -> SerialRowOut:
+        return cls(
+            item=row.item,
+            serial=row.number,
+            lot=row.lot,
+            package=row.package,
+            status=row.status,
+            location=row.location,
+            holder=row.holder,
+            quantity=row.quantity,
+            expiration_date=row.expiration_date,
+            blocked=row.blocked,
+        )
+
+
+class LotRowOut(BaseModel):
+    item: str
+    lot: str
+    package: str | None
+    status: TrackingStatus
+    location: str | None
+    holder: str | None
+    quantity: QuantityOut
+    expiration_date: date | None
+    blocked: bool
+
+    @classmethod
+    def from_domain(cls, row: Listed) -> LotRowOut:
+        return cls(
+            item=row.item,
+            lot=row.number,
+            package=row.package,
+            status=row.status,
+            location=row.location,
+            holder=row.holder,
+            quantity=row.quantity,
+            expiration_date=row.expiration_date,
+            blocked=row.blocked,
+        )

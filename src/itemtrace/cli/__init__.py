@@ -1,0 +1,1 @@
+"""The `itemtrace` command-line tool: Typer commands that parse, call one service, and present."""

@@ -1,0 +1,118 @@
+"""The `itemtrace` Typer app: global options, command registration, and errors → exit codes.
+
+Every refusal (`ItemtraceError`) becomes ONE line on stderr, `error[CODE]: detail`, and exit
+status 1; with `--json` the problem is printed as JSON on stdout instead. Usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NoReturn
+
+import pydantic
+import typer
+from typer.core import TyperGroup
+
+from itemtrace import __version__
+from itemtrace.cli import documents, info_cards, masterdata, server, setup, users
+from itemtrace.cli.context import Cli
+from itemtrace.cli.present import error_json, error_line, print_json
+from itemtrace.config import Settings
+from itemtrace.domain.errors import ItemtraceError, ValidationFailed
+from itemtrace.domain.users import SYSTEM, Role, User
+
+
+class ItemtraceGroup(TyperGroup):
+    """The root command: runs the chosen subcommand and turns refusals into one-line errors."""
+
+    def invoke(self, ctx: Any) -> Any:  # Any: Typer's Click context type moved between versions
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except pydantic.ValidationError as invalid:
+            refused: ItemtraceError = ValidationFailed(validation_detail(invalid))
+            fail(ctx, error_line(refused), error_json(refused))
+        except ItemtraceError as error:
+            fail(ctx, error_line(error), error_json(error))
+        except Exception as unexpected:  # still one line, not a traceback (SPEC §5)
+            if hasattr(unexpected, "exit_code"):  # Typer's own usage errors: its message, exit 2
+                raise
+            lines = str(unexpected).strip().splitlines()
+            detail = f"{type(unexpected).__name__}: {lines[0] if lines else ''}"
+            hint = " (a new database needs `itemtrace init` first)"
+            fail(
+                ctx,
+                f"error[internal]: {detail}{hint}",
+                {"title": "Internal error", "code": "internal", "detail": detail},
+            )
+        finally:
+            if isinstance(ctx.obj, Cli):
+                ctx.obj.close()
+
+
+def fail(ctx: Any, line: str, problem: dict[str, Any]) -> NoReturn:
+    """Print the error as one line on stderr (or JSON on stdout with `--json`) and exit 1."""
+    if isinstance(ctx.obj, Cli) and ctx.obj.json:
+        print_json(problem)
+    else:
+        typer.echo(line, err=True)
+    raise typer.Exit(1)
+
+
+def validation_detail(invalid: pydantic.ValidationError) -> str:
+    """Pydantic's report in one line: `lines.0.quantity: a quantity must be positive; …`."""
+    parts = []
+    for problem in invalid.errors():
+        where = ".".join(str(p) for p in problem["loc"])
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
+app = typer.Typer(
+    cls=ItemtraceGroup,
+    name="itemtrace",
+    help="Track every unit of stock by serial, lot and package number.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"itemtrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON (for scripts) instead of tables.")] = False,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Record this user name on what you post (default: system)."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Track every unit of stock by serial, lot and package number.
+
+    The database is ITEMTRACE_DATABASE_URL (default: itemtrace.db in this directory); run
+    `itemtrace init` once to create it.
+    """
+    acting = User(user, Role.ADMIN) if user else SYSTEM
+    ctx.obj = Cli(Settings.from_env(), user=acting, json=json)
+
+
+setup.register(app)
+server.register(app)
+users.register(app)
+masterdata.register(app)
+documents.register(app)
+info_cards.register(app)
+
+
+def main() -> None:
+    app(prog_name="itemtrace")

@@ -1,0 +1,47 @@
+"""`itemtrace serve`: the REST API and web UI under uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from itemtrace.cli.context import Cli
+from itemtrace.domain.users import Role
+from itemtrace.services import users
+
+ADMIN_NAME = "admin"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    print_admin_token: Annotated[
+        bool,
+        typer.Option(
+            "--print-admin-token",
+            help=f"Give the user {ADMIN_NAME!r} a new admin token and print it before serving.",
+        ),
+    ] = False,
+) -> None:
+    """Serve the REST API (/api/v1, /docs) and the web UI (creates the schema first if needed)."""
+    # Imported here so the other commands do not pay for FastAPI's start-up.
+    from itemtrace.api.app import create_app
+
+    cli = Cli.of(ctx)
+    cli.upgrade()
+    token = (
+        users.rotate_token(cli.uow(), ADMIN_NAME, Role.ADMIN, now=cli.now()) if print_admin_token else None
+    )
+    cli.close()
+    # Plain prints, flushed: `make run` and scripts read these lines before the server logs.
+    print(f"itemtrace serving on http://{host}:{port}", flush=True)
+    if token is not None:
+        print(f"admin token: {token}", flush=True)
+    uvicorn.run(create_app(cli.settings), host=host, port=port, log_level="info")

@@ -1,0 +1,104 @@
+"""Setting up a database: `init` (schema), `demo` (sample data), `check` (ledger health)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from itemtrace import demo as demo_data
+from itemtrace.api.schemas.common import as_number
+from itemtrace.cli.context import Cli
+from itemtrace.cli.options import JsonFlag
+from itemtrace.cli.present import print_json, say, show_list
+from itemtrace.services import ledger
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(demo)
+    app.command()(check)
+
+
+def init(ctx: typer.Context, json_output: JsonFlag = False) -> None:
+    """Create or upgrade the database schema (running it again is harmless)."""
+    cli = Cli.of(ctx)
+    cli.upgrade()
+    url = hide_password(cli.settings.database_url)
+    say(cli, f"database ready: {url}", {"database_url": url, "status": "ready"})
+
+
+def demo(
+    ctx: typer.Context,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when the database already has items.")
+    ] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Load sample master data and movements (creates the schema first if needed)."""
+    cli = Cli.of(ctx)
+    cli.upgrade()
+    with _progress_bar(enabled=not cli.json) as progress:
+        loaded = demo_data.load_demo(
+            cli.uow(), today=cli.today(), now=cli.now(), if_empty=if_empty, progress=progress
+        )
+    if loaded is None:
+        say(cli, "the database already has items: demo data not loaded", {"loaded": False})
+        return
+    say(
+        cli,
+        f"demo data loaded: {loaded.items} items, {loaded.documents} posted documents",
+        {"loaded": True, "items": loaded.items, "documents": loaded.documents},
+    )
+
+
+def check(ctx: typer.Context, json_output: JsonFlag = False) -> None:
+    """Recompute every balance from the ledger and compare it with the stored projection."""
+    cli = Cli.of(ctx)
+    report = ledger.check(cli.uow())
+    differences = [
+        {
+            "location": d.location,
+            "item": d.key.item,
+            "serial": d.key.serial,
+            "lot": d.key.lot,
+            "package": d.key.package,
+            "projected": as_number(d.projected),
+            "recomputed": as_number(d.recomputed),
+        }
+        for d in report.differences
+    ]
+    if cli.json:
+        print_json({"entries": report.entries, "ok": report.ok, "differences": differences})
+    elif report.ok:
+        cli.console.print(f"ledger: {report.entries} entries, balances OK")
+    else:
+        show_list(cli, differences, title=f"ledger: {report.entries} entries, balances that differ")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def hide_password(url: str) -> str:
+    """`postgresql://user:secret@host/db` → `postgresql://user:***@host/db` (for printing)."""
+    return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
+@contextmanager
+def _progress_bar(*, enabled: bool) -> Iterator[demo_data.ProgressCallback | None]:
+    """A progress bar on stderr (stdout stays clean for scripts); none with `--json`."""
+    if not enabled:
+        yield None
+        return
+    columns = (TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("demo data", total=None)
+
+        def advance(label: str, done: int, total: int) -> None:
+            bar.update(task, description=label, completed=done, total=total)
+
+        yield advance

@@ -1,0 +1,134 @@
+"""Set-based writes of ledger rows and balance deltas: one statement per batch, never one per row.
+
+PostgreSQL gets each column as one array and `unnest`s it server-side (one round trip for
+10,000 rows); SQLite, in process, takes a plain `executemany`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, MetaData, Table, bindparam, func, update
+from sqlalchemy.dialects import sqlite
+
+from itemtrace.storage.tables import BalanceRow, LedgerEntryRow
+
+LEDGER_COLUMNS = [
+    ("document_id", "bigint"),
+    ("line_no", "int"),
+    ("item_id", "int"),
+    ("serial", "text"),
+    ("lot", "text"),
+    ("package", "text"),
+    ("quantity", "bigint"),
+    ("from_location_id", "int"),
+    ("to_location_id", "int"),
+    ("posting_date", "date"),
+    ("partner_id", "int"),
+    ("user_name", "text"),
+    ("posted_at", "timestamptz"),
+    ("expiration_date", "date"),
+    ("warranty_date", "date"),
+]
+BALANCE_KEY = [
+    ("item_id", "int"),
+    ("location_id", "int"),
+    ("serial", "text"),
+    ("lot", "text"),
+    ("package", "text"),
+]
+BALANCE_COLUMNS = [
+    *BALANCE_KEY,
+    ("quantity", "bigint"),
+    ("in_stock", "boolean"),
+    ("expiration_date", "date"),
+    ("first_in_date", "date"),
+]
+SQLITE_BATCH = 5000
+
+
+def _raw(row: Any) -> Table:
+    """The Core table with plain BIGINT quantities, for rows whose quantities are pre-scaled."""
+    source: Table = row.__table__
+    columns = [c._copy() for c in source.columns]
+    for column in columns:
+        if column.name == "quantity":
+            column.type = BigInteger()
+    return Table(source.name, MetaData(), *columns)
+
+
+_LEDGER = _raw(LedgerEntryRow)
+_BALANCE = _raw(BalanceRow)
+
+
+def _arrays(rows: Sequence[dict[str, Any]], columns: list[tuple[str, str]]) -> tuple[list[Any], ...]:
+    return tuple([r[name] for r in rows] for name, _ in columns)
+
+
+def _unnest(columns: list[tuple[str, str]]) -> str:
+    return "unnest(" + ", ".join(f"%s::{kind}[]" for _, kind in columns) + ")"
+
+
+def insert_ledger(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    if connection.dialect.name == "postgresql":
+        names = ", ".join(name for name, _ in LEDGER_COLUMNS)
+        connection.exec_driver_sql(
+            f"INSERT INTO ledger_entry ({names}) SELECT * FROM {_unnest(LEDGER_COLUMNS)}",
+            _arrays(rows, LEDGER_COLUMNS),
+        )
+        return
+    for start in range(0, len(rows), SQLITE_BATCH):
+        connection.execute(_LEDGER.insert(), list(rows[start : start + SQLITE_BATCH]))
+
+
+def decrement_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Add the (negative) deltas to existing balance rows; returns how many rows matched."""
+    if not rows:
+        return 0
+    if connection.dialect.name == "postgresql":
+        names = ", ".join(name for name, _ in BALANCE_KEY)
+        match = " AND ".join(f"b.{name} = u.{name}" for name, _ in BALANCE_KEY)
+        result = connection.exec_driver_sql(
+            f"UPDATE balance AS b SET quantity = b.quantity + u.quantity "
+            f"FROM {_unnest([*BALANCE_KEY, ('quantity', 'bigint')])} AS u({names}, quantity) WHERE {match}",
+            _arrays(rows, [*BALANCE_KEY, ("quantity", "bigint")]),
+        )
+        return int(result.rowcount)
+    c = _BALANCE.c
+    statement = (
+        update(_BALANCE)
+        .where(*(c[name] == bindparam(f"k_{name}") for name, _ in BALANCE_KEY))
+        .values(quantity=c.quantity + bindparam("k_quantity"))
+    )
+    matched = 0
+    for start in range(0, len(rows), SQLITE_BATCH):
+        params = [{f"k_{k}": v for k, v in r.items()} for r in rows[start : start + SQLITE_BATCH]]
+        matched += int(connection.execute(statement, params).rowcount)
+    return matched
+
+
+def upsert_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new balance rows or add the deltas to existing ones."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        names = ", ".join(name for name, _ in BALANCE_COLUMNS)
+        key = ", ".join(name for name, _ in BALANCE_KEY)
+        connection.exec_driver_sql(
+            f"INSERT INTO balance ({names}) SELECT * FROM {_unnest(BALANCE_COLUMNS)} "
+            f"ON CONFLICT ({key}) DO UPDATE SET quantity = balance.quantity + EXCLUDED.quantity, "
+            "expiration_date = COALESCE(balance.expiration_date, EXCLUDED.expiration_date)",
+            _arrays(rows, BALANCE_COLUMNS),
+        )
+        return
+    insert = sqlite.insert(_BALANCE)
+    statement = insert.on_conflict_do_update(
+        index_elements=[name for name, _ in BALANCE_KEY],
+        set_={
+            "quantity": _BALANCE.c.quantity + insert.excluded.quantity,
+            "expiration_date": func.coalesce(_BALANCE.c.expiration_date, insert.excluded.expiration_date),
+        },
+    )
+    for start in range(0, len(rows), SQLITE_BATCH):
+        connection.execute(statement, list(rows[start : start + SQLITE_BATCH]))
