@@ -88,19 +88,14 @@ def run(backend: str, root: Path) -> dict[str, Any]:
         uow = UnitOfWork.for_engine(engine)
         setup(uow)
         ours: list[float] = []
-        first = None
+        posted: list[Document] = []
+
+        def post(draft: Document) -> None:
+            posted.append(documents.create(uow, draft, user=SYSTEM, post=True, today=TODAY, now=now()))
+
         for run_no in range(RUNS):
-            draft = receipt(f"R{run_no}")
-            holder: list[Document] = []
-            ours.append(
-                timed(
-                    lambda d=draft: holder.append(
-                        documents.create(uow, d, user=SYSTEM, post=True, today=TODAY, now=now())
-                    )
-                )
-            )
-            first = first or holder[0].number
-        known = ids(engine, first or "")
+            ours.append(timed(lambda d=receipt(f"R{run_no}"): post(d)))  # type: ignore[misc]
+        known = ids(engine, posted[0].number or "")
         raw = [
             timed(lambda n=n: raw_insert(engine, f"RAW{n}", known["document"], known)) for n in range(RUNS)
         ]

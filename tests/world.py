@@ -71,12 +71,21 @@ def post(
     return documents.create(uow, draft, user=CLERK, post=True, today=today, now=now())
 
 
-def receive(uow: UnitOfWork, item: str, *tracking: TrackingLine, at: str = "WH1", quantity: float | None = None) -> Document:
+def receive(
+    uow: UnitOfWork, item: str, *tracking: TrackingLine, at: str = "WH1", quantity: float | None = None
+) -> Document:
     total = quantity if quantity is not None else float(sum(t.quantity for t in tracking))
     return post(uow, DocumentType.RECEIPT, item, total, tracking, target=at, partner="VEND")
 
 
-def ship(uow: UnitOfWork, item: str, *tracking: TrackingLine, at: str = "WH1", to: str = "ACME", quantity: float | None = None) -> Document:
+def ship(
+    uow: UnitOfWork,
+    item: str,
+    *tracking: TrackingLine,
+    at: str = "WH1",
+    to: str = "ACME",
+    quantity: float | None = None,
+) -> Document:
     total = quantity if quantity is not None else float(sum(t.quantity for t in tracking))
     return post(uow, DocumentType.SHIPMENT, item, total, tracking, source=at, partner=to)
 

@@ -206,6 +206,7 @@ def _receipts(run: _Run) -> None:
     run.numbers["vendor_drills"] = _serials(vendor_drills)
     run.numbers["glue_lots"] = _lots(glue)
     run.numbers["modules"] = _serials(modules)
+    run.numbers["module_lot"] = _lots(modules)[:1]
 
 
 def _shipments(run: _Run) -> None:
@@ -236,7 +237,9 @@ def _shipments(run: _Run) -> None:
                     "MODULE-7",
                     Decimal(1),
                     from_location="WH1",
-                    tracking=(TrackingLine(serial=run.numbers["modules"][0]),),
+                    tracking=(
+                        TrackingLine(serial=run.numbers["modules"][0], lot=run.numbers["module_lot"][0]),
+                    ),
                 ),
             ),
             partner="CUST-02",

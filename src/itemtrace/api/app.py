@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from itemtrace import __version__
@@ -24,11 +26,18 @@ def create_app(
 
     It never migrates the database: run `itemtrace init` first.
     """
+    engine: Engine | None = None
     if session_factory is None:
         settings = settings or Settings.from_env()
         engine = make_engine(settings.database_url)
         session_factory = sessionmaker(bind=engine, expire_on_commit=False)
     factory = session_factory
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if engine is not None:  # only the engine this app made is ours to close
+            engine.dispose()
 
     app = FastAPI(
         title="itemtrace",
@@ -37,6 +46,7 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.uow_factory = lambda: UnitOfWork(factory)
     problems.install(app)

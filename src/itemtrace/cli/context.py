@@ -25,7 +25,10 @@ class Cli:
         self.settings = settings
         self.user = user
         self.json = json
-        self.console = Console(highlight=False, soft_wrap=False)
+        self.console = Console(highlight=False)
+        if not self.console.is_terminal:
+            # Piped or captured output keeps whole values on one line instead of 80 columns.
+            self.console.width = 200
         self._engine: Engine | None = None
 
     @classmethod

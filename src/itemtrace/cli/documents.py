@@ -38,7 +38,7 @@ group = typer.Typer(help="Documents: create from JSON, post, receive in-transit 
 DocumentRef = Annotated[
     str, typer.Argument(metavar="DOCUMENT", help="The document's id or number (RCP-000001).")
 ]
-Item = Annotated[str, typer.Argument(help="The item's SKU.")]
+Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 From = Annotated[str, typer.Option("--from", help="The internal location the stock leaves.")]
 To = Annotated[str, typer.Option("--to", help="The internal location the stock enters.")]
 PartnerRequired = Annotated[str, typer.Option("--partner", "-p", help="Vendor or customer code.")]
@@ -109,7 +109,7 @@ def receive_transfer(
     file: Annotated[
         typer.FileText | None,
         typer.Argument(
-            metavar="[FILE|-]", help='What arrived, as JSON {"lines": [...]}; default: what was shipped.'
+            metavar="FILE|-", help='What arrived, as JSON {"lines": [...]}; default: what was shipped.'
         ),
     ] = None,
     json_output: JsonFlag = False,

@@ -37,9 +37,9 @@ HISTORY_COLUMNS = [
     "lot",
 ]
 
-Item = Annotated[str, typer.Argument(help="The item's SKU.")]
+Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 PackageNumber = Annotated[str, typer.Argument(metavar="PACKAGE", help="The package number.")]
-Text = Annotated[str, typer.Argument(help="The text.")]
+Text = Annotated[str, typer.Argument(metavar="TEXT", help="The text.")]
 
 
 def register(app: typer.Typer) -> None:

@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
 @tracking_codes.command("create")
 def create_tracking_code(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The code, e.g. SN or LOT.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The code, e.g. SN or LOT.")],
     description: Annotated[str, typer.Option(help="What the code is for.")] = "",
     serial_specific: Annotated[
         bool,
@@ -131,7 +131,9 @@ def create_tracking_code(
 
 
 @tracking_codes.command("show")
-def show_tracking_code(ctx: typer.Context, code: str, json_output: JsonFlag = False) -> None:
+def show_tracking_code(
+    ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE")], json_output: JsonFlag = False
+) -> None:
     """Show a tracking code."""
     cli = Cli.of(ctx)
     found = masterdata.get_tracking_code(cli.uow(), code)
@@ -152,7 +154,7 @@ def list_tracking_codes(ctx: typer.Context, json_output: JsonFlag = False) -> No
 @items.command("create")
 def create_item(
     ctx: typer.Context,
-    sku: Annotated[str, typer.Argument(help="The item's code (SKU).")],
+    sku: Annotated[str, typer.Argument(metavar="SKU", help="The item's code (SKU).")],
     name: Annotated[str, typer.Option(help="The item's name.")],
     unit: Annotated[str, typer.Option(help="Unit of measure: pcs, kg…")] = "pcs",
     gtin: Annotated[str | None, typer.Option(help="GTIN (8, 12, 13 or 14 digits).")] = None,
@@ -181,7 +183,9 @@ def create_item(
 
 
 @items.command("show")
-def show_item(ctx: typer.Context, sku: str, json_output: JsonFlag = False) -> None:
+def show_item(
+    ctx: typer.Context, sku: Annotated[str, typer.Argument(metavar="SKU")], json_output: JsonFlag = False
+) -> None:
     """Show an item."""
     cli = Cli.of(ctx)
     found = masterdata.get_item(cli.uow(), sku)
@@ -207,7 +211,7 @@ def list_items(
 @locations.command("create")
 def create_location(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The location's code, e.g. WH1 or WH1-A.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The location's code, e.g. WH1 or WH1-A.")],
     name: Annotated[str, typer.Option(help="The location's name.")],
     kind: Annotated[
         LocationKind, typer.Option(help="internal for warehouses and bins.")
@@ -236,7 +240,7 @@ def list_locations(ctx: typer.Context, json_output: JsonFlag = False) -> None:
 @partners.command("create")
 def create_partner(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The partner's code.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The partner's code.")],
     name: Annotated[str, typer.Option(help="The partner's name.")],
     kind: Annotated[PartnerKind, typer.Option(help="vendor or customer.")],
     json_output: JsonFlag = False,
@@ -262,7 +266,7 @@ def list_partners(ctx: typer.Context, json_output: JsonFlag = False) -> None:
 @number_series.command("create")
 def create_series(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The series' code.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The series' code.")],
     pattern: Annotated[
         str,
         typer.Option(help="e.g. SN-{YY}-{seq:5}; tokens {seq:N} {YYYY} {YY} {MM} {DD} {item} {location}."),
@@ -289,7 +293,7 @@ def list_series(ctx: typer.Context, json_output: JsonFlag = False) -> None:
 @number_series.command("next")
 def next_numbers(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The series' code.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The series' code.")],
     count: Annotated[int, typer.Option(min=1, max=100_000, help="How many numbers.")] = 1,
     item: Annotated[str, typer.Option(help="Value of the {item} token.")] = "",
     location: Annotated[str, typer.Option(help="Value of the {location} token.")] = "",

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from itemtrace.cli.context import Cli
-from itemtrace.domain.errors import ItemtraceError, PostingRejected, Violation
+from itemtrace.domain.errors import ItemtraceError, PostingRejected
 
 Record = BaseModel | Mapping[str, Any]
 
@@ -94,7 +94,10 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Mapping):
-        return " ".join(f"{k}={cell(v)}" for k, v in value.items() if v not in (None, "", False, [], {}))
+        shown = {k: v for k, v in value.items() if v not in (None, "", False, [], {})}
+        if shown.get("serial") and shown.get("quantity") == 1:
+            del shown["quantity"]  # a serial is one unit: say so only when it is not
+        return " ".join(f"{k}={cell(v)}" for k, v in shown.items())
     if isinstance(value, list):
         separator = "; " if any(isinstance(v, Mapping) for v in value) else ", "
         return separator.join(cell(v) for v in value)
@@ -130,13 +133,8 @@ def _table(
 
 
 def error_line(error: ItemtraceError) -> str:
-    """`error[serial_exists]: line 1: serial SN-1 …`; a refused posting names its first problem."""
-    if isinstance(error, PostingRejected):
-        first, more = error.violations[0], len(error.violations) - 1
-        text = _violation_text(first)
-        if more:
-            text += f" (and {more} more problem{'s' if more > 1 else ''})"
-        return f"error[{first.code.value}]: {text}"
+    """`error[serial_exists]: line 1: serial SN-1 …`; a refused posting names its first problem
+    (its details already name the line) and how many more there are."""
     return f"error[{error.code.value}]: {error.detail}"
 
 
@@ -149,7 +147,3 @@ def error_json(error: ItemtraceError) -> dict[str, Any]:
             for v in error.violations
         ]
     return problem
-
-
-def _violation_text(violation: Violation) -> str:
-    return violation.detail if violation.line is None else f"line {violation.line}: {violation.detail}"

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 @group.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The user name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user name.")],
     role: Annotated[Role, typer.Option(help="What the user may do.")],
     password: Annotated[str | None, typer.Option(help="Password for the web UI (optional).")] = None,
     json_output: JsonFlag = False,

@@ -203,9 +203,11 @@ class _Stock:
         """
         wanted = want.key(item)
         found = []
-        for place in self.by_item.get(item, []):
+        # A named serial is found through its index: shipping 10,000 named serials stays linear.
+        pool = self.by_serial.get(wanted.serial, []) if wanted.serial else self.by_item.get(item, [])
+        for place in pool:
             loc, key = place
-            if loc != location or self.qty[place] <= 0:
+            if loc != location or key.item != item or self.qty[place] <= 0:
                 continue
             if any(wanted.number(d) and wanted.number(d) != key.number(d) for d in DIMENSIONS):
                 continue

@@ -475,7 +475,9 @@ class Queries:
             .subquery()
         )
         projected_ids = set(
-            self.session.scalars(select(LocationRow.id).where(LocationRow.kind.in_([k.value for k in PROJECTED_KINDS])))
+            self.session.scalars(
+                select(LocationRow.id).where(LocationRow.kind.in_([k.value for k in PROJECTED_KINDS]))
+            )
         )
         expected: dict[tuple[int, int, str, str, str], int] = {
             (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.units)

@@ -1,0 +1,104 @@
+"""`itemtrace init`, `demo`, `check`, `serve` and the program's entry points."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import uvicorn
+
+from itemtrace.domain.errors import Unauthorized
+from itemtrace.domain.users import Role, User
+from itemtrace.services import users
+
+
+def test_init_creates_the_schema_and_running_it_again_is_harmless(empty_itemtrace):
+    first = empty_itemtrace("init")
+    second = empty_itemtrace("init", "--json")
+
+    assert first.exit_code == 0
+    assert first.stdout == f"database ready: {empty_itemtrace.url}\n"
+    assert second.exit_code == 0
+    assert second.stdout.startswith("{")
+    assert empty_itemtrace.json("items", "list") == {"items": []}
+
+
+def test_init_prints_the_database_url_without_its_password():
+    from itemtrace.cli.setup import hide_password
+
+    assert hide_password("postgresql+psycopg://app:s3cret@db:5432/itemtrace") == (
+        "postgresql+psycopg://app:***@db:5432/itemtrace"
+    )
+    assert hide_password("sqlite:////tmp/itemtrace.db") == "sqlite:////tmp/itemtrace.db"
+
+
+def test_demo_if_empty_loads_the_demo_once(itemtrace):
+    first = itemtrace.json("demo", "--if-empty")
+    second = itemtrace.json("demo", "--if-empty")
+
+    assert first == {"loaded": True, "items": 5, "documents": 11}
+    assert second == {"loaded": False}
+    assert len(itemtrace.json("documents", "list")["items"]) == 11
+    assert itemtrace.json("check")["ok"] is True
+
+
+def test_demo_serials_include_a_customised_run_and_a_delivered_drill(itemtrace):
+    itemtrace.ok("demo")
+
+    vendor_run = itemtrace.json("serials", "list", "--item", "DRILL-X", "--q", "Vend")
+    delivered = itemtrace.json("serials", "list", "--item", "DRILL-X", "--status", "delivered")
+
+    assert [s["serial"] for s in vendor_run["items"]] == ["S/N-Vend0001", "S/N-Vend0002", "S/N-Vend0003"]
+    [drill] = delivered["items"]
+    assert drill["holder"] == "CUST-01"
+
+
+def test_check_reports_the_entries_and_ok_after_movements(with_drills):
+    with_drills.ok("receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN-1", "--serial", "SN-2")
+    with_drills.ok("ship", "DRILL-X", "--from", "WH1", "--partner", "CUST-01", "--serial", "SN-1")
+
+    human = with_drills("check")
+    report = with_drills.json("check")
+
+    assert human.exit_code == 0
+    assert human.stdout == "ledger: 3 entries, balances OK\n"
+    assert report == {"entries": 3, "ok": True, "differences": []}
+
+
+def test_serve_with_print_admin_token_prints_the_address_and_a_working_admin_token_first(
+    itemtrace, monkeypatch
+):
+    served: list[tuple[str, int]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **_: served.append((host, port)))
+
+    first = itemtrace.ok("serve", "--host", "127.0.0.1", "--port", "8765", "--print-admin-token")
+    second = itemtrace.ok("serve", "--port", "8765", "--print-admin-token")
+
+    lines = first.stdout.splitlines()
+    assert lines[0] == "itemtrace serving on http://127.0.0.1:8765"
+    assert lines[1].startswith("admin token: itk_")
+    token = lines[1].removeprefix("admin token: ")
+    new_token = second.stdout.splitlines()[1].removeprefix("admin token: ")
+    assert served == [("127.0.0.1", 8765), ("127.0.0.1", 8765)]
+    assert users.authenticate(itemtrace.uow(), new_token) == User("admin", Role.ADMIN)
+    with pytest.raises(Unauthorized):
+        users.authenticate(itemtrace.uow(), token)
+
+
+def test_python_dash_m_itemtrace_runs_the_command_line_tool():
+    result = subprocess.run(
+        [sys.executable, "-m", "itemtrace", "--version"], capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("itemtrace ")
+
+
+def test_a_command_on_a_database_that_was_never_initialised_fails_with_one_line(empty_itemtrace):
+    result = empty_itemtrace("items", "list")
+
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error[internal]: ")
+    assert line.endswith("(a new database needs `itemtrace init` first)")
