@@ -13,6 +13,8 @@ from itemtrace.storage.unit_of_work import UnitOfWork
 
 
 def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str) -> Card:
+    if kind is Dimension.SERIAL:  # one statement: no transaction round trips needed
+        uow.reading()
     with uow:
         return _read(uow, kind, item, number)
 

@@ -13,7 +13,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _sqlite_setup(engine, memory=":memory:" in url or url.rstrip("/") == "sqlite:")
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_recycle=3600, **kwargs)
 
 
 def _sqlite_setup(engine: Engine, *, memory: bool) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, tuple_, type_coerce
+from sqlalchemy import and_, bindparam, func, literal, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.cards import Card, Comment, HistoryEntry, Listed, LocationQuantity, PartnerQuantity
@@ -33,57 +36,114 @@ Target = aliased(LocationRow, name="target")
 ZERO = Decimal(0)
 
 
+@dataclass(frozen=True, slots=True)
+class _Move:
+    """One history entry with what the cards derive from: dates and the kinds of both ends."""
+
+    entry: HistoryEntry
+    expiration_date: date | None
+    warranty_date: date | None
+    from_kind: str
+    to_kind: str
+
+
 class Queries:
     def __init__(self, session: Session, masterdata: MasterData, info: Info) -> None:
         self.session = session
         self.md = masterdata
         self.info = info
-        self._source_kinds: dict[int, str] = {}
 
     # -- history -------------------------------------------------------------------------------
-    def _history_query(self) -> Any:
+    @staticmethod
+    def _history_query(*extra: Any) -> Any:
+        e = LedgerEntryRow
         return (
             select(
-                LedgerEntryRow,
+                e.id,
+                e.document_id,
+                e.serial,
+                e.lot,
+                e.package,
+                e.quantity,
+                e.posting_date,
+                e.posted_at,
+                e.user_name,
+                e.expiration_date,
+                e.warranty_date,
                 ItemRow.sku,
                 DocumentRow.number,
                 DocumentRow.type,
                 Source.code,
+                Source.kind,
                 Target.code,
                 Target.kind,
                 PartnerRow.code,
-                Source.kind,
+                *extra,
             )
-            .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
-            .join(DocumentRow, DocumentRow.id == LedgerEntryRow.document_id)
-            .join(Source, Source.id == LedgerEntryRow.from_location_id)
-            .join(Target, Target.id == LedgerEntryRow.to_location_id)
-            .outerjoin(PartnerRow, PartnerRow.id == LedgerEntryRow.partner_id)
-            .order_by(LedgerEntryRow.id)
+            .join(ItemRow, ItemRow.id == e.item_id)
+            .join(DocumentRow, DocumentRow.id == e.document_id)
+            .join(Source, Source.id == e.from_location_id)
+            .join(Target, Target.id == e.to_location_id)
+            .outerjoin(PartnerRow, PartnerRow.id == e.partner_id)
+            .order_by(e.id)
         )
 
-    def _history(self, query: Any) -> list[tuple[HistoryEntry, LedgerEntryRow, str]]:
-        result = []
-        for row, sku, number, doc_type, src, dst, dst_kind, partner, src_kind in self.session.execute(query):
-            entry = HistoryEntry(
-                posted_at=row.posted_at,
-                posting_date=row.posting_date,
-                document=number,
-                document_id=row.document_id,
-                type=doc_type,
-                from_location=src,
-                to_location=dst,
-                partner=partner,
-                user=row.user_name,
-                quantity=row.quantity,
-                serial=unblank(row.serial),
-                lot=unblank(row.lot),
-                package=unblank(row.package),
-                item=sku,
+    @staticmethod
+    @functools.cache
+    def _serial_card_query() -> Any:
+        """Built once per process, so SQLAlchemy's compiled cache is hit without rebuilding it."""
+        serial_info = aliased(TrackingInfoRow, name="serial_info")
+        lot_info = aliased(TrackingInfoRow, name="lot_info")
+        e = LedgerEntryRow
+        return (
+            Queries._history_query(
+                serial_info.id,
+                serial_info.blocked,
+                serial_info.description,
+                serial_info.attributes,
+                lot_info.blocked,
             )
-            result.append((entry, row, dst_kind))
-            self._source_kinds[row.id] = src_kind
-        return result
+            .outerjoin(
+                serial_info,
+                and_(
+                    serial_info.item_id == e.item_id,
+                    serial_info.kind == "serial",
+                    serial_info.number == e.serial,
+                ),
+            )
+            .outerjoin(
+                lot_info,
+                and_(lot_info.item_id == e.item_id, lot_info.kind == "lot", lot_info.number == e.lot),
+            )
+            .where(ItemRow.sku == bindparam("sku"), e.serial == bindparam("serial"), e.serial != "")
+        )
+
+    def _history(self, rows: Sequence[Any]) -> list[_Move]:
+        return [
+            _Move(
+                HistoryEntry(
+                    posted_at=r[7],
+                    posting_date=r[6],
+                    document=r[12],
+                    document_id=r[1],
+                    type=r[13],
+                    from_location=r[14],
+                    to_location=r[16],
+                    partner=r[18],
+                    user=r[8],
+                    quantity=r[5],
+                    serial=unblank(r[2]),
+                    lot=unblank(r[3]),
+                    package=unblank(r[4]),
+                    item=r[11],
+                ),
+                expiration_date=r[9],
+                warranty_date=r[10],
+                from_kind=r[15],
+                to_kind=r[17],
+            )
+            for r in rows
+        ]
 
     def _info(
         self, item: str | None, kind: Dimension, number: str
@@ -91,51 +151,52 @@ class Queries:
         row = self.info.get(item, kind, number)
         if row is None:
             return False, "", {}, ()
-        comments = tuple(Comment(c.text, c.user_name, c.created_at) for c in self.info.comments(row.id))
-        return row.blocked, row.description, dict(row.attributes or {}), comments
+        return row.blocked, row.description, dict(row.attributes or {}), self._comments(row.id)
+
+    def _comments(self, info_id: int) -> tuple[Comment, ...]:
+        return tuple(Comment(c.text, c.user_name, c.created_at) for c in self.info.comments(info_id))
 
     # -- cards ---------------------------------------------------------------------------------
     def serial_card(self, item: str, serial: str) -> Card:
-        item_id = self.md.item_id(item)
-        history = self._history(
-            self._history_query().where(LedgerEntryRow.item_id == item_id, LedgerEntryRow.serial == serial)
-        )
-        blocked, description, attributes, comments = self._info(item, Dimension.SERIAL, serial)
-        if not history:
-            if self.info.get(item, Dimension.SERIAL, serial) is None:
-                raise NotFound("serial", f"{serial} of item {item}")
-            raise NotFound("serial", f"{serial} of item {item} (never posted)")
-        last, _last_row, last_kind = history[-1]
-        kind = LocationKind(last_kind)
-        expiration = next((r.expiration_date for _, r, _ in reversed(history) if r.expiration_date), None)
-        warranty = next((r.warranty_date for _, r, _ in reversed(history) if r.warranty_date), None)
-        lot_blocked = bool(last.lot) and self._info(item, Dimension.LOT, last.lot or "")[0]
+        """One query in the common case: the history with the serial's and its lot's cards joined."""
+        rows = self.session.execute(self._serial_card_query(), {"sku": item, "serial": serial}).all()
+        if not rows:
+            self.md.item_id(item)  # an unknown item is reported as such
+            raise NotFound("serial", f"{serial} of item {item}")
+        history = self._history(rows)
+        info_id, blocked, description, attributes, lot_blocked = rows[-1][19:24]
+        last = history[-1]
+        kind = LocationKind(last.to_kind)
         return Card(
             kind="serial",
             item=item,
             number=serial,
             serial=serial,
-            lot=last.lot,
-            package=last.package,
-            status=status_at(kind, blocked=blocked or lot_blocked),
-            location=last.to_location if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
-            holder=last.partner if kind is LocationKind.CUSTOMER else None,
-            expiration_date=expiration,
-            warranty_date=warranty,
-            blocked=blocked,
-            description=description,
-            attributes=attributes,
-            comments=comments,
-            history=tuple(h for h, _, _ in history),
+            lot=last.entry.lot,
+            package=last.entry.package,
+            status=status_at(kind, blocked=bool(blocked) or bool(lot_blocked)),
+            location=last.entry.to_location
+            if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT)
+            else None,
+            holder=last.entry.partner if kind is LocationKind.CUSTOMER else None,
+            expiration_date=next((m.expiration_date for m in reversed(history) if m.expiration_date), None),
+            warranty_date=next((m.warranty_date for m in reversed(history) if m.warranty_date), None),
+            blocked=bool(blocked),
+            description=description or "",
+            attributes=dict(attributes or {}),
+            comments=self._comments(info_id) if info_id is not None else (),
+            history=tuple(m.entry for m in history),
             on_hand=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
         )
 
     def lot_card(self, item: str, lot: str) -> Card:
         item_id = self.md.item_id(item)
         history = self._history(
-            self._history_query().where(
-                LedgerEntryRow.item_id == item_id, LedgerEntryRow.lot == lot, LedgerEntryRow.lot != ""
-            )
+            self.session.execute(
+                self._history_query().where(
+                    LedgerEntryRow.item_id == item_id, LedgerEntryRow.lot == lot, LedgerEntryRow.lot != ""
+                )
+            ).all()
         )
         if not history:
             raise NotFound("lot", f"{lot} of item {item}")
@@ -147,7 +208,9 @@ class Queries:
 
     def package_card(self, package: str) -> Card:
         history = self._history(
-            self._history_query().where(LedgerEntryRow.package == package, LedgerEntryRow.package != "")
+            self.session.execute(
+                self._history_query().where(LedgerEntryRow.package == package, LedgerEntryRow.package != "")
+            ).all()
         )
         if not history:
             raise NotFound("package", package)
@@ -183,7 +246,7 @@ class Queries:
         kind_name: str,
         item: str | None,
         number: str,
-        history: list[tuple[HistoryEntry, LedgerEntryRow, str]],
+        history: list[_Move],
         places: list[tuple[str, str, TrackingKey, Decimal]],
         blocked: bool,
         description: str,
@@ -201,11 +264,11 @@ class Queries:
         on_hand = sum((q for c, q in stock.items() if kinds[c] is LocationKind.INTERNAL), ZERO)
         holders: dict[str | None, Decimal] = defaultdict(Decimal)
         customer = LocationKind.CUSTOMER.value
-        for h, row, dst_kind in history:
-            if dst_kind == customer:
-                holders[h.partner] += h.quantity
-            if self._source_kinds.get(row.id) == customer:
-                holders[h.partner] -= h.quantity
+        for move in history:
+            if move.to_kind == customer:
+                holders[move.entry.partner] += move.entry.quantity
+            if move.from_kind == customer:
+                holders[move.entry.partner] -= move.entry.quantity
         held = tuple(
             PartnerQuantity(p, q) for p, q in sorted(holders.items(), key=lambda kv: kv[0] or "") if q > 0
         )
@@ -214,16 +277,16 @@ class Queries:
         elif stock:
             status = status_at(LocationKind.TRANSIT, blocked=blocked)
         else:
-            status = status_at(LocationKind(history[-1][2]), blocked=blocked)
+            status = status_at(LocationKind(history[-1].to_kind), blocked=blocked)
         locations = tuple(LocationQuantity(c, q) for c, q in sorted(stock.items()))
-        expiration = next((r.expiration_date for _, r, _ in reversed(history) if r.expiration_date), None)
-        warranty = next((r.warranty_date for _, r, _ in reversed(history) if r.warranty_date), None)
+        expiration = next((m.expiration_date for m in reversed(history) if m.expiration_date), None)
+        warranty = next((m.warranty_date for m in reversed(history) if m.warranty_date), None)
         contents = tuple(
             LocationQuantity(code, qty, item=key.item, serial=key.serial, lot=key.lot)
             for code, kind, key, qty in places
             if LocationKind(kind) in (LocationKind.INTERNAL, LocationKind.TRANSIT)
         )
-        last = history[-1][0]
+        last = history[-1].entry
         return Card(
             kind=kind_name,
             item=item,
@@ -240,7 +303,7 @@ class Queries:
             description=description,
             attributes=attributes,
             comments=comments,
-            history=tuple(h for h, _, _ in history),
+            history=tuple(m.entry for m in history),
             on_hand=on_hand,
             locations=locations,
             holders=held,

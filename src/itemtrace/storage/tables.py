@@ -6,7 +6,7 @@ upsert simply; quantities are exact integers of thousandths (`Quantity`).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +54,25 @@ class Quantity(TypeDecorator[Decimal]):
         if value is None:
             return None
         return Decimal(int(value)) / SCALE
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware timestamps in UTC on both backends (SQLite would hand them back naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given: pass an aware one (datetime.now(UTC))")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def to_units(value: Decimal) -> int:
@@ -136,7 +155,7 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(10))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class DocumentRow(Base):
@@ -151,9 +170,9 @@ class DocumentRow(Base):
     in_transit: Mapped[bool] = mapped_column(Boolean, default=False)
     transit_status: Mapped[str | None] = mapped_column(String(12))
     created_by: Mapped[str | None] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     posted_by: Mapped[str | None] = mapped_column(String(60))
-    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DocumentLineRow(Base):
@@ -210,7 +229,7 @@ class LedgerEntryRow(Base):
     posting_date: Mapped[date] = mapped_column(Date)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
     user_name: Mapped[str | None] = mapped_column(String(60))
-    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expiration_date: Mapped[date | None] = mapped_column(Date)
     warranty_date: Mapped[date | None] = mapped_column(Date)
 
@@ -295,7 +314,7 @@ class TrackingCommentRow(Base):
     info_id: Mapped[int] = mapped_column(ForeignKey("tracking_info.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     user_name: Mapped[str | None] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class IdempotencyKeyRow(Base):
@@ -304,4 +323,4 @@ class IdempotencyKeyRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     # NULL while the first request holding the key is still running (the key is claimed first).
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -33,6 +33,7 @@ class UnitOfWork:
         self.session_factory = session_factory
         self._session: Session | None = None
         self._write = False
+        self._read_only = False
 
     @classmethod
     def for_engine(cls, engine: Engine) -> UnitOfWork:
@@ -41,6 +42,12 @@ class UnitOfWork:
     def writing(self) -> Self:
         """Mark the next `with` block as a writer (call before entering)."""
         self._write = True
+        return self
+
+    def reading(self) -> Self:
+        """Mark the next `with` block as read-only: on PostgreSQL it runs without BEGIN/ROLLBACK
+        round trips (each statement sees its own snapshot, so use it for single-query reads)."""
+        self._read_only = True
         return self
 
     @property
@@ -55,6 +62,8 @@ class UnitOfWork:
         session = self.session_factory()
         if self._write:
             session.connection(execution_options={"sqlite_write": True})
+        elif self._read_only and _autocommit_capable(session):
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         self._session = session
         self.masterdata = MasterData(session)
         self.documents = Documents(session, self.masterdata)
@@ -69,7 +78,7 @@ class UnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        session, self._session, self._write = self._session, None, False
+        session, self._session, self._write, self._read_only = self._session, None, False, False
         if session is not None:
             session.rollback()
             session.close()
@@ -79,3 +88,9 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def _autocommit_capable(session: Session) -> bool:
+    """PostgreSQL, and the session is not joined to an outer transaction (as in the test suite)."""
+    bind = session.get_bind()
+    return isinstance(bind, Engine) and bind.dialect.name == "postgresql"
