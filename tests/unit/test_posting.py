@@ -352,7 +352,7 @@ def test_an_outbound_serial_already_delivered_says_it_is_at_the_customer():
 
     [violation] = refused.value.violations
     assert violation.code is ErrorCode.SERIAL_NOT_AVAILABLE
-    assert f"not in stock (it is at {CUSTOMER})" in violation.detail
+    assert f"is not in stock: it is at {CUSTOMER} (customer)" in violation.detail
 
 
 def test_an_outbound_serial_never_received_is_not_in_stock_anywhere():

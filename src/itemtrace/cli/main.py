@@ -1,7 +1,8 @@
 """The `itemtrace` Typer app: global options, command registration, and errors → exit codes.
 
 Every refusal (`ItemtraceError`) becomes ONE line on stderr, `error[CODE]: detail`, and exit
-status 1; with `--json` the problem is printed as JSON on stdout instead. Usage errors exit 2.
+status 1; with `--json` the problem is printed as JSON on stdout instead. Usage errors (a bad
+option or argument) are one line too, `error[usage]: …`, with exit status 2.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 import pydantic
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from itemtrace import __version__
 from itemtrace.cli import documents, info_cards, masterdata, server, setup, users
@@ -29,14 +31,16 @@ class ItemtraceGroup(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort):
             raise
+        except TyperException as usage:  # a bad option, argument or file: one line too
+            if shows_help(usage):
+                raise
+            fail(ctx, usage_line(usage), usage_problem(usage), exit_code=usage.exit_code)
         except pydantic.ValidationError as invalid:
             refused: ItemtraceError = ValidationFailed(validation_detail(invalid))
             fail(ctx, error_line(refused), error_json(refused))
         except ItemtraceError as error:
             fail(ctx, error_line(error), error_json(error))
         except Exception as unexpected:  # still one line, not a traceback (SPEC §5)
-            if hasattr(unexpected, "exit_code"):  # Typer's own usage errors: its message, exit 2
-                raise
             lines = str(unexpected).strip().splitlines()
             detail = f"{type(unexpected).__name__}: {lines[0] if lines else ''}"
             hint = " (a new database needs `itemtrace init` first)"
@@ -49,14 +53,46 @@ class ItemtraceGroup(TyperGroup):
             if isinstance(ctx.obj, Cli):
                 ctx.obj.close()
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        # The root's own options are parsed here, before `invoke`: their usage errors, too, are
+        # one line.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except TyperException as usage:
+            if shows_help(usage):
+                raise
+            typer.echo(usage_line(usage), err=True)
+            raise typer.Exit(usage.exit_code) from None
 
-def fail(ctx: Any, line: str, problem: dict[str, Any]) -> NoReturn:
+
+def fail(ctx: Any, line: str, problem: dict[str, Any], *, exit_code: int = 1) -> NoReturn:
     """Print the error as one line on stderr (or JSON on stdout with `--json`) and exit 1."""
     if isinstance(ctx.obj, Cli) and ctx.obj.json:
         print_json(problem)
     else:
         typer.echo(line, err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(exit_code)
+
+
+def shows_help(usage: TyperException) -> bool:
+    """`no_args_is_help`: Typer signals it as a usage error whose message is the help text."""
+    return type(usage).__name__ == "NoArgsIsHelpError"
+
+
+def usage_line(usage: TyperException) -> str:
+    """`error[usage]: Missing option '--role'. … (see `itemtrace users add --help`)` on one line."""
+    message = _one_line(usage)
+    ctx = getattr(usage, "ctx", None)  # usage errors know their command; a file error does not
+    where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    return f"error[usage]: {message}{where}"
+
+
+def usage_problem(usage: TyperException) -> dict[str, Any]:
+    return {"title": "Invalid usage", "code": "usage", "detail": _one_line(usage)}
+
+
+def _one_line(usage: TyperException) -> str:
+    return " ".join(usage.format_message().replace("Value error, ", "").split())
 
 
 def validation_detail(invalid: pydantic.ValidationError) -> str:

@@ -282,6 +282,7 @@ def _check_shape(
 ) -> None:
     """tracking_not_allowed, serial_quantity, tracking_required and tracking_incomplete."""
     repeats = Counter(t.serial for t in line.tracking if t.serial)
+    reported: set[tuple[int, str, str]] = set()
     for t in line.tracking:
         if t.quantity <= 0:
             violations.add(
@@ -311,7 +312,9 @@ def _check_shape(
                     "a serial number is exactly one unit",
                 )
             first = seen_serials.setdefault((line.item, t.serial), line.line_no)
-            if first != line.line_no or repeats[t.serial] > 1:
+            repeated = first != line.line_no or repeats[t.serial] > 1
+            if repeated and (line.line_no, line.item, t.serial) not in reported:
+                reported.add((line.line_no, line.item, t.serial))
                 violations.add(
                     line.line_no,
                     t.serial,
@@ -541,18 +544,23 @@ def _outbound(
                     f"not {named}: name the numbers it has",
                 )
                 continue
-            if elsewhere:
+            if elsewhere and (
+                elsewhere[0][0] not in locations or locations[elsewhere[0][0]].kind in STOCK_KINDS
+            ):
+                detail = f"is at {elsewhere[0][0]}, not at {source}: transfer it first or pick another serial"
+            elif elsewhere:
                 loc = elsewhere[0][0]
-                kind = locations[loc].kind if loc in locations else LocationKind.INTERNAL
-                where = f"is at {loc}" if kind in STOCK_KINDS else f"is not in stock (it is at {loc})"
+                detail = (
+                    f"is not in stock: it is at {loc} ({locations[loc].kind.value}), so it cannot leave "
+                    f"{source}; pick another serial"
+                )
             else:
-                where = "is not in stock anywhere"
+                detail = f"is not in stock anywhere, so it cannot leave {source}: check the number"
             violations.add(
                 line.line_no,
                 t.serial,
                 ErrorCode.SERIAL_NOT_AVAILABLE,
-                f"line {line.line_no}: serial {t.serial} of {line.item} {where}, not at {source}: "
-                "transfer it first or pick another serial",
+                f"line {line.line_no}: serial {t.serial} of {line.item} {detail}",
             )
             continue
         wanted = t.quantity

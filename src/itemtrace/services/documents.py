@@ -25,7 +25,7 @@ from itemtrace.domain.documents import (
 )
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from itemtrace.domain.ledger import LedgerEntry
-from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.masterdata import LocationKind, PartnerKind
 from itemtrace.domain.posting import ItemPolicy
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
@@ -33,6 +33,14 @@ from itemtrace.storage.repositories import IdempotencyKeyTaken
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 Idempotency = tuple[str, str]  # (key, fingerprint of the request)
+
+# Who is on the other side of each partner-facing document.
+PARTNER_KIND = {
+    DocumentType.RECEIPT: PartnerKind.VENDOR,
+    DocumentType.RETURN_SHIPMENT: PartnerKind.VENDOR,
+    DocumentType.SHIPMENT: PartnerKind.CUSTOMER,
+    DocumentType.RETURN_RECEIPT: PartnerKind.CUSTOMER,
+}
 
 
 def create(
@@ -241,9 +249,14 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
             raise ValidationFailed(f"line {line.line_no}: item {line.item} does not exist: create it first")
     if document.partner is not None:
         try:
-            uow.masterdata.partner(document.partner)
+            partner = uow.masterdata.partner(document.partner)
         except NotFound:
             raise ValidationFailed(f"partner {document.partner} does not exist: create it first") from None
+        expected = PARTNER_KIND.get(document.type)
+        if expected is not None and partner.kind is not expected:
+            raise ValidationFailed(
+                f"a {document.type.value} names a {expected.value}, but {partner.code} is a {partner.kind.value}"
+            )
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
     document = resolve_locations(document, locations)
