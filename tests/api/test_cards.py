@@ -360,3 +360,24 @@ def test_a_cursor_of_another_list_is_a_validation_error(world, as_clerk, as_view
 
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
+
+
+def milk_out(lot: str) -> dict:
+    return {"item": "MILK", "quantity": 1, "from_location": "WH1", "tracking": [{"lot": lot, "quantity": 1}]}
+
+
+def test_a_status_filter_on_lots_fills_the_page_past_lots_of_other_statuses(world, as_clerk, as_viewer):
+    as_clerk.ok("/documents?post=true", receipt(*(milk(f"L{i}", 1) for i in range(1, 6))))
+    as_clerk.ok(
+        "/documents?post=true",
+        shipment(*(milk_out(lot) for lot in ("L4", "L5"))),
+    )
+
+    first = as_viewer.get("/lots", params={"status": "delivered", "limit": 1}).json()
+    second = as_viewer.get(
+        "/lots", params={"status": "delivered", "limit": 1, "cursor": first["next_cursor"]}
+    ).json()
+
+    assert [(r["lot"], r["status"]) for r in first["items"]] == [("L4", "delivered")]
+    assert [(r["lot"], r["status"]) for r in second["items"]] == [("L5", "delivered")]
+    assert second["next_cursor"] is None

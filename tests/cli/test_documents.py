@@ -148,3 +148,11 @@ def test_adjust_scrap_and_returns_move_stock_as_their_types_say(with_drills):
         ("SN-2", "scrapped"),
     ]
     assert with_drills.json("check")["ok"] is True
+
+
+def test_a_bad_parameter_raised_by_a_command_is_one_line(with_drills):
+    result = with_drills("adjust", "DRILL-X", "1", "--serial", "SN-1")
+
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error[usage]: ")
+    assert "give either --to" in line

@@ -38,3 +38,36 @@ def test_an_unknown_role_is_a_usage_error_with_exit_status_2(itemtrace):
     result = itemtrace("users", "add", "bob", "--role", "superuser")
 
     assert result.exit_code == 2
+
+
+def test_a_usage_error_is_one_line_on_stderr_with_exit_status_2(itemtrace):
+    result = itemtrace("users", "add", "bob", "--role", "superuser")
+
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error[usage]: Invalid value for '--role'")
+    assert "itemtrace users add --help" in line
+
+
+def test_a_missing_option_is_one_line_too(itemtrace):
+    result = itemtrace("users", "add", "bob")
+
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error[usage]: Missing option '--role'")
+
+
+def test_an_unknown_command_or_root_option_is_one_line(itemtrace):
+    for args in (["nosuch"], ["--bogus", "init"]):
+        result = itemtrace(*args)
+
+        assert result.exit_code == 2
+        [line] = result.stderr.splitlines()
+        assert line.startswith("error[usage]: ")
+
+
+def test_a_group_without_a_command_still_shows_its_help(itemtrace):
+    result = itemtrace("users")
+
+    assert "Usage" in result.output
+    assert "error[usage]" not in result.output

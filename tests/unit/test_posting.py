@@ -1030,3 +1030,14 @@ def test_a_serial_named_with_the_wrong_lot_is_not_available_and_the_detail_names
     assert violation.code is ErrorCode.SERIAL_NOT_AVAILABLE
     assert "lot L-1" in violation.detail
     assert "not at WH1" not in violation.detail
+
+
+def test_a_return_of_a_serial_that_is_still_in_stock_names_both_problems():
+    drill = serial_item("DRILL-X")
+    in_stock = stock(bucket("DRILL-X", serial="SN-1", at="WH1"))
+
+    with pytest.raises(PostingRejected) as refused:
+        planned(return_receipt(line("DRILL-X", sn("SN-1")), partner="CUST-1"), drill, stock=in_stock)
+
+    codes = [v.code for v in refused.value.violations]
+    assert codes == [ErrorCode.SERIAL_EXISTS, ErrorCode.NOT_SOLD_TO_PARTNER]

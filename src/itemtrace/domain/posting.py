@@ -417,7 +417,8 @@ def _inbound(
                     f"line {line.line_no}: serial {t.serial} of {other.item} is already in stock at {loc}: "
                     "a serial can be received only once; check the number or give a new one",
                 )
-                continue
+                if document.type is not DocumentType.RETURN_RECEIPT:
+                    continue  # a return is also checked against its holder below
         if document.type is DocumentType.RETURN_RECEIPT and t.serial:
             held_by = stock.delivered.get((document.partner, line.item, t.serial), ZERO)
             if held_by < 1:
