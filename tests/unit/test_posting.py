@@ -781,7 +781,7 @@ def test_a_serial_already_returned_cannot_be_returned_again():
     with pytest.raises(PostingRejected) as refused:
         planned(return_receipt(line("DRILL-X", sn("SN-1")), partner="CUST-1"), drill, stock=history)
 
-    assert codes(refused) == [ErrorCode.SERIAL_EXISTS]
+    assert codes(refused) == [ErrorCode.SERIAL_EXISTS, ErrorCode.NOT_SOLD_TO_PARTNER]
 
 
 # --- every violation at once --------------------------------------------------------------------
