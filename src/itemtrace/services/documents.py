@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-from itemtrace.domain import numbering, posting
+from itemtrace.domain import genealogy, numbering, posting
 from itemtrace.domain.documents import (
     Document,
     DocumentType,
@@ -240,9 +240,10 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
         raise ValidationFailed("a document needs at least one line")
     if document.in_transit and document.type is not DocumentType.TRANSFER:
         raise ValidationFailed("only transfers can go in transit")
-    if document.type in (DocumentType.RECLASSIFICATION, DocumentType.COUNT, DocumentType.ASSEMBLY):
+    if document.type in (DocumentType.RECLASSIFICATION, DocumentType.COUNT):
         raise ValidationFailed(f"{document.type.value} documents are not supported yet")
     validate_numbers(document)
+    genealogy.check_assembly(document)
     policies = uow.masterdata.policies(line.item for line in document.lines)
     for line in document.lines:
         if line.item not in policies:
@@ -361,6 +362,7 @@ def _post(uow: UnitOfWork, document: Document, *, user: User, today: date, now: 
         now=now,
         kinds={code: loc.kind for code, loc in locations.items()},
     )
+    uow.genealogy.append(document.id or 0, genealogy.links(document, entries))
     in_transit = document.type is DocumentType.TRANSFER and document.in_transit
     uow.documents.set_status(
         document.id or 0,

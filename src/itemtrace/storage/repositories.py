@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.documents import Document, DocumentType, Line, Role, Status, TransitStatus
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, Violation
+from itemtrace.domain.genealogy import Link
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
 from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, StockNeeds, StockView
@@ -26,6 +27,7 @@ from itemtrace.storage.tables import (
     BalanceRow,
     DocumentLineRow,
     DocumentRow,
+    GenealogyLinkRow,
     IdempotencyKeyRow,
     ItemRow,
     LedgerEntryRow,
@@ -869,3 +871,32 @@ def existing_numbers(
             )
         )
     return found
+
+
+class Genealogy:
+    """The append-only genealogy links of assemblies, written in bulk with the ledger."""
+
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
+        self.session = session
+        self.md = masterdata
+
+    def append(self, document_id: int, links: Sequence[Link]) -> None:
+        if not links:
+            return
+        rows = [
+            {
+                "document_id": document_id,
+                "input_item_id": self.md.item_id(link.input.item),
+                "input_serial": link.input.serial or "",
+                "input_lot": link.input.lot or "",
+                "input_package": link.input.package or "",
+                "output_item_id": self.md.item_id(link.output.item),
+                "output_serial": link.output.serial or "",
+                "output_lot": link.output.lot or "",
+                "output_package": link.output.package or "",
+                "quantity": link.quantity,
+            }
+            for link in links
+        ]
+        for batch in chunks(rows, 5000):
+            self.session.execute(cast(Table, GenealogyLinkRow.__table__).insert(), batch)

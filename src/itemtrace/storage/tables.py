@@ -324,3 +324,66 @@ class IdempotencyKeyRow(Base):
     # NULL while the first request holding the key is still running (the key is claimed first).
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReservationRow(Base):
+    """What an open (draft) outbound document names: other documents cannot take it meanwhile."""
+
+    __tablename__ = "reservation"
+    __table_args__ = (
+        Index(
+            "ix_reservation_item_serial",
+            "item_id",
+            "serial",
+            sqlite_where=text("serial <> ''"),
+            postgresql_where=text("serial <> ''"),
+        ),
+        Index("ix_reservation_item_location", "item_id", "location_id"),
+        Index("ix_reservation_document", "document_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    serial: Mapped[str] = mapped_column(Number, default="")
+    lot: Mapped[str] = mapped_column(Number, default="")
+    package: Mapped[str] = mapped_column(Number, default="")
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+
+
+class GenealogyLinkRow(Base):
+    """An assembly's genealogy: this input (consumed) unit went into that output unit."""
+
+    __tablename__ = "genealogy_link"
+    __table_args__ = (
+        Index("ix_genealogy_link_input", "input_item_id", "input_serial", "input_lot", "input_package"),
+        Index("ix_genealogy_link_output", "output_item_id", "output_serial", "output_lot", "output_package"),
+        Index("ix_genealogy_link_document", "document_id"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    input_item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    input_serial: Mapped[str] = mapped_column(Number, default="")
+    input_lot: Mapped[str] = mapped_column(Number, default="")
+    input_package: Mapped[str] = mapped_column(Number, default="")
+    output_item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    output_serial: Mapped[str] = mapped_column(Number, default="")
+    output_lot: Mapped[str] = mapped_column(Number, default="")
+    output_package: Mapped[str] = mapped_column(Number, default="")
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+
+
+class RecallRow(Base):
+    """A recall as it was run: who, when, why, whether it blocked, and the report it produced."""
+
+    __tablename__ = "recall"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    serial: Mapped[str] = mapped_column(Number, default="")
+    lot: Mapped[str] = mapped_column(Number, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    block: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -10,7 +10,16 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from itemtrace.storage.queries import Queries
-from itemtrace.storage.repositories import Documents, Info, Ledger, MasterData, Numbers, Stock, Users
+from itemtrace.storage.repositories import (
+    Documents,
+    Genealogy,
+    Info,
+    Ledger,
+    MasterData,
+    Numbers,
+    Stock,
+    Users,
+)
 
 
 class UnitOfWork:
@@ -26,6 +35,7 @@ class UnitOfWork:
     stock: Stock
     info: Info
     users: Users
+    genealogy: Genealogy
     numbers: Numbers
     queries: Queries
 
@@ -71,6 +81,7 @@ class UnitOfWork:
         self.stock = Stock(session, self.masterdata)
         self.info = Info(session, self.masterdata)
         self.users = Users(session)
+        self.genealogy = Genealogy(session, self.masterdata)
         self.numbers = Numbers(session, self.masterdata)
         self.queries = Queries(session, self.masterdata, self.info)
         return self
