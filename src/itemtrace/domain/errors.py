@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     DOCUMENT_NOT_DRAFT = "document_not_draft"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     ALREADY_EXISTS = "already_exists"
+    TRACE_TOO_LARGE = "trace_too_large"
     NOT_FOUND = "not_found"
     VALIDATION_ERROR = "validation_error"
     UNAUTHORIZED = "unauthorized"

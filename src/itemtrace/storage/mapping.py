@@ -8,6 +8,8 @@ from typing import Any
 
 from itemtrace.domain.documents import Assign, TrackingLine
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner, PartnerKind
+from itemtrace.domain.status import TrackingStatus
+from itemtrace.domain.tracing import Delivery, FinishedGood, OnHand, RecallReport
 from itemtrace.domain.tracking import DimensionPolicy, SerialUnique, TrackingCode
 from itemtrace.storage.tables import (
     ItemRow,
@@ -161,4 +163,99 @@ def assign_from_json(data: dict[str, Any] | None) -> Assign | None:
         increment=int(data.get("increment") or 1),
         count=data.get("count"),
         new_lot=bool(data.get("new_lot")),
+    )
+
+
+def recall_to_json(report: RecallReport) -> dict[str, Any]:
+    """The recall report as stored with the recall (a snapshot: later movements do not change it)."""
+
+    def number(value: Decimal) -> str:
+        return str(value)
+
+    return {
+        "customers": [
+            {
+                "partner": d.partner,
+                "item": d.item,
+                "serial": d.serial,
+                "lot": d.lot,
+                "quantity": number(d.quantity),
+                "posting_date": _iso(d.posting_date),
+                "document": d.document,
+                "contains": d.contains,
+            }
+            for d in report.customers
+        ],
+        "finished_goods": [
+            {
+                "item": f.item,
+                "serial": f.serial,
+                "lot": f.lot,
+                "status": f.status.value,
+                "location": f.location,
+                "holder": f.holder,
+            }
+            for f in report.finished_goods
+        ],
+        "on_hand": [
+            {
+                "location": o.location,
+                "item": o.item,
+                "serial": o.serial,
+                "lot": o.lot,
+                "quantity": number(o.quantity),
+            }
+            for o in report.on_hand
+        ],
+        "blocked": report.blocked,
+    }
+
+
+def recall_from_json(
+    data: dict[str, Any],
+    *,
+    id: int,
+    item: str,
+    serial: str | None,
+    lot: str | None,
+    reason: str,
+    block: bool,
+    created_by: str | None,
+    created_at: Any,
+) -> Any:
+    from itemtrace.domain.tracing import RecallReport
+
+    return RecallReport(
+        item=item,
+        serial=serial,
+        lot=lot,
+        reason=reason,
+        block=block,
+        customers=tuple(
+            Delivery(
+                d["partner"],
+                d["item"],
+                d["serial"],
+                d["lot"],
+                Decimal(d["quantity"]),
+                date.fromisoformat(d["posting_date"]),
+                d["document"],
+                d["contains"],
+            )
+            for d in data.get("customers", [])
+        ),
+        finished_goods=tuple(
+            FinishedGood(
+                f["item"], f["serial"], f["lot"], TrackingStatus(f["status"]), f["location"], f["holder"]
+            )
+            for f in data.get("finished_goods", [])
+        ),
+        on_hand=tuple(
+            OnHand(o["location"], o["item"], o["serial"], o["lot"], Decimal(o["quantity"]))
+            for o in data.get("on_hand", [])
+        ),
+        blocked=int(data.get("blocked", 0)),
+        id=id,
+        created_by=created_by,
+        created_at=created_at,
     )

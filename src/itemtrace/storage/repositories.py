@@ -21,6 +21,7 @@ from itemtrace.domain.genealogy import Link
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
 from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, StockNeeds, StockView
+from itemtrace.domain.tracing import RecallReport
 from itemtrace.domain.tracking import UNTRACKED, Dimension, TrackingCode, TrackingKey
 from itemtrace.storage import bulk, mapping
 from itemtrace.storage.tables import (
@@ -900,3 +901,65 @@ class Genealogy:
         ]
         for batch in chunks(rows, 5000):
             self.session.execute(cast(Table, GenealogyLinkRow.__table__).insert(), batch)
+
+
+class Recalls:
+    """Recalls as they were run, with their report snapshot."""
+
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
+        self.session = session
+        self.md = masterdata
+
+    def add(self, item_id: int, report: RecallReport, data: dict[str, Any]) -> int:
+        from itemtrace.storage.tables import RecallRow
+
+        row = RecallRow(
+            item_id=item_id,
+            serial=report.serial or "",
+            lot=report.lot or "",
+            reason=report.reason,
+            block=report.block,
+            created_by=report.created_by,
+            created_at=report.created_at,
+            report=data,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def _load(self, where: Any, *, limit: int | None = None) -> list[RecallReport]:
+        from itemtrace.storage.tables import RecallRow
+
+        query = select(RecallRow, ItemRow.sku).join(ItemRow, ItemRow.id == RecallRow.item_id).where(where)
+        query = query.order_by(RecallRow.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        return [
+            mapping.recall_from_json(
+                row.report or {},
+                id=row.id,
+                item=sku,
+                serial=row.serial or None,
+                lot=row.lot or None,
+                reason=row.reason,
+                block=row.block,
+                created_by=row.created_by,
+                created_at=row.created_at,
+            )
+            for row, sku in self.session.execute(query)
+        ]
+
+    def get(self, recall_id: int) -> RecallReport:
+        from itemtrace.storage.tables import RecallRow
+
+        found = self._load(RecallRow.id == recall_id)
+        if not found:
+            raise NotFound("recall", recall_id)
+        return found[0]
+
+    def list(self, *, after: int | None, limit: int) -> list[RecallReport]:
+        from sqlalchemy import true
+
+        from itemtrace.storage.tables import RecallRow
+
+        return self._load(RecallRow.id < after if after is not None else true(), limit=limit)

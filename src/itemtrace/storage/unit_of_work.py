@@ -17,6 +17,7 @@ from itemtrace.storage.repositories import (
     Ledger,
     MasterData,
     Numbers,
+    Recalls,
     Stock,
     Users,
 )
@@ -36,6 +37,7 @@ class UnitOfWork:
     info: Info
     users: Users
     genealogy: Genealogy
+    recalls: Recalls
     numbers: Numbers
     queries: Queries
 
@@ -82,6 +84,7 @@ class UnitOfWork:
         self.info = Info(session, self.masterdata)
         self.users = Users(session)
         self.genealogy = Genealogy(session, self.masterdata)
+        self.recalls = Recalls(session, self.masterdata)
         self.numbers = Numbers(session, self.masterdata)
         self.queries = Queries(session, self.masterdata, self.info)
         return self

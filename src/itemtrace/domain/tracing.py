@@ -1,0 +1,302 @@
+"""Trace graphs and recall reports, built from genealogy links and movements (pure).
+
+A node is one tracked unit or bucket: an item with its serial, lot or package. Edges are either
+genealogy (`consumed_into`: an input went into an output) or movements of a node (`shipped_to` a
+customer, `received_from` a vendor, `returned_by` a customer, `returned_to` a vendor, or `moved`
+between our own locations, into transit, scrap or an adjustment).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from itemtrace.domain.errors import ErrorCode, ValidationFailed
+from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.status import TrackingStatus, status_at
+from itemtrace.domain.tracking import TrackingKey
+
+ZERO = Decimal(0)
+DEFAULT_DEPTH = 25
+DEFAULT_MAX_NODES = 10_000
+
+
+class TraceDirection(StrEnum):
+    FORWARD = "forward"
+    BACKWARD = "backward"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFact:
+    """A genealogy link as stored: input went into output on `document`."""
+
+    input: TrackingKey
+    output: TrackingKey
+    quantity: Decimal
+    document: str
+    posting_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class MoveFact:
+    """One ledger movement of a node's key, with the kinds of both ends."""
+
+    key: TrackingKey
+    entry_id: int
+    quantity: Decimal
+    document: str
+    type: str
+    posting_date: date
+    from_location: str
+    from_kind: LocationKind
+    to_location: str
+    to_kind: LocationKind
+    partner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    key: TrackingKey
+    quantity: Decimal
+    status: TrackingStatus
+    location: str | None
+    holder: str | None
+    start: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str  # a node id or "partner:CODE"
+    target: str
+    kind: str
+    document: str
+    type: str
+    date: date
+    quantity: Decimal
+    from_location: str | None = None
+    to_location: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    direction: TraceDirection
+    start: TrackingKey
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    partners: tuple[str, ...]
+    depth: int = 0
+
+
+def node_id(key: TrackingKey) -> str:
+    """Stable, readable ids: `DRILL/serial:SN-1`, `GLUE/lot:L1`, `BOX/package:P1`, `BOLT`."""
+    parts = [
+        f"{name}:{value}"
+        for name, value in (("serial", key.serial), ("lot", key.lot), ("package", key.package))
+        if value
+    ]
+    return "/".join([key.item, *parts])
+
+
+def partner_id(code: str | None) -> str:
+    return f"partner:{code or '(none)'}"
+
+
+def check_limits(depth: int, max_nodes: int) -> None:
+    if not 1 <= depth <= 1000:
+        raise ValidationFailed(f"depth must be between 1 and 1000, got {depth}")
+    if not 1 <= max_nodes <= 1_000_000:
+        raise ValidationFailed(f"max_nodes must be between 1 and 1000000, got {max_nodes}")
+
+
+class TraceTooLarge(ValidationFailed):
+    """The graph has more nodes than `max_nodes` allows."""
+
+    def __init__(self, max_nodes: int) -> None:
+        super().__init__(
+            f"the trace reaches more than {max_nodes} nodes: raise max_nodes, lower depth, or run a "
+            "recall for the full list",
+            code=ErrorCode.TRACE_TOO_LARGE,
+        )
+
+
+def _state(
+    moves: Sequence[MoveFact], blocked: bool
+) -> tuple[TrackingStatus, str | None, str | None, Decimal]:
+    """Status, location, holder and quantity on hand of one node from its movements (oldest first)."""
+    held: dict[str, Decimal] = defaultdict(Decimal)
+    kinds: dict[str, LocationKind] = {}
+    holders: dict[str | None, Decimal] = defaultdict(Decimal)
+    for m in moves:
+        held[m.from_location] -= m.quantity
+        held[m.to_location] += m.quantity
+        kinds[m.from_location], kinds[m.to_location] = m.from_kind, m.to_kind
+        if m.to_kind is LocationKind.CUSTOMER:
+            holders[m.partner] += m.quantity
+        if m.from_kind is LocationKind.CUSTOMER:
+            holders[m.partner] -= m.quantity
+    stock = {
+        loc: q
+        for loc, q in held.items()
+        if q > 0 and kinds[loc] in (LocationKind.INTERNAL, LocationKind.TRANSIT)
+    }
+    internal = sum((q for loc, q in stock.items() if kinds[loc] is LocationKind.INTERNAL), ZERO)
+    customers = [p for p, q in holders.items() if q > 0]
+    holder = customers[0] if len(customers) == 1 else None
+    location = next(iter(stock)) if len(stock) == 1 else None
+    if internal > 0:
+        status = status_at(LocationKind.INTERNAL, blocked=blocked)
+    elif stock:
+        status = status_at(LocationKind.TRANSIT, blocked=blocked)
+    elif moves:
+        status = status_at(moves[-1].to_kind, blocked=blocked)
+    else:
+        status = TrackingStatus.AVAILABLE
+    quantity = sum(stock.values(), ZERO) or sum(holders.values(), ZERO)
+    return status, location, holder, quantity
+
+
+_MOVE_KIND = {
+    (LocationKind.SUPPLIER, False): "received_from",
+    (LocationKind.CUSTOMER, True): "shipped_to",
+    (LocationKind.CUSTOMER, False): "returned_by",
+    (LocationKind.SUPPLIER, True): "returned_to",
+}
+
+
+def build_graph(
+    direction: TraceDirection,
+    start: TrackingKey,
+    links: Iterable[LinkFact],
+    moves: Iterable[MoveFact],
+    blocked: Iterable[TrackingKey] = (),
+    *,
+    depth: int = 0,
+) -> Graph:
+    """Assemble nodes (with derived status) and edges from the facts storage found."""
+    by_key: dict[TrackingKey, list[MoveFact]] = defaultdict(list)
+    for move in sorted(moves, key=lambda m: m.entry_id):
+        by_key[move.key].append(move)
+    link_list = list(links)
+    keys: dict[TrackingKey, None] = dict.fromkeys(k for k in by_key)
+    for link in link_list:
+        keys.setdefault(link.input)
+        keys.setdefault(link.output)
+    blocked_set = set(blocked)
+    starts = {k for k in keys if _matches(start, k)}
+    nodes = []
+    for key in sorted(keys, key=lambda k: (k not in starts, node_id(k))):
+        status, location, holder, quantity = _state(by_key.get(key, []), key in blocked_set)
+        nodes.append(Node(node_id(key), key, quantity, status, location, holder, start=key in starts))
+    edges: list[Edge] = [
+        Edge(
+            node_id(link.input),
+            node_id(link.output),
+            "consumed_into",
+            link.document,
+            "assembly",
+            link.posting_date,
+            link.quantity,
+        )
+        for link in link_list
+    ]
+    partners: set[str] = set()
+    for key, moves_of_key in by_key.items():
+        for m in moves_of_key:
+            if m.type == "assembly" and LocationKind.PRODUCTION in (m.from_kind, m.to_kind):
+                continue  # shown by the genealogy edges
+            outward = m.to_kind in (LocationKind.CUSTOMER, LocationKind.SUPPLIER)
+            side = m.to_kind if outward else m.from_kind
+            kind = _MOVE_KIND.get((side, outward), "moved")
+            if kind == "moved":
+                source, target = node_id(key), node_id(key)
+            elif outward:
+                source, target = node_id(key), partner_id(m.partner)
+            else:
+                source, target = partner_id(m.partner), node_id(key)
+            if kind != "moved" and m.partner:
+                partners.add(m.partner)
+            edges.append(
+                Edge(
+                    source,
+                    target,
+                    kind,
+                    m.document,
+                    m.type,
+                    m.posting_date,
+                    m.quantity,
+                    m.from_location,
+                    m.to_location,
+                )
+            )
+    edges.sort(key=lambda e: (e.date, e.document, e.source, e.target))
+    return Graph(direction, start, tuple(nodes), tuple(edges), tuple(sorted(partners)), depth)
+
+
+def _matches(start: TrackingKey, key: TrackingKey) -> bool:
+    """The start is named by item and one number: every bucket with that number is a start node."""
+    if key.item != start.item:
+        return False
+    return all(
+        getattr(start, dim) is None or getattr(start, dim) == getattr(key, dim)
+        for dim in ("serial", "lot", "package")
+    )
+
+
+# -- recalls ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    partner: str | None
+    item: str
+    serial: str | None
+    lot: str | None
+    quantity: Decimal
+    posting_date: date
+    document: str
+    contains: bool  # True when the customer got a finished good containing the recalled unit
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedGood:
+    item: str
+    serial: str | None
+    lot: str | None
+    status: TrackingStatus
+    location: str | None
+    holder: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OnHand:
+    location: str
+    item: str
+    serial: str | None
+    lot: str | None
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RecallReport:
+    item: str
+    serial: str | None
+    lot: str | None
+    reason: str
+    block: bool
+    customers: tuple[Delivery, ...]
+    finished_goods: tuple[FinishedGood, ...]
+    on_hand: tuple[OnHand, ...]
+    blocked: int = 0
+    id: int | None = None
+    created_by: str | None = None
+    created_at: object | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def partners(self) -> list[str]:
+        return sorted({d.partner or "" for d in self.customers})

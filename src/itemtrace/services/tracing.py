@@ -1,0 +1,149 @@
+"""Trace and recall use cases: the genealogy graph of a unit, and recalls that can block it all."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from itemtrace.domain.errors import NotFound, ValidationFailed
+from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.status import status_at
+from itemtrace.domain.tracing import (
+    DEFAULT_DEPTH,
+    DEFAULT_MAX_NODES,
+    Delivery,
+    FinishedGood,
+    Graph,
+    OnHand,
+    RecallReport,
+    TraceDirection,
+    TraceTooLarge,
+    build_graph,
+    check_limits,
+)
+from itemtrace.domain.tracking import Dimension
+from itemtrace.domain.users import User
+from itemtrace.storage import mapping
+from itemtrace.storage.tracing import Start, Tracing, block_numbers
+from itemtrace.storage.unit_of_work import UnitOfWork
+
+RECALL_DEPTH = 1000  # a recall follows the genealogy all the way
+
+
+def _dimension(serial: str | None, lot: str | None) -> tuple[Dimension, str]:
+    if bool(serial) == bool(lot):
+        raise ValidationFailed("name exactly one of serial or lot")
+    return (Dimension.SERIAL, serial) if serial else (Dimension.LOT, lot or "")
+
+
+def _start(tracing: Tracing, item: str, serial: str | None, lot: str | None) -> Start:
+    dimension, number = _dimension(serial, lot)
+    start = tracing.start(item, dimension, number)
+    if not tracing.exists(start):
+        raise NotFound(dimension.value, f"{number} of item {item}")
+    return start
+
+
+def trace(
+    uow: UnitOfWork,
+    item: str,
+    *,
+    serial: str | None = None,
+    lot: str | None = None,
+    direction: TraceDirection = TraceDirection.FORWARD,
+    depth: int = DEFAULT_DEPTH,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> Graph:
+    """Where a unit went (forward) or came from (backward), through any depth of assembly.
+
+    Raises:
+        NotFound: the item, or the serial/lot never posted.
+        TraceTooLarge: more than `max_nodes` nodes (code `trace_too_large`).
+    """
+    check_limits(depth, max_nodes)
+    with uow:
+        tracing = Tracing(uow.session, uow.masterdata)
+        start = _start(tracing, item, serial, lot)
+        count, deepest = tracing.node_count(direction, start, depth, max_nodes + 1)
+        if count > max_nodes:
+            raise TraceTooLarge(max_nodes)
+        links = tracing.links(direction, start, depth)
+        moves = tracing.moves(direction, start, depth)
+        keys = list({m.key for m in moves} | {link.input for link in links} | {link.output for link in links})
+        return build_graph(direction, start.key, links, moves, tracing.blocked(keys), depth=deepest)
+
+
+def recall(
+    uow: UnitOfWork,
+    item: str,
+    *,
+    serial: str | None = None,
+    lot: str | None = None,
+    block: bool = False,
+    reason: str = "",
+    user: User,
+    now: datetime,
+) -> RecallReport:
+    """Who got the unit (directly or inside finished goods), what contains it, what is still on
+    hand; with `block`, block the unit and every affected unit on hand in the same transaction.
+    The recall is recorded with its report."""
+    with uow.writing():
+        tracing = Tracing(uow.session, uow.masterdata)
+        start = _start(tracing, item, serial, lot)
+        customers = tuple(Delivery(*row) for row in tracing.deliveries(start, RECALL_DEPTH))
+        finished = tuple(
+            FinishedGood(
+                sku,
+                s,
+                lt,
+                status_at(kind),
+                code if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
+                partner if kind is LocationKind.CUSTOMER else None,
+            )
+            for sku, s, lt, code, kind, partner in tracing.finished_goods(start, RECALL_DEPTH)
+        )
+        stock = tracing.on_hand(start, RECALL_DEPTH)
+        on_hand = tuple(OnHand(loc, sku, s, lt, qty) for loc, sku, s, lt, _pkg, qty, _ in stock)
+        blocked = 0
+        if block:
+            numbers: list[tuple[int | None, str, str]] = [
+                (start.item_id, start.dimension.value, start.number)
+            ]
+            for _loc, _sku, s, lt, pkg, _qty, item_id in stock:
+                if s:
+                    numbers.append((item_id, "serial", s))
+                elif lt:
+                    numbers.append((item_id, "lot", lt))
+                elif pkg:
+                    numbers.append((None, "package", pkg))
+            blocked = block_numbers(uow.session, numbers)
+        report = RecallReport(
+            item=item,
+            serial=serial,
+            lot=lot,
+            reason=reason,
+            block=block,
+            customers=customers,
+            finished_goods=finished,
+            on_hand=on_hand,
+            blocked=blocked,
+            created_by=user.name,
+            created_at=now,
+        )
+        recall_id = uow.recalls.add(start.item_id, report, mapping.recall_to_json(report))
+        uow.commit()
+    return RecallReport(**{**_fields(report), "id": recall_id})
+
+
+def _fields(report: RecallReport) -> dict[str, Any]:
+    return {name: getattr(report, name) for name in report.__dataclass_fields__}
+
+
+def get_recall(uow: UnitOfWork, recall_id: int) -> RecallReport:
+    with uow:
+        return uow.recalls.get(recall_id)
+
+
+def list_recalls(uow: UnitOfWork, *, after: int | None = None, limit: int = 50) -> list[RecallReport]:
+    with uow:
+        return uow.recalls.list(after=after, limit=limit)

@@ -1,0 +1,301 @@
+"""Trace and recall queries: recursive CTEs over the genealogy links, run in the database.
+
+Forward walks from a unit to what it went into; backward from a unit to what went into it. The
+walk collects distinct nodes (item, serial, lot, package) with the shallowest depth they were
+reached at; facts about them (links, movements, deliveries, stock) are joined to that set in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, text
+from sqlalchemy.orm import Session
+
+from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.tracing import LinkFact, MoveFact, TraceDirection
+from itemtrace.domain.tracking import Dimension, TrackingKey
+from itemtrace.storage.mapping import unblank
+from itemtrace.storage.repositories import MasterData
+
+SCALE = Decimal(1000)
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    item_id: int
+    item: str
+    dimension: Dimension
+    number: str
+
+    @property
+    def key(self) -> TrackingKey:
+        return TrackingKey(self.item, **{self.dimension.value: self.number})
+
+
+def _walk(direction: TraceDirection, dimension: Dimension) -> str:
+    """`reach` (every visit) and `nodes` (distinct keys, shallowest depth) as CTEs."""
+    here, there = ("input", "output") if direction is TraceDirection.FORWARD else ("output", "input")
+    key = ", ".join(f"l.{there}_{c}" for c in ("item_id", "serial", "lot", "package"))
+    join = " AND ".join(f"l.{here}_{c} = r.{c}" for c in ("item_id", "serial", "lot", "package"))
+    return f"""
+        WITH RECURSIVE reach(item_id, serial, lot, package, depth) AS (
+            SELECT {key}, 1 FROM genealogy_link l
+            WHERE l.{here}_item_id = :item AND l.{here}_{dimension.value} = :number
+            UNION
+            SELECT {key}, r.depth + 1 FROM reach r JOIN genealogy_link l ON {join}
+            WHERE r.depth < :depth
+        ),
+        nodes AS (
+            SELECT item_id, serial, lot, package, MIN(depth) AS depth FROM reach
+            GROUP BY item_id, serial, lot, package
+        )
+    """
+
+
+def _in_nodes(alias: str, prefix: str = "") -> str:
+    cols = ("item_id", "serial", "lot", "package")
+    return (
+        "EXISTS (SELECT 1 FROM nodes n WHERE "
+        + " AND ".join(f"n.{c} = {alias}.{prefix}{c}" for c in cols)
+        + ")"
+    )
+
+
+def _is_start(alias: str, dimension: Dimension, prefix: str = "") -> str:
+    return f"({alias}.{prefix}item_id = :item AND {alias}.{prefix}{dimension.value} = :number)"
+
+
+def _units(value: Any) -> Decimal:
+    return Decimal(int(value)) / SCALE
+
+
+def _key(sku: str, serial: str, lot: str, package: str) -> TrackingKey:
+    return TrackingKey(sku, unblank(serial), unblank(lot), unblank(package))
+
+
+class Tracing:
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
+        self.session = session
+        self.md = masterdata
+
+    def start(self, item: str, dimension: Dimension, number: str) -> Start:
+        return Start(self.md.item_id(item), item, dimension, number)
+
+    def _params(self, start: Start, depth: int) -> dict[str, Any]:
+        return {"item": start.item_id, "number": start.number, "depth": depth}
+
+    def exists(self, start: Start) -> bool:
+        found = self.session.execute(
+            text(f"SELECT 1 FROM ledger_entry e WHERE {_is_start('e', start.dimension)} LIMIT 1"),
+            self._params(start, 1),
+        ).first()
+        return found is not None
+
+    def node_count(self, direction: TraceDirection, start: Start, depth: int, limit: int) -> tuple[int, int]:
+        """How many nodes the walk reaches (counting stops past `limit`) and the deepest level."""
+        sql = _walk(direction, start.dimension) + (
+            "SELECT COUNT(*), COALESCE(MAX(depth), 0) FROM (SELECT depth FROM nodes LIMIT :limit) AS capped"
+        )
+        count, deepest = self.session.execute(text(sql), {**self._params(start, depth), "limit": limit}).one()
+        return int(count), int(deepest)
+
+    def links(self, direction: TraceDirection, start: Start, depth: int) -> list[LinkFact]:
+        """Links between the start and the reached nodes (one hop past `depth` is cut off)."""
+        here = "input" if direction is TraceDirection.FORWARD else "output"
+        there = "output" if direction is TraceDirection.FORWARD else "input"
+        sql = (
+            _walk(direction, start.dimension)
+            + f"""
+            SELECT ii.sku, l.input_serial, l.input_lot, l.input_package,
+                   oi.sku, l.output_serial, l.output_lot, l.output_package,
+                   l.quantity, d.number, d.posting_date
+            FROM genealogy_link l
+            JOIN item ii ON ii.id = l.input_item_id
+            JOIN item oi ON oi.id = l.output_item_id
+            JOIN document d ON d.id = l.document_id
+            WHERE ({_is_start("l", start.dimension, here + "_")} OR {_in_nodes("l", here + "_")})
+              AND {_in_nodes("l", there + "_")}
+            ORDER BY l.id
+        """
+        )
+        return [
+            LinkFact(
+                _key(r[0], r[1], r[2], r[3]),
+                _key(r[4], r[5], r[6], r[7]),
+                _units(r[8]),
+                r[9],
+                _as_date(r[10]),
+            )
+            for r in self.session.execute(text(sql), self._params(start, depth))
+        ]
+
+    def moves(self, direction: TraceDirection, start: Start, depth: int) -> list[MoveFact]:
+        """Every ledger movement of the start's buckets and of the reached nodes."""
+        sql = (
+            _walk(direction, start.dimension)
+            + f"""
+            SELECT e.id, i.sku, e.serial, e.lot, e.package, e.quantity, d.number, d.type, e.posting_date,
+                   f.code, f.kind, t.code, t.kind, p.code
+            FROM ledger_entry e
+            JOIN item i ON i.id = e.item_id
+            JOIN document d ON d.id = e.document_id
+            JOIN location f ON f.id = e.from_location_id
+            JOIN location t ON t.id = e.to_location_id
+            LEFT JOIN partner p ON p.id = e.partner_id
+            WHERE {_is_start("e", start.dimension)} OR {_in_nodes("e")}
+            ORDER BY e.id
+        """
+        )
+        return [
+            MoveFact(
+                key=_key(r[1], r[2], r[3], r[4]),
+                entry_id=int(r[0]),
+                quantity=_units(r[5]),
+                document=r[6],
+                type=r[7],
+                posting_date=_as_date(r[8]),
+                from_location=r[9],
+                from_kind=LocationKind(r[10]),
+                to_location=r[11],
+                to_kind=LocationKind(r[12]),
+                partner=r[13],
+            )
+            for r in self.session.execute(text(sql), self._params(start, depth))
+        ]
+
+    def blocked(self, keys: Sequence[TrackingKey]) -> list[TrackingKey]:
+        """Which of `keys` are blocked by their serial, lot or package card."""
+        if not keys:
+            return []
+        rows = self.session.execute(
+            text(
+                "SELECT i.sku, t.kind, t.number FROM tracking_info t LEFT JOIN item i ON i.id = t.item_id "
+                "WHERE t.blocked"
+            )
+        ).all()
+        blocked = {(sku, kind, number) for sku, kind, number in rows}
+        return [
+            k
+            for k in keys
+            if (k.serial and (k.item, "serial", k.serial) in blocked)
+            or (k.lot and (k.item, "lot", k.lot) in blocked)
+            or (k.package and (None, "package", k.package) in blocked)
+        ]
+
+    # -- recall ---------------------------------------------------------------------------------
+    def deliveries(self, start: Start, depth: int) -> list[tuple[Any, ...]]:
+        """Every delivery to a customer of the start or of anything it went into."""
+        sql = (
+            _walk(TraceDirection.FORWARD, start.dimension)
+            + f"""
+            SELECT p.code, i.sku, e.serial, e.lot, e.quantity, e.posting_date, d.number,
+                   CASE WHEN {_is_start("e", start.dimension)} THEN 0 ELSE 1 END AS contains
+            FROM ledger_entry e
+            JOIN location t ON t.id = e.to_location_id
+            JOIN item i ON i.id = e.item_id
+            JOIN document d ON d.id = e.document_id
+            LEFT JOIN partner p ON p.id = e.partner_id
+            WHERE t.kind = 'customer' AND ({_is_start("e", start.dimension)} OR {_in_nodes("e")})
+            ORDER BY p.code, e.posting_date, e.id
+        """
+        )
+        return [
+            (r[0], r[1], unblank(r[2]), unblank(r[3]), _units(r[4]), _as_date(r[5]), r[6], bool(r[7]))
+            for r in self.session.execute(text(sql), self._params(start, depth))
+        ]
+
+    def finished_goods(self, start: Start, depth: int) -> list[tuple[Any, ...]]:
+        """Each reached node with where its last movement took it."""
+        sql = (
+            _walk(TraceDirection.FORWARD, start.dimension)
+            + """
+            , last AS (
+                SELECT n.item_id, n.serial, n.lot, n.package, MAX(e.id) AS id
+                FROM nodes n JOIN ledger_entry e
+                  ON e.item_id = n.item_id AND e.serial = n.serial AND e.lot = n.lot AND e.package = n.package
+                GROUP BY n.item_id, n.serial, n.lot, n.package
+            )
+            SELECT i.sku, e.serial, e.lot, t.code, t.kind, p.code
+            FROM last JOIN ledger_entry e ON e.id = last.id
+            JOIN item i ON i.id = e.item_id
+            JOIN location t ON t.id = e.to_location_id
+            LEFT JOIN partner p ON p.id = e.partner_id
+            ORDER BY i.sku, e.serial, e.lot
+        """
+        )
+        return [
+            (r[0], unblank(r[1]), unblank(r[2]), r[3], LocationKind(r[4]), r[5])
+            for r in self.session.execute(text(sql), self._params(start, depth))
+        ]
+
+    def on_hand(self, start: Start, depth: int) -> list[tuple[Any, ...]]:
+        """Stock still on our shelves (or on the road) of the start and of what it went into."""
+        sql = (
+            _walk(TraceDirection.FORWARD, start.dimension)
+            + f"""
+            SELECT l.code, i.sku, b.serial, b.lot, b.package, b.quantity, b.item_id
+            FROM balance b
+            JOIN location l ON l.id = b.location_id
+            JOIN item i ON i.id = b.item_id
+            WHERE b.in_stock AND b.quantity > 0 AND ({_is_start("b", start.dimension)} OR {_in_nodes("b")})
+            ORDER BY l.code, i.sku, b.serial, b.lot
+        """
+        )
+        return [
+            (r[0], r[1], unblank(r[2]), unblank(r[3]), unblank(r[4]), _units(r[5]), int(r[6]))
+            for r in self.session.execute(text(sql), self._params(start, depth))
+        ]
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def block_numbers(session: Session, numbers: Sequence[tuple[int | None, str, str]]) -> int:
+    """Set `blocked` on the cards of (item id, kind, number), creating cards as needed."""
+    from sqlalchemy import select, update
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from itemtrace.storage.tables import TrackingInfoRow
+
+    unique = sorted(set(numbers), key=lambda n: (n[0] or 0, n[1], n[2]))
+    with_item = [
+        {"item_id": i, "kind": k, "number": n, "description": "", "blocked": True, "attributes": {}}
+        for i, k, n in unique
+        if i is not None
+    ]
+    if with_item:
+        table = cast(Table, TrackingInfoRow.__table__)
+        insert = (
+            postgresql.insert(table)
+            if session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert(table)
+        )
+        statement = insert.on_conflict_do_update(
+            index_elements=["item_id", "kind", "number"], set_={"blocked": True}
+        )
+        for start in range(0, len(with_item), 5000):
+            session.execute(statement, with_item[start : start + 5000])
+    for _, kind, number in (n for n in unique if n[0] is None):
+        found = session.scalar(
+            select(TrackingInfoRow.id).where(
+                TrackingInfoRow.item_id.is_(None),
+                TrackingInfoRow.kind == kind,
+                TrackingInfoRow.number == number,
+            )
+        )
+        if found is None:
+            session.add(
+                TrackingInfoRow(
+                    item_id=None, kind=kind, number=number, description="", blocked=True, attributes={}
+                )
+            )
+        else:
+            session.execute(update(TrackingInfoRow).where(TrackingInfoRow.id == found).values(blocked=True))
+    session.flush()
+    return len(unique)

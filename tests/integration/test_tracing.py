@@ -1,0 +1,182 @@
+"""Genealogy, trace and recall through the services on SQLite and PostgreSQL.
+
+The world: glue lot L1 goes into sub-assembly lot S1, which goes into finished drills FG-1
+(shipped to ACME) and FG-2 (on the shelf).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from itemtrace.domain.documents import Document, DocumentType, Line, Role
+from itemtrace.domain.errors import ErrorCode, PostingRejected, ValidationFailed
+from itemtrace.domain.masterdata import Item
+from itemtrace.domain.status import TrackingStatus
+from itemtrace.domain.tracing import TraceDirection, TraceTooLarge
+from itemtrace.domain.tracking import Dimension
+from itemtrace.services import documents, info_cards, masterdata, tracing
+from tests.conftest import TODAY, now
+from tests.world import CLERK, given_world, lot, post, receive, ship, sn
+
+
+def assemble(uow, consumed, output_item, output_tracking, quantity=1):
+    lines = [
+        Line(item, Decimal(str(qty)), "WH1", None, tuple(tr), role=Role.CONSUME) for item, qty, tr in consumed
+    ]
+    lines.append(
+        Line(output_item, Decimal(str(quantity)), None, "WH1", tuple(output_tracking), role=Role.OUTPUT)
+    )
+    draft = Document(DocumentType.ASSEMBLY, tuple(lines))
+    return documents.create(uow, draft, user=CLERK, post=True, today=TODAY, now=now())
+
+
+def given_genealogy(uow):
+    given_world(uow)
+    masterdata.create_item(uow, Item("SUB", "Sub-assembly", tracking_code="LOT"))
+    receive(uow, "GLUE", lot("L1", 10))
+    assemble(uow, [("GLUE", 2, [lot("L1", 2)])], "SUB", [lot("S1", 2)], quantity=2)
+    assemble(uow, [("SUB", 1, [lot("S1", 1)])], "DRILL", sn("FG-1"))
+    assemble(uow, [("SUB", 1, [lot("S1", 1)])], "DRILL", sn("FG-2"))
+    ship(uow, "DRILL", *sn("FG-1"), to="ACME")
+
+
+def ids(graph):
+    return sorted(n.id for n in graph.nodes)
+
+
+def test_an_assembly_consumes_its_components_and_outputs_linked_units(uow):
+    given_genealogy(uow)
+
+    card = info_cards.card(uow, Dimension.LOT, "SUB", "S1")
+
+    assert card.status is TrackingStatus.CONSUMED
+    assert [(h.type, h.from_location, h.to_location) for h in card.history] == [
+        ("assembly", "PRODUCTION", "WH1"),
+        ("assembly", "WH1", "PRODUCTION"),
+        ("assembly", "WH1", "PRODUCTION"),
+    ]
+
+
+def test_an_assembly_needs_both_consumed_and_output_lines(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10))
+    draft = Document(
+        DocumentType.ASSEMBLY, (Line("GLUE", Decimal(1), "WH1", None, (lot("L1", 1),), role=Role.CONSUME),)
+    )
+
+    with pytest.raises(ValidationFailed):
+        documents.create(uow, draft, user=CLERK, post=True, today=TODAY, now=now())
+
+
+def test_forward_trace_from_a_raw_lot_reaches_every_finished_unit_and_customer(uow):
+    given_genealogy(uow)
+
+    graph = tracing.trace(uow, "GLUE", lot="L1", direction=TraceDirection.FORWARD)
+
+    assert ids(graph) == ["DRILL/serial:FG-1", "DRILL/serial:FG-2", "GLUE/lot:L1", "SUB/lot:S1"]
+    consumed = sorted((e.source, e.target) for e in graph.edges if e.kind == "consumed_into")
+    assert consumed == [
+        ("GLUE/lot:L1", "SUB/lot:S1"),
+        ("SUB/lot:S1", "DRILL/serial:FG-1"),
+        ("SUB/lot:S1", "DRILL/serial:FG-2"),
+    ]
+    [shipped] = [e for e in graph.edges if e.kind == "shipped_to"]
+    assert (shipped.source, shipped.target) == ("DRILL/serial:FG-1", "partner:ACME")
+    states = {n.id: (n.status, n.location, n.holder) for n in graph.nodes}
+    assert states["DRILL/serial:FG-1"] == (TrackingStatus.DELIVERED, None, "ACME")
+    assert states["DRILL/serial:FG-2"] == (TrackingStatus.AVAILABLE, "WH1", None)
+    assert graph.partners == ("ACME", "VEND")
+    assert graph.depth == 2
+
+
+def test_backward_trace_from_a_finished_serial_reaches_its_component_lots_and_vendor(uow):
+    given_genealogy(uow)
+
+    graph = tracing.trace(uow, "DRILL", serial="FG-1", direction=TraceDirection.BACKWARD)
+
+    assert ids(graph) == ["DRILL/serial:FG-1", "GLUE/lot:L1", "SUB/lot:S1"]
+    [received] = [e for e in graph.edges if e.kind == "received_from"]
+    assert (received.source, received.target) == ("partner:VEND", "GLUE/lot:L1")
+
+
+def test_trace_follows_transfers_and_stops_at_the_depth_asked(uow):
+    given_genealogy(uow)
+    post(uow, DocumentType.TRANSFER, "GLUE", 3, (lot("L1", 3),), source="WH1", target="WH2")
+
+    graph = tracing.trace(uow, "GLUE", lot="L1", depth=1)
+
+    assert ids(graph) == ["GLUE/lot:L1", "SUB/lot:S1"]
+    [moved] = [e for e in graph.edges if e.kind == "moved"]
+    assert (moved.from_location, moved.to_location, moved.quantity) == ("WH1", "WH2", Decimal(3))
+
+
+def test_a_trace_larger_than_max_nodes_is_refused_with_a_clear_code(uow):
+    given_genealogy(uow)
+
+    with pytest.raises(TraceTooLarge) as refused:
+        tracing.trace(uow, "GLUE", lot="L1", max_nodes=2)
+
+    assert refused.value.code is ErrorCode.TRACE_TOO_LARGE
+    assert "max_nodes" in refused.value.detail
+
+
+def test_disassembly_links_the_parts_back_to_the_unit_they_came_out_of(uow):
+    given_genealogy(uow)
+    assemble(uow, [("DRILL", 1, sn("FG-2"))], "SUB", [lot("S9", 1)])
+
+    forward = tracing.trace(uow, "GLUE", lot="L1")
+    backward = tracing.trace(uow, "SUB", lot="S9", direction=TraceDirection.BACKWARD)
+
+    assert "SUB/lot:S9" in ids(forward)
+    assert ids(backward) == ["DRILL/serial:FG-2", "GLUE/lot:L1", "SUB/lot:S1", "SUB/lot:S9"]
+
+
+def test_recall_of_a_raw_lot_lists_customers_finished_goods_and_stock_on_hand(uow):
+    given_genealogy(uow)
+
+    report = tracing.recall(uow, "GLUE", lot="L1", reason="contaminated", user=CLERK, now=now())
+
+    assert [(d.partner, d.item, d.serial, d.contains) for d in report.customers] == [
+        ("ACME", "DRILL", "FG-1", True)
+    ]
+    assert sorted((f.item, f.serial, f.lot, f.status, f.holder) for f in report.finished_goods) == [
+        ("DRILL", "FG-1", None, TrackingStatus.DELIVERED, "ACME"),
+        ("DRILL", "FG-2", None, TrackingStatus.AVAILABLE, None),
+        ("SUB", None, "S1", TrackingStatus.CONSUMED, None),
+    ]
+    assert [(o.location, o.item, o.serial, o.lot, o.quantity) for o in report.on_hand] == [
+        ("WH1", "DRILL", "FG-2", None, Decimal(1)),
+        ("WH1", "GLUE", None, "L1", Decimal(8)),
+    ]
+    assert report.blocked == 0
+    assert tracing.get_recall(uow, report.id).customers == report.customers
+
+
+def test_a_blocking_recall_blocks_everything_still_on_hand_in_one_go(uow):
+    given_genealogy(uow)
+
+    report = tracing.recall(uow, "GLUE", lot="L1", block=True, reason="contaminated", user=CLERK, now=now())
+
+    with pytest.raises(PostingRejected) as refused:
+        ship(uow, "DRILL", *sn("FG-2"))
+    assert [v.code for v in refused.value.violations] == [ErrorCode.TRACKING_BLOCKED]
+    assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1").status is TrackingStatus.BLOCKED
+    assert report.blocked == 2
+    [listed] = tracing.list_recalls(uow)
+    assert (listed.id, listed.reason, listed.block, listed.created_by) == (
+        report.id,
+        "contaminated",
+        True,
+        "clerk",
+    )
+
+
+def test_recall_of_an_unknown_lot_is_not_found(uow):
+    given_world(uow)
+
+    from itemtrace.domain.errors import NotFound
+
+    with pytest.raises(NotFound):
+        tracing.recall(uow, "GLUE", lot="NOPE", user=CLERK, now=now())
