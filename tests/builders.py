@@ -10,7 +10,7 @@ from decimal import Decimal
 from itemtrace.domain.documents import Document, DocumentType, Line, Role, TrackingLine, resolve_locations
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Item, Location, LocationKind
-from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, StockView, plan
+from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, Reservation, StockView, plan
 from itemtrace.domain.tracking import Dimension, DimensionPolicy, TrackingCode, TrackingKey
 
 TODAY = date(2026, 3, 10)
@@ -150,8 +150,23 @@ def stock(
     *buckets: Bucket,
     blocked: Iterable[BlockedKey] = (),
     delivered: Mapping[tuple[str | None, str, str], Decimal] | None = None,
+    reserved: Iterable[Reservation] = (),
 ) -> StockView:
-    return StockView(tuple(buckets), frozenset(blocked), dict(delivered or {}))
+    return StockView(tuple(buckets), frozenset(blocked), dict(delivered or {}), tuple(reserved))
+
+
+def reservation(
+    document: str,
+    item: str,
+    quantity: int | str = 1,
+    *,
+    at: str = "WH1",
+    serial: str | None = None,
+    lot: str | None = None,
+    package: str | None = None,
+) -> Reservation:
+    """What an open document `document` (its number) reserves at `at`."""
+    return Reservation(document, at, TrackingKey(item, serial, lot, package), Decimal(quantity), 1)
 
 
 def blocked_serial(item: str, serial: str) -> BlockedKey:

@@ -9,8 +9,8 @@ import pytest
 
 from itemtrace.domain.documents import DocumentType, Role
 from itemtrace.domain.errors import ErrorCode, PostingRejected
-from itemtrace.domain.posting import needs
-from itemtrace.domain.tracking import SerialUnique
+from itemtrace.domain.posting import needs, reservation_conflicts, reservations
+from itemtrace.domain.tracking import SerialUnique, TrackingKey
 from tests.builders import (
     ADJUSTMENT,
     CUSTOMER,
@@ -36,6 +36,7 @@ from tests.builders import (
     package_item,
     planned,
     receipt,
+    reservation,
     return_receipt,
     scrap,
     serial_item,
@@ -1041,3 +1042,144 @@ def test_a_return_of_a_serial_that_is_still_in_stock_names_both_problems():
 
     codes = [v.code for v in refused.value.violations]
     assert codes == [ErrorCode.SERIAL_EXISTS, ErrorCode.NOT_SOLD_TO_PARTNER]
+
+
+# --- reserved: open documents reserve what they name --------------------------------------------
+
+
+def test_a_serial_reserved_by_another_open_document_is_refused_naming_that_document():
+    drill = serial_item("DRILL-X")
+    on_hand = stock(
+        bucket("DRILL-X", serial="SN-1"), reserved=[reservation("SHIP-000012", "DRILL-X", serial="SN-1")]
+    )
+
+    with pytest.raises(PostingRejected) as refused:
+        planned(shipment(line("DRILL-X", sn("SN-1"))), drill, stock=on_hand)
+
+    [violation] = refused.value.violations
+    assert (violation.code, violation.line, violation.tracking) == (ErrorCode.RESERVED, 1, "SN-1")
+    assert violation.detail == (
+        "line 1: serial SN-1 of DRILL-X at WH1 is reserved by SHIP-000012, an open document: "
+        "post or cancel SHIP-000012 first, or pick another serial"
+    )
+
+
+def test_a_lot_partly_reserved_gives_only_what_is_left_and_refuses_more_as_reserved():
+    milk = lot_item("MILK")
+    on_hand = stock(bucket("MILK", 10, lot="L1"), reserved=[reservation("SHIP-000003", "MILK", 8, lot="L1")])
+
+    entries = planned(shipment(line("MILK", lot("L1", 2))), milk, stock=on_hand)
+    with pytest.raises(PostingRejected) as refused:
+        planned(shipment(line("MILK", lot("L1", 3))), milk, stock=on_hand)
+
+    assert moved(entries) == [(None, "L1", "WH1", CUSTOMER, Decimal(2))]
+    [violation] = refused.value.violations
+    assert (violation.code, violation.tracking) == (ErrorCode.RESERVED, "L1")
+    assert violation.detail == (
+        "line 1: 3 of lot L1 of MILK requested at WH1: 10 there, but 8 of it reserved by SHIP-000003: "
+        "post or cancel SHIP-000003 first, or lower the quantity"
+    )
+
+
+def test_more_than_is_on_hand_stays_insufficient_quantity_even_when_some_is_reserved():
+    milk = lot_item("MILK")
+    on_hand = stock(bucket("MILK", 10, lot="L1"), reserved=[reservation("SHIP-000003", "MILK", 8, lot="L1")])
+
+    with pytest.raises(PostingRejected) as refused:
+        planned(shipment(line("MILK", lot("L1", 11))), milk, stock=on_hand)
+
+    assert codes(refused) == [ErrorCode.INSUFFICIENT_QUANTITY]
+    assert "only 10 there (8 of it reserved by SHIP-000003)" in refused.value.violations[0].detail
+
+
+def test_a_documents_own_reservation_does_not_block_its_own_posting():
+    drill = serial_item("DRILL-X")
+    on_hand = stock(
+        bucket("DRILL-X", serial="SN-1"), reserved=[reservation("SHIP-000007", "DRILL-X", serial="SN-1")]
+    )
+
+    entries = planned(shipment(line("DRILL-X", sn("SN-1")), number="SHIP-000007"), drill, stock=on_hand)
+
+    assert moved(entries) == [("SN-1", None, "WH1", CUSTOMER, Decimal(1))]
+
+
+def test_auto_picking_skips_reserved_lots_and_serials():
+    milk = lot_item("MILK", code=tracking_code("LOTIN", lot=INBOUND_ONLY))
+    drill = serial_item("DRILL-X", code=tracking_code("SNO", serial=INBOUND_ONLY))
+    on_hand = stock(
+        bucket("MILK", 5, lot="L-OLD", expires=YESTERDAY + timedelta(days=30)),
+        bucket("MILK", 5, lot="L-NEW", expires=NEXT_MONTH + timedelta(days=30)),
+        bucket("DRILL-X", serial="SN-1", since=YESTERDAY),
+        bucket("DRILL-X", serial="SN-2", since=TODAY),
+        reserved=[
+            reservation("SHIP-000001", "MILK", 4, lot="L-OLD"),
+            reservation("SHIP-000002", "DRILL-X", serial="SN-1"),
+        ],
+    )
+
+    entries = planned(
+        shipment(line("MILK", quantity=3), line("DRILL-X", quantity=1)), milk, drill, stock=on_hand
+    )
+
+    assert moved(entries) == [
+        (None, "L-OLD", "WH1", CUSTOMER, Decimal(1)),
+        (None, "L-NEW", "WH1", CUSTOMER, Decimal(2)),
+        ("SN-2", None, "WH1", CUSTOMER, Decimal(1)),
+    ]
+
+
+def test_an_untracked_quantity_reserved_elsewhere_leaves_the_rest_to_pick():
+    screw = untracked_item("SCREW")
+    on_hand = stock(bucket("SCREW", 100), reserved=[reservation("SHIP-000009", "SCREW", 70)])
+
+    entries = planned(shipment(line("SCREW", quantity=30)), screw, stock=on_hand)
+    with pytest.raises(PostingRejected) as refused:
+        planned(shipment(line("SCREW", quantity=31)), screw, stock=on_hand)
+
+    assert moved(entries) == [(None, None, "WH1", CUSTOMER, Decimal(30))]
+    assert codes(refused) == [ErrorCode.RESERVED]
+
+
+def test_a_reservation_at_another_location_does_not_lessen_this_one():
+    milk = lot_item("MILK")
+    on_hand = stock(
+        bucket("MILK", 10, lot="L1"), reserved=[reservation("TRF-000004", "MILK", 10, lot="L1", at="WH2")]
+    )
+
+    entries = planned(shipment(line("MILK", lot("L1", 10))), milk, stock=on_hand)
+
+    assert moved(entries) == [(None, "L1", "WH1", CUSTOMER, Decimal(10))]
+
+
+def test_a_draft_reserves_named_numbers_and_untracked_quantities_of_its_outbound_lines_only():
+    drill, milk, screw = serial_item("DRILL-X"), lot_item("MILK"), untracked_item("SCREW")
+    policies = {p.item.sku: p for p in (drill, milk, screw)}
+    draft = shipment(
+        line("DRILL-X", sn("SN-1"), quantity=2),
+        line("MILK", quantity=4),
+        line("SCREW", quantity=7),
+        number="SHIP-000001",
+    )
+    on_hand = stock(bucket("DRILL-X", serial="SN-1", lot=None, package="P-1"))
+
+    claims = reservations(draft, policies, LOCATIONS, on_hand)
+
+    assert [(r.document, r.location, r.key, r.quantity, r.line_no) for r in claims] == [
+        ("SHIP-000001", "WH1", TrackingKey("DRILL-X", "SN-1", None, "P-1"), Decimal(1), 1),
+        ("SHIP-000001", "WH1", TrackingKey("SCREW"), Decimal(7), 3),
+    ]
+    assert reservations(receipt(line("DRILL-X", sn("SN-9"))), policies, LOCATIONS) == []
+
+
+def test_storing_a_draft_is_refused_only_for_reserved_stock():
+    drill = serial_item("DRILL-X")
+    policies = {"DRILL-X": drill}
+    on_hand = stock(
+        bucket("DRILL-X", serial="SN-1"), reserved=[reservation("SHIP-000012", "DRILL-X", serial="SN-1")]
+    )
+
+    conflicts = reservation_conflicts(
+        shipment(line("DRILL-X", *serials("SN-1", "SN-404"))), on_hand, policies, LOCATIONS, today=TODAY
+    )
+
+    assert [(v.code, v.tracking) for v in conflicts] == [(ErrorCode.RESERVED, "SN-1")]

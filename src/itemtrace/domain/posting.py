@@ -3,13 +3,17 @@
 `needs()` says which stock the rules must see; the storage layer loads exactly that (with row
 locks) into a `StockView`; `plan()` then runs every rule of SPEC §3 that posting enforces and
 either returns the entries or raises one `PostingRejected` listing all violations.
+
+Reservations (rule `reserved`): a draft outbound document reserves what it names at its source
+(`reservations()`); other documents' reservations come with the `StockView`, and `plan()` never
+takes reserved stock: naming it is refused, auto-picking skips it.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -63,6 +67,21 @@ BlockedKey = tuple[str | None, Dimension, str]  # (item, dimension, number); pac
 
 
 @dataclass(frozen=True, slots=True)
+class Reservation:
+    """What an open (draft) outbound document names at its source location.
+
+    `key` holds the numbers the tracking line names (a serial is completed with its lot and
+    package when it is found there); no numbers at all is a quantity of an untracked item.
+    """
+
+    document: str  # the document's number: errors tell the user which one to post or cancel
+    location: str
+    key: TrackingKey
+    quantity: Decimal
+    line_no: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class StockView:
     """What the rules may see of current stock: loaded by storage for exactly the touched numbers."""
 
@@ -70,6 +89,8 @@ class StockView:
     blocked: frozenset[BlockedKey] = frozenset()
     # (partner, item, serial) → quantity of that serial the partner holds (shipped minus returned).
     delivered: Mapping[tuple[str | None, str, str], Decimal] = field(default_factory=dict)
+    # What other open documents reserve at the touched sources (`reserved`).
+    reservations: Sequence[Reservation] = ()
 
 
 @dataclass(slots=True)
@@ -83,6 +104,8 @@ class StockNeeds:
     at_source: dict[tuple[str, str], tuple[set[str], set[str], set[str]] | None] = field(default_factory=dict)
     items: set[str] = field(default_factory=set)  # every item touched: their blocked numbers are loaded
     returned_serials: set[tuple[str, str]] = field(default_factory=set)
+    # The document whose own reservations are not loaded (it may take what it reserved).
+    document_id: int | None = None
 
 
 def _is_inbound(document: Document, line: Line, locations: Mapping[str, Location]) -> bool:
@@ -93,7 +116,7 @@ def needs(
     document: Document, policies: Mapping[str, ItemPolicy], locations: Mapping[str, Location]
 ) -> StockNeeds:
     """The stock the rules of `plan()` will look at, for one set-based load."""
-    result = StockNeeds()
+    result = StockNeeds(document_id=document.id)
     for line in document.lines:
         code = policies[line.item].code if line.item in policies else UNTRACKED
         result.items.add(line.item)
@@ -148,17 +171,48 @@ def _fmt(quantity: Decimal) -> str:
 class _Stock:
     """The loaded buckets, decremented and incremented as the document's lines are planned."""
 
-    def __init__(self, buckets: Sequence[Bucket]) -> None:
+    def __init__(self, buckets: Sequence[Bucket], reservations: Sequence[Reservation] = ()) -> None:
         self.qty: dict[tuple[str, TrackingKey], Decimal] = defaultdict(Decimal)
         self.meta: dict[tuple[str, TrackingKey], Bucket] = {}
         self.by_item: dict[str, list[tuple[str, TrackingKey]]] = defaultdict(list)
         self.by_serial: dict[str, list[tuple[str, TrackingKey]]] = defaultdict(list)
+        # Per bucket: the quantity other open documents reserve, and which documents they are.
+        self.held: dict[tuple[str, TrackingKey], Decimal] = defaultdict(Decimal)
+        self.holders: dict[tuple[str, TrackingKey], list[str]] = defaultdict(list)
         for b in buckets:
             place = (b.location, b.key)
             if place not in self.meta:
                 self._index(place)
             self.qty[place] += b.quantity
             self.meta[place] = b
+        self._reserve(reservations)
+
+    def _reserve(self, reservations: Sequence[Reservation]) -> None:
+        """Lay each reservation on the buckets it names, most specific first, in picking order.
+
+        A serial claims its unit before a lot claims what is left of the lot; what a reservation
+        names beyond the stock there claims nothing.
+        """
+
+        def specific(r: Reservation) -> tuple[int, str, int]:
+            return (-sum(1 for _ in _numbers(r.key)), r.document, r.line_no)
+
+        for r in sorted(reservations, key=specific):
+            wanted = r.quantity
+            for place in self.matching(r.location, r.key):
+                if wanted <= 0:
+                    break
+                take = min(self.free(place), wanted)
+                if take <= 0:
+                    continue
+                self.held[place] += take
+                if r.document not in self.holders[place]:
+                    self.holders[place].append(r.document)
+                wanted -= take
+
+    def free(self, place: tuple[str, TrackingKey]) -> Decimal:
+        """What is at `place` and not reserved by another open document."""
+        return max(self.qty[place] - self.held[place], ZERO)
 
     def _index(self, place: tuple[str, TrackingKey]) -> None:
         self.by_item[place[1].item].append(place)
@@ -192,6 +246,24 @@ class _Stock:
             and locations[place[0]].kind in kinds
         ]
 
+    def matching(self, location: str, wanted: TrackingKey) -> list[tuple[str, TrackingKey]]:
+        """Buckets with stock at `location` that have every number `wanted` names, FEFO then FIFO."""
+        found = []
+        # A named serial is found through its index: shipping 10,000 named serials stays linear.
+        pool = self.by_serial.get(wanted.serial, []) if wanted.serial else self.by_item.get(wanted.item, [])
+        for place in pool:
+            loc, key = place
+            if loc != location or key.item != wanted.item or self.qty[place] <= 0:
+                continue
+            if any(wanted.number(d) and wanted.number(d) != key.number(d) for d in DIMENSIONS):
+                continue
+            found.append(place)
+        return sorted(found, key=self._order)
+
+    def _order(self, place: tuple[str, TrackingKey]) -> tuple[date, date, TrackingKey]:
+        meta = self.meta[place]
+        return (meta.expiration_date or date.max, meta.first_in_date or date.max, place[1])
+
     def candidates(
         self, location: str, item: str, want: TrackingLine, blocked: frozenset[BlockedKey]
     ) -> list[tuple[str, TrackingKey]]:
@@ -202,27 +274,15 @@ class _Stock:
         picked for it: its blocked lot or package is refused by `_outbound`.
         """
         wanted = want.key(item)
-        found = []
-        # A named serial is found through its index: shipping 10,000 named serials stays linear.
-        pool = self.by_serial.get(wanted.serial, []) if wanted.serial else self.by_item.get(item, [])
-        for place in pool:
-            loc, key = place
-            if loc != location or key.item != item or self.qty[place] <= 0:
-                continue
-            if any(wanted.number(d) and wanted.number(d) != key.number(d) for d in DIMENSIONS):
-                continue
-            if not wanted.serial and any(
+        return [
+            place
+            for place in self.matching(location, wanted)
+            if wanted.serial
+            or not any(
                 not wanted.number(dim) and _is_blocked(item, dim, number, blocked)
-                for number, dim in _numbers(key)
-            ):
-                continue
-            found.append(place)
-
-        def order(place: tuple[str, TrackingKey]) -> tuple[date, date, TrackingKey]:
-            meta = self.meta[place]
-            return (meta.expiration_date or date.max, meta.first_in_date or date.max, place[1])
-
-        return sorted(found, key=order)
+                for number, dim in _numbers(place[1])
+            )
+        ]
 
 
 def plan(
@@ -240,7 +300,9 @@ def plan(
     """
     posting_date = document.posting_date or today
     violations = _Violations()
-    live = _Stock(stock.buckets)
+    # A document's own reservations never stand in its way (storage leaves them out already).
+    others = [r for r in stock.reservations if document.number is None or r.document != document.number]
+    live = _Stock(stock.buckets, others)
     entries: list[LedgerEntry] = []
     seen_serials: dict[tuple[str, str], int] = {}
     transit = VIRTUAL_LOCATIONS[LocationKind.TRANSIT]
@@ -569,18 +631,13 @@ def _outbound(
         for place in places:
             if wanted <= 0:
                 break
-            take = min(live.qty[place], wanted)
+            take = min(live.free(place), wanted)  # reserved stock is never picked (`reserved`)
+            if take <= 0:
+                continue
             picks.append((place, take))
             wanted -= take
         if wanted > 0:
-            have = t.quantity - wanted
-            violations.add(
-                line.line_no,
-                key.label(),
-                ErrorCode.INSUFFICIENT_QUANTITY,
-                f"line {line.line_no}: {_fmt(t.quantity)} of {_describe(key)} requested at {source}, "
-                f"only {_fmt(have)} there: lower the quantity or move stock there first",
-            )
+            _short(line, t, key, source, places, live, violations)
             continue
         for place, take in picks:
             bucket = live.meta[place]
@@ -623,6 +680,44 @@ def _outbound(
                 )
             )
     return entries
+
+
+def _short(
+    line: Line,
+    t: TrackingLine,
+    key: TrackingKey,
+    source: str,
+    places: Sequence[tuple[str, TrackingKey]],
+    live: _Stock,
+    violations: _Violations,
+) -> None:
+    """Not enough free stock: `reserved` when it is there but promised, else insufficient_quantity."""
+    have = sum((live.qty[p] for p in places), ZERO)
+    held = sum((min(live.held[p], live.qty[p]) for p in places), ZERO)
+    holders = sorted({d for p in places for d in live.holders[p] if live.held[p] > 0})
+    by = ", ".join(holders)
+    if have >= t.quantity and holders:
+        if t.serial:
+            detail = (
+                f"line {line.line_no}: serial {t.serial} of {line.item} at {source} is reserved by {by}, "
+                f"an open document: post or cancel {by} first, or pick another serial"
+            )
+        else:
+            detail = (
+                f"line {line.line_no}: {_fmt(t.quantity)} of {_describe(key)} requested at {source}: "
+                f"{_fmt(have)} there, but {_fmt(held)} of it reserved by {by}: post or cancel {by} first, "
+                "or lower the quantity"
+            )
+        violations.add(line.line_no, key.label(), ErrorCode.RESERVED, detail)
+        return
+    reserved_note = f" ({_fmt(held)} of it reserved by {by})" if holders else ""
+    violations.add(
+        line.line_no,
+        key.label(),
+        ErrorCode.INSUFFICIENT_QUANTITY,
+        f"line {line.line_no}: {_fmt(t.quantity)} of {_describe(key)} requested at {source}, "
+        f"only {_fmt(have)} there{reserved_note}: lower the quantity or move stock there first",
+    )
 
 
 def _expired(bucket: Bucket, posting_date: date) -> bool:
@@ -696,3 +791,80 @@ def plan_transit_receipt(
         )
         for e in out
     ]
+
+
+# -- reservations (rule `reserved`) -----------------------------------------------------------------
+
+
+def reserving_part(
+    document: Document, policies: Mapping[str, ItemPolicy], locations: Mapping[str, Location]
+) -> Document:
+    """The part of a draft that reserves stock: its outbound lines, cut to what they name.
+
+    A tracked item's line keeps its named tracking lines (an unnamed quantity promises nothing in
+    particular); an untracked item's line keeps its whole quantity.
+    """
+    lines = []
+    for line in document.lines:
+        if not line.from_location or line_direction(document.type, line, locations) is not Direction.OUTBOUND:
+            continue
+        code = policies[line.item].code if line.item in policies else UNTRACKED
+        if any(code.policy(dim).tracked for dim in DIMENSIONS):
+            named = tuple(t for t in line.tracking if t.named and t.quantity > 0)
+            if named:
+                lines.append(replace(line, tracking=named, quantity=sum((t.quantity for t in named), ZERO)))
+        else:
+            lines.append(line)
+    return replace(document, lines=tuple(lines))
+
+
+def reservations(
+    document: Document,
+    policies: Mapping[str, ItemPolicy],
+    locations: Mapping[str, Location],
+    stock: StockView | None = None,
+) -> list[Reservation]:
+    """What a draft reserves at each line's source: one per named tracking line, or the quantity.
+
+    With `stock`, a named serial found at the source is completed with its lot and package, so
+    availability by lot counts it where it is.
+    """
+    live = _Stock(stock.buckets) if stock is not None else None
+    result = []
+    for line in reserving_part(document, policies, locations).lines:
+        source = line.from_location or ""
+        for t in line.tracking:
+            key = t.key(line.item)
+            if t.serial and live is not None:
+                found = live.matching(source, key)
+                key = found[0][1] if len(found) == 1 else key
+            result.append(Reservation(document.number or "", source, key, t.quantity, line.line_no))
+        rest = line.quantity - line.tracked_quantity
+        if rest > 0:
+            result.append(
+                Reservation(document.number or "", source, TrackingKey(line.item), rest, line.line_no)
+            )
+    return result
+
+
+def reservation_conflicts(
+    document: Document,
+    stock: StockView,
+    policies: Mapping[str, ItemPolicy],
+    locations: Mapping[str, Location],
+    *,
+    today: date,
+) -> list[Violation]:
+    """The `reserved` violations alone: what storing a draft is refused for.
+
+    The other rules wait for posting (a draft may name stock that is still on its way), but two
+    open documents never promise the same stock.
+    """
+    part = reserving_part(document, policies, locations)
+    if not part.lines:
+        return []
+    try:
+        plan(part, stock, policies, locations, today=today)
+    except PostingRejected as refused:
+        return [v for v in refused.violations if v.code is ErrorCode.RESERVED]
+    return []

@@ -23,7 +23,7 @@ from itemtrace.domain.documents import (
     resolve_locations,
     validate_numbers,
 )
-from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import LocationKind, PartnerKind
 from itemtrace.domain.posting import ItemPolicy
@@ -55,9 +55,12 @@ def create(
 ) -> Document:
     """Store a draft (its `assign` requests turned into numbers), and post it at once if asked.
 
+    A draft reserves what its outbound lines name (rule `reserved`); a posted one reserves nothing.
+
     Raises:
         ValidationFailed: unknown item/partner/location, wrong location kinds, bad numbers.
-        PostingRejected: with `post=True`, every rule the document breaks; nothing is stored.
+        PostingRejected: with `post=True`, every rule the document breaks; for a draft, only
+            `reserved` (another open document promised the same stock). Nothing is stored.
         Conflict: `idempotency_conflict` when the key was used with another request.
     """
     try:
@@ -69,6 +72,8 @@ def create(
             stored = uow.documents.add(document, user=user.name, now=now)
             if post:
                 _post(uow, stored, user=user, today=today, now=now)
+            else:
+                _reserve(uow, stored, today=today)
             if idempotency is not None:
                 uow.documents.remember(idempotency[0], stored.id or 0)
             uow.commit()
@@ -150,11 +155,12 @@ def receive(
 
 
 def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> Document:
-    """Cancel a draft; posted documents are never changed (post a correcting document)."""
+    """Cancel a draft, releasing its reservations; posted documents never change (post a correction)."""
     with uow.writing():
         document = uow.documents.get(document_id, lock=True)
         document.require_draft()
         uow.documents.set_status(document_id, Status.CANCELLED)
+        uow.documents.release(document_id)
         uow.commit()
         return uow.documents.get(document_id)
 
@@ -342,6 +348,25 @@ def _from_series(
     return numbers
 
 
+def _reserve(uow: UnitOfWork, document: Document, *, today: date) -> None:
+    """Reserve what a new draft names at its sources, unless another open document already has.
+
+    The source balances are loaded with the same row locks as posting, so two drafts racing for
+    the last unit queue on PostgreSQL (SQLite's write transaction serialises them anyway).
+    """
+    codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
+    locations = uow.masterdata.locations(codes)
+    policies = uow.masterdata.policies(line.item for line in document.lines)
+    part = posting.reserving_part(document, policies, locations)
+    if not part.lines:
+        return
+    stock = uow.stock.load(posting.needs(part, policies, locations))
+    conflicts = posting.reservation_conflicts(document, stock, policies, locations, today=today)
+    if conflicts:
+        raise PostingRejected(conflicts)
+    uow.documents.reserve(document.id or 0, posting.reservations(document, policies, locations, stock))
+
+
 def _post(uow: UnitOfWork, document: Document, *, user: User, today: date, now: datetime) -> None:
     document.require_draft()
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
@@ -363,6 +388,7 @@ def _post(uow: UnitOfWork, document: Document, *, user: User, today: date, now: 
         kinds={code: loc.kind for code, loc in locations.items()},
     )
     uow.genealogy.append(document.id or 0, genealogy.links(document, entries))
+    uow.documents.release(document.id or 0)  # reservations are working state, the ledger holds the rest
     in_transit = document.type is DocumentType.TRANSFER and document.in_transit
     uow.documents.set_status(
         document.id or 0,

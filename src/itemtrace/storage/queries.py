@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, literal, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from itemtrace.domain.availability import Amount
 from itemtrace.domain.cards import Card, Comment, HistoryEntry, Listed, LocationQuantity, PartnerQuantity
 from itemtrace.domain.errors import NotFound
 from itemtrace.domain.masterdata import LocationKind
@@ -28,6 +29,7 @@ from itemtrace.storage.tables import (
     LocationRow,
     PartnerRow,
     Quantity,
+    ReservationRow,
     TrackingInfoRow,
 )
 
@@ -102,6 +104,7 @@ class Queries:
                 serial_info.description,
                 serial_info.attributes,
                 lot_info.blocked,
+                _serial_reserved(),
             )
             .outerjoin(
                 serial_info,
@@ -164,7 +167,7 @@ class Queries:
             self.md.item_id(item)  # an unknown item is reported as such
             raise NotFound("serial", f"{serial} of item {item}")
         history = self._history(rows)
-        info_id, blocked, description, attributes, lot_blocked = rows[-1][19:24]
+        info_id, blocked, description, attributes, lot_blocked, reserved = rows[-1][19:25]
         last = history[-1]
         kind = LocationKind(last.to_kind)
         return Card(
@@ -174,7 +177,7 @@ class Queries:
             serial=serial,
             lot=last.entry.lot,
             package=last.entry.package,
-            status=status_at(kind, blocked=bool(blocked) or bool(lot_blocked)),
+            status=status_at(kind, blocked=bool(blocked) or bool(lot_blocked), reserved=bool(reserved)),
             location=last.entry.to_location
             if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT)
             else None,
@@ -204,7 +207,26 @@ class Queries:
         places = self._places(
             and_(BalanceRow.item_id == item_id, BalanceRow.lot == lot, BalanceRow.lot != "")
         )
-        return self._group_card("lot", item, lot, history, places, blocked, description, attributes, comments)
+        card = self._group_card("lot", item, lot, history, places, blocked, description, attributes, comments)
+        return self._with_reserved(card, item_id, lot)
+
+    def _with_reserved(self, card: Card, item_id: int, lot: str) -> Card:
+        """What open documents reserve of the lot where it is on hand (never more than is there)."""
+        r = ReservationRow
+        rows = self.session.execute(
+            select(LocationRow.code, type_coerce(func.sum(r.quantity), Quantity))
+            .join(LocationRow, LocationRow.id == r.location_id)
+            .where(r.item_id == item_id, r.lot == lot, LocationRow.kind == LocationKind.INTERNAL.value)
+            .group_by(LocationRow.code)
+        ).all()
+        if not rows:
+            return card
+        there = {q.location: q.quantity for q in card.locations}
+        reserved = sum((min(qty, there.get(code, ZERO)) for code, qty in rows), ZERO)
+        status = card.status
+        if status is TrackingStatus.AVAILABLE and reserved >= card.on_hand > 0:
+            status = TrackingStatus.RESERVED
+        return replace(card, reserved=reserved, status=status)
 
     def package_card(self, package: str) -> Card:
         history = self._history(
@@ -329,8 +351,11 @@ class Queries:
             inner = inner.where(LedgerEntryRow.serial.contains(q, autoescape=True))
         last = inner.group_by(LedgerEntryRow.item_id, LedgerEntryRow.serial).subquery()
         info = aliased(TrackingInfoRow)
+        reserved = _serial_reserved()
         query = (
-            select(LedgerEntryRow, ItemRow.sku, Target.code, Target.kind, PartnerRow.code, info.blocked)
+            select(
+                LedgerEntryRow, ItemRow.sku, Target.code, Target.kind, PartnerRow.code, info.blocked, reserved
+            )
             .join(last, last.c.id == LedgerEntryRow.id)
             .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
             .join(Target, Target.id == LedgerEntryRow.to_location_id)
@@ -355,9 +380,9 @@ class Queries:
         if lot:
             query = query.where(LedgerEntryRow.lot == lot)
         if status is not None:
-            query = _status_filter(query, status, Target.kind, func.coalesce(info.blocked, False))
+            query = _status_filter(query, status, Target.kind, func.coalesce(info.blocked, False), reserved)
         result = []
-        for row, sku, dst, dst_kind, partner, blocked in self.session.execute(query):
+        for row, sku, dst, dst_kind, partner, blocked, is_reserved in self.session.execute(query):
             kind = LocationKind(dst_kind)
             result.append(
                 Listed(
@@ -366,7 +391,7 @@ class Queries:
                     serial=row.serial,
                     lot=unblank(row.lot),
                     package=unblank(row.package),
-                    status=status_at(kind, blocked=bool(blocked)),
+                    status=status_at(kind, blocked=bool(blocked), reserved=bool(is_reserved)),
                     location=dst if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
                     holder=partner if kind is LocationKind.CUSTOMER else None,
                     quantity=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
@@ -498,6 +523,38 @@ class Queries:
             )
         return result
 
+    # -- availability --------------------------------------------------------------------------
+    def availability(
+        self, item: str, *, location: str | None = None, lot: str | None = None, serial: str | None = None
+    ) -> tuple[list[Amount], list[Amount]]:
+        """On hand and reserved per (internal location, lot): two grouped queries.
+
+        Raises `NotFound` for an unknown item or location.
+        """
+        item_id = self.md.item_id(item)
+        location_id = self.md.location_id(location) if location else None
+        found: list[list[Amount]] = []
+        for table in (BalanceRow, ReservationRow):
+            total = type_coerce(func.sum(table.quantity), Quantity)
+            query = (
+                select(LocationRow.code, table.lot, total)
+                .join(LocationRow, LocationRow.id == table.location_id)
+                .where(
+                    table.item_id == item_id,
+                    table.quantity > 0,
+                    LocationRow.kind == LocationKind.INTERNAL.value,
+                )
+                .group_by(LocationRow.code, table.lot)
+            )
+            if location_id is not None:
+                query = query.where(table.location_id == location_id)
+            if lot:
+                query = query.where(table.lot == lot)
+            if serial:
+                query = query.where(table.serial == serial)
+            found.append([(code, unblank(lot_no), qty) for code, lot_no, qty in self.session.execute(query)])
+        return found[0], found[1]
+
     # -- check ---------------------------------------------------------------------------------
     def projection_differences(self) -> list[tuple[str, str, TrackingKey, Decimal, Decimal]]:
         """Compare the balance projection with balances recomputed from the whole ledger.
@@ -591,15 +648,29 @@ def _when(condition: Any, value: Any) -> Any:
     return case((condition, value))
 
 
-def _status_filter(query: Any, status: TrackingStatus, kind_column: Any, blocked: Any) -> Any:
+def _serial_reserved() -> Any:
+    """Whether an open document reserves the serial of this (last) entry where it went: EXISTS."""
+    r = ReservationRow
+    e = LedgerEntryRow
+    return (
+        select(r.id)
+        .where(r.item_id == e.item_id, r.serial == e.serial, r.location_id == e.to_location_id)
+        .exists()
+    )
+
+
+def _status_filter(query: Any, status: TrackingStatus, kind_column: Any, blocked: Any, reserved: Any) -> Any:
+    """Blocked wins over reserved, reserved over available (as `status_at` decides)."""
     if status is TrackingStatus.BLOCKED:
         return query.where(kind_column.in_(["internal", "transit"]), blocked.is_(True))
     if status is TrackingStatus.RESERVED:
-        return query.where(literal(False))
+        return query.where(kind_column == LocationKind.INTERNAL.value, blocked.is_(False), reserved)
     kind = KIND_OF_STATUS[status]
     query = query.where(kind_column == kind.value)
     if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT):
         query = query.where(or_(blocked.is_(False), blocked.is_(None)))
+    if status is TrackingStatus.AVAILABLE:
+        query = query.where(~reserved)
     return query
 
 

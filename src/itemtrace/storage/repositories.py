@@ -20,7 +20,7 @@ from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingReject
 from itemtrace.domain.genealogy import Link
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
-from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, StockNeeds, StockView
+from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, Reservation, StockNeeds, StockView
 from itemtrace.domain.tracing import RecallReport
 from itemtrace.domain.tracking import UNTRACKED, Dimension, TrackingCode, TrackingKey
 from itemtrace.storage import bulk, mapping
@@ -35,6 +35,7 @@ from itemtrace.storage.tables import (
     LocationRow,
     NumberSeriesRow,
     PartnerRow,
+    ReservationRow,
     TrackingCodeRow,
     TrackingCommentRow,
     TrackingInfoRow,
@@ -421,6 +422,30 @@ class Documents:
             query = query.where(DocumentRow.status == status)
         return [self.get(i) for i in self.session.scalars(query)]
 
+    # reservations: working state of open documents, not the ledger
+    def reserve(self, document_id: int, reservations: Sequence[Reservation]) -> None:
+        """Write what a draft reserves (rule `reserved`); `release` deletes it again."""
+        rows = [
+            {
+                "document_id": document_id,
+                "line_no": r.line_no,
+                "item_id": self.md.item_id(r.key.item),
+                "location_id": self.md.location_id(r.location),
+                "serial": r.key.serial or "",
+                "lot": r.key.lot or "",
+                "package": r.key.package or "",
+                "quantity": r.quantity,
+            }
+            for r in reservations
+        ]
+        for batch in chunks(rows, 5000):
+            self.session.execute(cast(Table, ReservationRow.__table__).insert(), batch)
+
+    def release(self, document_id: int) -> None:
+        """Posting or cancelling a document ends its reservations, in the same transaction."""
+        table = cast(Table, ReservationRow.__table__)
+        self.session.execute(table.delete().where(table.c.document_id == document_id))
+
     # idempotency
     def idempotent(self, key: str) -> tuple[str, int | None] | None:
         row = self.session.get(IdempotencyKeyRow, key)
@@ -690,7 +715,36 @@ class Stock:
             buckets=list(buckets.values()),
             blocked=self._blocked(needs.items),
             delivered=self._delivered(needs.returned_serials),
+            reservations=self._reservations(set(needs.at_source), needs.document_id),
         )
+
+    def _reservations(self, places: set[tuple[str, str]], document_id: int | None) -> list[Reservation]:
+        """What other open documents reserve where this one takes stock from: one query.
+
+        Read after the source balances are locked, so a concurrent draft that reserved the same
+        stock has committed (and is seen) or waits behind this transaction.
+        """
+        if not places:
+            return []
+        pairs = sorted((self.md.item_id(sku), self.md.location_id(loc)) for sku, loc in places)
+        r = ReservationRow
+        result = []
+        for batch in chunks(pairs, 500):
+            query = (
+                select(DocumentRow.number, LocationRow.code, ItemRow.sku, r.serial, r.lot, r.package)
+                .add_columns(r.quantity, r.line_no)
+                .join(DocumentRow, DocumentRow.id == r.document_id)
+                .join(LocationRow, LocationRow.id == r.location_id)
+                .join(ItemRow, ItemRow.id == r.item_id)
+                .where(tuple_(r.item_id, r.location_id).in_(batch), DocumentRow.status == Status.DRAFT.value)
+                .order_by(r.id)
+            )
+            if document_id is not None:
+                query = query.where(r.document_id != document_id)
+            for number, loc, sku, serial, lot, package, qty, line_no in self.session.execute(query):
+                key = TrackingKey(sku, serial or None, lot or None, package or None)
+                result.append(Reservation(number, loc, key, qty, line_no))
+        return result
 
     def _blocked(self, skus: set[str]) -> frozenset[BlockedKey]:
         if not skus:

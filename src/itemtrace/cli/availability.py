@@ -1,0 +1,35 @@
+"""`itemtrace availability ITEM`: on hand, reserved by open documents, and available, by lot."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from itemtrace.api.schemas.availability import AvailabilityOut
+from itemtrace.cli.context import Cli
+from itemtrace.cli.options import JsonFlag, Lot
+from itemtrace.cli.present import show
+from itemtrace.services import availability as service
+
+Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
+Location = Annotated[str | None, typer.Option("--location", help="Only this internal location.")]
+Serial = Annotated[str | None, typer.Option("--serial", "-s", help="Only this serial number.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("availability", rich_help_panel="Tracking")(availability)
+
+
+def availability(
+    ctx: typer.Context,
+    item: Item,
+    location: Location = None,
+    lot: Lot = None,
+    serial: Serial = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """On hand in internal locations, reserved by open (draft) documents, and available, by lot."""
+    cli = Cli.of(ctx)
+    found = service.availability(cli.uow(), item, location=location, lot=lot, serial=serial)
+    show(cli, AvailabilityOut.from_domain(found), title=f"availability of {item}")
