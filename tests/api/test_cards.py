@@ -14,7 +14,7 @@ def test_a_serial_card_with_a_slash_shows_status_location_and_history(world, as_
 
     assert response.status_code == 200
     card = response.json()
-    assert {k: v for k, v in card.items() if k not in ("history", "comments")} == {
+    assert {k: v for k, v in card.items() if k not in ("history", "comments", "genealogy")} == {
         "item": "DRILL",
         "serial": SN,
         "lot": None,
@@ -29,6 +29,7 @@ def test_a_serial_card_with_a_slash_shows_status_location_and_history(world, as_
         "attributes": {},
     }
     assert card["comments"] == []
+    assert card["genealogy"] == {"went_into": [], "made_from": []}
     [moved] = card["history"]
     assert moved["document"] == received["number"]
     assert moved["document_id"] == received["id"]

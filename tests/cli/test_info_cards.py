@@ -98,3 +98,41 @@ def test_global_json_option_works_before_the_command(with_drills):
     result = with_drills.ok("--json", "serials", "list")
 
     assert json.loads(result.stdout) == {"items": []}
+
+
+def test_availability_json_shows_what_an_open_draft_reserves(with_drills, tmp_path):
+    with_drills.ok("receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN-1", "--serial", "SN-2")
+    draft = tmp_path / "draft.json"
+    draft.write_text(
+        json.dumps(
+            {
+                "type": "shipment",
+                "partner": "CUST-01",
+                "lines": [
+                    {
+                        "item": "DRILL-X",
+                        "quantity": 1,
+                        "from_location": "WH1",
+                        "tracking": [{"serial": "SN-1"}],
+                    }
+                ],
+            }
+        )
+    )
+    with_drills.ok("documents", "create", str(draft))
+
+    found = with_drills.json("availability", "DRILL-X", "--location", "WH1")
+    refused = with_drills("ship", "DRILL-X", "--from", "WH1", "--partner", "CUST-01", "--serial", "SN-1")
+
+    assert found == {
+        "item": "DRILL-X",
+        "location": "WH1",
+        "on_hand": 2,
+        "reserved": 1,
+        "available": 1,
+        "lots": [],
+    }
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        "error[reserved]: line 1: serial SN-1 of DRILL-X at WH1 is reserved by SHIP-"
+    )

@@ -180,3 +180,42 @@ def test_recall_of_an_unknown_lot_is_not_found(uow):
 
     with pytest.raises(NotFound):
         tracing.recall(uow, "GLUE", lot="NOPE", user=CLERK, now=now())
+
+
+def test_cards_show_what_a_unit_went_into_and_what_it_was_made_from(uow):
+    given_genealogy(uow)
+
+    glue = info_cards.card(uow, Dimension.LOT, "GLUE", "L1").genealogy
+    sub = info_cards.card(uow, Dimension.LOT, "SUB", "S1").genealogy
+    drill = info_cards.card(uow, Dimension.SERIAL, "DRILL", "FG-1").genealogy
+
+    assert [(g.item, g.lot, g.quantity) for g in glue.went_into] == [("SUB", "S1", Decimal(2))]
+    assert glue.made_from == ()
+    assert [(g.item, g.lot) for g in sub.made_from] == [("GLUE", "L1")]
+    assert [(g.item, g.serial, g.quantity) for g in sub.went_into] == [
+        ("DRILL", "FG-1", Decimal(1)),
+        ("DRILL", "FG-2", Decimal(1)),
+    ]
+    assert [(g.item, g.lot, g.posting_date) for g in drill.made_from] == [("SUB", "S1", TODAY)]
+    assert drill.went_into == ()
+
+
+def test_a_recall_exports_one_row_per_customer_delivery_before_the_rest(uow):
+    given_genealogy(uow)
+    report = tracing.recall(uow, "GLUE", lot="L1", reason="contaminated", user=CLERK, now=now())
+
+    from itemtrace.adapters.spreadsheets import SheetFormat
+
+    content = tracing.export_recall(uow, report.id, SheetFormat.CSV).decode()
+
+    header, *rows = [line.split(",") for line in content.splitlines()]
+    assert header == list(tracing.RECALL_COLUMNS)
+    assert [r[0] for r in rows] == [
+        "customer",
+        "finished_good",
+        "finished_good",
+        "finished_good",
+        "on_hand",
+        "on_hand",
+    ]
+    assert rows[0][6:10] == ["ACME", "Acme Ltd", "DRILL", "FG-1"]

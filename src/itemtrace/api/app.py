@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from itemtrace import __version__
 from itemtrace.api import problems
-from itemtrace.api.routes import cards, documents, health, home, masterdata, users
+from itemtrace.api.routes import availability, cards, documents, health, home, masterdata, tracing, users
 from itemtrace.config import Settings
 from itemtrace.storage.engine import make_engine
 from itemtrace.storage.unit_of_work import UnitOfWork
@@ -51,6 +51,6 @@ def create_app(
     app.state.uow_factory = lambda: UnitOfWork(factory)
     problems.install(app)
     app.include_router(home.router)
-    for module in (health, users, masterdata, documents, cards):
+    for module in (health, users, masterdata, documents, cards, availability, tracing):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

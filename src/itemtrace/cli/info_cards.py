@@ -18,7 +18,7 @@ from itemtrace.api.schemas.cards import (
 )
 from itemtrace.cli.context import Cli
 from itemtrace.cli.options import JsonFlag, Limit
-from itemtrace.cli.present import show, show_list
+from itemtrace.cli.present import as_json, show, show_list
 from itemtrace.domain.cards import Card
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
@@ -60,7 +60,14 @@ def show_card(cli: Cli, card: Card) -> None:
         model = LotCardOut.from_domain(card)
     else:
         model = PackageCardOut.from_domain(card)
-    show(cli, model, title=f"{card.kind} {card.number}", columns={"history": HISTORY_COLUMNS})
+    if cli.json:
+        show(cli, model)
+        return
+    # For people, the genealogy becomes two tables of its own under the history.
+    data = as_json(model)
+    genealogy = data.pop("genealogy", {})
+    data.update(went_into=genealogy.get("went_into", []), made_from=genealogy.get("made_from", []))
+    show(cli, data, title=f"{card.kind} {card.number}", columns={"history": HISTORY_COLUMNS})
 
 
 def numbered_group(kind: Dimension) -> typer.Typer:

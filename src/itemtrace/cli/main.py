@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from itemtrace import __version__
-from itemtrace.cli import documents, info_cards, masterdata, server, setup, users
+from itemtrace.cli import availability, documents, info_cards, masterdata, server, setup, tracing, users
 from itemtrace.cli.context import Cli
 from itemtrace.cli.present import error_json, error_line, print_json
 from itemtrace.config import Settings
@@ -148,6 +148,8 @@ users.register(app)
 masterdata.register(app)
 documents.register(app)
 info_cards.register(app)
+tracing.register(app)
+availability.register(app)
 
 
 def main() -> None:

@@ -51,6 +51,27 @@ class PartnerQuantity:
 
 
 @dataclass(frozen=True, slots=True)
+class GenealogyLink:
+    """The unit on the other side of an assembly link, and how much of the input went in."""
+
+    item: str
+    serial: str | None
+    lot: str | None
+    package: str | None
+    document: str
+    posting_date: date
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Genealogy:
+    """What this unit went into (it was consumed) and what it was made from (it was output)."""
+
+    went_into: tuple[GenealogyLink, ...] = ()
+    made_from: tuple[GenealogyLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """Serial, lot or package card; `number` is the serial, lot or package number."""
 
@@ -71,9 +92,11 @@ class Card:
     comments: tuple[Comment, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
     on_hand: Decimal = Decimal(0)
+    reserved: Decimal = Decimal(0)  # of `on_hand`, what open (draft) documents reserve
     locations: tuple[LocationQuantity, ...] = ()
     holders: tuple[PartnerQuantity, ...] = ()
     contents: tuple[LocationQuantity, ...] = ()
+    genealogy: Genealogy = field(default_factory=Genealogy)
 
 
 @dataclass(frozen=True, slots=True)

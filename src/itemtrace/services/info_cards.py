@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from itemtrace.domain.cards import Card, Listed
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
+from itemtrace.storage.tracing import Tracing
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 _STATUS_SCAN_BATCH = 200  # lots read per query while looking for those with a given status
@@ -18,7 +20,7 @@ def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str) -> Car
     if kind is Dimension.SERIAL:  # one statement: no transaction round trips needed
         uow.reading()
     with uow:
-        return _read(uow, kind, item, number)
+        return _with_genealogy(uow, _read(uow, kind, item, number))
 
 
 def _read(uow: UnitOfWork, kind: Dimension, item: str | None, number: str) -> Card:
@@ -27,6 +29,13 @@ def _read(uow: UnitOfWork, kind: Dimension, item: str | None, number: str) -> Ca
     if kind is Dimension.LOT:
         return uow.queries.lot_card(item or "", number)
     return uow.queries.package_card(number)
+
+
+def _with_genealogy(uow: UnitOfWork, found: Card) -> Card:
+    """The card with what the unit went into and was made from (assembly links)."""
+    tracing = Tracing(uow.session, uow.masterdata)
+    genealogy = tracing.card_genealogy(Dimension(found.kind), found.item, found.number)
+    return replace(found, genealogy=genealogy)
 
 
 def update(
@@ -51,7 +60,7 @@ def update(
             row.attributes = {**(row.attributes or {}), **attributes}
         uow.session.flush()
         uow.commit()
-        return _read(uow, kind, item, number)
+        return _with_genealogy(uow, _read(uow, kind, item, number))
 
 
 def comment(
@@ -62,7 +71,7 @@ def comment(
         row = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
         uow.info.add_comment(row.id, text, user.name, now)
         uow.commit()
-        return _read(uow, kind, item, number)
+        return _with_genealogy(uow, _read(uow, kind, item, number))
 
 
 def list_serials(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from itemtrace.adapters import spreadsheets
+from itemtrace.adapters.spreadsheets import Cell, SheetFormat
 from itemtrace.domain.errors import NotFound, ValidationFailed
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.status import status_at
@@ -147,3 +149,58 @@ def get_recall(uow: UnitOfWork, recall_id: int) -> RecallReport:
 def list_recalls(uow: UnitOfWork, *, after: int | None = None, limit: int = 50) -> list[RecallReport]:
     with uow:
         return uow.recalls.list(after=after, limit=limit)
+
+
+# One flat table, one row per customer delivery first: a recall letter's mail merge filters
+# `section = customer` and finds the customer's name, what they got and when on each row.
+RECALL_COLUMNS = (
+    "section",
+    "recall",
+    "recalled_item",
+    "recalled_serial",
+    "recalled_lot",
+    "reason",
+    "partner",
+    "partner_name",
+    "item",
+    "serial",
+    "lot",
+    "quantity",
+    "date",
+    "document",
+    "contains",
+    "status",
+    "location",
+    "holder",
+)
+
+
+def recall_rows(report: RecallReport, names: dict[str, str]) -> list[tuple[Cell, ...]]:
+    """The report as rows of `RECALL_COLUMNS`: customers, then finished goods, then stock on hand."""
+    head: tuple[Cell, ...] = (report.id, report.item, report.serial, report.lot, report.reason)
+    rows: list[tuple[Cell, ...]] = []
+    for d in report.customers:
+        partner = (d.partner, names.get(d.partner or "", ""))
+        line = (d.item, d.serial, d.lot, d.quantity, d.posting_date, d.document, d.contains)
+        rows.append(("customer", *head, *partner, *line, None, None, None))
+    what: tuple[Cell, ...]
+    for f in report.finished_goods:
+        what = (f.item, f.serial, f.lot, None, None, None, None, f.status.value, f.location, f.holder)
+        rows.append(("finished_good", *head, None, None, *what))
+    for o in report.on_hand:
+        what = (o.item, o.serial, o.lot, o.quantity, None, None, None, None, o.location, None)
+        rows.append(("on_hand", *head, None, None, *what))
+    return rows
+
+
+def export_recall(uow: UnitOfWork, recall_id: int, format: SheetFormat) -> bytes:
+    """The recorded recall as a CSV or XLSX file (see `RECALL_COLUMNS`).
+
+    Raises:
+        NotFound: no recall with this id.
+    """
+    with uow:
+        report = uow.recalls.get(recall_id)
+        codes = sorted({d.partner for d in report.customers if d.partner})
+        names = {code: uow.masterdata.partner(code).name for code in codes}
+    return spreadsheets.write(format, RECALL_COLUMNS, recall_rows(report, names), sheet=f"recall {recall_id}")

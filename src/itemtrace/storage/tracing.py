@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Table, text
 from sqlalchemy.orm import Session
 
+from itemtrace.domain.cards import Genealogy, GenealogyLink
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.tracing import LinkFact, MoveFact, TraceDirection
 from itemtrace.domain.tracking import Dimension, TrackingKey
@@ -57,8 +58,11 @@ def _walk(direction: TraceDirection, dimension: Dimension) -> str:
     """
 
 
+_KEY = ("item_id", "serial", "lot", "package")
+
+
 def _in_nodes(alias: str, prefix: str = "") -> str:
-    cols = ("item_id", "serial", "lot", "package")
+    cols = _KEY
     return (
         "EXISTS (SELECT 1 FROM nodes n WHERE "
         + " AND ".join(f"n.{c} = {alias}.{prefix}{c}" for c in cols)
@@ -68,6 +72,37 @@ def _in_nodes(alias: str, prefix: str = "") -> str:
 
 def _is_start(alias: str, dimension: Dimension, prefix: str = "") -> str:
     return f"({alias}.{prefix}item_id = :item AND {alias}.{prefix}{dimension.value} = :number)"
+
+
+def _start_rows(table: str, alias: str, dimension: Dimension) -> str:
+    """The start's rows of `table`. A start number is never blank: saying so lets the partial
+    (`<> ''`) indexes serve the lookup (SQLite does not infer it from `= :number`)."""
+    return (
+        f"SELECT {alias}.id FROM {table} {alias} "
+        f"WHERE {_is_start(alias, dimension)} AND {alias}.{dimension.value} <> ''"
+    )
+
+
+# Nodes by the kind of their key, each kind with the condition that lets its index serve the join:
+# serials (item_id, serial) or the partial serial index, lots and packages their partial indexes;
+# the last kind (an untracked component, every number blank) has only the item to go by.
+_NODE_KINDS = (
+    "n.serial <> '' AND {a}.serial <> ''",
+    "n.serial = '' AND n.lot <> '' AND {a}.lot <> ''",
+    "n.serial = '' AND n.lot = '' AND n.package <> '' AND {a}.package <> ''",
+    "n.serial = '' AND n.lot = '' AND n.package = ''",
+)
+
+
+def _node_rows(table: str, alias: str, columns: str = "") -> str:
+    """`SELECT {alias}.id` (and `columns`) of the rows of `table` whose key is one of `nodes`:
+    the walk drives index lookups, one branch per kind of key. Each row has one key, so no row
+    comes twice."""
+    same = " AND ".join(f"{alias}.{c} = n.{c}" for c in _KEY)
+    select = (
+        f"SELECT {alias}.id{', ' + columns if columns else ''} FROM nodes n JOIN {table} {alias} ON {same}"
+    )
+    return " UNION ALL ".join(f"{select} WHERE {kind.format(a=alias)}" for kind in _NODE_KINDS)
 
 
 def _units(value: Any) -> Decimal:
@@ -114,12 +149,12 @@ class Tracing:
             SELECT ii.sku, l.input_serial, l.input_lot, l.input_package,
                    oi.sku, l.output_serial, l.output_lot, l.output_package,
                    l.quantity, d.number, d.posting_date
-            FROM genealogy_link l
+            FROM nodes n
+            JOIN genealogy_link l ON {" AND ".join(f"l.{there}_{c} = n.{c}" for c in _KEY)}
             JOIN item ii ON ii.id = l.input_item_id
             JOIN item oi ON oi.id = l.output_item_id
             JOIN document d ON d.id = l.document_id
-            WHERE ({_is_start("l", start.dimension, here + "_")} OR {_in_nodes("l", here + "_")})
-              AND {_in_nodes("l", there + "_")}
+            WHERE {_is_start("l", start.dimension, here + "_")} OR {_in_nodes("l", here + "_")}
             ORDER BY l.id
         """
         )
@@ -139,15 +174,15 @@ class Tracing:
         sql = (
             _walk(direction, start.dimension)
             + f"""
+            , hit AS ({_start_rows("ledger_entry", "e", start.dimension)} UNION {_node_rows("ledger_entry", "e")})
             SELECT e.id, i.sku, e.serial, e.lot, e.package, e.quantity, d.number, d.type, e.posting_date,
                    f.code, f.kind, t.code, t.kind, p.code
-            FROM ledger_entry e
+            FROM hit JOIN ledger_entry e ON e.id = hit.id
             JOIN item i ON i.id = e.item_id
             JOIN document d ON d.id = e.document_id
             JOIN location f ON f.id = e.from_location_id
             JOIN location t ON t.id = e.to_location_id
             LEFT JOIN partner p ON p.id = e.partner_id
-            WHERE {_is_start("e", start.dimension)} OR {_in_nodes("e")}
             ORDER BY e.id
         """
         )
@@ -187,20 +222,48 @@ class Tracing:
             or (k.package and (None, "package", k.package) in blocked)
         ]
 
+    # -- info cards -----------------------------------------------------------------------------
+    def card_genealogy(self, dimension: Dimension, item: str | None, number: str) -> Genealogy:
+        """The links where this serial, lot (item + number) or package (any item) is the input
+        (what it went into) or the output (what it was made from), in one statement."""
+        params: dict[str, Any] = {"number": number}
+        sides = []
+        for here, there, flag in (("input", "output", 1), ("output", "input", 0)):
+            of_item = f"JOIN item h ON h.id = l.{here}_item_id AND h.sku = :item" if item is not None else ""
+            sides.append(f"""
+                SELECT {flag} AS went_into, l.id, i.sku, l.{there}_serial, l.{there}_lot,
+                       l.{there}_package, d.number, d.posting_date, l.quantity
+                FROM genealogy_link l {of_item}
+                JOIN item i ON i.id = l.{there}_item_id
+                JOIN document d ON d.id = l.document_id
+                WHERE l.{here}_{dimension.value} = :number""")
+        if item is not None:
+            params["item"] = item
+        went_into: list[GenealogyLink] = []
+        made_from: list[GenealogyLink] = []
+        rows = self.session.execute(text(" UNION ALL ".join(sides) + " ORDER BY 1, 2"), params)
+        for r in rows:
+            link = GenealogyLink(
+                r[2], unblank(r[3]), unblank(r[4]), unblank(r[5]), r[6], _as_date(r[7]), _units(r[8])
+            )
+            (went_into if r[0] else made_from).append(link)
+        return Genealogy(went_into=tuple(went_into), made_from=tuple(made_from))
+
     # -- recall ---------------------------------------------------------------------------------
     def deliveries(self, start: Start, depth: int) -> list[tuple[Any, ...]]:
         """Every delivery to a customer of the start or of anything it went into."""
         sql = (
             _walk(TraceDirection.FORWARD, start.dimension)
             + f"""
+            , hit AS ({_start_rows("ledger_entry", "e", start.dimension)} UNION {_node_rows("ledger_entry", "e")})
             SELECT p.code, i.sku, e.serial, e.lot, e.quantity, e.posting_date, d.number,
                    CASE WHEN {_is_start("e", start.dimension)} THEN 0 ELSE 1 END AS contains
-            FROM ledger_entry e
+            FROM hit JOIN ledger_entry e ON e.id = hit.id
             JOIN location t ON t.id = e.to_location_id
             JOIN item i ON i.id = e.item_id
             JOIN document d ON d.id = e.document_id
             LEFT JOIN partner p ON p.id = e.partner_id
-            WHERE t.kind = 'customer' AND ({_is_start("e", start.dimension)} OR {_in_nodes("e")})
+            WHERE t.kind = 'customer'
             ORDER BY p.code, e.posting_date, e.id
         """
         )
@@ -213,12 +276,11 @@ class Tracing:
         """Each reached node with where its last movement took it."""
         sql = (
             _walk(TraceDirection.FORWARD, start.dimension)
-            + """
+            + f"""
             , last AS (
-                SELECT n.item_id, n.serial, n.lot, n.package, MAX(e.id) AS id
-                FROM nodes n JOIN ledger_entry e
-                  ON e.item_id = n.item_id AND e.serial = n.serial AND e.lot = n.lot AND e.package = n.package
-                GROUP BY n.item_id, n.serial, n.lot, n.package
+                SELECT MAX(id) AS id
+                FROM ({_node_rows("ledger_entry", "e", "e.item_id, e.serial, e.lot, e.package")}) AS hit
+                GROUP BY item_id, serial, lot, package
             )
             SELECT i.sku, e.serial, e.lot, t.code, t.kind, p.code
             FROM last JOIN ledger_entry e ON e.id = last.id
@@ -238,11 +300,12 @@ class Tracing:
         sql = (
             _walk(TraceDirection.FORWARD, start.dimension)
             + f"""
+            , hit AS ({_start_rows("balance", "b", start.dimension)} UNION {_node_rows("balance", "b")})
             SELECT l.code, i.sku, b.serial, b.lot, b.package, b.quantity, b.item_id
-            FROM balance b
+            FROM hit JOIN balance b ON b.id = hit.id
             JOIN location l ON l.id = b.location_id
             JOIN item i ON i.id = b.item_id
-            WHERE b.in_stock AND b.quantity > 0 AND ({_is_start("b", start.dimension)} OR {_in_nodes("b")})
+            WHERE b.in_stock AND b.quantity > 0
             ORDER BY l.code, i.sku, b.serial, b.lot
         """
         )

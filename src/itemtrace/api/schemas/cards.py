@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from itemtrace.api.schemas.common import QuantityOut, Timestamp
-from itemtrace.domain.cards import Card, Comment, HistoryEntry, Listed
+from itemtrace.domain.cards import Card, Comment, Genealogy, GenealogyLink, HistoryEntry, Listed
 from itemtrace.domain.status import TrackingStatus
 
 
@@ -80,6 +80,42 @@ class ContentOut(BaseModel):
     quantity: QuantityOut
 
 
+class GenealogyLinkOut(BaseModel):
+    """The unit on the other side of an assembly: what this went into, or was made from."""
+
+    item: str
+    serial: str | None
+    lot: str | None
+    package: str | None
+    document: str
+    date: date
+    quantity: QuantityOut
+
+    @classmethod
+    def from_domain(cls, link: GenealogyLink) -> GenealogyLinkOut:
+        return cls(
+            item=link.item,
+            serial=link.serial,
+            lot=link.lot,
+            package=link.package,
+            document=link.document,
+            date=link.posting_date,
+            quantity=link.quantity,
+        )
+
+
+class GenealogyOut(BaseModel):
+    went_into: list[GenealogyLinkOut]
+    made_from: list[GenealogyLinkOut]
+
+    @classmethod
+    def from_domain(cls, genealogy: Genealogy) -> GenealogyOut:
+        return cls(
+            went_into=[GenealogyLinkOut.from_domain(g) for g in genealogy.went_into],
+            made_from=[GenealogyLinkOut.from_domain(g) for g in genealogy.made_from],
+        )
+
+
 class SerialCardOut(BaseModel):
     item: str | None
     serial: str | None
@@ -95,6 +131,7 @@ class SerialCardOut(BaseModel):
     attributes: dict[str, Any]
     comments: list[CommentOut]
     history: list[HistoryOut]
+    genealogy: GenealogyOut
 
     @classmethod
     def fields_of(cls, card: Card) -> dict[str, Any]:
@@ -113,6 +150,7 @@ class SerialCardOut(BaseModel):
             "attributes": dict(card.attributes),
             "comments": [CommentOut.from_domain(c) for c in card.comments],
             "history": [HistoryOut.from_domain(h) for h in card.history],
+            "genealogy": GenealogyOut.from_domain(card.genealogy),
         }
 
     @classmethod
@@ -122,6 +160,7 @@ class SerialCardOut(BaseModel):
 
 class LotCardOut(SerialCardOut):
     on_hand: QuantityOut
+    reserved: QuantityOut
     locations: list[LocationQuantityOut]
     holders: list[HolderOut]
 
@@ -130,6 +169,7 @@ class LotCardOut(SerialCardOut):
         return {
             **SerialCardOut.fields_of(card),
             "on_hand": card.on_hand,
+            "reserved": card.reserved,
             "locations": [
                 LocationQuantityOut(location=q.location, quantity=q.quantity) for q in card.locations
             ],

@@ -1,0 +1,1 @@
+"""Third-party formats, each behind one small function (CSV and XLSX spreadsheets, …)."""
