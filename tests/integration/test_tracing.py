@@ -164,6 +164,8 @@ def test_a_blocking_recall_blocks_everything_still_on_hand_in_one_go(uow):
     assert [v.code for v in refused.value.violations] == [ErrorCode.TRACKING_BLOCKED]
     assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1").status is TrackingStatus.BLOCKED
     assert report.blocked == 2
+    fg2 = next(f for f in report.finished_goods if f.serial == "FG-2")
+    assert fg2.status is TrackingStatus.BLOCKED
     [listed] = tracing.list_recalls(uow)
     assert (listed.id, listed.reason, listed.block, listed.created_by) == (
         report.id,

@@ -98,7 +98,8 @@ def recall(
                 sku,
                 s,
                 lt,
-                status_at(kind),
+                # A blocking recall blocks every numbered unit still on hand: report it as it is now.
+                status_at(kind, blocked=block and bool(s or lt)),
                 code if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
                 partner if kind is LocationKind.CUSTOMER else None,
             )
