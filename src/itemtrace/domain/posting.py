@@ -104,6 +104,8 @@ class StockNeeds:
     at_source: dict[tuple[str, str], tuple[set[str], set[str], set[str]] | None] = field(default_factory=dict)
     items: set[str] = field(default_factory=set)  # every item touched: their blocked numbers are loaded
     returned_serials: set[tuple[str, str]] = field(default_factory=set)
+    # (item, location, lot) where a return takes lots from (a customer): their dates come back.
+    returned_lots: set[tuple[str, str, str]] = field(default_factory=set)
     # The document whose own reservations are not loaded (it may take what it reserved).
     document_id: int | None = None
 
@@ -132,6 +134,9 @@ def needs(
         if _is_inbound(document, line, locations):
             if document.type is DocumentType.RETURN_RECEIPT:
                 result.returned_serials.update((line.item, t.serial) for t in line.tracking if t.serial)
+                result.returned_lots.update(
+                    (line.item, line.from_location, t.lot) for t in line.tracking if t.lot and not t.serial
+                )
             continue
         place = (line.item, line.from_location)
         if line.tracked_quantity < line.quantity or any(
@@ -549,7 +554,7 @@ def _inbound_expiration(
             f"{known.isoformat()}, not {t.expiration_date.isoformat()}: use that date or a new lot number",
         )
         return t.expiration_date
-    expiration = t.expiration_date or known
+    expiration = t.expiration_date or known or _returning_date(line, key, live)
     if expiration is None and code.use_expiration_dates and policy.item.shelf_life:
         expiration = formulas.apply(policy.item.shelf_life, posting_date)
     if expiration is None and code.require_expiration_date:
@@ -561,6 +566,23 @@ def _inbound_expiration(
             "give expiration_date on the tracking line",
         )
     return expiration
+
+
+def _returning_date(line: Line, key: TrackingKey, live: _Stock) -> date | None:
+    """The date a serial or lot had where the line takes it from (a customer returning it): a
+    return brings back the same units, it does not start a new shelf life."""
+    pool = live.by_serial.get(key.serial, []) if key.serial else live.by_item.get(line.item, [])
+    for place in pool:
+        loc, found = place
+        if (
+            loc == line.from_location
+            and found.item == line.item
+            and all(found.number(d) == key.number(d) for d in DIMENSIONS if key.number(d))
+            and live.qty[place] > 0
+            and live.meta[place].expiration_date
+        ):
+            return live.meta[place].expiration_date
+    return None
 
 
 def _outbound(
@@ -637,7 +659,7 @@ def _outbound(
             picks.append((place, take))
             wanted -= take
         if wanted > 0:
-            _short(line, t, key, source, places, live, violations)
+            _short(line, t, key, source, places, live, blocked, violations)
             continue
         for place, take in picks:
             bucket = live.meta[place]
@@ -689,9 +711,35 @@ def _short(
     source: str,
     places: Sequence[tuple[str, TrackingKey]],
     live: _Stock,
+    blocked: frozenset[BlockedKey],
     violations: _Violations,
 ) -> None:
-    """Not enough free stock: `reserved` when it is there but promised, else insufficient_quantity."""
+    """Not enough free stock: `tracking_blocked` when a named number is there but inside a
+    blocked one the line leaves open (a lot in a blocked package), `reserved` when it is there but
+    promised, else insufficient_quantity (also for an unnamed quantity that only blocked stock
+    could cover: auto-pick just passes blocked stock by)."""
+    hidden = [p for p in live.matching(source, key) if p not in places] if t.named else []
+    there = sum((live.free(p) for p in places), ZERO)
+    if hidden and there + sum((live.free(p) for p in hidden), ZERO) >= t.quantity:
+        locked = sorted(
+            {
+                (dim.value, number)
+                for p in hidden
+                for number, dim in _numbers(p[1])
+                if not key.number(dim) and _is_blocked(line.item, dim, number, blocked)
+            }
+        )
+        for dim_name, number in locked:
+            violations.add(
+                line.line_no,
+                number,
+                ErrorCode.TRACKING_BLOCKED,
+                f"line {line.line_no}: {_fmt(t.quantity)} of {_describe(key)} requested at {source}: "
+                f"only {_fmt(there)} of it is outside {dim_name} {number}, which is blocked: unblock it "
+                "on its card before moving it, or lower the quantity",
+            )
+        if locked:
+            return
     have = sum((live.qty[p] for p in places), ZERO)
     held = sum((min(live.held[p], live.qty[p]) for p in places), ZERO)
     holders = sorted({d for p in places for d in live.holders[p] if live.held[p] > 0})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, MetaData, Table, bindparam, func, update
+from sqlalchemy import BigInteger, Connection, MetaData, Table, bindparam, case, func, update
 from sqlalchemy.dialects import sqlite
 
 from itemtrace.storage.tables import BalanceRow, LedgerEntryRow
@@ -109,7 +109,11 @@ def decrement_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -
 
 
 def upsert_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert new balance rows or add the deltas to existing ones."""
+    """Insert new balance rows or add the deltas to existing ones.
+
+    A row that was empty takes the arriving stock's expiration and first-in dates: a lot that
+    left a place entirely may come back as a new batch with another date (posting allows it).
+    """
     if not rows:
         return
     if connection.dialect.name == "postgresql":
@@ -118,7 +122,11 @@ def upsert_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> N
         connection.exec_driver_sql(
             f"INSERT INTO balance ({names}) SELECT * FROM {_unnest(BALANCE_COLUMNS)} "
             f"ON CONFLICT ({key}) DO UPDATE SET quantity = balance.quantity + EXCLUDED.quantity, "
-            "expiration_date = COALESCE(balance.expiration_date, EXCLUDED.expiration_date)",
+            "expiration_date = CASE WHEN balance.quantity > 0 "
+            "THEN COALESCE(balance.expiration_date, EXCLUDED.expiration_date) "
+            "ELSE COALESCE(EXCLUDED.expiration_date, balance.expiration_date) END, "
+            "first_in_date = CASE WHEN balance.quantity > 0 THEN balance.first_in_date "
+            "ELSE EXCLUDED.first_in_date END",
             _arrays(rows, BALANCE_COLUMNS),
         )
         return
@@ -127,7 +135,16 @@ def upsert_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> N
         index_elements=[name for name, _ in BALANCE_KEY],
         set_={
             "quantity": _BALANCE.c.quantity + insert.excluded.quantity,
-            "expiration_date": func.coalesce(_BALANCE.c.expiration_date, insert.excluded.expiration_date),
+            "expiration_date": case(
+                (
+                    _BALANCE.c.quantity > 0,
+                    func.coalesce(_BALANCE.c.expiration_date, insert.excluded.expiration_date),
+                ),
+                else_=func.coalesce(insert.excluded.expiration_date, _BALANCE.c.expiration_date),
+            ),
+            "first_in_date": case(
+                (_BALANCE.c.quantity > 0, _BALANCE.c.first_in_date), else_=insert.excluded.first_in_date
+            ),
         },
     )
     for start in range(0, len(rows), SQLITE_BATCH):

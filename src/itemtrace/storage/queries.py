@@ -96,6 +96,7 @@ class Queries:
         """Built once per process, so SQLAlchemy's compiled cache is hit without rebuilding it."""
         serial_info = aliased(TrackingInfoRow, name="serial_info")
         lot_info = aliased(TrackingInfoRow, name="lot_info")
+        package_info = aliased(TrackingInfoRow, name="package_info")
         e = LedgerEntryRow
         return (
             Queries._history_query(
@@ -105,6 +106,7 @@ class Queries:
                 serial_info.attributes,
                 lot_info.blocked,
                 _serial_reserved(),
+                package_info.blocked,
             )
             .outerjoin(
                 serial_info,
@@ -117,6 +119,14 @@ class Queries:
             .outerjoin(
                 lot_info,
                 and_(lot_info.item_id == e.item_id, lot_info.kind == "lot", lot_info.number == e.lot),
+            )
+            .outerjoin(
+                package_info,
+                and_(
+                    package_info.item_id.is_(None),
+                    package_info.kind == "package",
+                    package_info.number == e.package,
+                ),
             )
             .where(ItemRow.sku == bindparam("sku"), e.serial == bindparam("serial"), e.serial != "")
         )
@@ -167,9 +177,11 @@ class Queries:
             self.md.item_id(item)  # an unknown item is reported as such
             raise NotFound("serial", f"{serial} of item {item}")
         history = self._history(rows)
-        info_id, blocked, description, attributes, lot_blocked, reserved = rows[-1][19:25]
+        info_id, blocked, description, attributes, lot_blocked, reserved, package_blocked = rows[-1][19:26]
         last = history[-1]
         kind = LocationKind(last.to_kind)
+        # Blocked when the serial, its lot or its package is: posting refuses any of them.
+        held = bool(blocked) or bool(lot_blocked) or bool(package_blocked)
         return Card(
             kind="serial",
             item=item,
@@ -177,7 +189,7 @@ class Queries:
             serial=serial,
             lot=last.entry.lot,
             package=last.entry.package,
-            status=status_at(kind, blocked=bool(blocked) or bool(lot_blocked), reserved=bool(reserved)),
+            status=status_at(kind, blocked=held, reserved=bool(reserved)),
             location=last.entry.to_location
             if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT)
             else None,
@@ -351,10 +363,25 @@ class Queries:
             inner = inner.where(LedgerEntryRow.serial.contains(q, autoescape=True))
         last = inner.group_by(LedgerEntryRow.item_id, LedgerEntryRow.serial).subquery()
         info = aliased(TrackingInfoRow)
+        lot_info = aliased(TrackingInfoRow)
+        package_info = aliased(TrackingInfoRow)
         reserved = _serial_reserved()
+        # Blocked when the serial, its lot or its package is (as on the card; posting refuses them).
+        blocked = or_(
+            func.coalesce(info.blocked, False),
+            func.coalesce(lot_info.blocked, False),
+            func.coalesce(package_info.blocked, False),
+        )
         query = (
             select(
-                LedgerEntryRow, ItemRow.sku, Target.code, Target.kind, PartnerRow.code, info.blocked, reserved
+                LedgerEntryRow,
+                ItemRow.sku,
+                Target.code,
+                Target.kind,
+                PartnerRow.code,
+                info.blocked,
+                reserved,
+                blocked,
             )
             .join(last, last.c.id == LedgerEntryRow.id)
             .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
@@ -366,6 +393,22 @@ class Queries:
                     info.item_id == LedgerEntryRow.item_id,
                     info.kind == "serial",
                     info.number == LedgerEntryRow.serial,
+                ),
+            )
+            .outerjoin(
+                lot_info,
+                and_(
+                    lot_info.item_id == LedgerEntryRow.item_id,
+                    lot_info.kind == "lot",
+                    lot_info.number == LedgerEntryRow.lot,
+                ),
+            )
+            .outerjoin(
+                package_info,
+                and_(
+                    package_info.item_id.is_(None),
+                    package_info.kind == "package",
+                    package_info.number == LedgerEntryRow.package,
                 ),
             )
             .order_by(ItemRow.sku, LedgerEntryRow.serial)
@@ -380,9 +423,9 @@ class Queries:
         if lot:
             query = query.where(LedgerEntryRow.lot == lot)
         if status is not None:
-            query = _status_filter(query, status, Target.kind, func.coalesce(info.blocked, False), reserved)
+            query = _status_filter(query, status, Target.kind, blocked, reserved)
         result = []
-        for row, sku, dst, dst_kind, partner, blocked, is_reserved in self.session.execute(query):
+        for row, sku, dst, dst_kind, partner, own_block, is_reserved, held in self.session.execute(query):
             kind = LocationKind(dst_kind)
             result.append(
                 Listed(
@@ -391,12 +434,12 @@ class Queries:
                     serial=row.serial,
                     lot=unblank(row.lot),
                     package=unblank(row.package),
-                    status=status_at(kind, blocked=bool(blocked), reserved=bool(is_reserved)),
+                    status=status_at(kind, blocked=bool(held), reserved=bool(is_reserved)),
                     location=dst if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
                     holder=partner if kind is LocationKind.CUSTOMER else None,
                     quantity=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
                     expiration_date=row.expiration_date,
-                    blocked=bool(blocked),
+                    blocked=bool(own_block),
                 )
             )
         return result
@@ -430,7 +473,14 @@ class Queries:
                 BalanceRow.lot,
                 in_stock.label("on_hand"),
                 in_transit.label("in_transit"),
-                func.min(BalanceRow.expiration_date),
+                # The earliest date of the stock on hand; once all is gone, the latest date seen
+                # (a lot number reused for a new batch shows the new batch's date, as its card does).
+                func.coalesce(
+                    func.min(
+                        _when(and_(BalanceRow.in_stock, BalanceRow.quantity > 0), BalanceRow.expiration_date)
+                    ),
+                    func.max(BalanceRow.expiration_date),
+                ),
                 func.max(_when(TrackingInfoRow.blocked, 1)),
                 func.min(
                     _when(
@@ -660,15 +710,18 @@ def _serial_reserved() -> Any:
 
 
 def _status_filter(query: Any, status: TrackingStatus, kind_column: Any, blocked: Any, reserved: Any) -> Any:
-    """Blocked wins over reserved, reserved over available (as `status_at` decides)."""
+    """Blocked wins over reserved, reserved over available (as `status_at` decides).
+
+    `blocked` is a boolean expression that is never NULL.
+    """
     if status is TrackingStatus.BLOCKED:
-        return query.where(kind_column.in_(["internal", "transit"]), blocked.is_(True))
+        return query.where(kind_column.in_(["internal", "transit"]), blocked)
     if status is TrackingStatus.RESERVED:
-        return query.where(kind_column == LocationKind.INTERNAL.value, blocked.is_(False), reserved)
+        return query.where(kind_column == LocationKind.INTERNAL.value, ~blocked, reserved)
     kind = KIND_OF_STATUS[status]
     query = query.where(kind_column == kind.value)
     if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT):
-        query = query.where(or_(blocked.is_(False), blocked.is_(None)))
+        query = query.where(~blocked)
     if status is TrackingStatus.AVAILABLE:
         query = query.where(~reserved)
     return query

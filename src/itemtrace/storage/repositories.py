@@ -711,6 +711,18 @@ class Stock:
                         BalanceRow.in_stock,
                     )
                 )
+        returned: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for sku, location, lot in needs.returned_lots:
+            returned[(sku, location)].add(lot)
+        for (sku, location), lots in sorted(returned.items()):
+            for batch in chunks(sorted(lots)):
+                collect(
+                    self._bucket_query().where(
+                        BalanceRow.item_id == self.md.item_id(sku),
+                        BalanceRow.location_id == self.md.location_id(location),
+                        BalanceRow.lot.in_(batch),
+                    )
+                )
         return StockView(
             buckets=list(buckets.values()),
             blocked=self._blocked(needs.items),
