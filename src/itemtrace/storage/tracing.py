@@ -83,26 +83,47 @@ def _start_rows(table: str, alias: str, dimension: Dimension) -> str:
     )
 
 
-# Nodes by the kind of their key, each kind with the condition that lets its index serve the join:
-# serials (item_id, serial) or the partial serial index, lots and packages their partial indexes;
-# the last kind (an untracked component, every number blank) has only the item to go by.
-_NODE_KINDS = (
-    "n.serial <> '' AND {a}.serial <> ''",
-    "n.serial = '' AND n.lot <> '' AND {a}.lot <> ''",
-    "n.serial = '' AND n.lot = '' AND n.package <> '' AND {a}.package <> ''",
-    "n.serial = '' AND n.lot = '' AND n.package = ''",
+# Nodes by the kind of their key: (the condition, the key columns the kind's index serves, per
+# table). Serials go by (item_id, serial) in the ledger and by the partial serial index in the
+# balance, lots by the partial (item_id, lot) indexes, packages by the partial package indexes;
+# an untracked component (every number blank) has only the item to go by.
+_NODE_KINDS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
+    ("n.serial <> '' AND {a}.serial <> ''", {"ledger_entry": ("item_id", "serial"), "balance": ("serial",)}),
+    (
+        "n.serial = '' AND n.lot <> '' AND {a}.lot <> ''",
+        {"ledger_entry": ("item_id", "lot"), "balance": ("item_id", "lot")},
+    ),
+    (
+        "n.serial = '' AND n.lot = '' AND n.package <> '' AND {a}.package <> ''",
+        {"ledger_entry": ("package",), "balance": ("package",)},
+    ),
+    ("n.serial = '' AND n.lot = '' AND n.package = ''", {"ledger_entry": _KEY, "balance": _KEY}),
 )
 
 
-def _node_rows(table: str, alias: str, columns: str = "") -> str:
-    """`SELECT {alias}.id` (and `columns`) of the rows of `table` whose key is one of `nodes`:
-    the walk drives index lookups, one branch per kind of key. Each row has one key, so no row
-    comes twice."""
-    same = " AND ".join(f"{alias}.{c} = n.{c}" for c in _KEY)
-    select = (
-        f"SELECT {alias}.id{', ' + columns if columns else ''} FROM nodes n JOIN {table} {alias} ON {same}"
-    )
-    return " UNION ALL ".join(f"{select} WHERE {kind.format(a=alias)}" for kind in _NODE_KINDS)
+def _node_rows(table: str, alias: str, columns: str = "", where: str = "") -> str:
+    """`SELECT {alias}.id` (and `columns`) of the rows of `table` whose key is one of `nodes`
+    (and that pass `where`): the walk drives index lookups, one branch per kind of key. Each row
+    has one key, so no row comes twice. The key columns the kind's index does not serve are
+    compared as expressions (`+item_id`, `serial || ''`) that no index can serve: SQLite, which
+    has no statistics, would otherwise take the (item_id, serial) index for a lot and read every
+    lot row of the item (serial '') for each node."""
+    select = f"SELECT {alias}.id{', ' + columns if columns else ''} FROM nodes n JOIN {table} {alias} ON "
+    branches = []
+    for kind, indexed in _NODE_KINDS:
+        on = " AND ".join(
+            f"{alias}.{c} = n.{c}"
+            if c in indexed[table]
+            else (f"+{alias}.{c} = n.{c}" if c == "item_id" else f"{alias}.{c} || '' = n.{c}")
+            for c in _KEY
+        )
+        branches.append(f"{select}{on} WHERE {kind.format(a=alias)}{' AND ' + where if where else ''}")
+    return " UNION ALL ".join(branches)
+
+
+# Stock on hand. Said inside each branch too: fewer rows to carry, and SQLite then prefers the
+# (item_id, lot) index to the balance's unique key, which would otherwise cover the lookup.
+_HELD = "b.in_stock AND b.quantity > 0"
 
 
 def _units(value: Any) -> Decimal:
@@ -117,12 +138,23 @@ class Tracing:
     def __init__(self, session: Session, masterdata: MasterData) -> None:
         self.session = session
         self.md = masterdata
+        self._jit_off = False
 
     def start(self, item: str, dimension: Dimension, number: str) -> Start:
         return Start(self.md.item_id(item), item, dimension, number)
 
     def _params(self, start: Start, depth: int) -> dict[str, Any]:
         return {"item": start.item_id, "number": start.number, "depth": depth}
+
+    def _walk_query(self, sql: str, params: dict[str, Any]) -> Any:
+        """Run a statement over the walk. On PostgreSQL, JIT compilation is turned off for the rest
+        of the transaction first: the walk is a chain of index lookups, but the planner cannot know
+        how few nodes it reaches (nor that untracked nodes are rare) and its cost estimate would
+        trigger a JIT compilation of some 30 ms per statement, several times the work itself."""
+        if not self._jit_off and self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SET LOCAL jit = off"))
+            self._jit_off = True
+        return self.session.execute(text(sql), params)
 
     def exists(self, start: Start) -> bool:
         found = self.session.execute(
@@ -136,7 +168,7 @@ class Tracing:
         sql = _walk(direction, start.dimension) + (
             "SELECT COUNT(*), COALESCE(MAX(depth), 0) FROM (SELECT depth FROM nodes LIMIT :limit) AS capped"
         )
-        count, deepest = self.session.execute(text(sql), {**self._params(start, depth), "limit": limit}).one()
+        count, deepest = self._walk_query(sql, {**self._params(start, depth), "limit": limit}).one()
         return int(count), int(deepest)
 
     def links(self, direction: TraceDirection, start: Start, depth: int) -> list[LinkFact]:
@@ -166,7 +198,7 @@ class Tracing:
                 r[9],
                 _as_date(r[10]),
             )
-            for r in self.session.execute(text(sql), self._params(start, depth))
+            for r in self._walk_query(sql, self._params(start, depth))
         ]
 
     def moves(self, direction: TraceDirection, start: Start, depth: int) -> list[MoveFact]:
@@ -200,7 +232,7 @@ class Tracing:
                 to_kind=LocationKind(r[12]),
                 partner=r[13],
             )
-            for r in self.session.execute(text(sql), self._params(start, depth))
+            for r in self._walk_query(sql, self._params(start, depth))
         ]
 
     def blocked(self, keys: Sequence[TrackingKey]) -> list[TrackingKey]:
@@ -269,7 +301,7 @@ class Tracing:
         )
         return [
             (r[0], r[1], unblank(r[2]), unblank(r[3]), _units(r[4]), _as_date(r[5]), r[6], bool(r[7]))
-            for r in self.session.execute(text(sql), self._params(start, depth))
+            for r in self._walk_query(sql, self._params(start, depth))
         ]
 
     def finished_goods(self, start: Start, depth: int) -> list[tuple[Any, ...]]:
@@ -292,7 +324,7 @@ class Tracing:
         )
         return [
             (r[0], unblank(r[1]), unblank(r[2]), r[3], LocationKind(r[4]), r[5])
-            for r in self.session.execute(text(sql), self._params(start, depth))
+            for r in self._walk_query(sql, self._params(start, depth))
         ]
 
     def on_hand(self, start: Start, depth: int) -> list[tuple[Any, ...]]:
@@ -300,18 +332,18 @@ class Tracing:
         sql = (
             _walk(TraceDirection.FORWARD, start.dimension)
             + f"""
-            , hit AS ({_start_rows("balance", "b", start.dimension)} UNION {_node_rows("balance", "b")})
+            , hit AS ({_start_rows("balance", "b", start.dimension)} UNION {_node_rows("balance", "b", where=_HELD)})
             SELECT l.code, i.sku, b.serial, b.lot, b.package, b.quantity, b.item_id
             FROM hit JOIN balance b ON b.id = hit.id
             JOIN location l ON l.id = b.location_id
             JOIN item i ON i.id = b.item_id
-            WHERE b.in_stock AND b.quantity > 0
+            WHERE {_HELD}
             ORDER BY l.code, i.sku, b.serial, b.lot
         """
         )
         return [
             (r[0], r[1], unblank(r[2]), unblank(r[3]), unblank(r[4]), _units(r[5]), int(r[6]))
-            for r in self.session.execute(text(sql), self._params(start, depth))
+            for r in self._walk_query(sql, self._params(start, depth))
         ]
 
 
