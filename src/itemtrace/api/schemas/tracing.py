@@ -8,7 +8,8 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from itemtrace.api.schemas.common import Code, Number, QuantityOut, Timestamp
-from itemtrace.domain.masterdata import Partner, PartnerKind
+from itemtrace.api.schemas.masterdata import PartnerOut
+from itemtrace.domain.masterdata import Partner
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracing import (
     Delivery,
@@ -81,16 +82,6 @@ class EdgeOut(BaseModel):
             from_location=edge.from_location,
             to_location=edge.to_location,
         )
-
-
-class PartnerOut(BaseModel):
-    code: str
-    name: str
-    kind: PartnerKind
-
-    @classmethod
-    def from_domain(cls, partner: Partner) -> PartnerOut:
-        return cls(code=partner.code, name=partner.name, kind=partner.kind)
 
 
 class TraceOut(BaseModel):
