@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 
@@ -72,18 +73,43 @@ def test_serve_with_print_admin_token_prints_the_address_and_a_working_admin_tok
     served: list[tuple[str, int]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **_: served.append((host, port)))
 
-    first = itemtrace.ok("serve", "--host", "127.0.0.1", "--port", "8765", "--print-admin-token")
-    second = itemtrace.ok("serve", "--port", "8765", "--print-admin-token")
+    port = free_port()
+    first = itemtrace.ok("serve", "--host", "127.0.0.1", "--port", str(port), "--print-admin-token")
+    second = itemtrace.ok("serve", "--port", str(port), "--print-admin-token")
 
     lines = first.stdout.splitlines()
-    assert lines[0] == "itemtrace serving on http://127.0.0.1:8765"
+    assert lines[0] == f"itemtrace serving on http://127.0.0.1:{port}"
     assert lines[1].startswith("admin token: itk_")
     token = lines[1].removeprefix("admin token: ")
     new_token = second.stdout.splitlines()[1].removeprefix("admin token: ")
-    assert served == [("127.0.0.1", 8765), ("127.0.0.1", 8765)]
+    assert served == [("127.0.0.1", port), ("127.0.0.1", port)]
     assert users.authenticate(itemtrace.uow(), new_token) == User("admin", Role.ADMIN)
     with pytest.raises(Unauthorized):
         users.authenticate(itemtrace.uow(), token)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line_and_prints_no_address(itemtrace, monkeypatch):
+    served: list[int] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **_: served.append(port))
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = itemtrace("serve", "--port", str(port), "--print-admin-token")
+
+    assert result.exit_code == 1
+    assert "serving on" not in result.stdout
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error[validation_error]: cannot listen on 127.0.0.1:{port}")
+    assert "--port" in line
+    assert served == []
 
 
 def test_python_dash_m_itemtrace_runs_the_command_line_tool():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated
 
 import typer
 import uvicorn
 
 from itemtrace.cli.context import Cli
+from itemtrace.domain.errors import ValidationFailed
 from itemtrace.domain.users import Role
 from itemtrace.services import users
 
@@ -35,6 +37,7 @@ def serve(
     from itemtrace.api.app import create_app
 
     cli = Cli.of(ctx)
+    _require_free(host, port)
     cli.upgrade()
     token = (
         users.rotate_token(cli.uow(), ADMIN_NAME, Role.ADMIN, now=cli.now()) if print_admin_token else None
@@ -45,3 +48,16 @@ def serve(
     if token is not None:
         print(f"admin token: {token}", flush=True)
     uvicorn.run(create_app(cli.settings), host=host, port=port, log_level="info")
+
+
+def _require_free(host: str, port: int) -> None:
+    """Refuse before printing a URL that would not answer (uvicorn alone says it in many lines)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ValidationFailed(
+                f"cannot listen on {host}:{port} ({error.strerror}): stop the other server or pick "
+                "another port (--port, or PORT=8001 make run)"
+            ) from None
