@@ -13,8 +13,6 @@ from itemtrace.domain.users import User
 from itemtrace.storage.tracing import Tracing
 from itemtrace.storage.unit_of_work import UnitOfWork
 
-_STATUS_SCAN_BATCH = 200  # lots read per query while looking for those with a given status
-
 
 def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str) -> Card:
     if kind is Dimension.SERIAL:  # one statement: no transaction round trips needed
@@ -103,16 +101,6 @@ def list_lots(
     limit: int = 50,
 ) -> list[Listed]:
     with uow:
-        if status is None:
-            return uow.queries.lots(item=item, location=location, lot=lot, q=q, after=after, limit=limit)
-        # A lot's status is derived from all its balances, after the query's LIMIT: page through
-        # the lots until `limit` of them have the status, so a filtered page is never cut short.
-        found: list[Listed] = []
-        batch = max(limit, _STATUS_SCAN_BATCH)
-        while len(found) < limit:
-            rows = uow.queries.lots(item=item, location=location, lot=lot, q=q, after=after, limit=batch)
-            found.extend(r for r in rows if r.status is status)
-            if len(rows) < batch:
-                break
-            after = (rows[-1].item, rows[-1].number)
-        return found[:limit]
+        return uow.queries.lots(
+            item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit
+        )

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select, tuple_, type_coerce
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.availability import Amount
@@ -32,6 +32,9 @@ from itemtrace.storage.tables import (
     ReservationRow,
     TrackingInfoRow,
 )
+
+# Where the last of a lot can have gone once none is on our shelves or on the road.
+_GONE_KINDS = (LocationKind.CUSTOMER, LocationKind.PRODUCTION, LocationKind.SCRAP, LocationKind.ADJUSTMENT)
 
 Source = aliased(LocationRow, name="source")
 Target = aliased(LocationRow, name="target")
@@ -455,24 +458,34 @@ class Queries:
         after: tuple[str, str] | None = None,
         limit: int = 50,
     ) -> list[Listed]:
-        in_stock = type_coerce(
-            func.sum(
-                func.coalesce(_when(LocationRow.kind == LocationKind.INTERNAL.value, BalanceRow.quantity), 0)
-            ),
-            Quantity,
+        on_hand_units = func.sum(
+            func.coalesce(_when(LocationRow.kind == LocationKind.INTERNAL.value, BalanceRow.quantity), 0)
         )
-        in_transit = type_coerce(
-            func.sum(
-                func.coalesce(_when(LocationRow.kind == LocationKind.TRANSIT.value, BalanceRow.quantity), 0)
-            ),
-            Quantity,
+        transit_units = func.sum(
+            func.coalesce(_when(LocationRow.kind == LocationKind.TRANSIT.value, BalanceRow.quantity), 0)
+        )
+        blocked = func.max(_when(TrackingInfoRow.blocked, 1))
+        gone_kind = func.max(
+            _when(
+                and_(LocationRow.kind.notin_(["internal", "transit", "supplier"]), BalanceRow.quantity > 0),
+                LocationRow.kind,
+            )
+        )
+        # A lot's status, derived in SQL from all its balances so a status filter pages correctly:
+        # stock on our shelves first, then on the road, else where the last of it went.
+        derived = case(
+            (and_(on_hand_units > 0, blocked == 1), TrackingStatus.BLOCKED.value),
+            (on_hand_units > 0, TrackingStatus.AVAILABLE.value),
+            (and_(transit_units > 0, blocked == 1), TrackingStatus.BLOCKED.value),
+            (transit_units > 0, TrackingStatus.IN_TRANSIT.value),
+            *((gone_kind == kind.value, status_at(kind).value) for kind in _GONE_KINDS),
+            else_=TrackingStatus.RETURNED_TO_VENDOR.value,
         )
         query = (
             select(
                 ItemRow.sku,
                 BalanceRow.lot,
-                in_stock.label("on_hand"),
-                in_transit.label("in_transit"),
+                type_coerce(on_hand_units, Quantity).label("on_hand"),
                 # The earliest date of the stock on hand; once all is gone, the latest date seen
                 # (a lot number reused for a new batch shows the new batch's date, as its card does).
                 func.coalesce(
@@ -481,7 +494,8 @@ class Queries:
                     ),
                     func.max(BalanceRow.expiration_date),
                 ),
-                func.max(_when(TrackingInfoRow.blocked, 1)),
+                blocked,
+                derived,
                 func.min(
                     _when(
                         and_(LocationRow.kind == LocationKind.INTERNAL.value, BalanceRow.quantity > 0),
@@ -492,15 +506,6 @@ class Queries:
                     _when(
                         and_(LocationRow.kind == LocationKind.INTERNAL.value, BalanceRow.quantity > 0),
                         LocationRow.code,
-                    )
-                ),
-                func.max(
-                    _when(
-                        and_(
-                            LocationRow.kind.notin_(["internal", "transit", "supplier"]),
-                            BalanceRow.quantity > 0,
-                        ),
-                        LocationRow.kind,
                     )
                 ),
             )
@@ -535,40 +540,29 @@ class Queries:
             )
             located = located.where(LocationRow.code == location, BalanceRow.quantity > 0)
             query = query.where(tuple_(BalanceRow.item_id, BalanceRow.lot).in_(located))
+        if status is not None:
+            query = query.having(derived == status.value)
         result = []
         for (
             sku,
             lot_no,
             on_hand,
-            transit,
             expiration,
-            blocked,
+            is_blocked,
+            lot_status,
             first_loc,
             last_loc,
-            gone_kind,
         ) in self.session.execute(query):
-            on_hand = on_hand or ZERO
-            transit = transit or ZERO
-            if on_hand > 0:
-                derived = status_at(LocationKind.INTERNAL, blocked=bool(blocked))
-            elif transit > 0:
-                derived = status_at(LocationKind.TRANSIT, blocked=bool(blocked))
-            elif gone_kind:
-                derived = status_at(LocationKind(gone_kind))
-            else:
-                derived = TrackingStatus.RETURNED_TO_VENDOR
-            if status is not None and derived is not status:
-                continue
             result.append(
                 Listed(
                     item=sku,
                     number=lot_no,
                     lot=lot_no,
-                    status=derived,
+                    status=TrackingStatus(lot_status),
                     location=first_loc if first_loc == last_loc else None,
-                    quantity=on_hand,
+                    quantity=on_hand or ZERO,
                     expiration_date=expiration,
-                    blocked=bool(blocked),
+                    blocked=bool(is_blocked),
                 )
             )
         return result
