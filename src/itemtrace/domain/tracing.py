@@ -8,12 +8,12 @@ between our own locations, into transit, scrap or an adjustment).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from itemtrace.domain.errors import ErrorCode, ValidationFailed
 from itemtrace.domain.masterdata import LocationKind
@@ -30,9 +30,9 @@ class TraceDirection(StrEnum):
     BACKWARD = "backward"
 
 
-@dataclass(frozen=True, slots=True)
-class LinkFact:
-    """A genealogy link as stored: input went into output on `document`."""
+class LinkFact(NamedTuple):
+    """A genealogy link as stored: input went into output on `document`. (Facts are tuples: a
+    trace reads thousands of them.)"""
 
     input: TrackingKey
     output: TrackingKey
@@ -41,14 +41,15 @@ class LinkFact:
     posting_date: date
 
 
-@dataclass(frozen=True, slots=True)
-class MoveFact:
-    """One ledger movement of a node's key, with the kinds of both ends."""
+class MoveFact(NamedTuple):
+    """One ledger movement of a node's key, with the kinds of both ends. An assembly's own
+    movements (into or out of production) may come without their document number (None): the
+    genealogy links carry it."""
 
     key: TrackingKey
     entry_id: int
     quantity: Decimal
-    document: str
+    document: str | None
     type: str
     posting_date: date
     from_location: str
@@ -124,26 +125,25 @@ class TraceTooLarge(ValidationFailed):
         )
 
 
+_HOLDING = (LocationKind.INTERNAL, LocationKind.TRANSIT)
+
+
 def _state(
     moves: Sequence[MoveFact], blocked: bool
 ) -> tuple[TrackingStatus, str | None, str | None, Decimal]:
     """Status, location, holder and quantity on hand of one node from its movements (oldest first)."""
-    held: dict[str, Decimal] = defaultdict(Decimal)
+    held: dict[str, Decimal] = {}
     kinds: dict[str, LocationKind] = {}
-    holders: dict[str | None, Decimal] = defaultdict(Decimal)
+    holders: dict[str | None, Decimal] = {}
     for m in moves:
-        held[m.from_location] -= m.quantity
-        held[m.to_location] += m.quantity
+        held[m.from_location] = held.get(m.from_location, ZERO) - m.quantity
+        held[m.to_location] = held.get(m.to_location, ZERO) + m.quantity
         kinds[m.from_location], kinds[m.to_location] = m.from_kind, m.to_kind
         if m.to_kind is LocationKind.CUSTOMER:
-            holders[m.partner] += m.quantity
+            holders[m.partner] = holders.get(m.partner, ZERO) + m.quantity
         if m.from_kind is LocationKind.CUSTOMER:
-            holders[m.partner] -= m.quantity
-    stock = {
-        loc: q
-        for loc, q in held.items()
-        if q > 0 and kinds[loc] in (LocationKind.INTERNAL, LocationKind.TRANSIT)
-    }
+            holders[m.partner] = holders.get(m.partner, ZERO) - m.quantity
+    stock = {loc: q for loc, q in held.items() if q > 0 and kinds[loc] in _HOLDING}
     internal = sum((q for loc, q in stock.items() if kinds[loc] is LocationKind.INTERNAL), ZERO)
     customers = [p for p, q in holders.items() if q > 0]
     holder = customers[0] if len(customers) == 1 else None
@@ -166,6 +166,7 @@ _MOVE_KIND = {
     (LocationKind.CUSTOMER, False): "returned_by",
     (LocationKind.SUPPLIER, True): "returned_to",
 }
+_OUTWARD = (LocationKind.CUSTOMER, LocationKind.SUPPLIER)
 
 
 def build_graph(
@@ -178,46 +179,51 @@ def build_graph(
     depth: int = 0,
 ) -> Graph:
     """Assemble nodes (with derived status) and edges from the facts storage found."""
-    by_key: dict[TrackingKey, list[MoveFact]] = defaultdict(list)
-    for move in sorted(moves, key=lambda m: m.entry_id):
-        by_key[move.key].append(move)
-    link_list = list(links)
-    keys: dict[TrackingKey, None] = dict.fromkeys(k for k in by_key)
-    for link in link_list:
-        keys.setdefault(link.input)
-        keys.setdefault(link.output)
-    blocked_set = set(blocked)
-    starts = {k for k in keys if _matches(start, k)}
+    # Everything is keyed by node id (a string, whose hash Python keeps): a key is hashed once.
+    keys: dict[str, TrackingKey] = {}
+    ids: dict[TrackingKey, str] = {}
+
+    def id_of(key: TrackingKey) -> str:
+        found = ids.get(key)
+        if found is None:
+            found = ids[key] = node_id(key)
+            keys[found] = key
+        return found
+
+    by_node: dict[str, list[MoveFact]] = {}
+    for move in sorted(moves, key=_entry_id):
+        of_node = by_node.get(id_of(move.key))
+        if of_node is None:
+            by_node[ids[move.key]] = [move]
+        else:
+            of_node.append(move)
+    link_list = [(id_of(link.input), id_of(link.output), link) for link in links]
+    blocked_ids = {ids[key] for key in blocked if key in ids}
+    starts = {i for i, key in keys.items() if _matches(start, key)}
     nodes = []
-    for key in sorted(keys, key=lambda k: (k not in starts, node_id(k))):
-        status, location, holder, quantity = _state(by_key.get(key, []), key in blocked_set)
-        nodes.append(Node(node_id(key), key, quantity, status, location, holder, start=key in starts))
+    for i in sorted(keys, key=lambda i: (i not in starts, i)):
+        status, location, holder, quantity = _state(by_node.get(i, ()), i in blocked_ids)
+        nodes.append(Node(i, keys[i], quantity, status, location, holder, start=i in starts))
     edges: list[Edge] = [
-        Edge(
-            node_id(link.input),
-            node_id(link.output),
-            "consumed_into",
-            link.document,
-            "assembly",
-            link.posting_date,
-            link.quantity,
-        )
-        for link in link_list
+        Edge(source, target, "consumed_into", link.document, "assembly", link.posting_date, link.quantity)
+        for source, target, link in link_list
     ]
     partners: set[str] = set()
-    for key, moves_of_key in by_key.items():
-        for m in moves_of_key:
-            if m.type == "assembly" and LocationKind.PRODUCTION in (m.from_kind, m.to_kind):
+    for i, moves_of_node in by_node.items():
+        for m in moves_of_node:
+            if m.document is None or (
+                m.type == "assembly" and LocationKind.PRODUCTION in (m.from_kind, m.to_kind)
+            ):
                 continue  # shown by the genealogy edges
-            outward = m.to_kind in (LocationKind.CUSTOMER, LocationKind.SUPPLIER)
+            outward = m.to_kind in _OUTWARD
             side = m.to_kind if outward else m.from_kind
             kind = _MOVE_KIND.get((side, outward), "moved")
             if kind == "moved":
-                source, target = node_id(key), node_id(key)
+                source = target = i
             elif outward:
-                source, target = node_id(key), partner_id(m.partner)
+                source, target = i, partner_id(m.partner)
             else:
-                source, target = partner_id(m.partner), node_id(key)
+                source, target = partner_id(m.partner), i
             if kind != "moved" and m.partner:
                 partners.add(m.partner)
             edges.append(
@@ -235,6 +241,10 @@ def build_graph(
             )
     edges.sort(key=lambda e: (e.date, e.document, e.source, e.target))
     return Graph(direction, start, tuple(nodes), tuple(edges), tuple(sorted(partners)), depth)
+
+
+def _entry_id(move: MoveFact) -> int:
+    return move.entry_id
 
 
 def _matches(start: TrackingKey, key: TrackingKey) -> bool:

@@ -66,13 +66,10 @@ def trace(
     with uow:
         tracing = Tracing(uow.session, uow.masterdata)
         start = _start(tracing, item, serial, lot)
-        count, deepest = tracing.node_count(direction, start, depth, max_nodes + 1)
-        if count > max_nodes:
+        facts = tracing.trace(direction, start, depth, max_nodes + 1)
+        if facts.count > max_nodes:
             raise TraceTooLarge(max_nodes)
-        links = tracing.links(direction, start, depth)
-        moves = tracing.moves(direction, start, depth)
-        keys = list({m.key for m in moves} | {link.input for link in links} | {link.output for link in links})
-        return build_graph(direction, start.key, links, moves, tracing.blocked(keys), depth=deepest)
+        return build_graph(direction, start.key, facts.links, facts.moves, facts.blocked, depth=facts.deepest)
 
 
 def recall(
@@ -92,7 +89,10 @@ def recall(
     with uow.writing():
         tracing = Tracing(uow.session, uow.masterdata)
         start = _start(tracing, item, serial, lot)
-        customers = tuple(Delivery(*row) for row in tracing.deliveries(start, RECALL_DEPTH))
+        tracing.keep_recall_nodes(start, RECALL_DEPTH)
+        deliveries, last_places = tracing.recall_movements()
+        stock = tracing.recall_on_hand()
+        customers = tuple(Delivery(*row) for row in deliveries)
         finished = tuple(
             FinishedGood(
                 sku,
@@ -103,9 +103,8 @@ def recall(
                 code if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
                 partner if kind is LocationKind.CUSTOMER else None,
             )
-            for sku, s, lt, code, kind, partner in tracing.finished_goods(start, RECALL_DEPTH)
+            for sku, s, lt, code, kind, partner in last_places
         )
-        stock = tracing.on_hand(start, RECALL_DEPTH)
         on_hand = tuple(OnHand(loc, sku, s, lt, qty) for loc, sku, s, lt, _pkg, qty, _ in stock)
         blocked = 0
         if block:
@@ -120,6 +119,7 @@ def recall(
                 elif pkg:
                     numbers.append((None, "package", pkg))
             blocked = block_numbers(uow.session, numbers)
+        tracing.drop_recall_nodes()
         report = RecallReport(
             item=item,
             serial=serial,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, MetaData, Table, bindparam, case, func, update
+from sqlalchemy import BigInteger, Connection, MetaData, Table, bindparam, case, func, text, update
 from sqlalchemy.dialects import sqlite
 
 from itemtrace.storage.tables import BalanceRow, LedgerEntryRow
@@ -149,3 +149,44 @@ def upsert_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> N
     )
     for start in range(0, len(rows), SQLITE_BATCH):
         connection.execute(statement, list(rows[start : start + SQLITE_BATCH]))
+
+
+_CARD_COLUMNS = [("item_id", "int"), ("kind", "text"), ("number", "text")]
+
+
+def block_cards(connection: Connection, cards: Sequence[tuple[int | None, str, str]]) -> None:
+    """Set `blocked` on the cards of (item id or None for a package, kind, number), creating the
+    cards that do not exist yet: one upsert per kind of card (an item's serial or lot cards, and
+    package cards, which belong to no item)."""
+    of_item = [{"item_id": i, "kind": k, "number": n} for i, k, n in cards if i is not None]
+    packages = [{"item_id": None, "kind": k, "number": n} for i, k, n in cards if i is None]
+    for rows, target in (
+        (of_item, "(item_id, kind, number)"),
+        (packages, "(kind, number) WHERE item_id IS NULL"),
+    ):
+        if not rows:
+            continue
+        upsert = (
+            "INSERT INTO tracking_info (item_id, kind, number, description, blocked, attributes) "
+            "SELECT item_id, kind, number, '', {true}, {empty} FROM {source} WHERE true "
+            f"ON CONFLICT {target} DO UPDATE SET blocked = {{true}}"
+        )
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(
+                upsert.format(
+                    true="true",
+                    empty="'{}'::json",
+                    source=f"{_unnest(_CARD_COLUMNS)} AS c(item_id, kind, number)",
+                ),
+                _arrays(rows, _CARD_COLUMNS),
+            )
+            continue
+        statement = text(
+            upsert.format(
+                true="1",
+                empty="'{}'",
+                source="(SELECT :item_id AS item_id, :kind AS kind, :number AS number)",
+            )
+        )
+        for start in range(0, len(rows), SQLITE_BATCH):
+            connection.execute(statement, list(rows[start : start + SQLITE_BATCH]))

@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.cards import Genealogy, GenealogyLink
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.tracing import LinkFact, MoveFact, TraceDirection
 from itemtrace.domain.tracking import Dimension, TrackingKey
+from itemtrace.storage import bulk
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.repositories import MasterData
 
@@ -38,49 +39,52 @@ class Start:
         return TrackingKey(self.item, **{self.dimension.value: self.number})
 
 
+_KEY = ("item_id", "serial", "lot", "package")
+
+
+def _sides(direction: TraceDirection) -> tuple[str, str]:
+    """(the side a walk step leaves from, the side it arrives at) of a genealogy link."""
+    return ("input", "output") if direction is TraceDirection.FORWARD else ("output", "input")
+
+
+def _link_key(alias: str, side: str) -> str:
+    return ", ".join(f"{alias}.{side}_{c}" for c in _KEY)
+
+
+def _link_on(alias: str, side: str, other: str) -> str:
+    return " AND ".join(f"{alias}.{side}_{c} = {other}.{c}" for c in _KEY)
+
+
 def _walk(direction: TraceDirection, dimension: Dimension) -> str:
-    """`reach` (every visit) and `nodes` (distinct keys, shallowest depth) as CTEs."""
-    here, there = ("input", "output") if direction is TraceDirection.FORWARD else ("output", "input")
-    key = ", ".join(f"l.{there}_{c}" for c in ("item_id", "serial", "lot", "package"))
-    join = " AND ".join(f"l.{here}_{c} = r.{c}" for c in ("item_id", "serial", "lot", "package"))
+    """CTEs `start` (the start's buckets as the ledger knows them: a lot may be in several
+    packages), `reach` (every visit of the walk) and `nodes` (the start's buckets at depth 0 and
+    every distinct key reached, at the shallowest depth). Each step probes a covering link index
+    with a whole key, so the walk never visits the link table itself."""
+    here, there = _sides(direction)
     return f"""
-        WITH RECURSIVE reach(item_id, serial, lot, package, depth) AS (
-            SELECT {key}, 1 FROM genealogy_link l
-            WHERE l.{here}_item_id = :item AND l.{here}_{dimension.value} = :number
+        WITH RECURSIVE start(item_id, serial, lot, package) AS (
+            SELECT DISTINCT e.item_id, e.serial, e.lot, e.package FROM ledger_entry e
+            WHERE e.item_id = :item AND e.{dimension.value} = :number AND e.{dimension.value} <> ''
+        ),
+        reach(item_id, serial, lot, package, depth) AS (
+            SELECT {_link_key("l", there)}, 1 FROM start s JOIN genealogy_link l ON {_link_on("l", here, "s")}
             UNION
-            SELECT {key}, r.depth + 1 FROM reach r JOIN genealogy_link l ON {join}
+            SELECT {_link_key("l", there)}, r.depth + 1
+            FROM reach r JOIN genealogy_link l ON {_link_on("l", here, "r")}
             WHERE r.depth < :depth
         ),
         nodes AS (
-            SELECT item_id, serial, lot, package, MIN(depth) AS depth FROM reach
+            SELECT item_id, serial, lot, package, MIN(depth) AS depth FROM (
+                SELECT item_id, serial, lot, package, 0 AS depth FROM start
+                UNION ALL SELECT item_id, serial, lot, package, depth FROM reach
+            ) AS visits
             GROUP BY item_id, serial, lot, package
         )
     """
 
 
-_KEY = ("item_id", "serial", "lot", "package")
-
-
-def _in_nodes(alias: str, prefix: str = "") -> str:
-    cols = _KEY
-    return (
-        "EXISTS (SELECT 1 FROM nodes n WHERE "
-        + " AND ".join(f"n.{c} = {alias}.{prefix}{c}" for c in cols)
-        + ")"
-    )
-
-
 def _is_start(alias: str, dimension: Dimension, prefix: str = "") -> str:
     return f"({alias}.{prefix}item_id = :item AND {alias}.{prefix}{dimension.value} = :number)"
-
-
-def _start_rows(table: str, alias: str, dimension: Dimension) -> str:
-    """The start's rows of `table`. A start number is never blank: saying so lets the partial
-    (`<> ''`) indexes serve the lookup (SQLite does not infer it from `= :number`)."""
-    return (
-        f"SELECT {alias}.id FROM {table} {alias} "
-        f"WHERE {_is_start(alias, dimension)} AND {alias}.{dimension.value} <> ''"
-    )
 
 
 # Nodes by the kind of their key: (the condition, the key columns the kind's index serves, per
@@ -101,14 +105,14 @@ _NODE_KINDS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
 )
 
 
-def _node_rows(table: str, alias: str, columns: str = "", where: str = "") -> str:
-    """`SELECT {alias}.id` (and `columns`) of the rows of `table` whose key is one of `nodes`
-    (and that pass `where`): the walk drives index lookups, one branch per kind of key. Each row
-    has one key, so no row comes twice. The key columns the kind's index does not serve are
-    compared as expressions (`+item_id`, `serial || ''`) that no index can serve: SQLite, which
-    has no statistics, would otherwise take the (item_id, serial) index for a lot and read every
-    lot row of the item (serial '') for each node."""
-    select = f"SELECT {alias}.id{', ' + columns if columns else ''} FROM nodes n JOIN {table} {alias} ON "
+def _node_rows(nodes: str, table: str, alias: str, columns: str, where: str = "") -> str:
+    """`SELECT {columns}` from the rows of `table` whose key is one of `nodes` (alias `n`; and
+    that pass `where`): the nodes drive index lookups, one branch per kind of key. Each row has
+    one key and each node is one key, so no row comes twice. The key columns the kind's index
+    does not serve are compared as expressions (`+item_id`, `serial || ''`) that no index can
+    serve: SQLite, which has no statistics, would otherwise take the (item_id, serial) index for
+    a lot and read every lot row of the item (serial '') for each node."""
+    select = f"SELECT {columns} FROM {nodes} n JOIN {table} {alias} ON "
     branches = []
     for kind, indexed in _NODE_KINDS:
         on = " AND ".join(
@@ -125,6 +129,65 @@ def _node_rows(table: str, alias: str, columns: str = "", where: str = "") -> st
 # (item_id, lot) index to the balance's unique key, which would otherwise cover the lookup.
 _HELD = "b.in_stock AND b.quantity > 0"
 
+# The rows of one trace statement, by their first column. Columns 2-15 of each kind:
+_COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3
+#   _COUNT    nodes found (at most the limit), the deepest level
+#   _LINK     document id, input sku/serial/lot/package, quantity, document, date,
+#             output sku/serial/lot/package
+#   _MOVE     entry id, sku/serial/lot/package, quantity, document, date, document type,
+#             from code, from kind, to code, to kind, partner. A movement into or out of
+#             production is an assembly's consumption or output: the genealogy links carry its
+#             document, so it is not looked up again (None).
+#   _BLOCKED  -, sku/serial/lot/package of a node whose serial, lot or package card is blocked
+_NONE = ", ".join(["NULL"] * 6)
+# A partner's code, looked up per row: the planner cannot estimate how many rows a walk yields
+# and, guessing a handful, would scan the partner table for each of them.
+_PARTNER = "(SELECT p.code FROM partner p WHERE p.id = e.partner_id)"
+
+
+@dataclass(frozen=True, slots=True)
+class TraceFacts:
+    """What one trace statement found: how many nodes (at most the limit asked), the deepest
+    level, and (when under the limit) the links, movements and blocked keys of the graph."""
+
+    count: int
+    deepest: int
+    links: list[LinkFact]
+    moves: list[MoveFact]
+    blocked: list[TrackingKey]
+
+
+class _Decoder:
+    """Turns result values into domain values, remembering each distinct one: a graph repeats the
+    same keys, quantities and dates thousands of times."""
+
+    def __init__(self) -> None:
+        self.keys: dict[Any, TrackingKey] = {}
+        self.units: dict[int, Decimal] = {}
+        self.dates: dict[Any, date] = {}
+
+    def key(self, columns: tuple[str, str, str, str]) -> TrackingKey:
+        """The key of (sku, serial, lot, package) as stored (blank for none)."""
+        found = self.keys.get(columns)
+        if found is None:
+            found = self.keys[columns] = _key(*columns)
+        return found
+
+    def quantity(self, value: Any) -> Decimal:
+        found = self.units.get(value)
+        if found is None:
+            found = self.units[value] = _units(value)
+        return found
+
+    def date(self, value: Any) -> date:
+        found = self.dates.get(value)
+        if found is None:
+            found = self.dates[value] = _as_date(value)
+        return found
+
+
+_KINDS = {kind.value: kind for kind in LocationKind}
+
 
 def _units(value: Any) -> Decimal:
     return Decimal(int(value)) / SCALE
@@ -140,18 +203,22 @@ class Tracing:
         self.md = masterdata
         self._jit_off = False
 
+    @property
+    def _postgresql(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
     def start(self, item: str, dimension: Dimension, number: str) -> Start:
         return Start(self.md.item_id(item), item, dimension, number)
 
     def _params(self, start: Start, depth: int) -> dict[str, Any]:
         return {"item": start.item_id, "number": start.number, "depth": depth}
 
-    def _walk_query(self, sql: str, params: dict[str, Any]) -> Any:
+    def _run(self, sql: str, params: dict[str, Any]) -> Any:
         """Run a statement over the walk. On PostgreSQL, JIT compilation is turned off for the rest
         of the transaction first: the walk is a chain of index lookups, but the planner cannot know
         how few nodes it reaches (nor that untracked nodes are rare) and its cost estimate would
         trigger a JIT compilation of some 30 ms per statement, several times the work itself."""
-        if not self._jit_off and self.session.get_bind().dialect.name == "postgresql":
+        if not self._jit_off and self._postgresql:
             self.session.execute(text("SET LOCAL jit = off"))
             self._jit_off = True
         return self.session.execute(text(sql), params)
@@ -163,96 +230,108 @@ class Tracing:
         ).first()
         return found is not None
 
-    def node_count(self, direction: TraceDirection, start: Start, depth: int, limit: int) -> tuple[int, int]:
-        """How many nodes the walk reaches (counting stops past `limit`) and the deepest level."""
-        sql = _walk(direction, start.dimension) + (
-            "SELECT COUNT(*), COALESCE(MAX(depth), 0) FROM (SELECT depth FROM nodes LIMIT :limit) AS capped"
+    def trace(self, direction: TraceDirection, start: Start, depth: int, limit: int) -> TraceFacts:
+        """The graph's facts in one statement, over one walk: the node count first; then, if the
+        walk found fewer than `limit` nodes, every link between two nodes, every ledger movement
+        of a node, and the nodes whose card is blocked. A link leaving a node above the depth
+        limit arrives at a node (the walk took it); one leaving the deepest level is kept only if
+        it arrives at a node reached another way."""
+        here, there = _sides(direction)
+        under = "(SELECT found FROM counted) < :limit"
+        moves = _node_rows(
+            "nodes",
+            "ledger_entry",
+            "e",
+            "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.document_id, e.posting_date, "
+            "e.from_location_id, e.to_location_id, e.partner_id",
         )
-        count, deepest = self._walk_query(sql, {**self._params(start, depth), "limit": limit}).one()
-        return int(count), int(deepest)
-
-    def links(self, direction: TraceDirection, start: Start, depth: int) -> list[LinkFact]:
-        """Links between the start and the reached nodes (one hop past `depth` is cut off)."""
-        here = "input" if direction is TraceDirection.FORWARD else "output"
-        there = "output" if direction is TraceDirection.FORWARD else "input"
+        card = "EXISTS (SELECT 1 FROM tracking_info t WHERE t.blocked AND t.kind = '{kind}' AND {match})"
         sql = (
             _walk(direction, start.dimension)
             + f"""
-            SELECT ii.sku, l.input_serial, l.input_lot, l.input_package,
-                   oi.sku, l.output_serial, l.output_lot, l.output_package,
-                   l.quantity, d.number, d.posting_date
-            FROM nodes n
-            JOIN genealogy_link l ON {" AND ".join(f"l.{there}_{c} = n.{c}" for c in _KEY)}
+            , counted AS (
+                SELECT COUNT(*) AS found, COALESCE(MAX(depth), 0) AS deepest
+                FROM (SELECT depth FROM nodes LIMIT :limit) AS capped
+            ),
+            hit AS ({moves})
+            SELECT {_COUNT}, found, NULL, NULL, NULL, NULL, deepest, NULL, NULL, {_NONE} FROM counted
+            UNION ALL
+            SELECT {_LINK}, l.document_id, ii.sku, l.input_serial, l.input_lot, l.input_package, l.quantity,
+                   d.number, d.posting_date,
+                   oi.sku, l.output_serial, l.output_lot, l.output_package, NULL, NULL
+            FROM nodes m
+            JOIN genealogy_link l ON {_link_on("l", here, "m")}
             JOIN item ii ON ii.id = l.input_item_id
             JOIN item oi ON oi.id = l.output_item_id
             JOIN document d ON d.id = l.document_id
-            WHERE {_is_start("l", start.dimension, here + "_")} OR {_in_nodes("l", here + "_")}
-            ORDER BY l.id
-        """
-        )
-        return [
-            LinkFact(
-                _key(r[0], r[1], r[2], r[3]),
-                _key(r[4], r[5], r[6], r[7]),
-                _units(r[8]),
-                r[9],
-                _as_date(r[10]),
-            )
-            for r in self._walk_query(sql, self._params(start, depth))
-        ]
-
-    def moves(self, direction: TraceDirection, start: Start, depth: int) -> list[MoveFact]:
-        """Every ledger movement of the start's buckets and of the reached nodes."""
-        sql = (
-            _walk(direction, start.dimension)
-            + f"""
-            , hit AS ({_start_rows("ledger_entry", "e", start.dimension)} UNION {_node_rows("ledger_entry", "e")})
-            SELECT e.id, i.sku, e.serial, e.lot, e.package, e.quantity, d.number, d.type, e.posting_date,
-                   f.code, f.kind, t.code, t.kind, p.code
-            FROM hit JOIN ledger_entry e ON e.id = hit.id
+            WHERE {under}
+              AND (m.depth < :depth OR EXISTS (SELECT 1 FROM nodes n WHERE {_link_on("l", there, "n")}))
+            UNION ALL
+            SELECT {_MOVE}, e.id, i.sku, e.serial, e.lot, e.package, e.quantity, d.number, e.posting_date,
+                   d.type, f.code, f.kind, t.code, t.kind, {_PARTNER}
+            FROM hit e
             JOIN item i ON i.id = e.item_id
-            JOIN document d ON d.id = e.document_id
             JOIN location f ON f.id = e.from_location_id
             JOIN location t ON t.id = e.to_location_id
-            LEFT JOIN partner p ON p.id = e.partner_id
-            ORDER BY e.id
+            JOIN document d ON d.id = e.document_id
+            WHERE {under} AND f.kind <> 'production' AND t.kind <> 'production'
+            UNION ALL
+            SELECT {_MOVE}, e.id, i.sku, e.serial, e.lot, e.package, e.quantity, NULL, e.posting_date,
+                   'assembly', f.code, f.kind, t.code, t.kind, NULL
+            FROM hit e
+            JOIN item i ON i.id = e.item_id
+            JOIN location f ON f.id = e.from_location_id
+            JOIN location t ON t.id = e.to_location_id
+            WHERE {under} AND (f.kind = 'production' OR t.kind = 'production')
+            UNION ALL
+            SELECT {_BLOCKED}, NULL, i.sku, n.serial, n.lot, n.package, NULL, NULL, NULL, {_NONE}
+            FROM nodes n JOIN item i ON i.id = n.item_id
+            WHERE {under} AND (
+                {card.format(kind="serial", match="t.item_id = n.item_id AND t.number = n.serial AND n.serial <> ''")}
+                OR {card.format(kind="lot", match="t.item_id = n.item_id AND t.number = n.lot AND n.lot <> ''")}
+                OR {card.format(kind="package", match="t.item_id IS NULL AND t.number = n.package AND n.package <> ''")}
+            )
+            ORDER BY 1, 2
         """
         )
-        return [
-            MoveFact(
-                key=_key(r[1], r[2], r[3], r[4]),
-                entry_id=int(r[0]),
-                quantity=_units(r[5]),
-                document=r[6],
-                type=r[7],
-                posting_date=_as_date(r[8]),
-                from_location=r[9],
-                from_kind=LocationKind(r[10]),
-                to_location=r[11],
-                to_kind=LocationKind(r[12]),
-                partner=r[13],
-            )
-            for r in self._walk_query(sql, self._params(start, depth))
-        ]
-
-    def blocked(self, keys: Sequence[TrackingKey]) -> list[TrackingKey]:
-        """Which of `keys` are blocked by their serial, lot or package card."""
-        if not keys:
-            return []
-        rows = self.session.execute(
-            text(
-                "SELECT i.sku, t.kind, t.number FROM tracking_info t LEFT JOIN item i ON i.id = t.item_id "
-                "WHERE t.blocked"
-            )
-        ).all()
-        blocked = {(sku, kind, number) for sku, kind, number in rows}
-        return [
-            k
-            for k in keys
-            if (k.serial and (k.item, "serial", k.serial) in blocked)
-            or (k.lot and (k.item, "lot", k.lot) in blocked)
-            or (k.package and (None, "package", k.package) in blocked)
-        ]
+        rows = self._run(sql, {**self._params(start, depth), "limit": limit}).all()
+        found, deepest = int(rows[0][1]), int(rows[0][6])
+        decode = _Decoder()
+        links: list[LinkFact] = []
+        moves_found: list[MoveFact] = []
+        blocked: list[TrackingKey] = []
+        kinds = _KINDS
+        for r in rows[1:]:
+            tag = r[0]
+            if tag == _MOVE:
+                moves_found.append(
+                    MoveFact(
+                        decode.key(r[2:6]),
+                        r[1],
+                        decode.quantity(r[6]),
+                        r[7],
+                        r[9],
+                        decode.date(r[8]),
+                        r[10],
+                        kinds[r[11]],
+                        r[12],
+                        kinds[r[13]],
+                        r[14],
+                    )
+                )
+            elif tag == _LINK:
+                links.append(
+                    LinkFact(
+                        decode.key(r[2:6]),
+                        decode.key(r[9:13]),
+                        decode.quantity(r[6]),
+                        r[7],
+                        decode.date(r[8]),
+                    )
+                )
+            else:
+                blocked.append(decode.key(r[2:6]))
+        return TraceFacts(found, deepest, links, moves_found, blocked)
 
     # -- info cards -----------------------------------------------------------------------------
     def card_genealogy(self, dimension: Dimension, item: str | None, number: str) -> Genealogy:
@@ -282,68 +361,99 @@ class Tracing:
         return Genealogy(went_into=tuple(went_into), made_from=tuple(made_from))
 
     # -- recall ---------------------------------------------------------------------------------
-    def deliveries(self, start: Start, depth: int) -> list[tuple[Any, ...]]:
-        """Every delivery to a customer of the start or of anything it went into."""
-        sql = (
+    def keep_recall_nodes(self, start: Start, depth: int) -> None:
+        """Walk forward once into the temporary table `recall_node` (the start's buckets at depth
+        0 and every unit reached), which the recall's other statements read instead of walking
+        again. Rows go in key order, so the lookups driven by it visit the indexes in order. The
+        table lives until `drop_recall_nodes` (or, on PostgreSQL, the end of the transaction)."""
+        columns = "item_id INTEGER, serial VARCHAR(50), lot VARCHAR(50), package VARCHAR(50), depth INTEGER"
+        self.drop_recall_nodes()
+        on_commit = " ON COMMIT DROP" if self._postgresql else ""
+        self._run(f"CREATE TEMPORARY TABLE recall_node ({columns}){on_commit}", {})
+        self._run(
             _walk(TraceDirection.FORWARD, start.dimension)
-            + f"""
-            , hit AS ({_start_rows("ledger_entry", "e", start.dimension)} UNION {_node_rows("ledger_entry", "e")})
-            SELECT p.code, i.sku, e.serial, e.lot, e.quantity, e.posting_date, d.number,
-                   CASE WHEN {_is_start("e", start.dimension)} THEN 0 ELSE 1 END AS contains
-            FROM hit JOIN ledger_entry e ON e.id = hit.id
+            + "INSERT INTO recall_node SELECT item_id, serial, lot, package, depth FROM nodes "
+            "ORDER BY item_id, serial, lot, package",
+            self._params(start, depth),
+        )
+
+    def drop_recall_nodes(self) -> None:
+        schema = "pg_temp" if self._postgresql else "temp"
+        self.session.execute(text(f"DROP TABLE IF EXISTS {schema}.recall_node"))
+
+    def recall_movements(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """One pass over the ledger rows of the recall's nodes, giving (every delivery to a customer
+        of a node, ordered by customer, date and entry; and for each unit reached, where its last
+        movement took it, ordered by item and number)."""
+        hit = _node_rows(
+            "recall_node",
+            "ledger_entry",
+            "e",
+            "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, e.document_id, "
+            "e.to_location_id, e.partner_id, n.depth",
+        )
+        sql = f"""
+            WITH hit AS ({hit}),
+            last AS (SELECT MAX(id) AS id FROM hit WHERE depth > 0 GROUP BY item_id, serial, lot, package)
+            SELECT 0, e.id, p.code, i.sku, e.serial, e.lot, e.quantity, e.posting_date, d.number, e.depth, NULL
+            FROM hit e
             JOIN location t ON t.id = e.to_location_id
             JOIN item i ON i.id = e.item_id
             JOIN document d ON d.id = e.document_id
             LEFT JOIN partner p ON p.id = e.partner_id
             WHERE t.kind = 'customer'
-            ORDER BY p.code, e.posting_date, e.id
-        """
-        )
-        return [
-            (r[0], r[1], unblank(r[2]), unblank(r[3]), _units(r[4]), _as_date(r[5]), r[6], bool(r[7]))
-            for r in self._walk_query(sql, self._params(start, depth))
-        ]
-
-    def finished_goods(self, start: Start, depth: int) -> list[tuple[Any, ...]]:
-        """Each reached node with where its last movement took it."""
-        sql = (
-            _walk(TraceDirection.FORWARD, start.dimension)
-            + f"""
-            , last AS (
-                SELECT MAX(id) AS id
-                FROM ({_node_rows("ledger_entry", "e", "e.item_id, e.serial, e.lot, e.package")}) AS hit
-                GROUP BY item_id, serial, lot, package
-            )
-            SELECT i.sku, e.serial, e.lot, t.code, t.kind, p.code
-            FROM last JOIN ledger_entry e ON e.id = last.id
+            UNION ALL
+            SELECT 1, e.id, p.code, i.sku, e.serial, e.lot, NULL, NULL, t.code, NULL, t.kind
+            FROM last JOIN hit e ON e.id = last.id
             JOIN item i ON i.id = e.item_id
             JOIN location t ON t.id = e.to_location_id
             LEFT JOIN partner p ON p.id = e.partner_id
-            ORDER BY i.sku, e.serial, e.lot
         """
-        )
-        return [
-            (r[0], unblank(r[1]), unblank(r[2]), r[3], LocationKind(r[4]), r[5])
-            for r in self._walk_query(sql, self._params(start, depth))
-        ]
+        decode = _Decoder()
+        deliveries: list[tuple[Any, ...]] = []
+        finished: list[tuple[Any, ...]] = []
+        for r in self._run(sql, {}).all():
+            if r[0] == 0:
+                deliveries.append(
+                    (
+                        r[2],
+                        r[3],
+                        r[4] or None,
+                        r[5] or None,
+                        decode.quantity(r[6]),
+                        decode.date(r[7]),
+                        r[8],
+                        r[9] > 0,
+                        r[1],
+                    )
+                )
+            else:
+                finished.append((r[3], r[4] or None, r[5] or None, r[8], _KINDS[r[10]], r[2]))
+        deliveries.sort(key=lambda d: (d[0] or "", d[5], d[8]))
+        finished.sort(key=lambda f: (f[0], f[1] or "", f[2] or ""))
+        return [d[:8] for d in deliveries], finished
 
-    def on_hand(self, start: Start, depth: int) -> list[tuple[Any, ...]]:
-        """Stock still on our shelves (or on the road) of the start and of what it went into."""
-        sql = (
-            _walk(TraceDirection.FORWARD, start.dimension)
-            + f"""
-            , hit AS ({_start_rows("balance", "b", start.dimension)} UNION {_node_rows("balance", "b", where=_HELD)})
-            SELECT l.code, i.sku, b.serial, b.lot, b.package, b.quantity, b.item_id
-            FROM hit JOIN balance b ON b.id = hit.id
-            JOIN location l ON l.id = b.location_id
-            JOIN item i ON i.id = b.item_id
-            WHERE {_HELD}
-            ORDER BY l.code, i.sku, b.serial, b.lot
-        """
+    def recall_on_hand(self) -> list[tuple[Any, ...]]:
+        """Stock still on our shelves (or on the road) of the recall's nodes: (location, sku,
+        serial, lot, package, quantity, item id), ordered by location, item and number."""
+        held = _node_rows(
+            "recall_node",
+            "balance",
+            "b",
+            "b.location_id, b.item_id, b.serial, b.lot, b.package, b.quantity",
+            where=_HELD,
         )
+        sql = f"""
+            SELECT l.code, i.sku, h.serial, h.lot, h.package, h.quantity, h.item_id
+            FROM ({held}) AS h
+            JOIN location l ON l.id = h.location_id
+            JOIN item i ON i.id = h.item_id
+            ORDER BY l.code, i.sku, h.serial, h.lot
+        """
+        decode = _Decoder()
         return [
-            (r[0], r[1], unblank(r[2]), unblank(r[3]), unblank(r[4]), _units(r[5]), int(r[6]))
-            for r in self._walk_query(sql, self._params(start, depth))
+            (r[0], r[1], r[2] or None, r[3] or None, r[4] or None, decode.quantity(r[5]), r[6])
+            for r in self._run(sql, {}).all()
         ]
 
 
@@ -352,45 +462,8 @@ def _as_date(value: Any) -> date:
 
 
 def block_numbers(session: Session, numbers: Sequence[tuple[int | None, str, str]]) -> int:
-    """Set `blocked` on the cards of (item id, kind, number), creating cards as needed."""
-    from sqlalchemy import select, update
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    from itemtrace.storage.tables import TrackingInfoRow
-
+    """Set `blocked` on the cards of (item id, kind, number), creating cards as needed, in one
+    set-based upsert; returns how many distinct cards that is."""
     unique = sorted(set(numbers), key=lambda n: (n[0] or 0, n[1], n[2]))
-    with_item = [
-        {"item_id": i, "kind": k, "number": n, "description": "", "blocked": True, "attributes": {}}
-        for i, k, n in unique
-        if i is not None
-    ]
-    if with_item:
-        table = cast(Table, TrackingInfoRow.__table__)
-        insert = (
-            postgresql.insert(table)
-            if session.get_bind().dialect.name == "postgresql"
-            else sqlite.insert(table)
-        )
-        statement = insert.on_conflict_do_update(
-            index_elements=["item_id", "kind", "number"], set_={"blocked": True}
-        )
-        for start in range(0, len(with_item), 5000):
-            session.execute(statement, with_item[start : start + 5000])
-    for _, kind, number in (n for n in unique if n[0] is None):
-        found = session.scalar(
-            select(TrackingInfoRow.id).where(
-                TrackingInfoRow.item_id.is_(None),
-                TrackingInfoRow.kind == kind,
-                TrackingInfoRow.number == number,
-            )
-        )
-        if found is None:
-            session.add(
-                TrackingInfoRow(
-                    item_id=None, kind=kind, number=number, description="", blocked=True, attributes={}
-                )
-            )
-        else:
-            session.execute(update(TrackingInfoRow).where(TrackingInfoRow.id == found).values(blocked=True))
-    session.flush()
+    bulk.block_cards(session.connection(), unique)
     return len(unique)
