@@ -29,8 +29,6 @@ from itemtrace.storage import mapping
 from itemtrace.storage.tracing import Start, Tracing, block_numbers
 from itemtrace.storage.unit_of_work import UnitOfWork
 
-RECALL_DEPTH = 1000  # a recall follows the genealogy all the way
-
 
 def _dimension(serial: str | None, lot: str | None) -> tuple[Dimension, str]:
     if bool(serial) == bool(lot):
@@ -89,19 +87,23 @@ def recall(
     with uow.writing():
         tracing = Tracing(uow.session, uow.masterdata)
         start = _start(tracing, item, serial, lot)
-        tracing.keep_recall_nodes(start, RECALL_DEPTH)
+        tracing.keep_recall_nodes(start)
         deliveries, last_places = tracing.recall_movements()
         stock = tracing.recall_on_hand()
         customers = tuple(Delivery(*row) for row in deliveries)
+        # A blocking recall blocks every numbered unit still on hand: report it as it is now.
+        status = {
+            (kind, flag): status_at(kind, blocked=flag) for kind in LocationKind for flag in (False, True)
+        }
+        ours, customer = {LocationKind.INTERNAL, LocationKind.TRANSIT}, LocationKind.CUSTOMER
         finished = tuple(
             FinishedGood(
                 sku,
                 s,
                 lt,
-                # A blocking recall blocks every numbered unit still on hand: report it as it is now.
-                status_at(kind, blocked=block and bool(s or lt)),
-                code if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
-                partner if kind is LocationKind.CUSTOMER else None,
+                status[kind, block and bool(s or lt)],
+                code if kind in ours else None,
+                partner if kind is customer else None,
             )
             for sku, s, lt, code, kind, partner in last_places
         )

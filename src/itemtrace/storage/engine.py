@@ -1,14 +1,34 @@
-"""`make_engine(url)`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL via psycopg 3."""
+"""`make_engine(url)`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL via psycopg 3.
+
+JSON columns go through orjson on both: a recall's stored report can hold hundreds of thousands
+of rows, which it writes from the report's dataclasses directly (dates as ISO dates, enums as
+their values, quantities as decimal strings).
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 
 
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def dumps(value: Any) -> str:
+    """JSON text of `value`; dataclasses, dates, enums and decimals included."""
+    return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    kwargs.setdefault("json_serializer", dumps)
+    kwargs.setdefault("json_deserializer", orjson.loads)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _sqlite_setup(engine, memory=":memory:" in url or url.rstrip("/") == "sqlite:")

@@ -167,46 +167,13 @@ def assign_from_json(data: dict[str, Any] | None) -> Assign | None:
 
 
 def recall_to_json(report: RecallReport) -> dict[str, Any]:
-    """The recall report as stored with the recall (a snapshot: later movements do not change it)."""
-
-    def number(value: Decimal) -> str:
-        return str(value)
-
+    """The recall report as stored with the recall (a snapshot: later movements do not change it).
+    Each row is the report's own dataclass, written by the engine's JSON serializer as an object
+    of its fields (see `storage.engine.dumps`)."""
     return {
-        "customers": [
-            {
-                "partner": d.partner,
-                "item": d.item,
-                "serial": d.serial,
-                "lot": d.lot,
-                "quantity": number(d.quantity),
-                "posting_date": _iso(d.posting_date),
-                "document": d.document,
-                "contains": d.contains,
-            }
-            for d in report.customers
-        ],
-        "finished_goods": [
-            {
-                "item": f.item,
-                "serial": f.serial,
-                "lot": f.lot,
-                "status": f.status.value,
-                "location": f.location,
-                "holder": f.holder,
-            }
-            for f in report.finished_goods
-        ],
-        "on_hand": [
-            {
-                "location": o.location,
-                "item": o.item,
-                "serial": o.serial,
-                "lot": o.lot,
-                "quantity": number(o.quantity),
-            }
-            for o in report.on_hand
-        ],
+        "customers": report.customers,
+        "finished_goods": report.finished_goods,
+        "on_hand": report.on_hand,
         "blocked": report.blocked,
     }
 

@@ -191,18 +191,38 @@ class DocumentLineRow(Base):
     assign: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+LEDGER_KEY_INDEX = (
+    "item_id",
+    "serial",
+    "lot",
+    "package",
+    "id",
+    "from_location_id",
+    "to_location_id",
+    "quantity",
+    "posting_date",
+)
+
+
 class LedgerEntryRow(Base):
     """One movement of one tracked quantity. Never updated or deleted (a trigger refuses it)."""
 
     __tablename__ = "ledger_entry"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="positive_quantity"),
-        Index("ix_ledger_entry_item_serial", "item_id", "serial", "id"),
+        # Every row under its whole key, then what a trace or recall needs of it: a unit's
+        # movements (whatever kind of key it has), its last place and its stock are read from
+        # the index alone; the table is visited only for the rows shown with their documents.
+        Index("ix_ledger_entry_key", *LEDGER_KEY_INDEX),
         # Partial: a serial-only row (lot and package '') costs no entry in these.
+        # A lot's rows, with their whole keys: SQLite, without statistics, would otherwise
+        # prefer the whole-key index above (item alone) for a lot's rows.
         Index(
             "ix_ledger_entry_item_lot",
             "item_id",
             "lot",
+            "serial",
+            "package",
             "id",
             sqlite_where=text("lot <> ''"),
             postgresql_where=text("lot <> ''"),

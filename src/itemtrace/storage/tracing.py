@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.cards import Genealogy, GenealogyLink
@@ -55,28 +55,33 @@ def _link_on(alias: str, side: str, other: str) -> str:
     return " AND ".join(f"{alias}.{side}_{c} = {other}.{c}" for c in _KEY)
 
 
-def _walk(direction: TraceDirection, dimension: Dimension) -> str:
+def _walk(direction: TraceDirection, dimension: Dimension, *, limited: bool = True) -> str:
     """CTEs `start` (the start's buckets as the ledger knows them: a lot may be in several
-    packages), `reach` (every visit of the walk) and `nodes` (the start's buckets at depth 0 and
-    every distinct key reached, at the shallowest depth). Each step probes a covering link index
-    with a whole key, so the walk never visits the link table itself."""
+    packages), `reach` (the walk) and `nodes` (the start's buckets at depth 0 and every distinct
+    key reached, at the shallowest depth). Each step probes a covering link index with a whole
+    key, so the walk never visits the link table itself.
+
+    `limited`: stop at `:depth` steps, which needs the depth of every visit (a key reached at two
+    depths is visited twice). A walk without limit keeps each key once, at depth 1."""
     here, there = _sides(direction)
+    depth, step, stop = ("depth", "r.depth + 1", "WHERE r.depth < :depth") if limited else ("", "", "")
     return f"""
         WITH RECURSIVE start(item_id, serial, lot, package) AS (
             SELECT DISTINCT e.item_id, e.serial, e.lot, e.package FROM ledger_entry e
             WHERE e.item_id = :item AND e.{dimension.value} = :number AND e.{dimension.value} <> ''
         ),
-        reach(item_id, serial, lot, package, depth) AS (
-            SELECT {_link_key("l", there)}, 1 FROM start s JOIN genealogy_link l ON {_link_on("l", here, "s")}
+        reach(item_id, serial, lot, package{", " + depth if limited else ""}) AS (
+            SELECT {_link_key("l", there)}{", 1" if limited else ""}
+            FROM start s JOIN genealogy_link l ON {_link_on("l", here, "s")}
             UNION
-            SELECT {_link_key("l", there)}, r.depth + 1
+            SELECT {_link_key("l", there)}{", " + step if limited else ""}
             FROM reach r JOIN genealogy_link l ON {_link_on("l", here, "r")}
-            WHERE r.depth < :depth
+            {stop}
         ),
         nodes AS (
             SELECT item_id, serial, lot, package, MIN(depth) AS depth FROM (
                 SELECT item_id, serial, lot, package, 0 AS depth FROM start
-                UNION ALL SELECT item_id, serial, lot, package, depth FROM reach
+                UNION ALL SELECT item_id, serial, lot, package, {depth or "1"} FROM reach
             ) AS visits
             GROUP BY item_id, serial, lot, package
         )
@@ -87,41 +92,42 @@ def _is_start(alias: str, dimension: Dimension, prefix: str = "") -> str:
     return f"({alias}.{prefix}item_id = :item AND {alias}.{prefix}{dimension.value} = :number)"
 
 
-# Nodes by the kind of their key: (the condition, the key columns the kind's index serves, per
-# table). Serials go by (item_id, serial) in the ledger and by the partial serial index in the
-# balance, lots by the partial (item_id, lot) indexes, packages by the partial package indexes;
-# an untracked component (every number blank) has only the item to go by.
-_NODE_KINDS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
-    ("n.serial <> '' AND {a}.serial <> ''", {"ledger_entry": ("item_id", "serial"), "balance": ("serial",)}),
-    (
-        "n.serial = '' AND n.lot <> '' AND {a}.lot <> ''",
-        {"ledger_entry": ("item_id", "lot"), "balance": ("item_id", "lot")},
-    ),
-    (
-        "n.serial = '' AND n.lot = '' AND n.package <> '' AND {a}.package <> ''",
-        {"ledger_entry": ("package",), "balance": ("package",)},
-    ),
-    ("n.serial = '' AND n.lot = '' AND n.package = ''", {"ledger_entry": _KEY, "balance": _KEY}),
+def _movements(nodes: str, columns: str, joins: str = "") -> str:
+    """`SELECT {columns}` of the ledger rows of `nodes` (alias `n`; rows alias `e`): one range of
+    the ledger's whole-key index per node, which also holds the id, both locations, the quantity
+    and the date, so selecting only those never visits the table."""
+    on = " AND ".join(f"e.{c} = n.{c}" for c in _KEY)
+    return f"SELECT {columns} FROM {nodes} n JOIN ledger_entry e ON {on} {joins}"
+
+
+# Nodes by the kind of their key, for the balance: (the condition, the key columns the kind's
+# index serves). Serials go by the partial serial index, lots by the partial (item_id, lot)
+# index, packages by the partial package index; an untracked component (every number blank) has
+# only the item to go by.
+_NODE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("n.serial <> '' AND b.serial <> ''", ("serial",)),
+    ("n.serial = '' AND n.lot <> '' AND b.lot <> ''", ("item_id", "lot")),
+    ("n.serial = '' AND n.lot = '' AND n.package <> '' AND b.package <> ''", ("package",)),
+    ("n.serial = '' AND n.lot = '' AND n.package = ''", _KEY),
 )
 
 
-def _node_rows(nodes: str, table: str, alias: str, columns: str, where: str = "") -> str:
-    """`SELECT {columns}` from the rows of `table` whose key is one of `nodes` (alias `n`; and
-    that pass `where`): the nodes drive index lookups, one branch per kind of key. Each row has
-    one key and each node is one key, so no row comes twice. The key columns the kind's index
-    does not serve are compared as expressions (`+item_id`, `serial || ''`) that no index can
-    serve: SQLite, which has no statistics, would otherwise take the (item_id, serial) index for
-    a lot and read every lot row of the item (serial '') for each node."""
-    select = f"SELECT {columns} FROM {nodes} n JOIN {table} {alias} ON "
+def _balances(nodes: str, columns: str, where: str) -> str:
+    """`SELECT {columns}` from the balance rows (alias `b`) of `nodes` (alias `n`) that pass
+    `where`: one branch per kind of key, each driving the index its kind has. Each row has one
+    key and each node is one key, so no row comes twice. The key columns the kind's index does
+    not serve are compared as expressions (`+item_id`, `serial || ''`) that no index can serve:
+    SQLite, which has no statistics, would otherwise take a less selective index."""
+    select = f"SELECT {columns} FROM {nodes} n JOIN balance b ON "
     branches = []
     for kind, indexed in _NODE_KINDS:
         on = " AND ".join(
-            f"{alias}.{c} = n.{c}"
-            if c in indexed[table]
-            else (f"+{alias}.{c} = n.{c}" if c == "item_id" else f"{alias}.{c} || '' = n.{c}")
+            f"b.{c} = n.{c}"
+            if c in indexed
+            else (f"+b.{c} = n.{c}" if c == "item_id" else f"b.{c} || '' = n.{c}")
             for c in _KEY
         )
-        branches.append(f"{select}{on} WHERE {kind.format(a=alias)}{' AND ' + where if where else ''}")
+        branches.append(f"{select}{on} WHERE {kind} AND {where}")
     return " UNION ALL ".join(branches)
 
 
@@ -142,7 +148,7 @@ _COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3
 _NONE = ", ".join(["NULL"] * 6)
 # A partner's code, looked up per row: the planner cannot estimate how many rows a walk yields
 # and, guessing a handful, would scan the partner table for each of them.
-_PARTNER = "(SELECT p.code FROM partner p WHERE p.id = e.partner_id)"
+_PARTNER = "(SELECT p.code FROM partner p WHERE p.id = x.partner_id)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +219,7 @@ class Tracing:
     def _params(self, start: Start, depth: int) -> dict[str, Any]:
         return {"item": start.item_id, "number": start.number, "depth": depth}
 
-    def _run(self, sql: str, params: dict[str, Any]) -> Any:
+    def _run(self, sql: str | TextClause, params: dict[str, Any]) -> Any:
         """Run a statement over the walk. On PostgreSQL, JIT compilation is turned off for the rest
         of the transaction first: the walk is a chain of index lookups, but the planner cannot know
         how few nodes it reaches (nor that untracked nodes are rare) and its cost estimate would
@@ -221,11 +227,14 @@ class Tracing:
         if not self._jit_off and self._postgresql:
             self.session.execute(text("SET LOCAL jit = off"))
             self._jit_off = True
-        return self.session.execute(text(sql), params)
+        return self.session.execute(text(sql) if isinstance(sql, str) else sql, params)
 
     def exists(self, start: Start) -> bool:
         found = self.session.execute(
-            text(f"SELECT 1 FROM ledger_entry e WHERE {_is_start('e', start.dimension)} LIMIT 1"),
+            text(
+                f"SELECT 1 FROM ledger_entry e WHERE {_is_start('e', start.dimension)} "
+                f"AND e.{start.dimension.value} <> '' LIMIT 1"
+            ),
             self._params(start, 1),
         ).first()
         return found is not None
@@ -238,12 +247,11 @@ class Tracing:
         it arrives at a node reached another way."""
         here, there = _sides(direction)
         under = "(SELECT found FROM counted) < :limit"
-        moves = _node_rows(
+        moves = _movements(
             "nodes",
-            "ledger_entry",
-            "e",
-            "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.document_id, e.posting_date, "
-            "e.from_location_id, e.to_location_id, e.partner_id",
+            "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, "
+            "f.code AS from_code, f.kind AS from_kind, t.code AS to_code, t.kind AS to_kind",
+            "JOIN location f ON f.id = e.from_location_id JOIN location t ON t.id = e.to_location_id",
         )
         card = "EXISTS (SELECT 1 FROM tracking_info t WHERE t.blocked AND t.kind = '{kind}' AND {match})"
         sql = (
@@ -268,21 +276,20 @@ class Tracing:
               AND (m.depth < :depth OR EXISTS (SELECT 1 FROM nodes n WHERE {_link_on("l", there, "n")}))
             UNION ALL
             SELECT {_MOVE}, e.id, i.sku, e.serial, e.lot, e.package, e.quantity, d.number, e.posting_date,
-                   d.type, f.code, f.kind, t.code, t.kind, {_PARTNER}
-            FROM hit e
+                   d.type, e.from_code, e.from_kind, e.to_code, e.to_kind, {_PARTNER}
+            FROM (
+                SELECT * FROM hit WHERE from_kind <> 'production' AND to_kind <> 'production' ORDER BY id
+            ) AS e
+            JOIN ledger_entry x ON x.id = e.id
+            JOIN document d ON d.id = x.document_id
             JOIN item i ON i.id = e.item_id
-            JOIN location f ON f.id = e.from_location_id
-            JOIN location t ON t.id = e.to_location_id
-            JOIN document d ON d.id = e.document_id
-            WHERE {under} AND f.kind <> 'production' AND t.kind <> 'production'
+            WHERE {under}
             UNION ALL
             SELECT {_MOVE}, e.id, i.sku, e.serial, e.lot, e.package, e.quantity, NULL, e.posting_date,
-                   'assembly', f.code, f.kind, t.code, t.kind, NULL
+                   'assembly', e.from_code, e.from_kind, e.to_code, e.to_kind, NULL
             FROM hit e
             JOIN item i ON i.id = e.item_id
-            JOIN location f ON f.id = e.from_location_id
-            JOIN location t ON t.id = e.to_location_id
-            WHERE {under} AND (f.kind = 'production' OR t.kind = 'production')
+            WHERE {under} AND (e.from_kind = 'production' OR e.to_kind = 'production')
             UNION ALL
             SELECT {_BLOCKED}, NULL, i.sku, n.serial, n.lot, n.package, NULL, NULL, NULL, {_NONE}
             FROM nodes n JOIN item i ON i.id = n.item_id
@@ -361,20 +368,21 @@ class Tracing:
         return Genealogy(went_into=tuple(went_into), made_from=tuple(made_from))
 
     # -- recall ---------------------------------------------------------------------------------
-    def keep_recall_nodes(self, start: Start, depth: int) -> None:
-        """Walk forward once into the temporary table `recall_node` (the start's buckets at depth
-        0 and every unit reached), which the recall's other statements read instead of walking
-        again. Rows go in key order, so the lookups driven by it visit the indexes in order. The
+    def keep_recall_nodes(self, start: Start) -> None:
+        """Walk forward, as far as the genealogy goes, once into the temporary table `recall_node` (the start's buckets at depth
+        0 and every unit reached, each numbered), which the recall's other statements read instead
+        of walking again. Rows go in key order, so the lookups driven by it visit the indexes in
+        order; the number stands for the key where rows are grouped by unit. The
         table lives until `drop_recall_nodes` (or, on PostgreSQL, the end of the transaction)."""
-        columns = "item_id INTEGER, serial VARCHAR(50), lot VARCHAR(50), package VARCHAR(50), depth INTEGER"
+        columns = "no INTEGER, item_id INTEGER, serial VARCHAR(50), lot VARCHAR(50), package VARCHAR(50), depth INTEGER"
         self.drop_recall_nodes()
         on_commit = " ON COMMIT DROP" if self._postgresql else ""
         self._run(f"CREATE TEMPORARY TABLE recall_node ({columns}){on_commit}", {})
         self._run(
-            _walk(TraceDirection.FORWARD, start.dimension)
-            + "INSERT INTO recall_node SELECT item_id, serial, lot, package, depth FROM nodes "
-            "ORDER BY item_id, serial, lot, package",
-            self._params(start, depth),
+            _walk(TraceDirection.FORWARD, start.dimension, limited=False)
+            + "INSERT INTO recall_node SELECT ROW_NUMBER() OVER (ORDER BY item_id, serial, lot, package), "
+            "item_id, serial, lot, package, depth FROM nodes ORDER BY item_id, serial, lot, package",
+            {"item": start.item_id, "number": start.number},
         )
 
     def drop_recall_nodes(self) -> None:
@@ -385,34 +393,41 @@ class Tracing:
         """One pass over the ledger rows of the recall's nodes, giving (every delivery to a customer
         of a node, ordered by customer, date and entry; and for each unit reached, where its last
         movement took it, ordered by item and number)."""
-        hit = _node_rows(
+        hit = _movements(
             "recall_node",
-            "ledger_entry",
-            "e",
-            "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, e.document_id, "
-            "e.to_location_id, e.partner_id, n.depth",
+            "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, e.to_location_id, n.depth, n.no",
         )
         sql = f"""
             WITH hit AS ({hit}),
-            last AS (SELECT MAX(id) AS id FROM hit WHERE depth > 0 GROUP BY item_id, serial, lot, package)
+            ranked AS (
+                SELECT id, item_id, serial, lot, to_location_id,
+                       ROW_NUMBER() OVER (PARTITION BY no ORDER BY id DESC) AS newest
+                FROM hit WHERE depth > 0
+            )
             SELECT 0, e.id, p.code, i.sku, e.serial, e.lot, e.quantity, e.posting_date, d.number, e.depth, NULL
-            FROM hit e
-            JOIN location t ON t.id = e.to_location_id
+            FROM (
+                SELECT * FROM hit
+                WHERE to_location_id IN :customers ORDER BY id
+            ) AS e
+            JOIN ledger_entry x ON x.id = e.id
+            JOIN document d ON d.id = x.document_id
             JOIN item i ON i.id = e.item_id
-            JOIN document d ON d.id = e.document_id
-            LEFT JOIN partner p ON p.id = e.partner_id
-            WHERE t.kind = 'customer'
+            LEFT JOIN partner p ON p.id = x.partner_id
             UNION ALL
-            SELECT 1, e.id, p.code, i.sku, e.serial, e.lot, NULL, NULL, t.code, NULL, t.kind
-            FROM last JOIN hit e ON e.id = last.id
-            JOIN item i ON i.id = e.item_id
-            JOIN location t ON t.id = e.to_location_id
-            LEFT JOIN partner p ON p.id = e.partner_id
+            SELECT 1, e.id, NULL, i.sku, e.serial, e.lot, NULL, NULL, NULL, NULL, e.to_location_id
+            FROM ranked e JOIN item i ON i.id = e.item_id
+            WHERE e.newest = 1
         """
+        places = {
+            i: (code, _KINDS[kind])
+            for i, code, kind in self.session.execute(text("SELECT id, code, kind FROM location"))
+        }
+        customers = [i for i, (_, kind) in places.items() if kind is LocationKind.CUSTOMER] or [0]
         decode = _Decoder()
         deliveries: list[tuple[Any, ...]] = []
         finished: list[tuple[Any, ...]] = []
-        for r in self._run(sql, {}).all():
+        statement = text(sql).bindparams(bindparam("customers", expanding=True))
+        for r in self._run(statement, {"customers": customers}).all():
             if r[0] == 0:
                 deliveries.append(
                     (
@@ -428,7 +443,10 @@ class Tracing:
                     )
                 )
             else:
-                finished.append((r[3], r[4] or None, r[5] or None, r[8], _KINDS[r[10]], r[2]))
+                finished.append((r[3], r[4] or None, r[5] or None, *places[r[10]], r[1]))
+        # A unit whose last movement was a delivery is held by that delivery's customer.
+        customer_of = {d[8]: d[0] for d in deliveries}
+        finished = [(*f[:5], customer_of.get(f[5])) for f in finished]
         deliveries.sort(key=lambda d: (d[0] or "", d[5], d[8]))
         finished.sort(key=lambda f: (f[0], f[1] or "", f[2] or ""))
         return [d[:8] for d in deliveries], finished
@@ -436,12 +454,8 @@ class Tracing:
     def recall_on_hand(self) -> list[tuple[Any, ...]]:
         """Stock still on our shelves (or on the road) of the recall's nodes: (location, sku,
         serial, lot, package, quantity, item id), ordered by location, item and number."""
-        held = _node_rows(
-            "recall_node",
-            "balance",
-            "b",
-            "b.location_id, b.item_id, b.serial, b.lot, b.package, b.quantity",
-            where=_HELD,
+        held = _balances(
+            "recall_node", "b.location_id, b.item_id, b.serial, b.lot, b.package, b.quantity", _HELD
         )
         sql = f"""
             SELECT l.code, i.sku, h.serial, h.lot, h.package, h.quantity, h.item_id
