@@ -44,7 +44,8 @@ class LinkFact(NamedTuple):
 class MoveFact(NamedTuple):
     """One ledger movement of a node's key, with the kinds of both ends. An assembly's own
     movements (into or out of production) may come without their document number (None): the
-    genealogy links carry it."""
+    genealogy links carry it; and those between the same two places may come summed into one
+    (the last entry's id and date), which leaves the node's status as it was."""
 
     key: TrackingKey
     entry_id: int

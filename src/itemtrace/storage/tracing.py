@@ -141,9 +141,11 @@ _COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3
 #   _LINK     document id, input sku/serial/lot/package, quantity, document, date,
 #             output sku/serial/lot/package
 #   _MOVE     entry id, sku/serial/lot/package, quantity, document, date, document type,
-#             from code, from kind, to code, to kind, partner. A movement into or out of
-#             production is an assembly's consumption or output: the genealogy links carry its
-#             document, so it is not looked up again (None).
+#             from code, from kind, to code, to kind, partner. Movements into or out of
+#             production are an assembly's consumption or output: the genealogy links show
+#             them, so their document is not looked up (None) and a unit's movements between
+#             the same two places come as one (the total quantity, the last entry and date),
+#             which is all its status needs: a lot consumed by 30 assemblies is one row.
 #   _BLOCKED  -, sku/serial/lot/package of a node whose serial, lot or package card is blocked
 _NONE = ", ".join(["NULL"] * 6)
 # A partner's code, looked up per row: the planner cannot estimate how many rows a walk yields
@@ -285,11 +287,12 @@ class Tracing:
             JOIN item i ON i.id = e.item_id
             WHERE {under}
             UNION ALL
-            SELECT {_MOVE}, e.id, i.sku, e.serial, e.lot, e.package, e.quantity, NULL, e.posting_date,
-                   'assembly', e.from_code, e.from_kind, e.to_code, e.to_kind, NULL
+            SELECT {_MOVE}, MAX(e.id), i.sku, e.serial, e.lot, e.package, SUM(e.quantity), NULL,
+                   MAX(e.posting_date), 'assembly', e.from_code, e.from_kind, e.to_code, e.to_kind, NULL
             FROM hit e
             JOIN item i ON i.id = e.item_id
             WHERE {under} AND (e.from_kind = 'production' OR e.to_kind = 'production')
+            GROUP BY i.sku, e.serial, e.lot, e.package, e.from_code, e.from_kind, e.to_code, e.to_kind
             UNION ALL
             SELECT {_BLOCKED}, NULL, i.sku, n.serial, n.lot, n.package, NULL, NULL, NULL, {_NONE}
             FROM nodes n JOIN item i ON i.id = n.item_id
