@@ -36,11 +36,15 @@ def _dimension(serial: str | None, lot: str | None) -> tuple[Dimension, str]:
     return (Dimension.SERIAL, serial) if serial else (Dimension.LOT, lot or "")
 
 
-def _start(tracing: Tracing, item: str, serial: str | None, lot: str | None) -> Start:
+def _not_found(start: Start) -> NotFound:
+    return NotFound(start.dimension.value, f"{start.number} of item {start.item}")
+
+
+def _start(tracing: Tracing, item: str, serial: str | None, lot: str | None, *, check: bool = True) -> Start:
     dimension, number = _dimension(serial, lot)
     start = tracing.start(item, dimension, number)
-    if not tracing.exists(start):
-        raise NotFound(dimension.value, f"{number} of item {item}")
+    if check and not tracing.exists(start):
+        raise _not_found(start)
     return start
 
 
@@ -63,8 +67,10 @@ def trace(
     check_limits(depth, max_nodes)
     with uow:
         tracing = Tracing(uow.session, uow.masterdata)
-        start = _start(tracing, item, serial, lot)
+        start = _start(tracing, item, serial, lot, check=False)
         facts = tracing.trace(direction, start, depth, max_nodes + 1)
+        if facts.count == 0:  # the start itself is a node as soon as it was ever posted
+            raise _not_found(start)
         if facts.count > max_nodes:
             raise TraceTooLarge(max_nodes)
         return build_graph(direction, start.key, facts.links, facts.moves, facts.blocked, depth=facts.deepest)

@@ -33,7 +33,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _sqlite_setup(engine, memory=":memory:" in url or url.rstrip("/") == "sqlite:")
         return engine
-    return create_engine(url, pool_recycle=3600, **kwargs)
+    # No JIT compilation: its cost model is made for long analytic queries, and for a trace
+    # (a chain of index lookups whose size the planner cannot know) it would spend some 30 ms
+    # compiling a statement that runs in a few.
+    connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
+    return create_engine(url, pool_recycle=3600, connect_args=connect_args, **kwargs)
 
 
 def _sqlite_setup(engine: Engine, *, memory: bool) -> None:

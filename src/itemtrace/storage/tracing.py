@@ -209,7 +209,6 @@ class Tracing:
     def __init__(self, session: Session, masterdata: MasterData) -> None:
         self.session = session
         self.md = masterdata
-        self._jit_off = False
 
     @property
     def _postgresql(self) -> bool:
@@ -222,13 +221,6 @@ class Tracing:
         return {"item": start.item_id, "number": start.number, "depth": depth}
 
     def _run(self, sql: str | TextClause, params: dict[str, Any]) -> Any:
-        """Run a statement over the walk. On PostgreSQL, JIT compilation is turned off for the rest
-        of the transaction first: the walk is a chain of index lookups, but the planner cannot know
-        how few nodes it reaches (nor that untracked nodes are rare) and its cost estimate would
-        trigger a JIT compilation of some 30 ms per statement, several times the work itself."""
-        if not self._jit_off and self._postgresql:
-            self.session.execute(text("SET LOCAL jit = off"))
-            self._jit_off = True
         return self.session.execute(text(sql) if isinstance(sql, str) else sql, params)
 
     def exists(self, start: Start) -> bool:
