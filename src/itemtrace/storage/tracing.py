@@ -229,7 +229,7 @@ class Tracing:
                 f"SELECT 1 FROM ledger_entry e WHERE {_is_start('e', start.dimension)} "
                 f"AND e.{start.dimension.value} <> '' LIMIT 1"
             ),
-            self._params(start, 1),
+            {"item": start.item_id, "number": start.number},
         ).first()
         return found is not None
 
@@ -364,11 +364,12 @@ class Tracing:
 
     # -- recall ---------------------------------------------------------------------------------
     def keep_recall_nodes(self, start: Start) -> None:
-        """Walk forward, as far as the genealogy goes, once into the temporary table `recall_node` (the start's buckets at depth
-        0 and every unit reached, each numbered), which the recall's other statements read instead
-        of walking again. Rows go in key order, so the lookups driven by it visit the indexes in
-        order; the number stands for the key where rows are grouped by unit. The
-        table lives until `drop_recall_nodes` (or, on PostgreSQL, the end of the transaction)."""
+        """Walk forward once, as far as the genealogy goes, into the temporary table `recall_node`:
+        the start's buckets at depth 0 and every unit reached, each numbered. The recall's other
+        statements read it instead of walking again. Rows go in key order, so the lookups driven
+        by it visit the indexes in order; the number stands for the key where rows are grouped
+        by unit. The table lives until `drop_recall_nodes` (or, on PostgreSQL, the end of the
+        transaction)."""
         columns = "no INTEGER, item_id INTEGER, serial VARCHAR(50), lot VARCHAR(50), package VARCHAR(50), depth INTEGER"
         self.drop_recall_nodes()
         on_commit = " ON COMMIT DROP" if self._postgresql else ""
@@ -414,8 +415,7 @@ class Tracing:
             WHERE e.newest = 1
         """
         places = {
-            i: (code, _KINDS[kind])
-            for i, code, kind in self.session.execute(text("SELECT id, code, kind FROM location"))
+            self.md.location_id(code): (code, found.kind) for code, found in self.md.locations().items()
         }
         customers = [i for i, (_, kind) in places.items() if kind is LocationKind.CUSTOMER] or [0]
         decode = _Decoder()
@@ -428,8 +428,8 @@ class Tracing:
                     (
                         r[2],
                         r[3],
-                        r[4] or None,
-                        r[5] or None,
+                        unblank(r[4]),
+                        unblank(r[5]),
                         decode.quantity(r[6]),
                         decode.date(r[7]),
                         r[8],
@@ -438,7 +438,7 @@ class Tracing:
                     )
                 )
             else:
-                finished.append((r[3], r[4] or None, r[5] or None, *places[r[10]], r[1]))
+                finished.append((r[3], unblank(r[4]), unblank(r[5]), *places[r[10]], r[1]))
         # A unit whose last movement was a delivery is held by that delivery's customer.
         customer_of = {d[8]: d[0] for d in deliveries}
         finished = [(*f[:5], customer_of.get(f[5])) for f in finished]
