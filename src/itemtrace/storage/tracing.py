@@ -135,22 +135,27 @@ def _balances(nodes: str, columns: str, where: str) -> str:
 # (item_id, lot) index to the balance's unique key, which would otherwise cover the lookup.
 _HELD = "b.in_stock AND b.quantity > 0"
 
-# The rows of one trace statement, by their first column. Columns 2-15 of each kind:
-_COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3
+# The rows of one trace statement, by their first column (they come in this order):
+_ITEM, _PLACE, _COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3, 4, 5
+# Columns 2-14 of each kind (each column has one type in every kind):
+#   _ITEM     item id, -, sku: the items of the nodes
+#   _PLACE    location id, -, code, kind: every location (a handful; looked up by id in Python
+#             rather than joined per row)
 #   _COUNT    nodes found (at most the limit), the deepest level
-#   _LINK     document id, input sku/serial/lot/package, quantity, document, date,
-#             output sku/serial/lot/package
-#   _MOVE     entry id, sku/serial/lot/package, quantity, document, date, document type,
-#             from code, from kind, to code, to kind, partner. Movements into or out of
-#             production are an assembly's consumption or output: the genealogy links show
-#             them, so their document is not looked up (None) and a unit's movements between
-#             the same two places come as one (the total quantity, the last entry and date),
-#             which is all its status needs: a lot consumed by 30 assemblies is one row.
-#   _BLOCKED  -, sku/serial/lot/package of a node whose serial, lot or package card is blocked
-_NONE = ", ".join(["NULL"] * 6)
+#   _LINK     document id, input item id/serial/lot/package, quantity, document, date,
+#             output item id/serial/lot/package
+#   _MOVE     entry id, item id/serial/lot/package, quantity, document, date, from location id,
+#             document type, partner, -, to location id. Movements into or out of production are
+#             an assembly's consumption or output: the genealogy links show them, so their
+#             document is not looked up (None) and a unit's movements between the same two places
+#             come as one (the total quantity, the last entry and date), which is all its status
+#             needs: a lot consumed by 30 assemblies is one row.
+#   _BLOCKED  -, item id/serial/lot/package of a node whose serial, lot or package card is blocked
+_NONE = ", ".join(["NULL"] * 5)
 # A partner's code, looked up per row: the planner cannot estimate how many rows a walk yields
 # and, guessing a handful, would scan the partner table for each of them.
 _PARTNER = "(SELECT p.code FROM partner p WHERE p.id = x.partner_id)"
+_PRODUCTION = f"(SELECT id FROM location WHERE kind = '{LocationKind.PRODUCTION.value}')"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,16 +174,18 @@ class _Decoder:
     """Turns result values into domain values, remembering each distinct one: a graph repeats the
     same keys, quantities and dates thousands of times."""
 
-    def __init__(self) -> None:
+    def __init__(self, items: dict[int, str] | None = None) -> None:
+        self.items = items if items is not None else {}
         self.keys: dict[Any, TrackingKey] = {}
         self.units: dict[int, Decimal] = {}
         self.dates: dict[Any, date] = {}
 
-    def key(self, columns: tuple[str, str, str, str]) -> TrackingKey:
-        """The key of (sku, serial, lot, package) as stored (blank for none)."""
+    def key_of(self, columns: tuple[int, str, str, str]) -> TrackingKey:
+        """The key of (item id, serial, lot, package), the item's sku among `items`."""
         found = self.keys.get(columns)
         if found is None:
-            found = self.keys[columns] = _key(*columns)
+            item, serial, lot, package = columns
+            found = self.keys[columns] = _key(self.items[item], serial, lot, package)
         return found
 
     def quantity(self, value: Any) -> Decimal:
@@ -238,15 +245,16 @@ class Tracing:
         walk found fewer than `limit` nodes, every link between two nodes, every ledger movement
         of a node, and the nodes whose card is blocked. A link leaving a node above the depth
         limit arrives at a node (the walk took it); one leaving the deepest level is kept only if
-        it arrives at a node reached another way."""
+        it arrives at a node reached another way. Items and locations come as rows of their own,
+        once each, rather than joined to every row that names them."""
         here, there = _sides(direction)
         under = "(SELECT found FROM counted) < :limit"
         moves = _movements(
             "nodes",
             "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, "
-            "f.code AS from_code, f.kind AS from_kind, t.code AS to_code, t.kind AS to_kind",
-            "JOIN location f ON f.id = e.from_location_id JOIN location t ON t.id = e.to_location_id",
+            "e.from_location_id, e.to_location_id",
         )
+        production = f"(e.from_location_id IN {_PRODUCTION} OR e.to_location_id IN {_PRODUCTION})"
         card = "EXISTS (SELECT 1 FROM tracking_info t WHERE t.blocked AND t.kind = '{kind}' AND {match})"
         sql = (
             _walk(direction, start.dimension)
@@ -256,83 +264,91 @@ class Tracing:
                 FROM (SELECT depth FROM nodes LIMIT :limit) AS capped
             ),
             hit AS ({moves})
-            SELECT {_COUNT}, found, NULL, NULL, NULL, NULL, deepest, NULL, NULL, {_NONE} FROM counted
-            UNION ALL
-            SELECT {_LINK}, l.document_id, ii.sku, l.input_serial, l.input_lot, l.input_package, l.quantity,
-                   d.number, d.posting_date,
-                   oi.sku, l.output_serial, l.output_lot, l.output_package, NULL, NULL
+            -- The branches with a type in every column come first: PostgreSQL types a
+            -- column of the union from the branches in the order they come.
+            SELECT {_LINK}, l.document_id, l.input_item_id, l.input_serial, l.input_lot, l.input_package,
+                   l.quantity, d.number, d.posting_date,
+                   l.output_item_id, l.output_serial, l.output_lot, l.output_package, NULL
             FROM nodes m
             JOIN genealogy_link l ON {_link_on("l", here, "m")}
-            JOIN item ii ON ii.id = l.input_item_id
-            JOIN item oi ON oi.id = l.output_item_id
             JOIN document d ON d.id = l.document_id
             WHERE {under}
               AND (m.depth < :depth OR EXISTS (SELECT 1 FROM nodes n WHERE {_link_on("l", there, "n")}))
             UNION ALL
-            SELECT {_MOVE}, e.id, i.sku, e.serial, e.lot, e.package, e.quantity, d.number, e.posting_date,
-                   d.type, e.from_code, e.from_kind, e.to_code, e.to_kind, {_PARTNER}
-            FROM (
-                SELECT * FROM hit WHERE from_kind <> 'production' AND to_kind <> 'production' ORDER BY id
-            ) AS e
+            SELECT {_MOVE}, e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, d.number, e.posting_date,
+                   e.from_location_id, d.type, {_PARTNER}, NULL, e.to_location_id
+            FROM (SELECT * FROM hit e WHERE NOT {production} ORDER BY id) AS e
             JOIN ledger_entry x ON x.id = e.id
             JOIN document d ON d.id = x.document_id
-            JOIN item i ON i.id = e.item_id
             WHERE {under}
             UNION ALL
-            SELECT {_MOVE}, MAX(e.id), i.sku, e.serial, e.lot, e.package, SUM(e.quantity), NULL,
-                   MAX(e.posting_date), 'assembly', e.from_code, e.from_kind, e.to_code, e.to_kind, NULL
+            SELECT {_MOVE}, MAX(e.id), e.item_id, e.serial, e.lot, e.package, SUM(e.quantity), NULL,
+                   MAX(e.posting_date), e.from_location_id, 'assembly', NULL, NULL, e.to_location_id
             FROM hit e
-            JOIN item i ON i.id = e.item_id
-            WHERE {under} AND (e.from_kind = 'production' OR e.to_kind = 'production')
-            GROUP BY i.sku, e.serial, e.lot, e.package, e.from_code, e.from_kind, e.to_code, e.to_kind
+            WHERE {under} AND {production}
+            GROUP BY e.item_id, e.serial, e.lot, e.package, e.from_location_id, e.to_location_id
             UNION ALL
-            SELECT {_BLOCKED}, NULL, i.sku, n.serial, n.lot, n.package, NULL, NULL, NULL, {_NONE}
-            FROM nodes n JOIN item i ON i.id = n.item_id
+            SELECT {_BLOCKED}, NULL, n.item_id, n.serial, n.lot, n.package, NULL, NULL, NULL, {_NONE}
+            FROM nodes n
             WHERE {under} AND (
                 {card.format(kind="serial", match="t.item_id = n.item_id AND t.number = n.serial AND n.serial <> ''")}
                 OR {card.format(kind="lot", match="t.item_id = n.item_id AND t.number = n.lot AND n.lot <> ''")}
                 OR {card.format(kind="package", match="t.item_id IS NULL AND t.number = n.package AND n.package <> ''")}
             )
+            UNION ALL
+            SELECT {_ITEM}, i.id, NULL, i.sku, NULL, NULL, NULL, NULL, NULL, {_NONE}
+            FROM item i WHERE i.id IN (SELECT item_id FROM nodes) AND {under}
+            UNION ALL
+            SELECT {_PLACE}, id, NULL, code, kind, NULL, NULL, NULL, NULL, {_NONE} FROM location
+            UNION ALL
+            SELECT {_COUNT}, found, deepest, NULL, NULL, NULL, NULL, NULL, NULL, {_NONE} FROM counted
             ORDER BY 1, 2
         """
         )
         rows = self._run(sql, {**self._params(start, depth), "limit": limit}).all()
-        found, deepest = int(rows[0][1]), int(rows[0][6])
-        decode = _Decoder()
+        items: dict[int, str] = {}
+        places: dict[int, tuple[str, LocationKind]] = {}
+        found = deepest = 0
+        decode = _Decoder(items)
         links: list[LinkFact] = []
         moves_found: list[MoveFact] = []
         blocked: list[TrackingKey] = []
         kinds = _KINDS
-        for r in rows[1:]:
+        for r in rows:
             tag = r[0]
             if tag == _MOVE:
+                source, target = places[r[9]], places[r[13]]
                 moves_found.append(
                     MoveFact(
-                        decode.key(r[2:6]),
+                        decode.key_of(r[2:6]),
                         r[1],
                         decode.quantity(r[6]),
                         r[7],
-                        r[9],
-                        decode.date(r[8]),
                         r[10],
-                        kinds[r[11]],
-                        r[12],
-                        kinds[r[13]],
-                        r[14],
+                        decode.date(r[8]),
+                        *source,
+                        *target,
+                        r[11],
                     )
                 )
             elif tag == _LINK:
                 links.append(
                     LinkFact(
-                        decode.key(r[2:6]),
-                        decode.key(r[9:13]),
+                        decode.key_of(r[2:6]),
+                        decode.key_of(r[9:13]),
                         decode.quantity(r[6]),
                         r[7],
                         decode.date(r[8]),
                     )
                 )
+            elif tag == _ITEM:
+                items[r[1]] = r[3]
+            elif tag == _PLACE:
+                places[r[1]] = (r[3], kinds[r[4]])
+            elif tag == _COUNT:
+                found, deepest = int(r[1]), int(r[2])
             else:
-                blocked.append(decode.key(r[2:6]))
+                blocked.append(decode.key_of(r[2:6]))
         return TraceFacts(found, deepest, links, moves_found, blocked)
 
     # -- info cards -----------------------------------------------------------------------------
