@@ -17,7 +17,7 @@ It is generated directly in set-based SQL (`generate_series` on PostgreSQL, a re
 SQLite), in the shapes the services write: posted documents, ledger rows (receipt SUPPLIER->WH1,
 assembly WH1->PRODUCTION for consumed units and PRODUCTION->WH1 for the output, shipment
 WH1->CUSTOMER with the partner), the balance projection, and genealogy links (every consumed
-unit -> the output, quantity 1). Draft lines (`document_line`) are not written: nothing here
+unit -> the output, quantity 1) with the items on either side of them (`genealogy_item`). Draft lines (`document_line`) are not written: nothing here
 reads them.
 
 Figures go through the services (`tracing.trace`, `tracing.recall`); baselines are the bare
@@ -297,6 +297,11 @@ def generate(engine: Engine, size: Shape) -> dict[str, Any]:
         "SELECT o.doc_id, i.item_id, i.serial, i.lot, '', o.item_id, o.serial, o.lot, '', 1000 "
         "FROM gen_edge e JOIN gen_lot o ON o.id = e.out_id JOIN gen_lot i ON i.id = e.in_id "
         "ORDER BY e.out_id, e.line_no",
+    )
+    step(
+        "",
+        "INSERT INTO genealogy_item (item_id, side) SELECT DISTINCT input_item_id, 'input' FROM genealogy_link "
+        "UNION SELECT DISTINCT output_item_id, 'output' FROM genealogy_link",
     )
     for helper in ("gen_use", "gen_edge", "gen_lot", "gen_n"):
         step("drop helper tables" if helper == "gen_use" else "", f"DROP TABLE {helper}")

@@ -7,12 +7,12 @@ PostgreSQL gets each column as one array and `unnest`s it server-side (one round
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, Connection, MetaData, Table, bindparam, case, func, text, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 
-from itemtrace.storage.tables import BalanceRow, LedgerEntryRow
+from itemtrace.storage.tables import BalanceRow, GenealogyItemRow, LedgerEntryRow
 
 LEDGER_COLUMNS = [
     ("document_id", "bigint"),
@@ -190,3 +190,17 @@ def block_cards(connection: Connection, cards: Sequence[tuple[int | None, str, s
         )
         for start in range(0, len(rows), SQLITE_BATCH):
             connection.execute(statement, list(rows[start : start + SQLITE_BATCH]))
+
+
+def note_genealogy_items(connection: Connection, sides: Sequence[tuple[int, str]]) -> None:
+    """Record (item id, side) pairs in `genealogy_item`, skipping those already there. One
+    statement; rows in the given (sorted) order, so that two posters never wait on each other's
+    rows in opposite orders."""
+    if not sides:
+        return
+    table = cast(Table, GenealogyItemRow.__table__)
+    rows = [{"item_id": item_id, "side": side} for item_id, side in sides]
+    if connection.dialect.name == "postgresql":
+        connection.execute(postgresql.insert(table).values(rows).on_conflict_do_nothing())
+    else:
+        connection.execute(sqlite.insert(table).values(rows).on_conflict_do_nothing())

@@ -400,6 +400,17 @@ class GenealogyLinkRow(Base):
     quantity: Mapped[Decimal] = mapped_column(Quantity)
 
 
+class GenealogyItemRow(Base):
+    """The items that are on one side (`input` or `output`) of some genealogy link, kept as links
+    are written. A walk steps only from units of items linked on the side it leaves from: the
+    finished goods that end a forward walk (most of its units) and the raw materials that end a
+    backward one cost no probe of the link index."""
+
+    __tablename__ = "genealogy_item"
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)
+    side: Mapped[str] = mapped_column(String(6), primary_key=True)
+
+
 class RecallRow(Base):
     """A recall as it was run: who, when, why, whether it blocked, and the report it produced."""
 

@@ -55,16 +55,25 @@ def _link_on(alias: str, side: str, other: str) -> str:
     return " AND ".join(f"{alias}.{side}_{c} = {other}.{c}" for c in _KEY)
 
 
+def _linked(alias: str, side: str) -> str:
+    """The unit `alias` is of an item that is on `side` of some genealogy link: else it has no
+    link on that side, and looking for one would only cost an index probe. Written as NOT ...
+    NOT IN: PostgreSQL turns a plain IN into a join, which it runs after the probe it is meant to
+    save; a NOT IN stays a set, hashed once, tested before the probe."""
+    return f"NOT ({alias}.item_id NOT IN (SELECT g.item_id FROM genealogy_item g WHERE g.side = '{side}'))"
+
+
 def _walk(direction: TraceDirection, dimension: Dimension, *, limited: bool = True) -> str:
     """CTEs `start` (the start's buckets as the ledger knows them: a lot may be in several
     packages), `reach` (the walk) and `nodes` (the start's buckets at depth 0 and every distinct
     key reached, at the shallowest depth). Each step probes a covering link index with a whole
-    key, so the walk never visits the link table itself.
+    key, so the walk never visits the link table itself; and only from units of an item linked on
+    that side at all (`genealogy_item`): the units that end the walk cost no probe.
 
     `limited`: stop at `:depth` steps, which needs the depth of every visit (a key reached at two
     depths is visited twice). A walk without limit keeps each key once, at depth 1."""
     here, there = _sides(direction)
-    depth, step, stop = ("depth", "r.depth + 1", "WHERE r.depth < :depth") if limited else ("", "", "")
+    depth, step, stop = ("depth", "r.depth + 1", "AND r.depth < :depth") if limited else ("", "", "")
     return f"""
         WITH RECURSIVE start(item_id, serial, lot, package) AS (
             SELECT DISTINCT e.item_id, e.serial, e.lot, e.package FROM ledger_entry e
@@ -73,10 +82,11 @@ def _walk(direction: TraceDirection, dimension: Dimension, *, limited: bool = Tr
         reach(item_id, serial, lot, package{", " + depth if limited else ""}) AS (
             SELECT {_link_key("l", there)}{", 1" if limited else ""}
             FROM start s JOIN genealogy_link l ON {_link_on("l", here, "s")}
+            WHERE {_linked("s", here)}
             UNION
             SELECT {_link_key("l", there)}{", " + step if limited else ""}
             FROM reach r JOIN genealogy_link l ON {_link_on("l", here, "r")}
-            {stop}
+            WHERE {_linked("r", here)} {stop}
         ),
         nodes AS (
             SELECT item_id, serial, lot, package, MIN(depth) AS depth FROM (
@@ -272,7 +282,7 @@ class Tracing:
             FROM nodes m
             JOIN genealogy_link l ON {_link_on("l", here, "m")}
             JOIN document d ON d.id = l.document_id
-            WHERE {under}
+            WHERE {under} AND {_linked("m", here)}
               AND (m.depth < :depth OR EXISTS (SELECT 1 FROM nodes n WHERE {_link_on("l", there, "n")}))
             UNION ALL
             SELECT {_MOVE}, e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, d.number, e.posting_date,
