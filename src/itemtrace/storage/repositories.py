@@ -967,7 +967,7 @@ class Genealogy:
         ]
         for batch in chunks(rows, 5000):
             self.session.execute(cast(Table, GenealogyLinkRow.__table__).insert(), batch)
-        sides = {(r[f"{side}_item_id"], side) for r in rows for side in ("input", "output")}
+        sides = {(cast(int, r[f"{side}_item_id"]), side) for r in rows for side in ("input", "output")}
         bulk.note_genealogy_items(self.session.connection(), sorted(sides))
 
 
