@@ -94,9 +94,9 @@ def recall(
         tracing = Tracing(uow.session, uow.masterdata)
         start = _start(tracing, item, serial, lot)
         tracing.keep_recall_nodes(start)
-        deliveries, last_places = tracing.recall_movements()
-        stock = tracing.recall_on_hand()
-        customers = tuple(Delivery(*row) for row in deliveries)
+        facts = tracing.recall_facts()
+        last_places, stock = facts.finished, facts.held
+        customers = tuple(Delivery(*row) for row in facts.deliveries)
         # A blocking recall blocks every numbered unit still on hand: report it as it is now.
         status = {
             (kind, flag): status_at(kind, blocked=flag) for kind in LocationKind for flag in (False, True)

@@ -110,41 +110,6 @@ def _movements(nodes: str, columns: str, joins: str = "") -> str:
     return f"SELECT {columns} FROM {nodes} n JOIN ledger_entry e ON {on} {joins}"
 
 
-# Nodes by the kind of their key, for the balance: (the condition, the key columns the kind's
-# index serves). Serials go by the partial serial index, lots by the partial (item_id, lot)
-# index, packages by the partial package index; an untracked component (every number blank) has
-# only the item to go by.
-_NODE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("n.serial <> '' AND b.serial <> ''", ("serial",)),
-    ("n.serial = '' AND n.lot <> '' AND b.lot <> ''", ("item_id", "lot")),
-    ("n.serial = '' AND n.lot = '' AND n.package <> '' AND b.package <> ''", ("package",)),
-    ("n.serial = '' AND n.lot = '' AND n.package = ''", _KEY),
-)
-
-
-def _balances(nodes: str, columns: str, where: str) -> str:
-    """`SELECT {columns}` from the balance rows (alias `b`) of `nodes` (alias `n`) that pass
-    `where`: one branch per kind of key, each driving the index its kind has. Each row has one
-    key and each node is one key, so no row comes twice. The key columns the kind's index does
-    not serve are compared as expressions (`+item_id`, `serial || ''`) that no index can serve:
-    SQLite, which has no statistics, would otherwise take a less selective index."""
-    select = f"SELECT {columns} FROM {nodes} n JOIN balance b ON "
-    branches = []
-    for kind, indexed in _NODE_KINDS:
-        on = " AND ".join(
-            f"b.{c} = n.{c}"
-            if c in indexed
-            else (f"+b.{c} = n.{c}" if c == "item_id" else f"b.{c} || '' = n.{c}")
-            for c in _KEY
-        )
-        branches.append(f"{select}{on} WHERE {kind} AND {where}")
-    return " UNION ALL ".join(branches)
-
-
-# Stock on hand. Said inside each branch too: fewer rows to carry, and SQLite then prefers the
-# (item_id, lot) index to the balance's unique key, which would otherwise cover the lookup.
-_HELD = "b.in_stock AND b.quantity > 0"
-
 # The rows of one trace statement, by their first column (they come in this order):
 _ITEM, _PLACE, _COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3, 4, 5
 # Columns 2-14 of each kind (each column has one type in every kind):
@@ -166,6 +131,24 @@ _NONE = ", ".join(["NULL"] * 5)
 # and, guessing a handful, would scan the partner table for each of them.
 _PARTNER = "(SELECT p.code FROM partner p WHERE p.id = x.partner_id)"
 _PRODUCTION = f"(SELECT id FROM location WHERE kind = '{LocationKind.PRODUCTION.value}')"
+
+
+# The rows of the recall statement, by their first column (items and partners come first):
+_RECALL_ITEM, _PARTNER_CODE, _DELIVERY, _LAST, _STOCK = 0, 1, 2, 3, 4
+_HOLDING_KINDS = (LocationKind.INTERNAL.value, LocationKind.TRANSIT.value)
+RECALL_WORK_MEM = "64MB"  # PostgreSQL's per-sort memory for a recall's transaction (default 4MB)
+
+
+@dataclass(frozen=True, slots=True)
+class RecallFacts:
+    """What the recall statement found, each part in report order: deliveries (partner, sku,
+    serial, lot, quantity, date, document, inside a finished good), the last place of every unit
+    reached (sku, serial, lot, location, location kind, customer), and stock held (location,
+    sku, serial, lot, package, quantity, item id)."""
+
+    deliveries: list[tuple[Any, ...]]
+    finished: list[tuple[Any, ...]]
+    held: list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,8 +379,10 @@ class Tracing:
         by it visit the indexes in order; the number stands for the key where rows are grouped
         by unit. The table lives until `drop_recall_nodes` (or, on PostgreSQL, the end of the
         transaction)."""
-        columns = "no INTEGER, item_id INTEGER, serial VARCHAR(50), lot VARCHAR(50), package VARCHAR(50), depth INTEGER"
+        columns = "no INTEGER PRIMARY KEY, item_id INTEGER, serial VARCHAR(50), lot VARCHAR(50), package VARCHAR(50), depth INTEGER"
         self.drop_recall_nodes()
+        if self._postgresql:  # a recall sorts and groups its units in memory, not in temporary files
+            self._run(f"SET LOCAL work_mem = '{RECALL_WORK_MEM}'", {})
         on_commit = " ON COMMIT DROP" if self._postgresql else ""
         self._run(f"CREATE TEMPORARY TABLE recall_node ({columns}){on_commit}", {})
         self._run(
@@ -411,51 +396,82 @@ class Tracing:
         schema = "pg_temp" if self._postgresql else "temp"
         self.session.execute(text(f"DROP TABLE IF EXISTS {schema}.recall_node"))
 
-    def recall_movements(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """One pass over the ledger rows of the recall's nodes, giving (every delivery to a customer
-        of a node, ordered by customer, date and entry; and for each unit reached, where its last
-        movement took it, ordered by item and number)."""
+    def recall_facts(self) -> RecallFacts:
+        """One pass over the ledger rows of the recall's nodes gives all three parts of the report:
+        every delivery of a node to a customer; for each unit reached, where its last movement
+        took it; and what each node still holds on our shelves or on the road (the sum of its
+        movements in and out of each such place). Items, locations and partners are looked up
+        once each rather than joined to every row."""
         hit = _movements(
             "recall_node",
-            "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, e.to_location_id, n.depth, n.no",
+            "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, "
+            "e.from_location_id, e.to_location_id, n.depth, n.no",
         )
-        sql = f"""
-            WITH hit AS ({hit}),
-            ranked AS (
-                SELECT id, item_id, serial, lot, to_location_id,
-                       ROW_NUMBER() OVER (PARTITION BY no ORDER BY id DESC) AS newest
-                FROM hit WHERE depth > 0
-            )
-            SELECT 0, e.id, p.code, i.sku, e.serial, e.lot, e.quantity, e.posting_date, d.number, e.depth, NULL
-            FROM (
-                SELECT * FROM hit
-                WHERE to_location_id IN :customers ORDER BY id
-            ) AS e
-            JOIN ledger_entry x ON x.id = e.id
-            JOIN document d ON d.id = x.document_id
-            JOIN item i ON i.id = e.item_id
-            LEFT JOIN partner p ON p.id = x.partner_id
-            UNION ALL
-            SELECT 1, e.id, NULL, i.sku, e.serial, e.lot, NULL, NULL, NULL, NULL, e.to_location_id
-            FROM ranked e JOIN item i ON i.id = e.item_id
-            WHERE e.newest = 1
-        """
         places = {
             self.md.location_id(code): (code, found.kind) for code, found in self.md.locations().items()
         }
         customers = [i for i, (_, kind) in places.items() if kind is LocationKind.CUSTOMER] or [0]
-        decode = _Decoder()
+        holding = [i for i, (_, kind) in places.items() if kind.value in _HOLDING_KINDS] or [0]
+        sql = f"""
+            WITH hit AS ({hit}),
+            delivered AS (
+                SELECT e.id, e.item_id, e.serial, e.lot, e.quantity, e.posting_date, e.depth,
+                       x.document_id, x.partner_id
+                FROM (SELECT * FROM hit WHERE to_location_id IN :customers ORDER BY id) AS e
+                JOIN ledger_entry x ON x.id = e.id
+            ),
+            ranked AS (
+                SELECT id, item_id, serial, lot, to_location_id,
+                       ROW_NUMBER() OVER (PARTITION BY no ORDER BY id DESC) AS newest
+                FROM hit WHERE depth > 0
+            ),
+            held AS (
+                SELECT no, location_id, SUM(quantity) AS quantity FROM (
+                    SELECT no, to_location_id AS location_id, quantity FROM hit
+                    WHERE to_location_id IN :holding
+                    UNION ALL
+                    SELECT no, from_location_id, -quantity FROM hit WHERE from_location_id IN :holding
+                ) AS moved
+                GROUP BY no, location_id
+                HAVING SUM(quantity) > 0
+            )
+            SELECT {_DELIVERY}, e.id, e.item_id, e.serial, e.lot, NULL, e.quantity, e.posting_date,
+                   d.number, e.depth, e.partner_id
+            FROM delivered e JOIN document d ON d.id = e.document_id
+            UNION ALL
+            SELECT {_LAST}, id, item_id, serial, lot, NULL, NULL, NULL, NULL, NULL, to_location_id
+            FROM ranked WHERE newest = 1
+            UNION ALL
+            SELECT {_STOCK}, h.no, n.item_id, n.serial, n.lot, n.package, h.quantity, NULL, NULL, NULL,
+                   h.location_id
+            FROM held h JOIN recall_node n ON n.no = h.no
+            UNION ALL
+            SELECT {_RECALL_ITEM}, id, NULL, sku, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM item
+            WHERE id IN (SELECT item_id FROM recall_node)
+            UNION ALL
+            SELECT {_PARTNER_CODE}, id, NULL, code, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM partner
+            WHERE id IN (SELECT partner_id FROM delivered)
+            ORDER BY 1
+        """
+        statement = text(sql).bindparams(
+            bindparam("customers", expanding=True), bindparam("holding", expanding=True)
+        )
+        rows = self._run(statement, {"customers": customers, "holding": holding}).all()
+        items: dict[int, str] = {}
+        partners: dict[int, str] = {}
+        decode = _Decoder(items)
         deliveries: list[tuple[Any, ...]] = []
         finished: list[tuple[Any, ...]] = []
-        statement = text(sql).bindparams(bindparam("customers", expanding=True))
-        for r in self._run(statement, {"customers": customers}).all():
-            if r[0] == 0:
+        held: list[tuple[Any, ...]] = []
+        for r in rows:  # items and partners come first
+            tag = r[0]
+            if tag == _DELIVERY:
                 deliveries.append(
                     (
-                        r[2],
-                        r[3],
-                        unblank(r[4]),
-                        unblank(r[5]),
+                        partners.get(r[10]),
+                        items[r[2]],
+                        r[3] or None,
+                        r[4] or None,
                         decode.quantity(r[6]),
                         decode.date(r[7]),
                         r[8],
@@ -463,33 +479,31 @@ class Tracing:
                         r[1],
                     )
                 )
+            elif tag == _LAST:
+                finished.append((items[r[2]], r[3] or None, r[4] or None, *places[r[10]], r[1]))
+            elif tag == _STOCK:
+                held.append(
+                    (
+                        places[r[10]][0],
+                        items[r[2]],
+                        r[3] or None,
+                        r[4] or None,
+                        r[5] or None,
+                        decode.quantity(r[6]),
+                        r[2],
+                    )
+                )
+            elif tag == _RECALL_ITEM:
+                items[r[1]] = r[3]
             else:
-                finished.append((r[3], unblank(r[4]), unblank(r[5]), *places[r[10]], r[1]))
+                partners[r[1]] = r[3]
         # A unit whose last movement was a delivery is held by that delivery's customer.
         customer_of = {d[8]: d[0] for d in deliveries}
         finished = [(*f[:5], customer_of.get(f[5])) for f in finished]
         deliveries.sort(key=lambda d: (d[0] or "", d[5], d[8]))
         finished.sort(key=lambda f: (f[0], f[1] or "", f[2] or ""))
-        return [d[:8] for d in deliveries], finished
-
-    def recall_on_hand(self) -> list[tuple[Any, ...]]:
-        """Stock still on our shelves (or on the road) of the recall's nodes: (location, sku,
-        serial, lot, package, quantity, item id), ordered by location, item and number."""
-        held = _balances(
-            "recall_node", "b.location_id, b.item_id, b.serial, b.lot, b.package, b.quantity", _HELD
-        )
-        sql = f"""
-            SELECT l.code, i.sku, h.serial, h.lot, h.package, h.quantity, h.item_id
-            FROM ({held}) AS h
-            JOIN location l ON l.id = h.location_id
-            JOIN item i ON i.id = h.item_id
-            ORDER BY l.code, i.sku, h.serial, h.lot
-        """
-        decode = _Decoder()
-        return [
-            (r[0], r[1], r[2] or None, r[3] or None, r[4] or None, decode.quantity(r[5]), r[6])
-            for r in self._run(sql, {}).all()
-        ]
+        held.sort(key=lambda h: (h[0], h[1], h[2] or "", h[3] or ""))
+        return RecallFacts([d[:8] for d in deliveries], finished, held)
 
 
 def _as_date(value: Any) -> date:
