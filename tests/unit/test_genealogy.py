@@ -41,8 +41,10 @@ def entry(key: TrackingKey, line_no: int, quantity: int = 1) -> LedgerEntry:
 
 
 def move(
-    key, entry_id, kind_from, kind_to, type_="receipt", partner=None, qty=1, src="A", dst="B"
+    key, entry_id, kind_from, kind_to, type_="receipt", partner=None, qty=1, src=None, dst=None
 ) -> MoveFact:
+    """A movement; places are named after their kind unless named (a place has one kind)."""
+    src, dst = src or kind_from.value.upper(), dst or kind_to.value.upper()
     return MoveFact(
         key, entry_id, Decimal(qty), f"DOC-{entry_id}", type_, D, src, kind_from, dst, kind_to, partner
     )

@@ -60,8 +60,9 @@ class MoveFact(NamedTuple):
     partner: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
+    """A unit in a graph. (Nodes and edges are tuples: a graph has thousands of them.)"""
+
     id: str
     key: TrackingKey
     quantity: Decimal
@@ -71,8 +72,7 @@ class Node:
     start: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     source: str  # a node id or "partner:CODE"
     target: str
     kind: str
@@ -126,37 +126,43 @@ class TraceTooLarge(ValidationFailed):
         )
 
 
-_HOLDING = (LocationKind.INTERNAL, LocationKind.TRANSIT)
+_HOLDING = frozenset({LocationKind.INTERNAL, LocationKind.TRANSIT})
+_AVAILABLE = (TrackingStatus.AVAILABLE, None, None, ZERO)
 
 
 def _state(
     moves: Sequence[MoveFact], blocked: bool
 ) -> tuple[TrackingStatus, str | None, str | None, Decimal]:
-    """Status, location, holder and quantity on hand of one node from its movements (oldest first)."""
-    held: dict[str, Decimal] = {}
-    kinds: dict[str, LocationKind] = {}
-    holders: dict[str | None, Decimal] = {}
+    """Status, location, holder and quantity on hand of one node from its movements (oldest
+    first): what it holds in our places and on the road, and which customers hold it."""
+    if not moves:
+        return _AVAILABLE
+    held: dict[str, Decimal] = {}  # our places and the road
+    transit: set[str] = set()
+    holders: dict[str | None, Decimal] = {}  # customers
+    holding, customer, road = _HOLDING, LocationKind.CUSTOMER, LocationKind.TRANSIT
     for m in moves:
-        held[m.from_location] = held.get(m.from_location, ZERO) - m.quantity
-        held[m.to_location] = held.get(m.to_location, ZERO) + m.quantity
-        kinds[m.from_location], kinds[m.to_location] = m.from_kind, m.to_kind
-        if m.to_kind is LocationKind.CUSTOMER:
-            holders[m.partner] = holders.get(m.partner, ZERO) + m.quantity
-        if m.from_kind is LocationKind.CUSTOMER:
-            holders[m.partner] = holders.get(m.partner, ZERO) - m.quantity
-    stock = {loc: q for loc, q in held.items() if q > 0 and kinds[loc] in _HOLDING}
-    internal = sum((q for loc, q in stock.items() if kinds[loc] is LocationKind.INTERNAL), ZERO)
+        quantity, source, target = m.quantity, m.from_kind, m.to_kind
+        if source in holding:
+            held[m.from_location] = held.get(m.from_location, ZERO) - quantity
+        elif source is customer:
+            holders[m.partner] = holders.get(m.partner, ZERO) - quantity
+        if target in holding:
+            held[m.to_location] = held.get(m.to_location, ZERO) + quantity
+            if target is road:
+                transit.add(m.to_location)
+        elif target is customer:
+            holders[m.partner] = holders.get(m.partner, ZERO) + quantity
+    stock = {place: q for place, q in held.items() if q > 0}
     customers = [p for p, q in holders.items() if q > 0]
     holder = customers[0] if len(customers) == 1 else None
     location = next(iter(stock)) if len(stock) == 1 else None
-    if internal > 0:
+    if any(place not in transit for place in stock):
         status = status_at(LocationKind.INTERNAL, blocked=blocked)
     elif stock:
         status = status_at(LocationKind.TRANSIT, blocked=blocked)
-    elif moves:
-        status = status_at(moves[-1].to_kind, blocked=blocked)
     else:
-        status = TrackingStatus.AVAILABLE
+        status = status_at(moves[-1].to_kind, blocked=blocked)
     quantity = sum(stock.values(), ZERO) or sum(holders.values(), ZERO)
     return status, location, holder, quantity
 
@@ -180,22 +186,31 @@ def build_graph(
     depth: int = 0,
 ) -> Graph:
     """Assemble nodes (with derived status) and edges from the facts storage found."""
-    # Everything is keyed by node id (a string, whose hash Python keeps): a key is hashed once.
+    # Everything is keyed by node id (a string, whose hash Python keeps). Facts name the same
+    # unit with the same key object thousands of times: a key object's id is looked up by its
+    # identity first, and a key is hashed once per object.
     keys: dict[str, TrackingKey] = {}
     ids: dict[TrackingKey, str] = {}
+    by_object: dict[int, str] = {}
+    objects: list[TrackingKey] = []  # keeps each key object (so its identity) alive meanwhile
 
     def id_of(key: TrackingKey) -> str:
-        found = ids.get(key)
+        found = by_object.get(id(key))
         if found is None:
-            found = ids[key] = node_id(key)
-            keys[found] = key
+            found = ids.get(key)
+            if found is None:
+                found = ids[key] = node_id(key)
+                keys[found] = key
+            by_object[id(key)] = found
+            objects.append(key)
         return found
 
     by_node: dict[str, list[MoveFact]] = {}
     for move in sorted(moves, key=_entry_id):
-        of_node = by_node.get(id_of(move.key))
+        node = id_of(move.key)
+        of_node = by_node.get(node)
         if of_node is None:
-            by_node[ids[move.key]] = [move]
+            by_node[node] = [move]
         else:
             of_node.append(move)
     link_list = [(id_of(link.input), id_of(link.output), link) for link in links]
