@@ -201,6 +201,8 @@ LEDGER_KEY_INDEX = (
     "to_location_id",
     "quantity",
     "posting_date",
+    "document_id",
+    "partner_id",
 )
 
 
@@ -211,8 +213,8 @@ class LedgerEntryRow(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="positive_quantity"),
         # Every row under its whole key, then what a trace or recall needs of it: a unit's
-        # movements (whatever kind of key it has), its last place and its stock are read from
-        # the index alone; the table is visited only for the rows shown with their documents.
+        # movements (whatever kind of key it has), their documents and partners, its last place
+        # and its stock are read from the index alone, never from the table.
         Index("ix_ledger_entry_key", *LEDGER_KEY_INDEX),
         # Partial: a serial-only row (lot and package '') costs no entry in these.
         # A lot's rows, with their whole keys: SQLite, without statistics, would otherwise

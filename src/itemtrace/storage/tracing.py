@@ -104,8 +104,8 @@ def _is_start(alias: str, dimension: Dimension, prefix: str = "") -> str:
 
 def _movements(nodes: str, columns: str, joins: str = "") -> str:
     """`SELECT {columns}` of the ledger rows of `nodes` (alias `n`; rows alias `e`): one range of
-    the ledger's whole-key index per node, which also holds the id, both locations, the quantity
-    and the date, so selecting only those never visits the table."""
+    the ledger's whole-key index per node, which also holds the id, both locations, the quantity,
+    the date, the document and the partner, so selecting only those never visits the table."""
     on = " AND ".join(f"e.{c} = n.{c}" for c in _KEY)
     return f"SELECT {columns} FROM {nodes} n JOIN ledger_entry e ON {on} {joins}"
 
@@ -129,7 +129,7 @@ _ITEM, _PLACE, _COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3, 4, 5
 _NONE = ", ".join(["NULL"] * 5)
 # A partner's code, looked up per row: the planner cannot estimate how many rows a walk yields
 # and, guessing a handful, would scan the partner table for each of them.
-_PARTNER = "(SELECT p.code FROM partner p WHERE p.id = x.partner_id)"
+_PARTNER = "(SELECT p.code FROM partner p WHERE p.id = e.partner_id)"
 _PRODUCTION = f"(SELECT id FROM location WHERE kind = '{LocationKind.PRODUCTION.value}')"
 
 
@@ -245,7 +245,7 @@ class Tracing:
         moves = _movements(
             "nodes",
             "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, "
-            "e.from_location_id, e.to_location_id",
+            "e.from_location_id, e.to_location_id, e.document_id, e.partner_id",
         )
         production = f"(e.from_location_id IN {_PRODUCTION} OR e.to_location_id IN {_PRODUCTION})"
         card = "EXISTS (SELECT 1 FROM tracking_info t WHERE t.blocked AND t.kind = '{kind}' AND {match})"
@@ -270,9 +270,8 @@ class Tracing:
             UNION ALL
             SELECT {_MOVE}, e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, d.number, e.posting_date,
                    e.from_location_id, d.type, {_PARTNER}, NULL, e.to_location_id
-            FROM (SELECT * FROM hit e WHERE NOT {production} ORDER BY id) AS e
-            JOIN ledger_entry x ON x.id = e.id
-            JOIN document d ON d.id = x.document_id
+            FROM (SELECT * FROM hit e WHERE NOT {production} ORDER BY document_id) AS e
+            JOIN document d ON d.id = e.document_id
             WHERE {under}
             UNION ALL
             SELECT {_MOVE}, MAX(e.id), e.item_id, e.serial, e.lot, e.package, SUM(e.quantity), NULL,
@@ -303,37 +302,32 @@ class Tracing:
         places: dict[int, tuple[str, LocationKind]] = {}
         found = deepest = 0
         decode = _Decoder(items)
+        key_of, quantity, as_date = decode.key_of, decode.quantity, decode.date
         links: list[LinkFact] = []
         moves_found: list[MoveFact] = []
         blocked: list[TrackingKey] = []
         kinds = _KINDS
-        for r in rows:
+        for r in rows:  # items and places come first
             tag = r[0]
             if tag == _MOVE:
                 source, target = places[r[9]], places[r[13]]
                 moves_found.append(
                     MoveFact(
-                        decode.key_of(r[2:6]),
+                        key_of(r[2:6]),
                         r[1],
-                        decode.quantity(r[6]),
+                        quantity(r[6]),
                         r[7],
                         r[10],
-                        decode.date(r[8]),
-                        *source,
-                        *target,
+                        as_date(r[8]),
+                        source[0],
+                        source[1],
+                        target[0],
+                        target[1],
                         r[11],
                     )
                 )
             elif tag == _LINK:
-                links.append(
-                    LinkFact(
-                        decode.key_of(r[2:6]),
-                        decode.key_of(r[9:13]),
-                        decode.quantity(r[6]),
-                        r[7],
-                        decode.date(r[8]),
-                    )
-                )
+                links.append(LinkFact(key_of(r[2:6]), key_of(r[9:13]), quantity(r[6]), r[7], as_date(r[8])))
             elif tag == _ITEM:
                 items[r[1]] = r[3]
             elif tag == _PLACE:
@@ -341,7 +335,7 @@ class Tracing:
             elif tag == _COUNT:
                 found, deepest = int(r[1]), int(r[2])
             else:
-                blocked.append(decode.key_of(r[2:6]))
+                blocked.append(key_of(r[2:6]))
         return TraceFacts(found, deepest, links, moves_found, blocked)
 
     # -- info cards -----------------------------------------------------------------------------
@@ -405,7 +399,7 @@ class Tracing:
         hit = _movements(
             "recall_node",
             "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, "
-            "e.from_location_id, e.to_location_id, n.depth, n.no",
+            "e.from_location_id, e.to_location_id, e.document_id, e.partner_id, n.depth, n.no",
         )
         places = {
             self.md.location_id(code): (code, found.kind) for code, found in self.md.locations().items()
@@ -415,10 +409,8 @@ class Tracing:
         sql = f"""
             WITH hit AS ({hit}),
             delivered AS (
-                SELECT e.id, e.item_id, e.serial, e.lot, e.quantity, e.posting_date, e.depth,
-                       x.document_id, x.partner_id
-                FROM (SELECT * FROM hit WHERE to_location_id IN :customers ORDER BY id) AS e
-                JOIN ledger_entry x ON x.id = e.id
+                SELECT id, item_id, serial, lot, quantity, posting_date, depth, document_id, partner_id
+                FROM hit WHERE to_location_id IN :customers ORDER BY document_id
             ),
             ranked AS (
                 SELECT id, item_id, serial, lot, to_location_id,
