@@ -276,8 +276,10 @@ def _matches(start: TrackingKey, key: TrackingKey) -> bool:
 # -- recalls ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
+class Delivery(NamedTuple):
+    """One delivery to a customer of a recalled unit. (Report rows are tuples: a recall of a
+    component used everywhere has hundreds of thousands of them.)"""
+
     partner: str | None
     item: str
     serial: str | None
@@ -288,8 +290,7 @@ class Delivery:
     contains: bool  # True when the customer got a finished good containing the recalled unit
 
 
-@dataclass(frozen=True, slots=True)
-class FinishedGood:
+class FinishedGood(NamedTuple):
     item: str
     serial: str | None
     lot: str | None
@@ -298,8 +299,7 @@ class FinishedGood:
     holder: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class OnHand:
+class OnHand(NamedTuple):
     location: str
     item: str
     serial: str | None

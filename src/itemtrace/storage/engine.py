@@ -1,8 +1,8 @@
 """`make_engine(url)`: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL via psycopg 3.
 
 JSON columns go through orjson on both: a recall's stored report can hold hundreds of thousands
-of rows, which it writes from the report's dataclasses directly (dates as ISO dates, enums as
-their values, quantities as decimal strings).
+of rows, which it writes from the report's rows directly (named tuples as arrays, dates as ISO
+dates, enums as their values, quantities as decimal strings).
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from sqlalchemy.engine import Connection
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, tuple):  # a NamedTuple (orjson writes plain tuples itself): its fields in order
+        return list(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def dumps(value: Any) -> str:
-    """JSON text of `value`; dataclasses, dates, enums and decimals included."""
+    """JSON text of `value`; dataclasses, named tuples, dates, enums and decimals included."""
     return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS).decode()
 
 

@@ -168,14 +168,38 @@ def assign_from_json(data: dict[str, Any] | None) -> Assign | None:
 
 def recall_to_json(report: RecallReport) -> dict[str, Any]:
     """The recall report as stored with the recall (a snapshot: later movements do not change it).
-    Each row is the report's own dataclass, written by the engine's JSON serializer as an object
-    of its fields (see `storage.engine.dumps`)."""
+    Each row is the report's own tuple, written by the engine's JSON serializer as an array of its
+    fields in order (see `storage.engine.dumps`): a hub recall's report is half the size it is
+    with field names on every row. `recall_from_json` also reads rows stored as objects."""
     return {
         "customers": report.customers,
         "finished_goods": report.finished_goods,
         "on_hand": report.on_hand,
         "blocked": report.blocked,
     }
+
+
+def _fields(row: Any, names: tuple[str, ...]) -> Any:
+    """A stored report row's fields in order: rows are arrays (objects in recalls recorded by
+    earlier versions)."""
+    return [row[name] for name in names] if isinstance(row, dict) else row
+
+
+def _delivery(row: Any) -> Delivery:
+    partner, item, serial, lot, quantity, posting_date, document, contains = _fields(row, Delivery._fields)
+    return Delivery(
+        partner, item, serial, lot, Decimal(quantity), date.fromisoformat(posting_date), document, contains
+    )
+
+
+def _finished_good(row: Any) -> FinishedGood:
+    item, serial, lot, status, location, holder = _fields(row, FinishedGood._fields)
+    return FinishedGood(item, serial, lot, TrackingStatus(status), location, holder)
+
+
+def _on_hand(row: Any) -> OnHand:
+    location, item, serial, lot, quantity = _fields(row, OnHand._fields)
+    return OnHand(location, item, serial, lot, Decimal(quantity))
 
 
 def recall_from_json(
@@ -198,29 +222,9 @@ def recall_from_json(
         lot=lot,
         reason=reason,
         block=block,
-        customers=tuple(
-            Delivery(
-                d["partner"],
-                d["item"],
-                d["serial"],
-                d["lot"],
-                Decimal(d["quantity"]),
-                date.fromisoformat(d["posting_date"]),
-                d["document"],
-                d["contains"],
-            )
-            for d in data.get("customers", [])
-        ),
-        finished_goods=tuple(
-            FinishedGood(
-                f["item"], f["serial"], f["lot"], TrackingStatus(f["status"]), f["location"], f["holder"]
-            )
-            for f in data.get("finished_goods", [])
-        ),
-        on_hand=tuple(
-            OnHand(o["location"], o["item"], o["serial"], o["lot"], Decimal(o["quantity"]))
-            for o in data.get("on_hand", [])
-        ),
+        customers=tuple(_delivery(d) for d in data.get("customers", [])),
+        finished_goods=tuple(_finished_good(f) for f in data.get("finished_goods", [])),
+        on_hand=tuple(_on_hand(o) for o in data.get("on_hand", [])),
         blocked=int(data.get("blocked", 0)),
         id=id,
         created_by=created_by,
