@@ -133,7 +133,7 @@ _PARTNER = "(SELECT p.code FROM partner p WHERE p.id = e.partner_id)"
 _PRODUCTION = f"(SELECT id FROM location WHERE kind = '{LocationKind.PRODUCTION.value}')"
 
 
-# The rows of the recall statement, by their first column (items and partners come first):
+# The rows of the recall statement, by their first column:
 _RECALL_ITEM, _PARTNER_CODE, _DELIVERY, _LAST, _STOCK = 0, 1, 2, 3, 4
 _HOLDING_KINDS = (LocationKind.INTERNAL.value, LocationKind.TRANSIT.value)
 RECALL_WORK_MEM = "64MB"  # PostgreSQL's per-sort memory for a recall's transaction (default 4MB)
@@ -443,7 +443,6 @@ class Tracing:
             UNION ALL
             SELECT {_PARTNER_CODE}, id, NULL, code, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM partner
             WHERE id IN (SELECT partner_id FROM delivered)
-            ORDER BY 1
         """
         statement = text(sql).bindparams(
             bindparam("customers", expanding=True), bindparam("holding", expanding=True)
@@ -455,7 +454,12 @@ class Tracing:
         deliveries: list[tuple[Any, ...]] = []
         finished: list[tuple[Any, ...]] = []
         held: list[tuple[Any, ...]] = []
-        for r in rows:  # items and partners come first
+        for r in rows:  # the few items and partners first (rather than sorting every row by kind)
+            if r[0] == _RECALL_ITEM:
+                items[r[1]] = r[3]
+            elif r[0] == _PARTNER_CODE:
+                partners[r[1]] = r[3]
+        for r in rows:
             tag = r[0]
             if tag == _DELIVERY:
                 deliveries.append(
@@ -485,10 +489,6 @@ class Tracing:
                         r[2],
                     )
                 )
-            elif tag == _RECALL_ITEM:
-                items[r[1]] = r[3]
-            else:
-                partners[r[1]] = r[3]
         # A unit whose last movement was a delivery is held by that delivery's customer.
         customer_of = {d[8]: d[0] for d in deliveries}
         finished = [(*f[:5], customer_of.get(f[5])) for f in finished]
