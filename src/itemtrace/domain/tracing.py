@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from itemtrace.domain.errors import ErrorCode, ValidationFailed
 from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.posting import STOCK_KINDS
 from itemtrace.domain.status import TrackingStatus, status_at
 from itemtrace.domain.tracking import TrackingKey
 
@@ -126,7 +127,6 @@ class TraceTooLarge(ValidationFailed):
         )
 
 
-_HOLDING = frozenset({LocationKind.INTERNAL, LocationKind.TRANSIT})
 _AVAILABLE = (TrackingStatus.AVAILABLE, None, None, ZERO)
 
 
@@ -140,7 +140,7 @@ def _state(
     held: dict[str, Decimal] = {}  # our places and the road
     transit: set[str] = set()
     holders: dict[str | None, Decimal] = {}  # customers
-    holding, customer, road = _HOLDING, LocationKind.CUSTOMER, LocationKind.TRANSIT
+    holding, customer, road = STOCK_KINDS, LocationKind.CUSTOMER, LocationKind.TRANSIT
     for m in moves:
         quantity, source, target = m.quantity, m.from_kind, m.to_kind
         if source in holding:

@@ -22,7 +22,7 @@ from itemtrace.domain.tracing import LinkFact, MoveFact, TraceDirection
 from itemtrace.domain.tracking import Dimension, TrackingKey
 from itemtrace.storage import bulk
 from itemtrace.storage.mapping import unblank
-from itemtrace.storage.repositories import MasterData
+from itemtrace.storage.repositories import STOCK_KINDS, MasterData
 
 SCALE = Decimal(1000)
 
@@ -135,7 +135,6 @@ _PRODUCTION = f"(SELECT id FROM location WHERE kind = '{LocationKind.PRODUCTION.
 
 # The rows of the recall statement, by their first column:
 _RECALL_ITEM, _PARTNER_CODE, _DELIVERY, _LAST, _STOCK = 0, 1, 2, 3, 4
-_HOLDING_KINDS = (LocationKind.INTERNAL.value, LocationKind.TRANSIT.value)
 RECALL_WORK_MEM = "64MB"  # PostgreSQL's per-sort memory for a recall's transaction (default 4MB)
 
 
@@ -167,8 +166,8 @@ class _Decoder:
     """Turns result values into domain values, remembering each distinct one: a graph repeats the
     same keys, quantities and dates thousands of times."""
 
-    def __init__(self, items: dict[int, str] | None = None) -> None:
-        self.items = items if items is not None else {}
+    def __init__(self, items: dict[int, str]) -> None:
+        self.items = items
         self.keys: dict[Any, TrackingKey] = {}
         self.units: dict[int, Decimal] = {}
         self.dates: dict[Any, date] = {}
@@ -405,7 +404,7 @@ class Tracing:
             self.md.location_id(code): (code, found.kind) for code, found in self.md.locations().items()
         }
         customers = [i for i, (_, kind) in places.items() if kind is LocationKind.CUSTOMER] or [0]
-        holding = [i for i, (_, kind) in places.items() if kind.value in _HOLDING_KINDS] or [0]
+        holding = [i for i, (_, kind) in places.items() if kind.value in STOCK_KINDS] or [0]
         sql = f"""
             WITH hit AS ({hit}),
             delivered AS (
