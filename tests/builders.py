@@ -149,7 +149,7 @@ def bucket(
 def stock(
     *buckets: Bucket,
     blocked: Iterable[BlockedKey] = (),
-    delivered: Mapping[tuple[str | None, str, str], Decimal] | None = None,
+    delivered: Mapping[tuple[str | None, TrackingKey], Decimal] | None = None,
     reserved: Iterable[Reservation] = (),
 ) -> StockView:
     return StockView(tuple(buckets), frozenset(blocked), dict(delivered or {}), tuple(reserved))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -14,15 +15,15 @@ from itemtrace.domain.tracking import Dimension
 from itemtrace.services import documents, info_cards, ledger
 from itemtrace.storage.unit_of_work import UnitOfWork
 from tests.conftest import BACKENDS, TODAY, now
-from tests.world import CLERK, given_world, lot, receive, sn
+from tests.world import CLERK, given_world, lot, receive, ship, sn
 
 POSTERS = 8
 
 
-def race(engine, work: Callable[[UnitOfWork, int], object]) -> list[object]:
-    """Run `work` in POSTERS threads released at the same instant; return results or exceptions."""
-    start = threading.Barrier(POSTERS)
-    results: list[object] = [None] * POSTERS
+def race(engine, work: Callable[[UnitOfWork, int], object], posters: int = POSTERS) -> list[object]:
+    """Run `work` in `posters` threads released at the same instant; return results or exceptions."""
+    start = threading.Barrier(posters)
+    results: list[object] = [None] * posters
 
     def run(i: int) -> None:
         uow = UnitOfWork.for_engine(engine)
@@ -32,7 +33,7 @@ def race(engine, work: Callable[[UnitOfWork, int], object]) -> list[object]:
         except Exception as error:  # the outcome under test
             results[i] = error
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(POSTERS)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(posters)]
     for t in threads:
         t.start()
     for t in threads:
@@ -97,6 +98,8 @@ def test_racing_lot_picks_never_overdraw_the_lot(fresh_engine, backend):
     refusals = [r for r in results if isinstance(r, PostingRejected)]
     assert (len(posted), len(refusals)) == (3, POSTERS - 3)
     assert {v.code for r in refusals for v in r.violations} == {ErrorCode.INSUFFICIENT_QUANTITY}
+    # Each loser was told what is left (the row lock), not caught by the CHECK backstop.
+    assert all("only 1 there" in v.detail for r in refusals for v in r.violations), refusals
     assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1").on_hand == Decimal(1)
     assert ledger.check(uow).ok
     engine.dispose()
@@ -120,4 +123,166 @@ def test_retries_racing_with_one_idempotency_key_post_one_document(fresh_engine,
     assert all(isinstance(r, Document) for r in results), results
     assert len({r.id for r in results if isinstance(r, Document)}) == 1
     assert len(info_cards.card(uow, Dimension.SERIAL, "DRILL", "SN-9").history) == 1
+    engine.dispose()
+
+
+# -- each race below names the lock or constraint that decides it ----------------------------------
+
+
+def global_receipt(item: str, serial: str) -> Document:
+    return Document(DocumentType.RECEIPT, (Line(item, Decimal(1), None, "WH1", sn(serial)),), partner="VEND")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_drafts_receiving_one_global_serial_on_two_items_post_it_once(fresh_engine, backend):
+    """Decided by the unique index `uq_balance_global_serial_in_stock` on PostgreSQL (the rule's
+    read takes no lock, so both plans pass and the second insert waits on the index, then fails);
+    on SQLite by the database's write lock, which serialises the two posts."""
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    for _ in range(5):  # a few rounds: each round is a fresh race for a new serial
+        serial = f"G-{uuid.uuid4().hex[:8]}"
+        drafts = [
+            documents.create(uow, global_receipt(item, serial), user=CLERK, today=TODAY, now=now())
+            for item in ("SAW", "PHONE")
+        ]
+
+        results = race(
+            engine,
+            lambda u, i, drafts=drafts: documents.post(
+                u, drafts[i % 2].id, user=CLERK, today=TODAY, now=now()
+            ),
+            posters=2,
+        )
+
+        posted = [r for r in results if isinstance(r, Document)]
+        refusals = [r for r in results if isinstance(r, PostingRejected)]
+        assert (len(posted), len(refusals)) == (1, 1), results
+        assert {v.code for r in refusals for v in r.violations} == {ErrorCode.SERIAL_EXISTS}
+    assert ledger.check(uow).ok
+    engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_draft_and_seven_posts_at_once_ship_one_serial_exactly_once(fresh_engine, backend):
+    """Decided by the row lock on the serial's balance at the source (`Stock.load`, FOR UPDATE):
+    every poster reads the serial only after the one before it committed, so the losers are told
+    it is no longer there (or reserved by the draft), never a bare constraint failure."""
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    receive(uow, "DRILL", *sn("SN-1"))
+    draft = documents.create(uow, shipment(sn("SN-1"), 1), user=CLERK, today=TODAY, now=now())
+
+    def work(u: UnitOfWork, i: int) -> object:
+        if i == 0:
+            return documents.post(u, draft.id, user=CLERK, today=TODAY, now=now())
+        return documents.create(u, shipment(sn("SN-1"), 1), user=CLERK, post=True, today=TODAY, now=now())
+
+    results = race(engine, work)
+
+    posted = [r for r in results if isinstance(r, Document)]
+    refusals = [r for r in results if isinstance(r, PostingRejected)]
+    assert (len(posted), len(refusals)) == (1, POSTERS - 1), results
+    codes = {v.code for r in refusals for v in r.violations}
+    assert codes <= {ErrorCode.SERIAL_NOT_AVAILABLE, ErrorCode.RESERVED}, refusals
+    assert all("changed under this posting" not in v.detail for r in refusals for v in r.violations)
+    card = info_cards.card(uow, Dimension.SERIAL, "DRILL", "SN-1")
+    assert [h.type for h in card.history] == ["receipt", "shipment"]
+    assert ledger.check(uow).ok
+    engine.dispose()
+
+
+def lot_return(quantity: int, partner: str = "ACME") -> Document:
+    return Document(
+        DocumentType.RETURN_RECEIPT,
+        (Line("GLUE", Decimal(quantity), None, "WH1", (lot("L1", quantity),)),),
+        partner=partner,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_racing_returns_never_take_back_more_than_the_customer_holds(fresh_engine, backend):
+    """Decided by the row lock on the lot's balance at the customer place (`Stock.load` locks what
+    a return takes back): each return reads what the partner holds after the one before it
+    committed. Without it all eight returns of 2 would post against a holding of 5."""
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10))
+    ship(uow, "GLUE", lot("L1", 5))
+
+    results = race(
+        engine,
+        lambda u, i: documents.create(u, lot_return(2), user=CLERK, post=True, today=TODAY, now=now()),
+    )
+
+    posted = [r for r in results if isinstance(r, Document)]
+    refusals = [r for r in results if isinstance(r, PostingRejected)]
+    assert (len(posted), len(refusals)) == (2, POSTERS - 2), results
+    assert {v.code for r in refusals for v in r.violations} == {ErrorCode.NOT_SOLD_TO_PARTNER}
+    assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1").on_hand == Decimal(9)
+    assert ledger.check(uow).ok
+    engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_returns_racing_shipments_of_the_same_lot_keep_every_balance_whole(fresh_engine, backend):
+    """Shipments add to what the customer holds while returns take it back, on the same customer
+    balance row that both lock: whatever the order, no balance goes below zero and each return
+    was covered by what had been delivered when it posted."""
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10))
+    ship(uow, "GLUE", lot("L1", 2))
+
+    def work(u: UnitOfWork, i: int) -> object:
+        if i % 2:
+            return documents.create(u, lot_return(2), user=CLERK, post=True, today=TODAY, now=now())
+        return documents.create(u, shipment([lot("L1", 1)], 1), user=CLERK, post=True, today=TODAY, now=now())
+
+    results = race(engine, work)
+
+    shipped = sum(1 for i, r in enumerate(results) if i % 2 == 0 and isinstance(r, Document))
+    returned = sum(2 for i, r in enumerate(results) if i % 2 and isinstance(r, Document))
+    assert shipped == POSTERS // 2  # stock at WH1 covers every shipment
+    assert returned <= 2 + shipped
+    holding = 2 + shipped - returned
+    assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1").on_hand == Decimal(10 - 2 - shipped + returned)
+    report = ledger.check(uow)
+    assert report.ok, report
+    assert holding >= 0
+    engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_new_document_does_not_wait_for_another_open_document_transaction(fresh_engine, backend):
+    """Numbers are drawn before the insert: no shared placeholder number on the unique column, so
+    a document created while another document's transaction is still open commits at once."""
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10))
+    held = UnitOfWork.for_engine(engine)
+    with held.writing():  # an open transaction that created a document and has not committed
+        held.documents.add(shipment([lot("L1", 1)], 1).numbered(), user="clerk", now=now())
+        done = threading.Event()
+
+        def other() -> None:
+            receive(UnitOfWork.for_engine(engine), "DRILL", *sn("SN-1"))
+            done.set()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        finished = done.wait(timeout=30)
+        held.rollback()
+    thread.join()
+    assert finished, "the second document waited for the first one's transaction"
     engine.dispose()

@@ -403,3 +403,77 @@ def test_lot_list_and_card_give_quantities_by_location(uow):
     assert [(q.location, q.quantity) for q in card.locations] == [("WH1", Decimal(6)), ("WH2", Decimal(3))]
     assert [(h.partner, h.quantity) for h in card.holders] == [("BETA", Decimal(1))]
     assert (listed.lot, listed.quantity, listed.status) == ("L1", Decimal(9), TrackingStatus.AVAILABLE)
+
+
+def test_a_refused_posting_draws_no_document_number_on_either_database(uow):
+    given_world(uow)
+    first = receive(uow, "DRILL", *sn("SN-1"))
+
+    with pytest.raises(PostingRejected):
+        ship(uow, "DRILL", *sn("SN-404"))
+    second = receive(uow, "DRILL", *sn("SN-2"))
+
+    assert second.id == first.id + 1
+    assert second.number == f"RCPT-{first.id + 1:06d}"
+
+
+def test_customers_return_no_more_of_a_lot_than_they_hold_and_never_a_lot_they_did_not_get(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10))
+    receive(uow, "GLUE", lot("L2", 10))
+    ship(uow, "GLUE", lot("L1", 2))
+
+    with pytest.raises(PostingRejected) as too_many:
+        post(uow, DocumentType.RETURN_RECEIPT, "GLUE", 50, [lot("L1", 50)], target="WH1", partner="ACME")
+    with pytest.raises(PostingRejected) as never_received:
+        post(uow, DocumentType.RETURN_RECEIPT, "GLUE", 1, [lot("L-NEW", 1)], target="WH1", partner="ACME")
+    with pytest.raises(PostingRejected) as other_customer:
+        post(uow, DocumentType.RETURN_RECEIPT, "GLUE", 1, [lot("L1", 1)], target="WH1", partner="BETA")
+    returned = post(uow, DocumentType.RETURN_RECEIPT, "GLUE", 2, [lot("L1", 2)], target="WH1", partner="ACME")
+
+    [v] = too_many.value.violations
+    assert v.code is ErrorCode.NOT_SOLD_TO_PARTNER
+    assert "ACME holds 2 of lot L1 of GLUE, not 50" in v.detail
+    assert [v.code for v in never_received.value.violations] == [ErrorCode.NOT_SOLD_TO_PARTNER]
+    assert [v.code for v in other_customer.value.violations] == [ErrorCode.NOT_SOLD_TO_PARTNER]
+    assert returned.status is Status.POSTED
+    assert ledger.check(uow).ok
+
+
+def test_an_untracked_item_comes_back_only_as_far_as_it_went_out(uow):
+    given_world(uow)
+    receive(uow, "BOLT", quantity=10)
+    ship(uow, "BOLT", quantity=3)
+
+    with pytest.raises(PostingRejected) as refused:
+        post(uow, DocumentType.RETURN_RECEIPT, "BOLT", 4, target="WH1", partner="ACME")
+    post(uow, DocumentType.RETURN_RECEIPT, "BOLT", 2, target="WH1", partner="ACME")
+    post(uow, DocumentType.RETURN_RECEIPT, "BOLT", 1, target="WH1", partner="ACME")
+    with pytest.raises(PostingRejected) as again:
+        post(uow, DocumentType.RETURN_RECEIPT, "BOLT", 1, target="WH1", partner="ACME")
+
+    assert [v.code for v in refused.value.violations] == [ErrorCode.NOT_SOLD_TO_PARTNER]
+    assert "ACME holds 3 of untracked stock of BOLT, not 4" in refused.value.violations[0].detail
+    assert [v.code for v in again.value.violations] == [ErrorCode.NOT_SOLD_TO_PARTNER]
+    assert ledger.check(uow).ok
+
+
+def test_two_lines_of_one_return_together_may_not_exceed_what_the_customer_holds(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10))
+    ship(uow, "GLUE", lot("L1", 3))
+    lines = tuple(Line("GLUE", Decimal(2), None, "WH1", (lot("L1", 2),)) for _ in range(2))
+
+    with pytest.raises(PostingRejected) as refused:
+        documents.create(
+            uow,
+            Document(DocumentType.RETURN_RECEIPT, lines, partner="ACME"),
+            user=CLERK,
+            post=True,
+            today=TODAY,
+            now=now(),
+        )
+
+    [v] = refused.value.violations
+    assert (v.line, v.code) == (2, ErrorCode.NOT_SOLD_TO_PARTNER)
+    assert "ACME holds 1 of lot L1 of GLUE, not 2" in v.detail

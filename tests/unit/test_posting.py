@@ -742,7 +742,8 @@ def test_a_required_warranty_date_is_not_asked_for_on_a_receipt_or_transfer():
 def test_a_serial_comes_back_from_the_customer_it_was_delivered_to():
     drill = serial_item("DRILL-X")
     history = stock(
-        bucket("DRILL-X", serial="SN-1", at=CUSTOMER), delivered={("CUST-1", "DRILL-X", "SN-1"): Decimal(1)}
+        bucket("DRILL-X", serial="SN-1", at=CUSTOMER),
+        delivered={("CUST-1", TrackingKey("DRILL-X", "SN-1")): Decimal(1)},
     )
 
     entries = planned(return_receipt(line("DRILL-X", sn("SN-1")), partner="CUST-1"), drill, stock=history)
@@ -753,7 +754,8 @@ def test_a_serial_comes_back_from_the_customer_it_was_delivered_to():
 def test_a_return_of_a_serial_delivered_to_another_customer_is_refused_naming_the_holder():
     drill = serial_item("DRILL-X")
     history = stock(
-        bucket("DRILL-X", serial="SN-1", at=CUSTOMER), delivered={("CUST-2", "DRILL-X", "SN-1"): Decimal(1)}
+        bucket("DRILL-X", serial="SN-1", at=CUSTOMER),
+        delivered={("CUST-2", TrackingKey("DRILL-X", "SN-1")): Decimal(1)},
     )
 
     with pytest.raises(PostingRejected) as refused:
@@ -777,7 +779,9 @@ def test_a_return_of_a_serial_never_delivered_is_refused():
 
 def test_a_serial_already_returned_cannot_be_returned_again():
     drill = serial_item("DRILL-X")
-    history = stock(bucket("DRILL-X", serial="SN-1"), delivered={("CUST-1", "DRILL-X", "SN-1"): Decimal(0)})
+    history = stock(
+        bucket("DRILL-X", serial="SN-1"), delivered={("CUST-1", TrackingKey("DRILL-X", "SN-1")): Decimal(0)}
+    )
 
     with pytest.raises(PostingRejected) as refused:
         planned(return_receipt(line("DRILL-X", sn("SN-1")), partner="CUST-1"), drill, stock=history)
@@ -993,7 +997,7 @@ def test_needs_loads_the_delivery_history_of_returned_serials():
 
     wanted = needs(doc, {"DRILL-X": drill}, LOCATIONS)
 
-    assert wanted.returned_serials == {("DRILL-X", "SN-1")}
+    assert wanted.returned == {("WH1", TrackingKey("DRILL-X", "SN-1"))}
 
 
 # --- expiration dates of lots that left stock ---------------------------------------------------
@@ -1013,9 +1017,12 @@ def test_a_lot_that_has_left_stock_entirely_may_be_received_again_with_a_new_exp
 
 def test_a_lot_returned_by_a_customer_comes_back_with_the_expiration_date_it_left_with():
     milk = lot_item("MILK", code=tracking_code("LOT-EXP", lot=SPECIFIC, use_expiration_dates=True))
-    history = stock(bucket("MILK", 5, lot="L-1", at=CUSTOMER, expires=NEXT_MONTH))
+    history = stock(
+        bucket("MILK", 5, lot="L-1", at=CUSTOMER, expires=NEXT_MONTH),
+        delivered={("CUST-1", TrackingKey("MILK", lot="L-1")): Decimal(5)},
+    )
 
-    [entry] = planned(return_receipt(line("MILK", lot("L-1", 2))), milk, stock=history)
+    [entry] = planned(return_receipt(line("MILK", lot("L-1", 2)), partner="CUST-1"), milk, stock=history)
 
     assert entry.expiration_date == NEXT_MONTH
 

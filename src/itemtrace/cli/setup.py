@@ -73,12 +73,47 @@ def check(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         }
         for d in report.differences
     ]
+    negatives = [
+        {
+            "location": n.location,
+            "item": n.key.item,
+            "serial": n.key.serial,
+            "lot": n.key.lot,
+            "package": n.key.package,
+            "quantity": as_number(n.quantity),
+        }
+        for n in report.negatives
+    ]
+    duplicates = [
+        {"serial": d.serial, "places": [{"item": i, "location": loc} for i, loc in d.places]}
+        for d in report.duplicates
+    ]
     if cli.json:
-        print_json({"entries": report.entries, "ok": report.ok, "differences": differences})
+        print_json(
+            {
+                "entries": report.entries,
+                "ok": report.ok,
+                "differences": differences,
+                "negative_balances": negatives,
+                "serials_in_stock_twice": duplicates,
+            }
+        )
     elif report.ok:
         cli.console.print(f"ledger: {report.entries} entries, balances OK")
     else:
-        show_list(cli, differences, title=f"ledger: {report.entries} entries, balances that differ")
+        if differences:
+            show_list(cli, differences, title=f"ledger: {report.entries} entries, balances that differ")
+        if negatives:
+            show_list(cli, negatives, title="balances below zero")
+        if duplicates:
+            show_list(
+                cli,
+                [
+                    {"serial": d.serial, "in stock at": ", ".join(f"{i} at {loc}" for i, loc in d.places)}
+                    for d in report.duplicates
+                ],
+                title="serials in stock more than once",
+            )
     if not report.ok:
         raise typer.Exit(1)
 

@@ -52,6 +52,47 @@ class ItemPolicy:
     code: TrackingCode = UNTRACKED
 
 
+def global_serial_items(policies: Mapping[str, ItemPolicy]) -> frozenset[str]:
+    """The items whose serial numbers are unique across all items (`serial_unique: global`)."""
+    return frozenset(sku for sku, p in policies.items() if p.code.serial_unique is SerialUnique.GLOBAL)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerMove:
+    """A movement of a returned key into or out of a customer place, for `held_by_partner`."""
+
+    partner: str | None
+    key: TrackingKey
+    quantity: Decimal
+    into_customer: bool
+    out_of_customer: bool
+
+
+def held_by_partner(
+    moves: Sequence[CustomerMove], wanted: set[TrackingKey]
+) -> dict[tuple[str | None, TrackingKey], Decimal]:
+    """What each partner holds of each wanted key: delivered minus returned.
+
+    A wanted key names some numbers; a movement counts for it when it has every number the key
+    names (a returned lot counts every delivery of that lot, whatever its serials).
+    """
+    held: dict[tuple[str | None, TrackingKey], Decimal] = defaultdict(Decimal)
+    by_numbers: dict[tuple[str, str | None, str | None, str | None], list[TrackingKey]] = defaultdict(list)
+    for key in wanted:
+        by_numbers[(key.item, key.serial, key.lot, key.package)].append(key)
+    for move in moves:
+        sign = int(move.into_customer) - int(move.out_of_customer)
+        if not sign:
+            continue
+        k = move.key
+        for serial in {k.serial, None}:
+            for lot in {k.lot, None}:
+                for package in {k.package, None}:
+                    for key in by_numbers.get((k.item, serial, lot, package), ()):
+                        held[(move.partner, key)] += sign * move.quantity
+    return dict(held)
+
+
 @dataclass(frozen=True, slots=True)
 class Bucket:
     """A balance: the quantity of one tracking key at one location."""
@@ -87,8 +128,9 @@ class StockView:
 
     buckets: Sequence[Bucket] = ()
     blocked: frozenset[BlockedKey] = frozenset()
-    # (partner, item, serial) → quantity of that serial the partner holds (shipped minus returned).
-    delivered: Mapping[tuple[str | None, str, str], Decimal] = field(default_factory=dict)
+    # (partner, returned key) → what that partner holds of it (delivered minus returned), for
+    # the keys a return names (`not_sold_to_partner`).
+    delivered: Mapping[tuple[str | None, TrackingKey], Decimal] = field(default_factory=dict)
     # What other open documents reserve at the touched sources (`reserved`).
     reservations: Sequence[Reservation] = ()
 
@@ -103,9 +145,10 @@ class StockNeeds:
     # (item, location) → the named numbers to load there, or None for every bucket there.
     at_source: dict[tuple[str, str], tuple[set[str], set[str], set[str]] | None] = field(default_factory=dict)
     items: set[str] = field(default_factory=set)  # every item touched: their blocked numbers are loaded
-    returned_serials: set[tuple[str, str]] = field(default_factory=set)
-    # (item, location, lot) where a return takes lots from (a customer): their dates come back.
-    returned_lots: set[tuple[str, str, str]] = field(default_factory=set)
+    # (our place it goes to, key as the return names it): what a return takes back. Storage
+    # locks those balances there and at every customer place (so two returns of one key queue)
+    # and sums what each partner holds of the key; the buckets also give back a lot's date.
+    returned: set[tuple[str, TrackingKey]] = field(default_factory=set)
     # The document whose own reservations are not loaded (it may take what it reserved).
     document_id: int | None = None
 
@@ -133,10 +176,10 @@ def needs(
             continue
         if _is_inbound(document, line, locations):
             if document.type is DocumentType.RETURN_RECEIPT:
-                result.returned_serials.update((line.item, t.serial) for t in line.tracking if t.serial)
-                result.returned_lots.update(
-                    (line.item, line.from_location, t.lot) for t in line.tracking if t.lot and not t.serial
-                )
+                target = line.to_location or ""
+                result.returned.update((target, t.key(line.item)) for t in line.tracking)
+                if line.tracked_quantity < line.quantity:
+                    result.returned.add((target, TrackingKey(line.item)))
             continue
         place = (line.item, line.from_location)
         if line.tracked_quantity < line.quantity or any(
@@ -184,6 +227,8 @@ class _Stock:
         # Per bucket: the quantity other open documents reserve, and which documents they are.
         self.held: dict[tuple[str, TrackingKey], Decimal] = defaultdict(Decimal)
         self.holders: dict[tuple[str, TrackingKey], list[str]] = defaultdict(list)
+        # What this document's return lines took back so far, per (partner, key).
+        self.returned: dict[tuple[str | None, TrackingKey], Decimal] = defaultdict(Decimal)
         for b in buckets:
             place = (b.location, b.key)
             if place not in self.meta:
@@ -486,23 +531,10 @@ def _inbound(
                 )
                 if document.type is not DocumentType.RETURN_RECEIPT:
                     continue  # a return is also checked against its holder below
-        if document.type is DocumentType.RETURN_RECEIPT and t.serial:
-            held_by = stock.delivered.get((document.partner, line.item, t.serial), ZERO)
-            if held_by < 1:
-                holders = sorted(
-                    p or "(no partner)"
-                    for (p, i, s), q in stock.delivered.items()
-                    if i == line.item and s == t.serial and q > 0
-                )
-                where = f"it is held by {', '.join(holders)}" if holders else "it was not delivered to anyone"
-                violations.add(
-                    line.line_no,
-                    t.serial,
-                    ErrorCode.NOT_SOLD_TO_PARTNER,
-                    f"line {line.line_no}: serial {t.serial} of {line.item} was not delivered to "
-                    f"{document.partner or '(no partner)'} ({where}): a serial comes back only from its holder",
-                )
-                continue
+        if document.type is DocumentType.RETURN_RECEIPT and not _returnable(
+            document, line, t, key, stock, live, violations
+        ):
+            continue
         expiration = _inbound_expiration(line, t, key, policy, live, locations, posting_date, violations)
         live.move(source, target, key, t.quantity, Bucket(target, key, ZERO, expiration, posting_date))
         entries.append(
@@ -517,6 +549,44 @@ def _inbound(
             )
         )
     return entries
+
+
+def _returnable(
+    document: Document,
+    line: Line,
+    t: TrackingLine,
+    key: TrackingKey,
+    stock: StockView,
+    live: _Stock,
+    violations: _Violations,
+) -> bool:
+    """`not_sold_to_partner`: a customer returns no more of a key than it holds (delivered to it
+    and not yet returned), counting what earlier lines of this return already took back."""
+    partner = document.partner
+    holds = stock.delivered.get((partner, key), ZERO) - live.returned[(partner, key)]
+    if t.quantity <= holds:
+        live.returned[(partner, key)] += t.quantity
+        return True
+    customer = partner or "(no partner)"
+    if key.serial:
+        holders = sorted(p or "(no partner)" for (p, k), q in stock.delivered.items() if k == key and q > 0)
+        where = f"it is held by {', '.join(holders)}" if holders else "it was not delivered to anyone"
+        detail = (
+            f"serial {key.serial} of {key.item} was not delivered to {customer} ({where}): a serial comes "
+            "back only from its holder"
+        )
+    elif holds > 0:
+        detail = (
+            f"{customer} holds {_fmt(holds)} of {_describe(key)}, not {_fmt(t.quantity)}: a customer returns "
+            "at most what it was delivered and has not returned yet; lower the quantity"
+        )
+    else:
+        detail = (
+            f"{customer} holds none of {_describe(key)} (nothing of it was delivered to {customer}, or all of "
+            "it came back already): check the partner and the numbers"
+        )
+    violations.add(line.line_no, key.label(), ErrorCode.NOT_SOLD_TO_PARTNER, f"line {line.line_no}: {detail}")
+    return False
 
 
 def _inbound_expiration(

@@ -7,7 +7,7 @@ plan the entries, the ledger and projection are written, and the service commits
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from itemtrace.domain import genealogy, numbering, posting
@@ -25,7 +25,7 @@ from itemtrace.domain.documents import (
 )
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
 from itemtrace.domain.ledger import LedgerEntry
-from itemtrace.domain.masterdata import LocationKind, PartnerKind
+from itemtrace.domain.masterdata import Location, LocationKind, PartnerKind
 from itemtrace.domain.posting import ItemPolicy
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
@@ -69,10 +69,13 @@ def create(
             if replay is not None:
                 return replay
             document = _prepare(uow, draft.numbered(), today=today)
-            stored = uow.documents.add(document, user=user.name, now=now)
             if post:
-                _post(uow, stored, user=user, today=today, now=now)
+                # Planned before the document is stored: a refusal draws no document number.
+                planned = _plan(uow, document, today=today)
+                stored = uow.documents.add(document, user=user.name, now=now)
+                _record(uow, stored, planned, user=user, now=now)
             else:
+                stored = uow.documents.add(document, user=user.name, now=now)
                 _reserve(uow, stored, today=today)
             if idempotency is not None:
                 uow.documents.remember(idempotency[0], stored.id or 0)
@@ -98,7 +101,8 @@ def post(
             if replay is not None:
                 return replay
             document = uow.documents.get(document_id, lock=True)
-            _post(uow, document, user=user, today=today, now=now)
+            document.require_draft()
+            _record(uow, document, _plan(uow, document, today=today), user=user, now=now)
             if idempotency is not None:
                 uow.documents.remember(idempotency[0], document_id)
             uow.commit()
@@ -148,6 +152,9 @@ def receive(
             posting_date=today,
             now=now,
             kinds={code: loc.kind for code, loc in locations.items()},
+            global_serials=posting.global_serial_items(
+                uow.masterdata.policies({e.key.item for e in entries})
+            ),
         )
         uow.documents.set_transit_status(document_id, TransitStatus.RECEIVED)
         uow.commit()
@@ -367,8 +374,18 @@ def _reserve(uow: UnitOfWork, document: Document, *, today: date) -> None:
     uow.documents.reserve(document.id or 0, posting.reservations(document, policies, locations, stock))
 
 
-def _post(uow: UnitOfWork, document: Document, *, user: User, today: date, now: datetime) -> None:
-    document.require_draft()
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """A posting's entries, ready to be written once the document has its id."""
+
+    entries: list[LedgerEntry]
+    locations: dict[str, Location]
+    policies: dict[str, ItemPolicy]
+    posting_date: date
+
+
+def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
+    """Load (and lock) the stock the document touches and run the posting rules over it."""
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
     policies = uow.masterdata.policies(line.item for line in document.lines)
@@ -377,24 +394,30 @@ def _post(uow: UnitOfWork, document: Document, *, user: User, today: date, now: 
     if elsewhere:  # where the named numbers are now, for the error messages
         locations = {**locations, **uow.masterdata.locations(elsewhere)}
     entries = posting.plan(document, stock, policies, locations, today=today)
-    posting_date = document.posting_date or today
+    return _Planned(entries, locations, policies, document.posting_date or today)
+
+
+def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: User, now: datetime) -> None:
+    """Write a planned posting: ledger, balances, genealogy, status; its reservations end."""
+    document_id = document.id or 0
     uow.ledger.append(
-        entries,
-        document_id=document.id or 0,
+        planned.entries,
+        document_id=document_id,
         partner=document.partner,
         user=user.name,
-        posting_date=posting_date,
+        posting_date=planned.posting_date,
         now=now,
-        kinds={code: loc.kind for code, loc in locations.items()},
+        kinds={code: loc.kind for code, loc in planned.locations.items()},
+        global_serials=posting.global_serial_items(planned.policies),
     )
-    uow.genealogy.append(document.id or 0, genealogy.links(document, entries))
-    uow.documents.release(document.id or 0)  # reservations are working state, the ledger holds the rest
+    uow.genealogy.append(document_id, genealogy.links(document, planned.entries))
+    uow.documents.release(document_id)  # reservations are working state, the ledger holds the rest
     in_transit = document.type is DocumentType.TRANSFER and document.in_transit
     uow.documents.set_status(
-        document.id or 0,
+        document_id,
         Status.POSTED,
         user=user.name,
         now=now,
-        posting_date=posting_date,
+        posting_date=planned.posting_date,
         transit_status=TransitStatus.IN_TRANSIT if in_transit else None,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from itemtrace.domain.tracking import TrackingKey
@@ -18,19 +18,42 @@ class Difference:
 
 
 @dataclass(frozen=True, slots=True)
+class Negative:
+    """A balance below zero: stock taken that was not there, or returned that was not delivered."""
+
+    location: str
+    key: TrackingKey
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A serial in stock more than once (for one item, or across items with global serials)."""
+
+    serial: str
+    places: list[tuple[str, str]]  # (item, location)
+
+
+@dataclass(frozen=True, slots=True)
 class CheckReport:
     entries: int
     differences: list[Difference]
+    negatives: list[Negative] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.differences
+        return not (self.differences or self.negatives or self.duplicates)
 
 
 def check(uow: UnitOfWork) -> CheckReport:
+    """The projection against the ledger, and the ledger's invariants: no balance below zero, no
+    serial in stock twice."""
     with uow:
         diffs = uow.queries.projection_differences()
         return CheckReport(
             entries=uow.queries.ledger_count(),
             differences=[Difference(loc, key, have, want) for _, loc, key, have, want in diffs],
+            negatives=[Negative(loc, key, qty) for loc, key, qty in uow.queries.negative_balances()],
+            duplicates=[Duplicate(serial, places) for serial, places in uow.queries.serials_in_stock_twice()],
         )

@@ -42,6 +42,7 @@ BALANCE_COLUMNS = [
     *BALANCE_KEY,
     ("quantity", "bigint"),
     ("in_stock", "boolean"),
+    ("global_serial", "boolean"),
     ("expiration_date", "date"),
     ("first_in_date", "date"),
 ]
@@ -204,3 +205,17 @@ def note_genealogy_items(connection: Connection, sides: Sequence[tuple[int, str]
         connection.execute(postgresql.insert(table).values(rows).on_conflict_do_nothing())
     else:
         connection.execute(sqlite.insert(table).values(rows).on_conflict_do_nothing())
+
+
+def next_document_id(connection: Connection) -> int:
+    """The id the next document gets. PostgreSQL draws it from the id sequence (never handed out
+    twice, even to transactions that roll back); SQLite, whose writers hold the database's write
+    lock for the whole transaction, takes the next after the highest (a rolled-back document
+    leaves no gap there either)."""
+    if connection.dialect.name == "postgresql":
+        return int(
+            connection.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence('document', 'id'))"
+            ).scalar_one()
+        )
+    return int(connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM document").scalar_one())

@@ -18,7 +18,7 @@ from itemtrace.domain.cards import Card, Comment, HistoryEntry, Listed, Location
 from itemtrace.domain.errors import NotFound
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.status import KIND_OF_STATUS, TrackingStatus, status_at
-from itemtrace.domain.tracking import Dimension, TrackingKey
+from itemtrace.domain.tracking import Dimension, SerialUnique, TrackingKey
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.repositories import PROJECTED_KINDS, Info, MasterData
 from itemtrace.storage.tables import (
@@ -30,6 +30,7 @@ from itemtrace.storage.tables import (
     PartnerRow,
     Quantity,
     ReservationRow,
+    TrackingCodeRow,
     TrackingInfoRow,
 )
 
@@ -681,6 +682,63 @@ class Queries:
                     )
                 )
         return diffs
+
+    def negative_balances(self) -> list[tuple[str, TrackingKey, Decimal]]:
+        """(location, key, quantity) of every balance below zero: at our places, on the road or at
+        a customer (a return that took back more than was delivered)."""
+        b = BalanceRow
+        rows = self.session.execute(
+            select(LocationRow.code, ItemRow.sku, b.serial, b.lot, b.package, b.quantity)
+            .join(LocationRow, LocationRow.id == b.location_id)
+            .join(ItemRow, ItemRow.id == b.item_id)
+            .where(type_coerce(b.quantity, Quantity.impl) < 0)
+            .order_by(ItemRow.sku, LocationRow.code, b.serial, b.lot, b.package)
+        )
+        return [
+            (loc, TrackingKey(sku, unblank(serial), unblank(lot_no), unblank(package)), qty)
+            for loc, sku, serial, lot_no, package, qty in rows
+        ]
+
+    def serials_in_stock_twice(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(serial, [(item, location), ...]) for each serial in stock more than once: twice for one
+        item, or on two items that both have globally unique serials."""
+        b = BalanceRow
+        # Whether serials are global is read from the tracking code itself, not from the balance's
+        # copy of it: check must not trust the denormalised flag it is checking.
+        held = (
+            select(
+                b.serial,
+                ItemRow.sku,
+                LocationRow.code,
+                func.coalesce(TrackingCodeRow.serial_unique == SerialUnique.GLOBAL.value, False),
+                b.quantity,
+            )
+            .join(LocationRow, LocationRow.id == b.location_id)
+            .join(ItemRow, ItemRow.id == b.item_id)
+            .outerjoin(TrackingCodeRow, TrackingCodeRow.id == ItemRow.tracking_code_id)
+            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0)
+        )
+        repeated = (
+            select(b.serial)
+            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0)
+            .group_by(b.serial)
+            .having(func.count() > 1)
+        )
+        places: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+        for serial, sku, loc, global_serial, _ in self.session.execute(
+            held.where(b.serial.in_(repeated)).order_by(b.serial, ItemRow.sku, LocationRow.code)
+        ):
+            places[serial].append((sku, loc, bool(global_serial)))
+        for serial, sku, loc, global_serial, qty in self.session.execute(
+            held.where(type_coerce(b.quantity, Quantity.impl) > 1000)
+        ):
+            places[serial].extend([(sku, loc, bool(global_serial))] * int(qty))
+        twice = []
+        for serial, found in sorted(places.items()):
+            skus = [sku for sku, _, _ in found]
+            if len(set(skus)) < len(skus) or sum(1 for _, _, g in found if g) > 1:
+                twice.append((serial, [(sku, loc) for sku, loc, _ in found]))
+        return twice
 
     def ledger_count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(LedgerEntryRow)) or 0)

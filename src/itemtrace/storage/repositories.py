@@ -20,7 +20,16 @@ from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingReject
 from itemtrace.domain.genealogy import Link
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
-from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, Reservation, StockNeeds, StockView
+from itemtrace.domain.posting import (
+    BlockedKey,
+    Bucket,
+    CustomerMove,
+    ItemPolicy,
+    Reservation,
+    StockNeeds,
+    StockView,
+    held_by_partner,
+)
 from itemtrace.domain.tracing import RecallReport
 from itemtrace.domain.tracking import UNTRACKED, Dimension, TrackingCode, TrackingKey
 from itemtrace.storage import bulk, mapping
@@ -59,6 +68,10 @@ DOCUMENT_PREFIX = {
     DocumentType.RECLASSIFICATION: "RCLS",
     DocumentType.COUNT: "CNT",
 }
+
+
+def document_number(type: DocumentType, document_id: int) -> str:
+    return f"{DOCUMENT_PREFIX[type]}-{document_id:06d}"
 
 
 def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
@@ -296,8 +309,13 @@ class Documents:
         self.md = masterdata
 
     def add(self, document: Document, *, user: str | None, now: datetime) -> Document:
+        # The id (and so the number) is drawn before the insert: a placeholder number renamed
+        # after the flush would make every new document wait on the unique index for any other
+        # open document transaction that holds the same placeholder.
+        new_id = bulk.next_document_id(self.session.connection())
         row = DocumentRow(
-            number="",
+            id=new_id,
+            number=document_number(document.type, new_id),
             type=document.type.value,
             status=Status.DRAFT.value,
             partner_id=self.md.partner_id(document.partner),
@@ -309,7 +327,6 @@ class Documents:
         )
         self.session.add(row)
         self.session.flush()
-        row.number = f"{DOCUMENT_PREFIX[document.type]}-{row.id:06d}"
         self.session.execute(
             cast(Table, DocumentLineRow.__table__).insert(),
             [
@@ -484,7 +501,10 @@ class Ledger:
         posting_date: date,
         now: datetime,
         kinds: dict[str, LocationKind],
+        global_serials: frozenset[str],
     ) -> None:
+        """Write the entries and their balances. `global_serials`: the items whose serials are
+        unique across items, marked on their balances for the database's unique index."""
         if not entries:
             return
         partner_id = self.md.partner_id(partner)
@@ -513,7 +533,7 @@ class Ledger:
             for e in entries
         ]
         bulk.insert_ledger(self.session.connection(), rows)
-        self._project(entries, item_ids, location_ids, kinds, posting_date)
+        self._project(entries, item_ids, location_ids, kinds, posting_date, global_serials)
 
     def _project(
         self,
@@ -522,6 +542,7 @@ class Ledger:
         location_ids: dict[str, int],
         kinds: dict[str, LocationKind],
         posting_date: date,
+        global_serials: frozenset[str],
     ) -> None:
         deltas: dict[tuple[int, int, str, str, str], int] = defaultdict(int)
         meta: dict[tuple[int, int, str, str, str], tuple[bool, date | None]] = {}
@@ -534,6 +555,7 @@ class Ledger:
                 key = (base[0], location_ids[location], base[1], base[2], base[3])
                 deltas[key] += sign * units
                 meta[key] = (kinds[location].value in STOCK_KINDS, e.expiration_date)
+        global_ids = {item_ids[sku] for sku in global_serials if sku in item_ids}
         rows: list[dict[str, Any]] = [
             {
                 "item_id": k[0],
@@ -543,6 +565,7 @@ class Ledger:
                 "package": k[4],
                 "quantity": q,
                 "in_stock": meta[k][0],
+                "global_serial": k[2] != "" and k[0] in global_ids,
                 "expiration_date": meta[k][1],
                 "first_in_date": posting_date,
             }
@@ -601,7 +624,15 @@ class Ledger:
 def _constraint_violation(error: IntegrityError) -> PostingRejected:
     """The database backstop fired: translate it into the posting rule it protects."""
     message = str(error.orig)
-    if "uq_balance_serial_in_stock" in message or "balance.item_id, balance.serial" in message:
+    if any(
+        name in message
+        for name in (
+            "uq_balance_serial_in_stock",
+            "uq_balance_global_serial_in_stock",
+            "balance.item_id, balance.serial",
+            "balance.serial",
+        )
+    ):
         return PostingRejected(
             [
                 Violation(
@@ -627,6 +658,19 @@ def _stock_changed() -> PostingRejected:
             )
         ]
     )
+
+
+def _by_first_number(keys: Iterable[TrackingKey], row: Any) -> list[tuple[tuple[str, Any], list[str]]]:
+    """Keys grouped by item and the first dimension they name (serial, lot, package), as that
+    column of `row` and the sorted numbers in it; a key naming none has the column None."""
+    grouped: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key in keys:
+        name = "serial" if key.serial else "lot" if key.lot else "package" if key.package else ""
+        grouped[(key.item, name)].add(key.number(Dimension(name)) or "" if name else "")
+    return [
+        ((sku, getattr(row, name) if name else None), sorted(numbers))
+        for (sku, name), numbers in sorted(grouped.items())
+    ]
 
 
 class Stock:
@@ -711,22 +755,27 @@ class Stock:
                         BalanceRow.in_stock,
                     )
                 )
-        returned: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for sku, location, lot in needs.returned_lots:
-            returned[(sku, location)].add(lot)
-        for (sku, location), lots in sorted(returned.items()):
-            for batch in chunks(sorted(lots)):
-                collect(
-                    self._bucket_query().where(
-                        BalanceRow.item_id == self.md.item_id(sku),
-                        BalanceRow.location_id == self.md.location_id(location),
-                        BalanceRow.lot.in_(batch),
-                    )
-                )
+        # What a return takes back, locked at every customer place: two returns of one key queue
+        # there (as do shipments of it, which update the same rows), so what a partner holds is
+        # read after any concurrent return of it has committed.
+        # Locked in the order shipments lock them: our place first (where a shipment takes from,
+        # and a return puts back), then every customer place, so the two never deadlock.
+        returned = {key for _, key in needs.returned}
+        destinations = sorted({self.md.location_id(loc) for loc, _ in needs.returned})
+        for place in (
+            BalanceRow.location_id.in_(destinations),
+            LocationRow.kind == LocationKind.CUSTOMER.value,
+        ):
+            for (sku, column), numbers in _by_first_number(returned, BalanceRow):
+                for batch in chunks(numbers):
+                    query = self._bucket_query().where(BalanceRow.item_id == self.md.item_id(sku), place)
+                    if column is not None:
+                        query = query.where(column.in_(batch))
+                    collect(query.order_by(BalanceRow.id), lock=True)
         return StockView(
             buckets=list(buckets.values()),
             blocked=self._blocked(needs.items),
-            delivered=self._delivered(needs.returned_serials),
+            delivered=self._delivered(returned),
             reservations=self._reservations(set(needs.at_source), needs.document_id),
         )
 
@@ -772,39 +821,48 @@ class Stock:
             (ids.get(item_id) if item_id else None, Dimension(kind), number) for item_id, kind, number in rows
         )
 
-    def _delivered(self, serials: set[tuple[str, str]]) -> dict[tuple[str | None, str, str], Decimal]:
-        if not serials:
+    def _delivered(self, keys: set[TrackingKey]) -> dict[tuple[str | None, TrackingKey], Decimal]:
+        """What each partner holds of each returned key, from the ledger's customer movements:
+        one query per item and first named dimension, the numbers in IN lists."""
+        if not keys:
             return {}
         customer = LocationKind.CUSTOMER.value
         source = aliased(LocationRow)
         target = aliased(LocationRow)
-        result: dict[tuple[str | None, str, str], Decimal] = defaultdict(Decimal)
-        pairs = [(self.md.item_id(sku), serial) for sku, serial in serials]
-        for batch in chunks(pairs, 500):
-            rows = self.session.execute(
-                select(
-                    PartnerRow.code,
-                    ItemRow.sku,
-                    LedgerEntryRow.serial,
-                    LedgerEntryRow.quantity,
-                    source.kind,
-                    target.kind,
+        moves: list[CustomerMove] = []
+        for (sku, column), numbers in _by_first_number(keys, LedgerEntryRow):
+            for batch in chunks(sorted(numbers), 500):
+                query = (
+                    select(
+                        PartnerRow.code,
+                        LedgerEntryRow.serial,
+                        LedgerEntryRow.lot,
+                        LedgerEntryRow.package,
+                        LedgerEntryRow.quantity,
+                        source.kind,
+                        target.kind,
+                    )
+                    .join(source, source.id == LedgerEntryRow.from_location_id)
+                    .join(target, target.id == LedgerEntryRow.to_location_id)
+                    .outerjoin(PartnerRow, PartnerRow.id == LedgerEntryRow.partner_id)
+                    .where(
+                        LedgerEntryRow.item_id == self.md.item_id(sku),
+                        or_(source.kind == customer, target.kind == customer),
+                    )
                 )
-                .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
-                .join(source, source.id == LedgerEntryRow.from_location_id)
-                .join(target, target.id == LedgerEntryRow.to_location_id)
-                .outerjoin(PartnerRow, PartnerRow.id == LedgerEntryRow.partner_id)
-                .where(
-                    tuple_(LedgerEntryRow.item_id, LedgerEntryRow.serial).in_(batch),
-                    or_(source.kind == customer, target.kind == customer),
-                )
-            )
-            for partner, sku, serial, qty, from_kind, to_kind in rows:
-                sign = 1 if to_kind == customer else -1
-                if from_kind == customer and to_kind == customer:
-                    sign = 0
-                result[(partner, sku, serial)] += sign * qty
-        return dict(result)
+                if column is not None:
+                    query = query.where(column.in_(batch))
+                for partner, serial, lot, package, qty, from_kind, to_kind in self.session.execute(query):
+                    moves.append(
+                        CustomerMove(
+                            partner,
+                            TrackingKey(sku, serial or None, lot or None, package or None),
+                            qty,
+                            into_customer=to_kind == customer,
+                            out_of_customer=from_kind == customer,
+                        )
+                    )
+        return held_by_partner(moves, keys)
 
 
 class Numbers:

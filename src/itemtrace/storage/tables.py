@@ -274,6 +274,14 @@ class BalanceRow(Base):
             sqlite_where=text("in_stock AND quantity > 0 AND serial <> ''"),
             postgresql_where=text("in_stock AND quantity > 0 AND serial <> ''"),
         ),
+        # The same across items, for items whose serials are unique globally (`serial_unique`).
+        Index(
+            "uq_balance_global_serial_in_stock",
+            "serial",
+            unique=True,
+            sqlite_where=text("global_serial AND in_stock AND quantity > 0 AND serial <> ''"),
+            postgresql_where=text("global_serial AND in_stock AND quantity > 0 AND serial <> ''"),
+        ),
         Index(
             "ix_balance_item_lot",
             "item_id",
@@ -304,6 +312,8 @@ class BalanceRow(Base):
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     # Denormalised from the location kind (internal or transit) so the constraints above can see it.
     in_stock: Mapped[bool] = mapped_column(Boolean)
+    # Denormalised from the item's tracking code (which cannot change once the item has entries).
+    global_serial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     expiration_date: Mapped[date | None] = mapped_column(Date)
     first_in_date: Mapped[date | None] = mapped_column(Date)
 
