@@ -7,7 +7,19 @@ import json
 
 def test_a_shipped_serial_shows_as_delivered_with_its_holder_warranty_and_history(with_drills):
     with_drills.ok(
-        "receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN-1", "--serial", "SN-2", "--partner", "ACME"
+        "receive",
+        "DRILL-X",
+        "2",
+        "--to",
+        "WH1",
+        "--serial",
+        "SN-1",
+        "--serial",
+        "SN-2",
+        "--partner",
+        "ACME",
+        "--posting-date",
+        "2026-03-01",
     )
     with_drills.ok(
         "ship",

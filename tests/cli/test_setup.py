@@ -64,7 +64,13 @@ def test_check_reports_the_entries_and_ok_after_movements(with_drills):
 
     assert human.exit_code == 0
     assert human.stdout == "ledger: 3 entries, balances OK\n"
-    assert report == {"entries": 3, "ok": True, "differences": []}
+    assert report == {
+        "entries": 3,
+        "ok": True,
+        "differences": [],
+        "negative_balances": [],
+        "serials_in_stock_twice": [],
+    }
 
 
 def test_serve_with_print_admin_token_prints_the_address_and_a_working_admin_token_first(

@@ -261,7 +261,16 @@ def test_a_51_character_number_is_refused_before_anything_is_written(uow):
 
 def test_backdated_shipment_of_a_lot_expired_since_is_allowed_but_not_today(uow):
     given_partial_world(uow)
-    receive(uow, "MILK", lot("M1", 10, date(2026, 11, 10)))
+    post(
+        uow,
+        DocumentType.RECEIPT,
+        "MILK",
+        10,
+        (lot("M1", 10, date(2026, 11, 10)),),
+        target="WH1",
+        partner="VEND",
+        posting_date=date(2026, 11, 1),
+    )
 
     violations = refused(ship, uow, "MILK", lot("M1", 2))
     assert codes(violations) == [(1, "M1", ErrorCode.LOT_EXPIRED)]

@@ -941,7 +941,7 @@ def test_auto_pick_passes_over_expired_lots_when_expiration_is_strict():
     assert [(e.key.lot, e.quantity) for e in entries] == [("FRESH", Decimal(5))]
 
 
-def test_auto_pick_that_can_only_reach_expired_stock_reports_it_expired():
+def test_auto_pick_under_strict_expiration_never_takes_expired_stock_and_is_short_instead():
     milk = lot_item("MILK", code=STRICT_LOT_IN)
     on_hand = stock(
         bucket("MILK", 10, lot="EXPIRED", expires=YESTERDAY),
@@ -950,10 +950,24 @@ def test_auto_pick_that_can_only_reach_expired_stock_reports_it_expired():
 
     with pytest.raises(PostingRejected) as refused:
         planned(shipment(line("MILK", quantity=5)), milk, stock=on_hand)
+    [entry] = planned(shipment(line("MILK", quantity=2)), milk, stock=on_hand)
 
     [violation] = refused.value.violations
-    assert violation.code is ErrorCode.LOT_EXPIRED
-    assert violation.tracking == "EXPIRED"
+    assert violation.code is ErrorCode.INSUFFICIENT_QUANTITY
+    assert "only 2 there" in violation.detail
+    assert (entry.key.lot, entry.quantity) == ("FRESH", Decimal(2))
+
+
+def test_a_lot_cannot_leave_a_place_dated_before_it_arrived_there():
+    milk = lot_item("MILK")
+    on_hand = stock(bucket("MILK", 10, lot="L1", since=TODAY))
+
+    with pytest.raises(PostingRejected) as refused:
+        planned(shipment(line("MILK", lot("L1", 2)), posting_date=YESTERDAY), milk, stock=on_hand)
+
+    [violation] = refused.value.violations
+    assert (violation.code, violation.tracking) == (ErrorCode.POSTING_DATE_ORDER, "L1")
+    assert f"arrived at WH1 on {TODAY.isoformat()}" in violation.detail
 
 
 def test_unspecified_serials_are_picked_one_entry_per_serial():

@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     WARRANTY_DATE_REQUIRED = "warranty_date_required"
     RESERVED = "reserved"
     NOT_SOLD_TO_PARTNER = "not_sold_to_partner"
+    POSTING_DATE_ORDER = "posting_date_order"
     TRANSIT_MISMATCH = "transit_mismatch"
     RECLASS_RULE = "reclass_rule"
     DOCUMENT_NOT_DRAFT = "document_not_draft"

@@ -681,8 +681,9 @@ def _outbound(
         key = t.key(line.item)
         places = live.candidates(source, line.item, t, blocked)
         if strict and not (t.serial or t.lot):
-            # What is left open is picked from unexpired stock first; expired stock only if nothing else.
-            places.sort(key=lambda p: _expired(live.meta[p], posting_date))
+            # Automatic picking never takes expired stock: only a number the user names can be
+            # refused as `lot_expired`; what is left open is short of stock instead.
+            places = [p for p in places if not _expired(live.meta[p], posting_date)]
         if t.serial and not places:
             elsewhere = live.where(line.item, t.serial, set(LocationKind), locations)
             here = [found for loc, found in elsewhere if loc == source]
@@ -754,6 +755,17 @@ def _outbound(
                     ErrorCode.LOT_EXPIRED,
                     f"line {line.line_no}: {_describe(picked)} expired on {bucket.expiration_date.isoformat()}, "
                     f"before the posting date {posting_date.isoformat()}: scrap it or pick another lot",
+                )
+                continue
+            arrived = bucket.first_in_date
+            if arrived is not None and posting_date < arrived:
+                violations.add(
+                    line.line_no,
+                    picked.label(),
+                    ErrorCode.POSTING_DATE_ORDER,
+                    f"line {line.line_no}: {_describe(picked)} arrived at {source} on {arrived.isoformat()}, "
+                    f"so it cannot leave on {posting_date.isoformat()}: date the document on or after "
+                    f"{arrived.isoformat()}",
                 )
                 continue
             warranty = t.warranty_date
