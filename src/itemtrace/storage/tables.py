@@ -156,6 +156,8 @@ class UserRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A disabled user's token and password are refused; the row stays for the names it left.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
 
 class DocumentRow(Base):
@@ -340,7 +342,10 @@ class TrackingCommentRow(Base):
 
 
 class IdempotencyKeyRow(Base):
+    """A key belongs to the user who sent it: another user's same key is another request."""
+
     __tablename__ = "idempotency_key"
+    user_name: Mapped[str] = mapped_column(String(60), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     # NULL while the first request holding the key is still running (the key is claimed first).
