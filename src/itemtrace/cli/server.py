@@ -10,7 +10,6 @@ import uvicorn
 
 from itemtrace.cli.context import Cli
 from itemtrace.domain.errors import ValidationFailed
-from itemtrace.domain.users import Role
 from itemtrace.services import users
 
 ADMIN_NAME = "admin"
@@ -39,9 +38,7 @@ def serve(
     cli = Cli.of(ctx)
     _require_free(host, port)
     cli.upgrade()
-    token = (
-        users.rotate_token(cli.uow(), ADMIN_NAME, Role.ADMIN, now=cli.now()) if print_admin_token else None
-    )
+    token = users.bootstrap_admin(cli.uow(), ADMIN_NAME, now=cli.now()) if print_admin_token else None
     cli.close()
     # Plain prints, flushed: `make run` and scripts read these lines before the server logs.
     print(f"itemtrace serving on http://{host}:{port}", flush=True)
