@@ -19,7 +19,7 @@ from tests.world import given_world, receive, ship, sn
 
 
 def url_of(engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
+    return str(engine.url.render_as_string(hide_password=False))
 
 
 def bearer(engine, name: str = "ada", role: Role = Role.ADMIN) -> dict[str, str]:
