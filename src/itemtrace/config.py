@@ -1,22 +1,84 @@
-"""Settings read once from the environment and passed down (never read again elsewhere)."""
+"""Settings read once from the environment and passed down (never read again elsewhere).
+
+| variable                       | default                    | meaning                                        |
+|--------------------------------|----------------------------|------------------------------------------------|
+| `ITEMTRACE_DATABASE_URL`       | `itemtrace.db` in the cwd  | SQLite file or PostgreSQL URL                  |
+| `ITEMTRACE_WORKERS`            | 1                          | server processes (`serve`)                     |
+| `ITEMTRACE_POOL_SIZE`          | 10                         | database connections per process, at most     |
+| `ITEMTRACE_POOL_TIMEOUT`       | 10 (seconds)               | wait for a free connection, then 503           |
+| `ITEMTRACE_STATEMENT_TIMEOUT`  | 60000 (ms; 0 = none)       | PostgreSQL cancels a longer statement          |
+| `ITEMTRACE_LOCK_TIMEOUT`       | 30000 (ms; 0 = none)       | longest wait for a lock (SQLite: busy timeout) |
+| `ITEMTRACE_MAX_BODY_BYTES`     | 33554432 (32 MB)           | larger request bodies are refused with 413     |
+"""
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any, Self
+
+from itemtrace.domain.errors import ValidationFailed
 
 DEFAULT_DATABASE_URL = "sqlite:///itemtrace.db"
+
+# Each setting's environment variable, and the smallest value it accepts.
+_ENV: dict[str, tuple[str, float]] = {
+    "workers": ("ITEMTRACE_WORKERS", 1),
+    "pool_size": ("ITEMTRACE_POOL_SIZE", 1),
+    "pool_timeout": ("ITEMTRACE_POOL_TIMEOUT", 0),
+    "statement_timeout_ms": ("ITEMTRACE_STATEMENT_TIMEOUT", 0),
+    "lock_timeout_ms": ("ITEMTRACE_LOCK_TIMEOUT", 0),
+    "max_body_bytes": ("ITEMTRACE_MAX_BODY_BYTES", 1),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    workers: int = 1
+    pool_size: int = 10
+    pool_timeout: float = 10.0
+    statement_timeout_ms: int = 60_000
+    lock_timeout_ms: int = 30_000
+    max_body_bytes: int = 32 * 1024 * 1024
 
     @classmethod
-    def from_env(cls) -> Settings:
-        url = os.environ.get("ITEMTRACE_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'itemtrace.db'}"
-        return cls(database_url=normalise_url(url))
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        url = env.get("ITEMTRACE_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'itemtrace.db'}"
+        given = {name: _number(var, env[var], name, low) for name, (var, low) in _ENV.items() if env.get(var)}
+        return cls(database_url=normalise_url(url), **given)
+
+    def overridden(self, **values: Any) -> Self:
+        """These settings with the values given (command-line options); `None` keeps a setting."""
+        given = {name: value for name, value in values.items() if value is not None}
+        for name, value in given.items():
+            if name in _ENV:
+                _number(f"--{name.removesuffix('_ms').replace('_', '-')}", str(value), name, _ENV[name][1])
+        return replace(self, **given)
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that gives these settings to another process (`serve --workers`)."""
+        env = {"ITEMTRACE_DATABASE_URL": self.database_url}
+        for field in fields(self):
+            if field.name in _ENV:
+                env[_ENV[field.name][0]] = str(getattr(self, field.name))
+        return env
+
+
+def _number(source: str, raw: str, name: str, low: float) -> Any:
+    kind = float if name == "pool_timeout" else int
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value < low:
+        wanted = "a number of seconds" if kind is float else "a whole number"
+        raise ValidationFailed(f"{source} must be {wanted} of at least {low:g}, not {raw!r}")
+    return value
 
 
 def normalise_url(url: str) -> str:

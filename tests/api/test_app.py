@@ -109,7 +109,7 @@ def test_me_names_the_token_holder_and_role(as_viewer):
     response = as_viewer.get("/users/me")
 
     assert response.status_code == 200
-    assert response.json() == {"name": "vera", "role": "viewer"}
+    assert response.json() == {"name": "vera", "role": "viewer", "active": True}
 
 
 def test_an_admin_creates_a_user_whose_token_works_at_once(client, as_admin):
@@ -119,7 +119,7 @@ def test_an_admin_creates_a_user_whose_token_works_at_once(client, as_admin):
     assert created["role"] == "clerk"
     assert created["token"].startswith("itk_")
     me = client.get(f"{API}/users/me", headers={"Authorization": f"Bearer {created['token']}"})
-    assert me.json() == {"name": "newbie", "role": "clerk"}
+    assert me.json() == {"name": "newbie", "role": "clerk", "active": True}
 
 
 def test_a_clerk_cannot_create_users(as_clerk):
@@ -167,4 +167,4 @@ def test_create_app_builds_its_own_engine_from_settings(tmp_path):
     with TestClient(create_app(Settings(database_url=url))) as client:
         me = client.get(f"{API}/users/me", headers={"Authorization": f"Bearer {token}"})
 
-    assert me.json() == {"name": "root", "role": "admin"}
+    assert me.json() == {"name": "root", "role": "admin", "active": True}

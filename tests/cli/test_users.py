@@ -1,7 +1,10 @@
-"""`itemtrace users`: the token is the last line of `users add`."""
+"""`itemtrace users`: the token is the last line of `users add` and `users rotate-token`."""
 
 from __future__ import annotations
 
+import pytest
+
+from itemtrace.domain.errors import Unauthorized
 from itemtrace.domain.users import Role, User
 from itemtrace.services import users
 
@@ -21,7 +24,12 @@ def test_users_list_shows_names_and_roles_as_json(itemtrace):
 
     listed = itemtrace.json("users", "list")
 
-    assert listed == {"items": [{"name": "alice", "role": "admin"}, {"name": "bob", "role": "viewer"}]}
+    assert listed == {
+        "items": [
+            {"name": "alice", "role": "admin", "active": True},
+            {"name": "bob", "role": "viewer", "active": True},
+        ]
+    }
 
 
 def test_adding_a_user_twice_exits_1_with_one_line(itemtrace):
@@ -71,3 +79,63 @@ def test_a_group_without_a_command_still_shows_its_help(itemtrace):
 
     assert "Usage" in result.output
     assert "error[usage]" not in result.output
+
+
+def test_users_set_changes_the_role_the_token_carries(itemtrace):
+    token = itemtrace.ok("users", "add", "bob", "--role", "viewer").stdout.splitlines()[-1]
+
+    changed = itemtrace.json("users", "set", "bob", "--role", "clerk")
+
+    assert changed == {"name": "bob", "role": "clerk", "active": True}
+    assert users.authenticate(itemtrace.uow(), token) == User("bob", Role.CLERK)
+
+
+def test_a_disabled_users_token_is_refused_until_set_active_again(itemtrace):
+    token = itemtrace.ok("users", "add", "bob", "--role", "clerk").stdout.splitlines()[-1]
+
+    disabled = itemtrace.json("users", "disable", "bob")
+    with pytest.raises(Unauthorized) as refused:
+        users.authenticate(itemtrace.uow(), token)
+    itemtrace.ok("users", "set", "bob", "--active")
+
+    assert disabled == {"name": "bob", "role": "clerk", "active": False}
+    assert "bob is disabled" in refused.value.detail
+    assert users.authenticate(itemtrace.uow(), token) == User("bob", Role.CLERK)
+
+
+def test_rotate_token_prints_a_new_token_last_and_the_old_one_stops_working(itemtrace):
+    old = itemtrace.ok("users", "add", "bob", "--role", "clerk").stdout.splitlines()[-1]
+
+    new = itemtrace.ok("users", "rotate-token", "bob").stdout.splitlines()[-1]
+
+    assert new.startswith("itk_") and new != old
+    assert users.authenticate(itemtrace.uow(), new) == User("bob", Role.CLERK)
+    with pytest.raises(Unauthorized):
+        users.authenticate(itemtrace.uow(), old)
+
+
+def test_disabling_the_last_active_admin_exits_1_and_says_why(itemtrace):
+    itemtrace.ok("users", "add", "alice", "--role", "admin")
+
+    result = itemtrace("users", "disable", "alice")
+
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error[validation_error]: alice is the last active admin")
+    assert itemtrace.json("users", "list")["items"] == [{"name": "alice", "role": "admin", "active": True}]
+
+
+def test_a_reserved_name_is_refused_in_one_line(itemtrace):
+    result = itemtrace("users", "add", "system", "--role", "admin")
+
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error[validation_error]: the user name 'system' is reserved")
+
+
+def test_users_set_without_a_change_is_a_usage_error(itemtrace):
+    itemtrace.ok("users", "add", "bob", "--role", "clerk")
+
+    result = itemtrace("users", "set", "bob")
+
+    assert result.exit_code == 2

@@ -1,11 +1,16 @@
-"""`create_app(settings)`: routers under /api/v1, problem+json handlers, the page at `/`."""
+"""`create_app(settings)`: routers under /api/v1, problem+json handlers, the page at `/`.
+
+`app_from_env` is the factory `itemtrace serve` hands to uvicorn by import string, so that every
+worker process builds its own app (and its own connection pool) from the environment.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,7 +18,8 @@ from itemtrace import __version__
 from itemtrace.api import problems
 from itemtrace.api.routes import availability, cards, documents, health, home, masterdata, tracing, users
 from itemtrace.config import Settings
-from itemtrace.storage.engine import make_engine
+from itemtrace.domain.errors import ErrorCode
+from itemtrace.storage.engine import WAIT_ERRORS, engine_for, gave_up_waiting
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 API_PREFIX = "/api/v1"
@@ -26,10 +32,10 @@ def create_app(
 
     It never migrates the database: run `itemtrace init` first.
     """
+    settings = settings or Settings.from_env()
     engine: Engine | None = None
     if session_factory is None:
-        settings = settings or Settings.from_env()
-        engine = make_engine(settings.database_url)
+        engine = engine_for(settings)
         session_factory = sessionmaker(bind=engine, expire_on_commit=False)
     factory = session_factory
 
@@ -48,9 +54,33 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.engine = engine
     app.state.uow_factory = lambda: UnitOfWork(factory)
     problems.install(app)
+    for error in WAIT_ERRORS:
+        app.add_exception_handler(error, _gave_up_waiting)
     app.include_router(home.router)
     for module in (health, users, masterdata, documents, cards, availability, tracing):
         app.include_router(module.router, prefix=API_PREFIX)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app of one server process, as the environment says (`uvicorn --factory`)."""
+    return create_app(Settings.from_env())
+
+
+def _gave_up_waiting(_request: Request, error: Exception) -> JSONResponse:
+    """No free database connection within `pool_timeout`, or a statement/lock timeout: 503, and
+    nothing was written (the transaction is rolled back). Any other database error goes on up."""
+    if not gave_up_waiting(error):
+        raise error
+    return problems.problem(
+        503,
+        "Service unavailable",
+        "the database is busy: nothing was changed, retry in a moment "
+        "(if this persists, see docs/operations.md on pool size and timeouts)",
+        ErrorCode.SERVICE_UNAVAILABLE.value,
+        headers={"Retry-After": "1"},
+    )

@@ -1,7 +1,8 @@
-"""`itemtrace serve`: the REST API and web UI under uvicorn."""
+"""`itemtrace serve`: the REST API and web UI under uvicorn, in one or several worker processes."""
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import Annotated
 
@@ -10,7 +11,6 @@ import uvicorn
 
 from itemtrace.cli.context import Cli
 from itemtrace.domain.errors import ValidationFailed
-from itemtrace.domain.users import Role
 from itemtrace.services import users
 
 ADMIN_NAME = "admin"
@@ -31,23 +31,64 @@ def serve(
             help=f"Give the user {ADMIN_NAME!r} a new admin token and print it before serving.",
         ),
     ] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes [env ITEMTRACE_WORKERS; default 1].")
+    ] = None,
+    pool_size: Annotated[
+        int | None,
+        typer.Option(help="Database connections per worker, at most [env ITEMTRACE_POOL_SIZE; default 10]."),
+    ] = None,
+    pool_timeout: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds a request waits for a free connection before a 503 "
+            "[env ITEMTRACE_POOL_TIMEOUT; default 10]."
+        ),
+    ] = None,
+    statement_timeout: Annotated[
+        int | None,
+        typer.Option(
+            help="PostgreSQL statement timeout in ms, 0 for none [env ITEMTRACE_STATEMENT_TIMEOUT; default 60000]."
+        ),
+    ] = None,
+    lock_timeout: Annotated[
+        int | None,
+        typer.Option(
+            help="Longest wait for a lock in ms, 0 for none [env ITEMTRACE_LOCK_TIMEOUT; default 30000]."
+        ),
+    ] = None,
 ) -> None:
-    """Serve the REST API (/api/v1, /docs) and the web UI (creates the schema first if needed)."""
-    # Imported here so the other commands do not pay for FastAPI's start-up.
-    from itemtrace.api.app import create_app
+    """Serve the REST API (/api/v1, /docs) and the web UI (creates the schema first if needed).
 
+    Options override the ITEMTRACE_* environment; see docs/operations.md for sizing.
+    """
     cli = Cli.of(ctx)
+    settings = cli.settings.overridden(
+        workers=workers,
+        pool_size=pool_size,
+        pool_timeout=pool_timeout,
+        statement_timeout_ms=statement_timeout,
+        lock_timeout_ms=lock_timeout,
+    )
     _require_free(host, port)
     cli.upgrade()
-    token = (
-        users.rotate_token(cli.uow(), ADMIN_NAME, Role.ADMIN, now=cli.now()) if print_admin_token else None
-    )
+    token = users.bootstrap_admin(cli.uow(), ADMIN_NAME, now=cli.now()) if print_admin_token else None
     cli.close()
     # Plain prints, flushed: `make run` and scripts read these lines before the server logs.
     print(f"itemtrace serving on http://{host}:{port}", flush=True)
     if token is not None:
         print(f"admin token: {token}", flush=True)
-    uvicorn.run(create_app(cli.settings), host=host, port=port, log_level="info")
+    # Each worker builds its app from the environment (uvicorn needs an import string for
+    # workers), so the settings, options included, travel there.
+    os.environ.update(settings.to_env())
+    uvicorn.run(
+        "itemtrace.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=settings.workers,
+        log_level="info",
+    )
 
 
 def _require_free(host: str, port: int) -> None:

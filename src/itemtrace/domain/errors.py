@@ -41,6 +41,7 @@ class ErrorCode(StrEnum):
     VALIDATION_ERROR = "validation_error"
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
+    SERVICE_UNAVAILABLE = "service_unavailable"  # waited too long for the database: retry later
 
 
 class ItemtraceError(Exception):

@@ -65,7 +65,7 @@ def create(
     """
     try:
         with uow.writing():
-            replay = _replay(uow, idempotency, now)
+            replay = _replay(uow, idempotency, user, now)
             if replay is not None:
                 return replay
             document = _prepare(uow, draft.numbered(), today=today)
@@ -78,11 +78,11 @@ def create(
                 stored = uow.documents.add(document, user=user.name, now=now)
                 _reserve(uow, stored, today=today)
             if idempotency is not None:
-                uow.documents.remember(idempotency[0], stored.id or 0)
+                uow.documents.remember(user.name, idempotency[0], stored.id or 0)
             uow.commit()
             return uow.documents.get(stored.id or 0)
     except IdempotencyKeyTaken:
-        return _replay_after_race(uow, idempotency)
+        return _replay_after_race(uow, idempotency, user)
 
 
 def post(
@@ -97,18 +97,18 @@ def post(
     """Post a draft: all lines or none. Raises `PostingRejected` or `document_not_draft`."""
     try:
         with uow.writing():
-            replay = _replay(uow, idempotency, now)
+            replay = _replay(uow, idempotency, user, now)
             if replay is not None:
                 return replay
             document = uow.documents.get(document_id, lock=True)
             document.require_draft()
             _record(uow, document, _plan(uow, document, today=today), user=user, now=now)
             if idempotency is not None:
-                uow.documents.remember(idempotency[0], document_id)
+                uow.documents.remember(user.name, idempotency[0], document_id)
             uow.commit()
             return uow.documents.get(document_id)
     except IdempotencyKeyTaken:
-        return _replay_after_race(uow, idempotency)
+        return _replay_after_race(uow, idempotency, user)
 
 
 def receive(
@@ -212,17 +212,21 @@ def list_documents(
 # -- steps ----------------------------------------------------------------------------------------
 
 
-def _replay(uow: UnitOfWork, idempotency: Idempotency | None, now: datetime | None = None) -> Document | None:
-    """The first result again for a known key with the same request; a conflict for another one.
+def _replay(
+    uow: UnitOfWork, idempotency: Idempotency | None, user: User, now: datetime | None = None
+) -> Document | None:
+    """The first result again for `user`'s known key with the same request; a conflict for another.
+
+    Keys are the user's own: another user's same key is a new request (SPEC §3).
 
     With `now`, an unknown key is claimed for this request (released again if it fails).
     """
     if idempotency is None:
         return None
-    known = uow.documents.idempotent(idempotency[0])
+    known = uow.documents.idempotent(user.name, idempotency[0])
     if known is None:
         if now is not None:
-            uow.documents.claim(idempotency[0], idempotency[1], now)
+            uow.documents.claim(user.name, idempotency[0], idempotency[1], now)
         return None
     fingerprint, document_id = known
     if fingerprint != idempotency[1]:
@@ -238,10 +242,10 @@ def _replay(uow: UnitOfWork, idempotency: Idempotency | None, now: datetime | No
     return uow.documents.get(document_id)
 
 
-def _replay_after_race(uow: UnitOfWork, idempotency: Idempotency | None) -> Document:
+def _replay_after_race(uow: UnitOfWork, idempotency: Idempotency | None, user: User) -> Document:
     """Another request with the same key committed first: answer with its result."""
     with uow:
-        replay = _replay(uow, idempotency)
+        replay = _replay(uow, idempotency, user)
     if replay is None:  # pragma: no cover - the key was just seen taken
         raise Conflict("idempotency key race: retry the request", code=ErrorCode.IDEMPOTENCY_CONFLICT)
     return replay

@@ -1,4 +1,8 @@
-"""Users, API tokens (stored as SHA-256 hashes) and passwords (scrypt) for the web UI."""
+"""Users, API tokens (stored as SHA-256 hashes) and passwords (scrypt) for the web UI.
+
+Every user has exactly one token; a new one (`rotate_token`) replaces it. A disabled user keeps
+its name on what it posted but its token and password are refused.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import hmac
 import secrets
 from datetime import datetime
 
-from itemtrace.domain.errors import Unauthorized, ValidationFailed
-from itemtrace.domain.users import Role, User
+from itemtrace.domain.errors import NotFound, Unauthorized
+from itemtrace.domain.users import Role, User, check_admins_remain, check_name
+from itemtrace.storage.repositories import UserRecord
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 
@@ -32,9 +37,13 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
+def new_token() -> str:
+    return "itk_" + secrets.token_urlsafe(32)
+
+
 def add_user(uow: UnitOfWork, name: str, role: Role, *, password: str | None = None, now: datetime) -> str:
     """Create a user and return its API token (shown once; only its hash is stored)."""
-    _check_name(name)
+    check_name(name)
     token = new_token()
     with uow.writing():
         uow.users.add(name, role.value, hash_token(token), hash_password(password) if password else None, now)
@@ -42,55 +51,93 @@ def add_user(uow: UnitOfWork, name: str, role: Role, *, password: str | None = N
     return token
 
 
-def rotate_token(uow: UnitOfWork, name: str, role: Role, *, now: datetime) -> str:
-    """Create the user with `role`, or give the existing one that role and a new token; return it.
+def update_user(uow: UnitOfWork, name: str, *, role: Role | None = None, active: bool | None = None) -> User:
+    """Change a user's role and/or enable or disable them; the last active admin stays one.
 
-    The previous token stops working. `itemtrace serve --print-admin-token` uses this so every
-    start prints a token that works, while only hashes are ever stored.
+    Raises:
+        NotFound: no user of that name.
+        ValidationFailed: the change would leave no active admin.
     """
-    _check_name(name)
+    with uow.writing():
+        # Active admins are locked first (in name order), then the user: two admins demoting
+        # each other at once are decided one after the other, and one of them stays admin.
+        admins = uow.users.active_admins(lock=True)
+        before = _user(_found(uow.users.by_name(name, lock=True), name))
+        after = User(name, role or before.role, before.active if active is None else active)
+        check_admins_remain(before, after, admins)
+        uow.users.update(name, role=after.role.value, active=after.active)
+        uow.commit()
+    return after
+
+
+def rotate_token(uow: UnitOfWork, name: str) -> tuple[User, str]:
+    """Give a user a new API token and return it: the old one stops working at once."""
     token = new_token()
     with uow.writing():
-        if uow.users.by_name(name) is None:
-            uow.users.add(name, role.value, hash_token(token), None, now)
+        user = _user(_found(uow.users.by_name(name, lock=True), name))
+        uow.users.set_token(name, hash_token(token))
+        uow.commit()
+    return user, token
+
+
+def bootstrap_admin(uow: UnitOfWork, name: str, *, now: datetime) -> str:
+    """Create `name` as an admin, or make the existing user an active admin with a new token.
+
+    `itemtrace serve --print-admin-token` uses this so every start prints a token that works
+    (whoever runs the server owns the database anyway), while only hashes are ever stored.
+    """
+    check_name(name)
+    token = new_token()
+    with uow.writing():
+        if uow.users.by_name(name, lock=True) is None:
+            uow.users.add(name, Role.ADMIN.value, hash_token(token), None, now)
         else:
-            uow.users.set_token(name, role.value, hash_token(token))
+            uow.users.update(name, role=Role.ADMIN.value, active=True)
+            uow.users.set_token(name, hash_token(token))
         uow.commit()
     return token
 
 
-def new_token() -> str:
-    return "itk_" + secrets.token_urlsafe(32)
-
-
-def _check_name(name: str) -> None:
-    if not name or len(name) > 60 or not name.isprintable():
-        raise ValidationFailed("a user name is 1 to 60 printable characters")
-
-
 def authenticate(uow: UnitOfWork, token: str) -> User:
-    with uow:
+    with uow.reading():
         found = uow.users.by_token_hash(hash_token(token))
     if found is None:
         raise Unauthorized(
-            "the bearer token is unknown: create one with `itemtrace users add NAME --role ROLE`"
+            "the bearer token is unknown or was replaced: ask an admin for a new one "
+            "(`itemtrace users rotate-token NAME`)"
         )
-    return User(found[0], Role(found[1]))
+    if not found.active:
+        raise Unauthorized(
+            f"user {found.name} is disabled: ask an admin to enable it (`itemtrace users set {found.name} --active`)"
+        )
+    return _user(found)
 
 
 def login(uow: UnitOfWork, name: str, password: str) -> User:
     with uow:
         found = uow.users.by_name(name)
-    if found is None or found[2] is None or not check_password(password, found[2]):
+    if found is None or found.password_hash is None or not check_password(password, found.password_hash):
         raise Unauthorized("unknown user or wrong password")
-    return User(found[0], Role(found[1]))
+    if not found.active:
+        raise Unauthorized(f"user {name} is disabled: ask an admin to enable it")
+    return _user(found)
 
 
-def list_users(uow: UnitOfWork) -> list[User]:
-    with uow:
-        return [User(n, Role(r)) for n, r in uow.users.list()]
+def list_users(uow: UnitOfWork, *, after: str | None = None, limit: int | None = None) -> list[User]:
+    with uow.reading():
+        return [_user(r) for r in uow.users.list(after=after, limit=limit)]
 
 
 def count(uow: UnitOfWork) -> int:
     with uow:
         return uow.users.count()
+
+
+def _found(record: UserRecord | None, name: str) -> UserRecord:
+    if record is None:
+        raise NotFound("user", name)
+    return record
+
+
+def _user(record: UserRecord) -> User:
+    return User(record.name, Role(record.role), record.active)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, and_, func, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
@@ -463,24 +463,27 @@ class Documents:
         table = cast(Table, ReservationRow.__table__)
         self.session.execute(table.delete().where(table.c.document_id == document_id))
 
-    # idempotency
-    def idempotent(self, key: str) -> tuple[str, int | None] | None:
-        row = self.session.get(IdempotencyKeyRow, key)
+    # idempotency: a key is the user's own, so every query names (user, key)
+    def idempotent(self, user: str, key: str) -> tuple[str, int | None] | None:
+        row = self.session.get(IdempotencyKeyRow, (user, key))
         return (row.fingerprint, row.document_id) if row else None
 
-    def claim(self, key: str, fingerprint: str, now: datetime) -> None:
+    def claim(self, user: str, key: str, fingerprint: str, now: datetime) -> None:
         """Take the key before doing the work: a concurrent twin waits here, then replays."""
         try:
             with self.session.begin_nested():
                 self.session.add(
-                    IdempotencyKeyRow(key=key, fingerprint=fingerprint, document_id=None, created_at=now)
+                    IdempotencyKeyRow(
+                        user_name=user, key=key, fingerprint=fingerprint, document_id=None, created_at=now
+                    )
                 )
         except IntegrityError:
             raise IdempotencyKeyTaken(key) from None
 
-    def remember(self, key: str, document_id: int) -> None:
+    def remember(self, user: str, key: str, document_id: int) -> None:
+        row = IdempotencyKeyRow
         self.session.execute(
-            update(IdempotencyKeyRow).where(IdempotencyKeyRow.key == key).values(document_id=document_id)
+            update(row).where(row.user_name == user, row.key == key).values(document_id=document_id)
         )
 
 
@@ -923,7 +926,16 @@ class Info:
         self.session.flush()
 
 
+class UserRecord(NamedTuple):
+    name: str
+    role: str
+    active: bool
+    password_hash: str | None
+
+
 class Users:
+    """App users: name, role, active flag, the hash of their one API token and of their password."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -939,48 +951,73 @@ class Users:
                         token_hash=token_hash,
                         password_hash=password_hash,
                         created_at=now,
+                        active=True,
                     )
                 )
         except IntegrityError:
             raise _already_exists("user", name) from None
 
-    def set_token(self, name: str, role: str, token_hash: str) -> None:
-        """Give an existing user a new token hash (the old token stops working) and role."""
+    def update(self, name: str, *, role: str, active: bool) -> None:
         from itemtrace.storage.tables import UserRow
 
-        self.session.execute(
-            update(UserRow).where(UserRow.name == name).values(token_hash=token_hash, role=role)
+        self.session.execute(update(UserRow).where(UserRow.name == name).values(role=role, active=active))
+
+    def set_token(self, name: str, token_hash: str) -> None:
+        """Give an existing user a new token hash: the old token stops working."""
+        from itemtrace.storage.tables import UserRow
+
+        self.session.execute(update(UserRow).where(UserRow.name == name).values(token_hash=token_hash))
+
+    def by_token_hash(self, token_hash: str) -> UserRecord | None:
+        from itemtrace.storage.tables import UserRow
+
+        return self._one(UserRow.token_hash == token_hash)
+
+    def by_name(self, name: str, *, lock: bool = False) -> UserRecord | None:
+        """The user called `name`; with `lock`, its row stays locked until the transaction ends."""
+        from itemtrace.storage.tables import UserRow
+
+        return self._one(UserRow.name == name, lock=lock)
+
+    def active_admins(self, *, lock: bool = False) -> list[str]:
+        """Names of the active admins. With `lock` (PostgreSQL), their rows are locked in name
+        order, so two admins demoting each other at once are decided one after the other."""
+        from itemtrace.storage.tables import UserRow
+
+        query = (
+            select(UserRow.name)
+            .where(UserRow.role == "admin", UserRow.active.is_(True))
+            .order_by(UserRow.name)
         )
-
-    def by_token_hash(self, token_hash: str) -> tuple[str, str] | None:
-        from itemtrace.storage.tables import UserRow
-
-        row = self.session.execute(
-            select(UserRow.name, UserRow.role).where(UserRow.token_hash == token_hash)
-        ).one_or_none()
-        return (row[0], row[1]) if row else None
-
-    def by_name(self, name: str) -> tuple[str, str, str | None] | None:
-        from itemtrace.storage.tables import UserRow
-
-        row = self.session.execute(
-            select(UserRow.name, UserRow.role, UserRow.password_hash).where(UserRow.name == name)
-        ).one_or_none()
-        return (row[0], row[1], row[2]) if row else None
+        if lock and self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        return list(self.session.scalars(query))
 
     def count(self) -> int:
-
         from itemtrace.storage.tables import UserRow
 
         return int(self.session.scalar(select(func.count()).select_from(UserRow)) or 0)
 
-    def list(self) -> list[tuple[str, str]]:
+    def list(self, *, after: str | None = None, limit: int | None = None) -> list[UserRecord]:
         from itemtrace.storage.tables import UserRow
 
-        return [
-            (r[0], r[1])
-            for r in self.session.execute(select(UserRow.name, UserRow.role).order_by(UserRow.name))
-        ]
+        query = select(UserRow.name, UserRow.role, UserRow.active, UserRow.password_hash).order_by(
+            UserRow.name
+        )
+        if after is not None:
+            query = query.where(UserRow.name > after)
+        if limit is not None:
+            query = query.limit(limit)
+        return [UserRecord(*row) for row in self.session.execute(query)]
+
+    def _one(self, where: Any, *, lock: bool = False) -> UserRecord | None:
+        from itemtrace.storage.tables import UserRow
+
+        query = select(UserRow.name, UserRow.role, UserRow.active, UserRow.password_hash).where(where)
+        if lock and self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self.session.execute(query).one_or_none()
+        return UserRecord(*row) if row else None
 
 
 def existing_numbers(
