@@ -1,4 +1,8 @@
-"""`python -m bench [--backend sqlite|postgresql] [--only NAME] [--quick]`: run, print, write results.json."""
+"""`python -m bench [--backend sqlite|postgresql] [--only NAME] [--quick]`: run, print, write results.json.
+
+The HTTP benchmarks (http_post, http_card, post_latency) also take --seconds, --connections and
+--workers; they need `wrk` (`apt-get install -y wrk`) and run on PostgreSQL only.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,15 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from bench import common, genealogy, receipt_10k_serials, serial_card
+from bench import common, genealogy, http_card, http_post, post_latency, receipt_10k_serials, serial_card
 
-BENCHMARKS = {"receipt_10k_serials": receipt_10k_serials.main, "serial_card": serial_card.main}
+BENCHMARKS = {
+    "receipt_10k_serials": receipt_10k_serials.main,
+    "serial_card": serial_card.main,
+    "http_post": http_post.main,
+    "http_card": http_card.main,
+    "post_latency": post_latency.main,
+}
 # One module may contribute several names (it generates its data set once for all of them).
 GROUPS = dict.fromkeys(genealogy.NAMES, genealogy.main)
 
@@ -18,8 +28,13 @@ def main() -> None:
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--only", action="append", choices=sorted({*BENCHMARKS, *GROUPS}))
     parser.add_argument("--quick", action="store_true", help="smaller data sets (for a smoke run)")
+    http = parser.add_argument_group("HTTP benchmarks")
+    http.add_argument("--seconds", type=float, help="how long each load runs (default 15, --quick 5)")
+    http.add_argument("--connections", type=int, default=16, help="concurrent clients (default 16)")
+    http.add_argument("--workers", type=int, default=2, help="`itemtrace serve --workers N` (default 2)")
     args = parser.parse_args()
     backends = args.backend or ["sqlite", "postgresql"]
+    options = {"seconds": args.seconds, "connections": args.connections, "workers": args.workers}
     with tempfile.TemporaryDirectory(prefix="itemtrace-bench-") as root:
         ran: set[object] = set()
         for name in args.only or [*BENCHMARKS, *GROUPS]:
@@ -27,7 +42,7 @@ def main() -> None:
             if run in ran:  # a group runs once, whichever of its names were asked for
                 continue
             ran.add(run)
-            common.save(run(backends, Path(root), quick=args.quick))
+            common.save(run(backends, Path(root), quick=args.quick, **options))
     print(f"results written to {common.RESULTS}")
 
 

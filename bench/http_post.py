@@ -1,0 +1,381 @@
+"""`http_post`: 16 clients post small receipts and shipments to `itemtrace serve` over HTTP.
+
+`wrk` (see `bench/server.py`) posts `POST /api/v1/documents?post=true` in turn: a receipt of
+1-3 new serials, a shipment of 1-3 serials received before the run, a receipt of one new lot,
+a shipment of 1 from a lot received before the run. Every request is unique and every answer
+that is not 2xx is counted and reported. The figure is successful posts/s, with p50/p99 latency
+in ms; `/api/v1/health` req/s is measured in the same run (what the HTTP stack alone costs).
+
+Baseline: the same transactions' effect (the document and its line, the ledger rows, the
+balance upserts/updates, commit) through bare psycopg at the same concurrency, in processes.
+For rates, `ratio` = baseline rate / itemtrace rate: how many times slower, lower is better.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from bench.common import TODAY, database, now, percentile, report
+from bench.server import (
+    HEALTH_SECONDS,
+    WARMUP_SECONDS,
+    RawRun,
+    Skipped,
+    Step,
+    WrkRun,
+    database_url,
+    machine_load,
+    raw_concurrent,
+    serve,
+    wrk,
+    wrk_binary,
+)
+from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
+from itemtrace.domain.masterdata import Item, Location, Partner, PartnerKind
+from itemtrace.domain.tracking import DimensionPolicy, TrackingCode
+from itemtrace.domain.users import SYSTEM
+from itemtrace.services import documents, masterdata
+from itemtrace.storage.unit_of_work import UnitOfWork
+
+LOTS = 200  # lots Q0..Q199 received before the run; lot shipments take 1 from one at random
+LOT_STOCK = 100_000
+SCALE = 1000  # quantities are stored in thousandths
+
+
+def setup(uow: UnitOfWork) -> None:
+    """Master data through the services: a serial item DRILL, a lot item BOLT, WH1, customer ACME."""
+    masterdata.create_tracking_code(uow, TrackingCode("SN", serial=DimensionPolicy(specific=True)))
+    masterdata.create_tracking_code(uow, TrackingCode("LOT", lot=DimensionPolicy(specific=True)))
+    masterdata.create_item(uow, Item("DRILL", "Drill", tracking_code="SN"))
+    masterdata.create_item(uow, Item("BOLT", "Bolt", tracking_code="LOT"))
+    masterdata.create_location(uow, Location("WH1", "Main"))
+    masterdata.create_partner(uow, Partner("ACME", "Acme", PartnerKind.CUSTOMER))
+
+
+def receive(uow: UnitOfWork, item: str, tracking: list[TrackingLine]) -> None:
+    quantity = sum((t.quantity for t in tracking), Decimal(0))
+    line = Line(item, quantity, None, "WH1", tuple(tracking))
+    documents.create(
+        uow, Document(DocumentType.RECEIPT, (line,)), user=SYSTEM, post=True, today=TODAY, now=now()
+    )
+
+
+def stock(uow: UnitOfWork, tag: str, threads: int, pool: int) -> None:
+    """What the shipments ship: `pool` serials per wrk thread (P<tag>-<thread>-<n>) and the lots."""
+    for thread in range(threads):
+        for start in range(0, pool, 10_000):
+            serials = range(start, min(pool, start + 10_000))
+            receive(uow, "DRILL", [TrackingLine(serial=f"P{tag}-{thread}-{n}") for n in serials])
+    receive(uow, "BOLT", [TrackingLine(lot=f"Q{n}", quantity=Decimal(LOT_STOCK)) for n in range(LOTS)])
+
+
+# --- the baseline: the same writes through bare psycopg --------------------------------------
+
+
+def ids(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        found = {f"loc:{c}": i for i, c in conn.execute(text("SELECT id, code FROM location"))}
+        found |= {f"item:{s}": i for i, s in conn.execute(text("SELECT id, sku FROM item"))}
+        found |= {f"partner:{c}": i for i, c in conn.execute(text("SELECT id, code FROM partner"))}
+    return found
+
+
+class RawPoster:
+    """One connection posting receipts and shipments as plain SQL, one transaction each.
+
+    The writes are those a posting makes (document, line, ledger rows, balance rows); the checks
+    a posting does before writing are not repeated, except that a shipment's UPDATE must find
+    its rows.
+    """
+
+    def __init__(self, conninfo: str, ids: dict[str, int], prefix: str) -> None:
+        import psycopg
+
+        self.connection = psycopg.connect(conninfo)
+        self.ids = ids
+        self.prefix = prefix
+        self.counter = 0
+        self.received: deque[str] = deque()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def _document(self, kind: str, partner: str | None, item: str, quantity: int, tracking: list[Any]) -> int:
+        from psycopg.types.json import Jsonb
+
+        when = now()
+        cursor = self.connection.cursor()
+        row = cursor.execute(
+            "INSERT INTO document (number, type, status, partner_id, posting_date, in_transit, created_by, "
+            "created_at, posted_by, posted_at) VALUES (%s, %s, 'posted', %s, %s, false, %s, %s, %s, %s) "
+            "RETURNING id",
+            (
+                f"{self.prefix}-{self.counter}",
+                kind,
+                self.ids[f"partner:{partner}"] if partner else None,
+                TODAY,
+                "bench",
+                when,
+                "bench",
+                when,
+            ),
+        ).fetchone()
+        assert row is not None
+        document_id = int(row[0])
+        source, target = ("SUPPLIER", "WH1") if kind == "receipt" else ("WH1", "CUSTOMER")
+        cursor.execute(
+            "INSERT INTO document_line (document_id, line_no, item_id, quantity, from_location_id, "
+            "to_location_id, tracking) VALUES (%s, 1, %s, %s, %s, %s, %s)",
+            (
+                document_id,
+                self.ids[f"item:{item}"],
+                quantity * SCALE,
+                self.ids[f"loc:{source}"],
+                self.ids[f"loc:{target}"],
+                Jsonb(tracking),
+            ),
+        )
+        return document_id
+
+    def _ledger(
+        self,
+        document_id: int,
+        kind: str,
+        item: str,
+        keys: list[tuple[str, str]],
+        quantity: int,
+        when: datetime,
+    ) -> None:
+        source, target = ("SUPPLIER", "WH1") if kind == "receipt" else ("WH1", "CUSTOMER")
+        partner = self.ids["partner:ACME"] if kind == "shipment" else None
+        self.connection.execute(
+            "INSERT INTO ledger_entry (document_id, line_no, item_id, serial, lot, package, quantity, "
+            "from_location_id, to_location_id, posting_date, partner_id, user_name, posted_at) "
+            "SELECT %s, 1, %s, s, l, '', %s, %s, %s, %s, %s, 'bench', %s "
+            "FROM unnest(%s::text[], %s::text[]) AS u(s, l)",
+            (
+                document_id,
+                self.ids[f"item:{item}"],
+                quantity * SCALE,
+                self.ids[f"loc:{source}"],
+                self.ids[f"loc:{target}"],
+                TODAY,
+                partner,
+                when,
+                [s for s, _ in keys],
+                [lot for _, lot in keys],
+            ),
+        )
+
+    def _add(
+        self, item: str, location: str, keys: list[tuple[str, str]], quantity: int, in_stock: bool
+    ) -> None:
+        self.connection.execute(
+            "INSERT INTO balance (item_id, location_id, serial, lot, package, quantity, in_stock, "
+            "global_serial, first_in_date) "
+            "SELECT %s, %s, s, l, '', %s, %s, false, %s FROM unnest(%s::text[], %s::text[]) AS u(s, l) "
+            "ON CONFLICT (item_id, location_id, serial, lot, package) "
+            "DO UPDATE SET quantity = balance.quantity + EXCLUDED.quantity",
+            (
+                self.ids[f"item:{item}"],
+                self.ids[f"loc:{location}"],
+                quantity * SCALE,
+                in_stock,
+                TODAY,
+                [s for s, _ in keys],
+                [lot for _, lot in keys],
+            ),
+        )
+
+    def _take(self, item: str, keys: list[tuple[str, str]], quantity: int) -> None:
+        taken = self.connection.execute(
+            "UPDATE balance AS b SET quantity = b.quantity - %s FROM unnest(%s::text[], %s::text[]) AS u(s, l) "
+            "WHERE b.item_id = %s AND b.location_id = %s AND b.serial = u.s AND b.lot = u.l "
+            "AND b.package = '' AND b.quantity >= %s",
+            (
+                quantity * SCALE,
+                [s for s, _ in keys],
+                [lot for _, lot in keys],
+                self.ids[f"item:{item}"],
+                self.ids["loc:WH1"],
+                quantity * SCALE,
+            ),
+        ).rowcount
+        if taken != len(keys):
+            raise RuntimeError(f"baseline shipment found {taken} of {len(keys)} balance rows")
+
+    def post(self, kind: str, item: str, keys: list[tuple[str, str]], each: int) -> None:
+        """One posting: `keys` are (serial, lot) pairs, `each` the quantity of each."""
+        self.counter += 1
+        tracking = [
+            {"serial": s, "quantity": str(each)} if s else {"lot": lot, "quantity": str(each)}
+            for s, lot in keys
+        ]
+        partner = "ACME" if kind == "shipment" else None
+        document_id = self._document(kind, partner, item, each * len(keys), tracking)
+        self._ledger(document_id, kind, item, keys, each, now())
+        if kind == "receipt":
+            self._add(item, "WH1", keys, each, True)
+        else:
+            self._take(item, keys, each)
+            self._add(item, "CUSTOMER", keys, each, False)
+        self.connection.commit()
+
+    def step(self) -> None:
+        """The next posting of the same mix as `wrk/itemtrace.lua`'s post mode."""
+        kind, n = self.counter % 4, (self.counter // 4) % 3 + 1
+        if kind == 0 or (kind == 1 and len(self.received) < n):
+            serials = [f"{self.prefix}-{self.counter}-{i}" for i in range(n)]
+            self.post("receipt", "DRILL", [(s, "") for s in serials], 1)
+            self.received.extend(serials)
+        elif kind == 1:
+            self.post("shipment", "DRILL", [(self.received.popleft(), "") for _ in range(n)], 1)
+        elif kind == 2:
+            self.post("receipt", "BOLT", [("", f"{self.prefix}L-{self.counter}")], 5)
+        else:
+            self.post("shipment", "BOLT", [("", f"Q{random.randrange(LOTS)}")], 1)
+
+
+def open_poster(index: int, params: dict[str, Any]) -> Step:
+    poster = RawPoster(params["conninfo"], params["ids"], f"RAW{params['tag']}-{index}")
+    return poster.step, poster.close
+
+
+def conninfo(engine: Engine) -> str:
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def run(backend: str, root: Path, *, seconds: float, connections: int, workers: int) -> dict[str, Any]:
+    wrk_binary()  # say how to install it before building anything
+    threads = max(1, min(connections, _cpus()))
+    pool = max(2_000, int(seconds * 400))  # serials each wrk thread may ship (~1,500 posts/s)
+    with database(backend, root) as engine:
+        uow = UnitOfWork.for_engine(engine)
+        setup(uow)
+        stock(uow, "m", threads, pool)
+        if backend == "postgresql":
+            with engine.connect() as conn:
+                conn.execute(text("ANALYZE"))
+                conn.commit()
+        load_before = machine_load()
+        with serve(database_url(engine), root, workers=workers) as server:
+            health = wrk(server, "health", seconds=HEALTH_SECONDS, connections=connections, token=False)
+            wrk(server, "post", seconds=WARMUP_SECONDS, connections=connections, args=["w", "0", str(LOTS)])
+            posts = wrk(
+                server, "post", seconds=seconds, connections=connections, args=["m", str(pool), str(LOTS)]
+            )
+        load_after = machine_load()
+        raw = raw_concurrent(
+            open_poster,
+            processes=connections,
+            seconds=seconds,
+            engine=engine,
+            params={"conninfo": conninfo(engine), "ids": ids(engine), "tag": "m"},
+        )
+        load_raw = machine_load()
+    return entry(posts, health, raw, connections, workers, seconds, [load_before, load_after, load_raw])
+
+
+def entry(
+    posts: WrkRun,
+    health: WrkRun,
+    raw: RawRun,
+    connections: int,
+    workers: int,
+    seconds: float,
+    loads: list[str],
+) -> dict[str, Any]:
+    return {
+        "value": round(posts.rate, 1),
+        "unit": "posts/s",
+        "baseline": round(raw.rate, 1),
+        "ratio": round(raw.rate / posts.rate, 2) if posts.rate else None,
+        "p50_ms": round(posts.p50_ms, 2),
+        "p99_ms": round(posts.p99_ms, 2),
+        "max_ms": round(posts.max_ms, 2),
+        "posts": posts.ok,
+        "non2xx": posts.non2xx,
+        "socket_errors": posts.socket_errors,
+        "first_error": posts.first_error,
+        "mix": posts.counts,
+        "baseline_p50_ms": round(percentile(raw.latencies_ms, 50), 2),
+        "baseline_p99_ms": round(percentile(raw.latencies_ms, 99), 2),
+        "health_rps": round(health.rate, 1),
+        "health_p50_ms": round(health.p50_ms, 2),
+        "health_p99_ms": round(health.p99_ms, 2),
+        "health_errors": health.non2xx + health.socket_errors,
+        "connections": connections,
+        "workers": workers,
+        "seconds": seconds,
+        "load": loads,
+        "measured_on": date.today().isoformat(),
+    }
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def show(result: dict[str, Any], backend: str) -> None:
+    report(
+        "http_post",
+        backend,
+        result,
+        f"(ratio = bare/ours; {result['connections']} clients, {result['workers']} workers, "
+        f"{result['seconds']:g} s)",
+    )
+    print(
+        f"  p50 {result['p50_ms']:.1f} ms  p99 {result['p99_ms']:.1f} ms  ({result['posts']:,} posts; "
+        f"bare p50 {result['baseline_p50_ms']:.2f} ms p99 {result['baseline_p99_ms']:.2f} ms)\n"
+        f"  /api/v1/health {result['health_rps']:,.0f} req/s  p50 {result['health_p50_ms']:.2f} ms  "
+        f"p99 {result['health_p99_ms']:.2f} ms\n"
+        f"  mix {result['mix']}\n  load (1/5/15 min) before, after, after bare: {'; '.join(result['load'])}",
+        flush=True,
+    )
+    if result["non2xx"] or result["socket_errors"] or result["health_errors"]:
+        print(
+            f"  !!! ERRORS: {result['non2xx']} posts answered non-2xx, {result['socket_errors']} socket "
+            f"errors, {result['health_errors']} health errors; first: {result['first_error']}",
+            flush=True,
+        )
+
+
+def main(
+    backends: list[str],
+    root: Path,
+    *,
+    quick: bool = False,
+    seconds: float | None = None,
+    connections: int = 16,
+    workers: int = 2,
+    **_: Any,
+) -> dict[str, dict[str, Any]]:
+    seconds = seconds or (5 if quick else 15)
+    results: dict[str, Any] = {}
+    for backend in backends:
+        if backend != "postgresql":
+            print(
+                f"http_post          {backend:<10} skipped: the bare baseline is written for PostgreSQL",
+                flush=True,
+            )
+            continue
+        try:
+            result = run(backend, root, seconds=seconds, connections=connections, workers=workers)
+        except Skipped as why:
+            print(f"http_post          {backend:<10} skipped: {why}", flush=True)
+            continue
+        show(result, backend)
+        results[backend] = result
+    return {"http_post": results} if results else {}
