@@ -40,7 +40,7 @@ fmt: $(STAMP) ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: $(STAMP) ## Run every benchmark and write bench/results.json (BENCH_ARGS=... to pass more)
+bench: $(STAMP) ## Run every benchmark and write bench/results.json (BENCH_ARGS=...; the HTTP ones need wrk)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean: ## Remove .venv, caches, build output and the local itemtrace.db

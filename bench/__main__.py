@@ -1,7 +1,7 @@
 """`python -m bench [--backend sqlite|postgresql] [--only NAME] [--quick]`: run, print, write results.json.
 
 The HTTP benchmarks (http_post, http_card, post_latency) also take --seconds, --connections and
---workers; they need `wrk` (`apt-get install -y wrk`) and run on PostgreSQL only.
+--workers; they need `wrk` (`apt-get install -y wrk`).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ that is not 2xx is counted and reported. The figure is successful posts/s, with 
 in ms; `/api/v1/health` req/s is measured in the same run (what the HTTP stack alone costs).
 
 Baseline: the same transactions' effect (the document and its line, the ledger rows, the
-balance upserts/updates, commit) through bare psycopg at the same concurrency, in processes.
+balance upserts/updates, commit) through the bare driver (psycopg; sqlite3 on SQLite) at the same concurrency, in processes.
 For rates, `ratio` = baseline rate / itemtrace rate: how many times slower, lower is better.
 """
 
@@ -34,6 +34,7 @@ from bench.server import (
     machine_load,
     raw_concurrent,
     serve,
+    skipped,
     wrk,
     wrk_binary,
 )
@@ -76,7 +77,7 @@ def stock(uow: UnitOfWork, tag: str, threads: int, pool: int) -> None:
     receive(uow, "BOLT", [TrackingLine(lot=f"Q{n}", quantity=Decimal(LOT_STOCK)) for n in range(LOTS)])
 
 
-# --- the baseline: the same writes through bare psycopg --------------------------------------
+# --- the baseline: the same writes through the bare driver --------------------------------------
 
 
 def ids(engine: Engine) -> dict[str, int]:
@@ -92,13 +93,24 @@ class RawPoster:
 
     The writes are those a posting makes (document, line, ledger rows, balance rows); the checks
     a posting does before writing are not repeated, except that a shipment's UPDATE must find
-    its rows.
+    its rows. PostgreSQL gets each batch of rows as arrays (`unnest`, as itemtrace does), SQLite
+    an `executemany` in a `BEGIN IMMEDIATE` transaction.
     """
 
     def __init__(self, conninfo: str, ids: dict[str, int], prefix: str) -> None:
-        import psycopg
+        self.sqlite = not conninfo.startswith("postgresql")
+        self.connection: Any
+        if self.sqlite:
+            import sqlite3
 
-        self.connection = psycopg.connect(conninfo)
+            self.connection = sqlite3.connect(conninfo, timeout=60, isolation_level=None)
+            self.connection.execute("PRAGMA foreign_keys=ON")
+            self.connection.execute("PRAGMA synchronous=NORMAL")
+        else:
+            import psycopg
+
+            self.connection = psycopg.connect(conninfo)
+        self.m = "?" if self.sqlite else "%s"
         self.ids = ids
         self.prefix = prefix
         self.counter = 0
@@ -107,15 +119,18 @@ class RawPoster:
     def close(self) -> None:
         self.connection.close()
 
-    def _document(self, kind: str, partner: str | None, item: str, quantity: int, tracking: list[Any]) -> int:
-        from psycopg.types.json import Jsonb
+    def _sql(self, statement: str) -> str:
+        return statement.replace("%s", self.m)
 
+    def _document(self, kind: str, partner: str | None, item: str, quantity: int, tracking: list[Any]) -> int:
         when = now()
         cursor = self.connection.cursor()
-        row = cursor.execute(
-            "INSERT INTO document (number, type, status, partner_id, posting_date, in_transit, created_by, "
-            "created_at, posted_by, posted_at) VALUES (%s, %s, 'posted', %s, %s, false, %s, %s, %s, %s) "
-            "RETURNING id",
+        cursor.execute(
+            self._sql(
+                "INSERT INTO document (number, type, status, partner_id, posting_date, in_transit, "
+                "created_by, created_at, posted_by, posted_at) "
+                "VALUES (%s, %s, 'posted', %s, %s, false, %s, %s, %s, %s) RETURNING id"
+            ),
             (
                 f"{self.prefix}-{self.counter}",
                 kind,
@@ -126,20 +141,31 @@ class RawPoster:
                 "bench",
                 when,
             ),
-        ).fetchone()
+        )
+        row = cursor.fetchone()
         assert row is not None
         document_id = int(row[0])
         source, target = ("SUPPLIER", "WH1") if kind == "receipt" else ("WH1", "CUSTOMER")
+        if self.sqlite:
+            import json
+
+            data: Any = json.dumps(tracking)
+        else:
+            from psycopg.types.json import Jsonb
+
+            data = Jsonb(tracking)
         cursor.execute(
-            "INSERT INTO document_line (document_id, line_no, item_id, quantity, from_location_id, "
-            "to_location_id, tracking) VALUES (%s, 1, %s, %s, %s, %s, %s)",
+            self._sql(
+                "INSERT INTO document_line (document_id, line_no, item_id, quantity, from_location_id, "
+                "to_location_id, tracking) VALUES (%s, 1, %s, %s, %s, %s, %s)"
+            ),
             (
                 document_id,
                 self.ids[f"item:{item}"],
                 quantity * SCALE,
                 self.ids[f"loc:{source}"],
                 self.ids[f"loc:{target}"],
-                Jsonb(tracking),
+                data,
             ),
         )
         return document_id
@@ -155,59 +181,74 @@ class RawPoster:
     ) -> None:
         source, target = ("SUPPLIER", "WH1") if kind == "receipt" else ("WH1", "CUSTOMER")
         partner = self.ids["partner:ACME"] if kind == "shipment" else None
+        fixed = [
+            document_id,
+            self.ids[f"item:{item}"],
+            quantity * SCALE,
+            self.ids[f"loc:{source}"],
+            self.ids[f"loc:{target}"],
+            TODAY,
+            partner,
+            when,
+        ]
+        columns = (
+            "INSERT INTO ledger_entry (document_id, line_no, item_id, quantity, from_location_id, "
+            "to_location_id, posting_date, partner_id, posted_at, user_name, package, serial, lot) "
+        )
+        if self.sqlite:
+            self.connection.executemany(
+                columns + "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, 'bench', '', ?, ?)",
+                [(*fixed, s, lot) for s, lot in keys],
+            )
+            return
         self.connection.execute(
-            "INSERT INTO ledger_entry (document_id, line_no, item_id, serial, lot, package, quantity, "
-            "from_location_id, to_location_id, posting_date, partner_id, user_name, posted_at) "
-            "SELECT %s, 1, %s, s, l, '', %s, %s, %s, %s, %s, 'bench', %s "
+            columns + "SELECT %s, 1, %s, %s, %s, %s, %s, %s, %s, 'bench', '', s, l "
             "FROM unnest(%s::text[], %s::text[]) AS u(s, l)",
-            (
-                document_id,
-                self.ids[f"item:{item}"],
-                quantity * SCALE,
-                self.ids[f"loc:{source}"],
-                self.ids[f"loc:{target}"],
-                TODAY,
-                partner,
-                when,
-                [s for s, _ in keys],
-                [lot for _, lot in keys],
-            ),
+            (*fixed, [s for s, _ in keys], [lot for _, lot in keys]),
         )
 
     def _add(
         self, item: str, location: str, keys: list[tuple[str, str]], quantity: int, in_stock: bool
     ) -> None:
-        self.connection.execute(
-            "INSERT INTO balance (item_id, location_id, serial, lot, package, quantity, in_stock, "
-            "global_serial, first_in_date) "
-            "SELECT %s, %s, s, l, '', %s, %s, false, %s FROM unnest(%s::text[], %s::text[]) AS u(s, l) "
+        fixed = [self.ids[f"item:{item}"], self.ids[f"loc:{location}"], quantity * SCALE, in_stock, TODAY]
+        columns = (
+            "INSERT INTO balance (item_id, location_id, quantity, in_stock, first_in_date, "
+            "global_serial, package, serial, lot) "
+        )
+        upsert = (
             "ON CONFLICT (item_id, location_id, serial, lot, package) "
-            "DO UPDATE SET quantity = balance.quantity + EXCLUDED.quantity",
-            (
-                self.ids[f"item:{item}"],
-                self.ids[f"loc:{location}"],
-                quantity * SCALE,
-                in_stock,
-                TODAY,
-                [s for s, _ in keys],
-                [lot for _, lot in keys],
-            ),
+            "DO UPDATE SET quantity = balance.quantity + excluded.quantity"
+        )
+        if self.sqlite:
+            self.connection.executemany(
+                columns + "VALUES (?, ?, ?, ?, ?, false, '', ?, ?) " + upsert,
+                [(*fixed, s, lot) for s, lot in keys],
+            )
+            return
+        self.connection.execute(
+            columns + "SELECT %s, %s, %s, %s, %s, false, '', s, l "
+            "FROM unnest(%s::text[], %s::text[]) AS u(s, l) " + upsert,
+            (*fixed, [s for s, _ in keys], [lot for _, lot in keys]),
         )
 
     def _take(self, item: str, keys: list[tuple[str, str]], quantity: int) -> None:
-        taken = self.connection.execute(
-            "UPDATE balance AS b SET quantity = b.quantity - %s FROM unnest(%s::text[], %s::text[]) AS u(s, l) "
-            "WHERE b.item_id = %s AND b.location_id = %s AND b.serial = u.s AND b.lot = u.l "
-            "AND b.package = '' AND b.quantity >= %s",
-            (
-                quantity * SCALE,
-                [s for s, _ in keys],
-                [lot for _, lot in keys],
-                self.ids[f"item:{item}"],
-                self.ids["loc:WH1"],
-                quantity * SCALE,
-            ),
-        ).rowcount
+        item_id, location_id, units = self.ids[f"item:{item}"], self.ids["loc:WH1"], quantity * SCALE
+        if self.sqlite:
+            taken = 0
+            for s, lot in keys:
+                taken += self.connection.execute(
+                    "UPDATE balance SET quantity = quantity - ? WHERE item_id = ? AND location_id = ? "
+                    "AND serial = ? AND lot = ? AND package = '' AND quantity >= ?",
+                    (units, item_id, location_id, s, lot, units),
+                ).rowcount
+        else:
+            taken = self.connection.execute(
+                "UPDATE balance AS b SET quantity = b.quantity - %s "
+                "FROM unnest(%s::text[], %s::text[]) AS u(s, l) "
+                "WHERE b.item_id = %s AND b.location_id = %s AND b.serial = u.s AND b.lot = u.l "
+                "AND b.package = '' AND b.quantity >= %s",
+                (units, [s for s, _ in keys], [lot for _, lot in keys], item_id, location_id, units),
+            ).rowcount
         if taken != len(keys):
             raise RuntimeError(f"baseline shipment found {taken} of {len(keys)} balance rows")
 
@@ -219,6 +260,8 @@ class RawPoster:
             for s, lot in keys
         ]
         partner = "ACME" if kind == "shipment" else None
+        if self.sqlite:
+            self.connection.execute("BEGIN IMMEDIATE")  # as itemtrace's writers do
         document_id = self._document(kind, partner, item, each * len(keys), tracking)
         self._ledger(document_id, kind, item, keys, each, now())
         if kind == "receipt":
@@ -249,6 +292,9 @@ def open_poster(index: int, params: dict[str, Any]) -> Step:
 
 
 def conninfo(engine: Engine) -> str:
+    """What the bare driver connects to: a libpq URL, or SQLite's file."""
+    if engine.dialect.name == "sqlite":
+        return str(engine.url.database)
     return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -365,16 +411,10 @@ def main(
     seconds = seconds or (5 if quick else 15)
     results: dict[str, Any] = {}
     for backend in backends:
-        if backend != "postgresql":
-            print(
-                f"http_post          {backend:<10} skipped: the bare baseline is written for PostgreSQL",
-                flush=True,
-            )
-            continue
         try:
             result = run(backend, root, seconds=seconds, connections=connections, workers=workers)
         except Skipped as why:
-            print(f"http_post          {backend:<10} skipped: {why}", flush=True)
+            skipped("http_post", backend, why)
             continue
         show(result, backend)
         results[backend] = result

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from bench.common import database, percentile, report
 from bench.http_post import RawPoster, conninfo, ids, setup
-from bench.server import Server, Skipped, database_url, machine_load, serve
+from bench.server import Server, Skipped, database_url, machine_load, serve, skipped
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 POSTS = 500
@@ -91,15 +91,10 @@ def main(backends: list[str], root: Path, *, quick: bool = False, **_: Any) -> d
     count = 200 if quick else POSTS
     results: dict[str, Any] = {}
     for backend in backends:
-        if backend != "postgresql":
-            print(
-                f"post_latency           {backend:<10} skipped: the bare baseline is written for PostgreSQL"
-            )
-            continue
         try:
             result = run(backend, root, count=count)
         except Skipped as why:
-            print(f"post_latency           {backend:<10} skipped: {why}", flush=True)
+            skipped("post_latency", backend, why)
             continue
         report("post_latency p50", backend, result, f"(round trip incl. loopback; {count} posts, 1 client)")
         print(

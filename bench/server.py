@@ -41,6 +41,10 @@ class Skipped(Exception):
     """A benchmark that cannot run here (the reason is printed, nothing is recorded)."""
 
 
+def skipped(name: str, backend: str, why: object) -> None:
+    print(f"{name:<22} {backend:<10} skipped: {why}", flush=True)
+
+
 def machine_load() -> str:
     """The 1, 5 and 15 minute load averages, as `uptime` prints them (other work on the machine)."""
     one, five, fifteen = os.getloadavg()
