@@ -316,6 +316,9 @@ def run(backend: str, root: Path, *, seconds: float, connections: int, workers: 
         load_before = machine_load()
         with serve(database_url(engine), root, workers=workers) as server:
             health = wrk(server, "health", seconds=HEALTH_SECONDS, connections=connections, token=False)
+            # One keep-alive connection: a p50 near 40 ms here, not ~1 ms, means the server's
+            # answers wait for the client's delayed ACK (Nagle; TCP_NODELAY not set).
+            alone = wrk(server, "health", seconds=2, connections=1, token=False)
             wrk(server, "post", seconds=WARMUP_SECONDS, connections=connections, args=["w", "0", str(LOTS)])
             posts = wrk(
                 server, "post", seconds=seconds, connections=connections, args=["m", str(pool), str(LOTS)]
@@ -329,7 +332,9 @@ def run(backend: str, root: Path, *, seconds: float, connections: int, workers: 
             params={"conninfo": conninfo(engine), "ids": ids(engine), "tag": "m"},
         )
         load_raw = machine_load()
-    return entry(posts, health, raw, connections, workers, seconds, [load_before, load_after, load_raw])
+    result = entry(posts, health, raw, connections, workers, seconds, [load_before, load_after, load_raw])
+    result["health_1conn_p50_ms"] = round(alone.p50_ms, 2)
+    return result
 
 
 def entry(
@@ -386,7 +391,7 @@ def show(result: dict[str, Any], backend: str) -> None:
         f"  p50 {result['p50_ms']:.1f} ms  p99 {result['p99_ms']:.1f} ms  ({result['posts']:,} posts; "
         f"bare p50 {result['baseline_p50_ms']:.2f} ms p99 {result['baseline_p99_ms']:.2f} ms)\n"
         f"  /api/v1/health {result['health_rps']:,.0f} req/s  p50 {result['health_p50_ms']:.2f} ms  "
-        f"p99 {result['health_p99_ms']:.2f} ms\n"
+        f"p99 {result['health_p99_ms']:.2f} ms; on one connection p50 {result['health_1conn_p50_ms']:.2f} ms\n"
         f"  mix {result['mix']}\n  load (1/5/15 min) before, after, after bare: {'; '.join(result['load'])}",
         flush=True,
     )
