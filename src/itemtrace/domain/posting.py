@@ -758,7 +758,7 @@ def _outbound(
                 )
                 continue
             arrived = bucket.first_in_date
-            if arrived is not None and posting_date < arrived:
+            if arrived is not None and posting_date < arrived and picked.label() is not None:
                 violations.add(
                     line.line_no,
                     picked.label(),

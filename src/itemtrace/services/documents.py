@@ -70,9 +70,11 @@ def create(
                 return replay
             document = _prepare(uow, draft.numbered(), today=today)
             if post:
-                # Planned before the document is stored: a refusal draws no document number.
+                # Planned before the document is stored (and stored as posted): a refusal draws
+                # no document number, and a new document has no reservations to release.
                 planned = _plan(uow, document, today=today)
-                stored = uow.documents.add(document, user=user.name, now=now)
+                posted = document.posted(by=user.name, at=now, posting_date=planned.posting_date)
+                stored = uow.documents.add(posted, user=user.name, now=now)
                 _record(uow, stored, planned, user=user, now=now)
             else:
                 stored = uow.documents.add(document, user=user.name, now=now)
@@ -80,7 +82,7 @@ def create(
             if idempotency is not None:
                 uow.documents.remember(user.name, idempotency[0], stored.id or 0)
             uow.commit()
-            return uow.documents.get(stored.id or 0)
+            return stored
     except IdempotencyKeyTaken:
         return _replay_after_race(uow, idempotency, user)
 
@@ -102,11 +104,15 @@ def post(
                 return replay
             document = uow.documents.get(document_id, lock=True)
             document.require_draft()
-            _record(uow, document, _plan(uow, document, today=today), user=user, now=now)
+            planned = _plan(uow, document, today=today)
+            posted = document.posted(by=user.name, at=now, posting_date=planned.posting_date)
+            _record(uow, posted, planned, user=user, now=now)
+            uow.documents.release(document_id)  # reservations are working state; the ledger holds the rest
+            uow.documents.mark_posted(posted)
             if idempotency is not None:
                 uow.documents.remember(user.name, idempotency[0], document_id)
             uow.commit()
-            return uow.documents.get(document_id)
+            return posted
     except IdempotencyKeyTaken:
         return _replay_after_race(uow, idempotency, user)
 
@@ -402,7 +408,7 @@ def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
 
 
 def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: User, now: datetime) -> None:
-    """Write a planned posting: ledger, balances, genealogy, status; its reservations end."""
+    """Write a planned posting's ledger entries, balances and genealogy links."""
     document_id = document.id or 0
     uow.ledger.append(
         planned.entries,
@@ -415,13 +421,3 @@ def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: Use
         global_serials=posting.global_serial_items(planned.policies),
     )
     uow.genealogy.append(document_id, genealogy.links(document, planned.entries))
-    uow.documents.release(document_id)  # reservations are working state, the ledger holds the rest
-    in_transit = document.type is DocumentType.TRANSFER and document.in_transit
-    uow.documents.set_status(
-        document_id,
-        Status.POSTED,
-        user=user.name,
-        now=now,
-        posting_date=planned.posting_date,
-        transit_status=TransitStatus.IN_TRANSIT if in_transit else None,
-    )
