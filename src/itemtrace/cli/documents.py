@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from itemtrace.api.schemas.documents import DocumentIn, DocumentOut, ReceiveIn
 from itemtrace.cli.context import Cli
+from itemtrace.cli.framework import Typer
 from itemtrace.cli.options import (
     ExpirationDate,
     JsonFlag,
@@ -31,12 +31,14 @@ from itemtrace.cli.options import (
 )
 from itemtrace.cli.present import show, show_list
 from itemtrace.domain.documents import Assign, Document, DocumentType, Line, Status, TrackingLine
-from itemtrace.services import documents
 
-group = typer.Typer(help="Documents: create from JSON, post, receive in-transit transfers, cancel, show.")
+# The services (storage) and the API's schemas are imported in the commands that use them:
+# building the command tree (`itemtrace --help`) must not load SQLAlchemy or pydantic.
+
+group = Typer(help="Documents: create from JSON, post, receive in-transit transfers, cancel, show.")
 
 DocumentRef = Annotated[
-    str, typer.Argument(metavar="DOCUMENT", help="The document's id or number (RCP-000001).")
+    str, typer.Argument(metavar="DOCUMENT", help="The document's id or number (RCPT-000001).")
 ]
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 From = Annotated[str, typer.Option("--from", help="The internal location the stock leaves.")]
@@ -45,7 +47,6 @@ PartnerRequired = Annotated[str, typer.Option("--partner", "-p", help="Vendor or
 
 
 def register(app: typer.Typer) -> None:
-    group.info.no_args_is_help = True
     app.add_typer(group, name="documents")
     for name, command in (
         ("receive", receive),
@@ -60,6 +61,8 @@ def register(app: typer.Typer) -> None:
 
 
 def show_document(cli: Cli, document: Document) -> None:
+    from itemtrace.api.schemas.documents import DocumentOut
+
     show(
         cli,
         DocumentOut.from_domain(document),
@@ -68,7 +71,9 @@ def show_document(cli: Cli, document: Document) -> None:
 
 
 def document_id(cli: Cli, ref: str) -> int:
-    """Documents are named by id (`7`) or number (`RCP-000007`)."""
+    """Documents are named by id (`7`) or number (`RCPT-000007`)."""
+    from itemtrace.services import documents
+
     if ref.isdigit():
         return int(ref)
     return documents.get_by_number(cli.uow(), ref).id or 0
@@ -88,6 +93,9 @@ def create(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a draft document from JSON, and post it with --post."""
+    from itemtrace.api.schemas.documents import DocumentIn
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     draft = DocumentIn.model_validate_json(file.read()).to_domain()
     created = documents.create(cli.uow(), draft, user=cli.user, post=post, today=cli.today(), now=cli.now())
@@ -97,6 +105,8 @@ def create(
 @group.command("post")
 def post(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
     """Post a draft: every line or none; a refusal names the line, number and rule."""
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     posted = documents.post(cli.uow(), document_id(cli, ref), user=cli.user, today=cli.today(), now=cli.now())
     show_document(cli, posted)
@@ -115,6 +125,9 @@ def receive_transfer(
     json_output: JsonFlag = False,
 ) -> None:
     """Receive an in-transit transfer at its destination."""
+    from itemtrace.api.schemas.documents import ReceiveIn
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     received = ReceiveIn.model_validate_json(file.read()).to_domain() if file is not None else None
     document = documents.receive(
@@ -126,6 +139,8 @@ def receive_transfer(
 @group.command("cancel")
 def cancel(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
     """Cancel a draft (posted documents never change: post a correcting document)."""
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     cancelled = documents.cancel(cli.uow(), document_id(cli, ref), user=cli.user)
     show_document(cli, cancelled)
@@ -134,6 +149,8 @@ def cancel(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) 
 @group.command("show")
 def show_(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
     """Show a document and its lines."""
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     document = documents.get(cli.uow(), document_id(cli, ref))
     show_document(cli, document)
@@ -149,6 +166,9 @@ def list_(
     json_output: JsonFlag = False,
 ) -> None:
     """List documents, newest first."""
+    from itemtrace.api.schemas.documents import DocumentOut
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     found = documents.list_documents(
         cli.uow(),
@@ -415,6 +435,8 @@ def _post(
     posting_date: date | None = None,
     in_transit: bool = False,
 ) -> None:
+    from itemtrace.services import documents
+
     draft = Document(
         type=type,
         lines=(line,),

@@ -1,4 +1,4 @@
-"""`itemtrace serve`: the REST API and web UI under uvicorn."""
+"""`itemtrace serve`: the REST API under uvicorn."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import socket
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from itemtrace.cli.context import Cli
 from itemtrace.domain.errors import ValidationFailed
 from itemtrace.domain.users import Role
-from itemtrace.services import users
 
 ADMIN_NAME = "admin"
 
@@ -32,9 +30,12 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Serve the REST API (/api/v1, /docs) and the web UI (creates the schema first if needed)."""
-    # Imported here so the other commands do not pay for FastAPI's start-up.
+    """Serve the REST API (/api/v1, and its docs at /docs); creates the schema first if needed."""
+    # Imported here so the other commands do not pay for FastAPI's and uvicorn's start-up.
+    import uvicorn
+
     from itemtrace.api.app import create_app
+    from itemtrace.services import users
 
     cli = Cli.of(ctx)
     _require_free(host, port)
