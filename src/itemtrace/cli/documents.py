@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
@@ -31,6 +33,7 @@ from itemtrace.cli.options import (
 )
 from itemtrace.cli.present import show, show_list
 from itemtrace.domain.documents import Assign, Document, DocumentType, Line, Status, TrackingLine
+from itemtrace.domain.errors import ItemtraceError, PostingRejected
 
 # The services (storage) and the API's schemas are imported in the commands that use them:
 # building the command tree (`itemtrace --help`) must not load SQLAlchemy or pydantic.
@@ -445,5 +448,39 @@ def _post(
         posting_date=posting_date,
         in_transit=in_transit,
     )
-    posted = documents.create(cli.uow(), draft, user=cli.user, post=True, today=cli.today(), now=cli.now())
+    try:
+        posted = documents.create(
+            cli.uow(), draft, user=cli.user, post=True, today=cli.today(), now=cli.now()
+        )
+    except PostingRejected as refused:
+        raise PostingRejected(
+            [replace(v, detail=in_cli_words(v.detail)) for v in refused.violations]
+        ) from None
+    except ItemtraceError as refused:
+        raise type(refused)(in_cli_words(refused.detail), code=refused.code) from None
     show_document(cli, posted)
+
+
+# The rules speak of the document's fields (a document sent as JSON has them); a shortcut's user
+# typed options: the same advice, in the options' names.
+CLI_WORDS = (
+    (re.compile(r"add tracking lines with serial numbers"), "name them with --serial"),
+    (re.compile(r"add tracking lines with lot numbers"), "name it with --lot"),
+    (re.compile(r"add tracking lines with package numbers"), "name it with --package"),
+    (re.compile(r"remove tracking lines or raise the quantity"), "name fewer units or raise the quantity"),
+    (re.compile(r"tracking lines add up to"), "the units named add up to"),
+    (re.compile(r"give expiration_date on the tracking line"), "give --expiration-date"),
+    (re.compile(r"give warranty_date on the tracking line"), "give --warranty-date"),
+    (re.compile(r"\bexpiration_date\b"), "--expiration-date"),
+    (re.compile(r"\bwarranty_date\b"), "--warranty-date"),
+    (re.compile(r"\bfrom_location\b"), "--from"),
+    (re.compile(r"\bto_location\b"), "--to"),
+    (re.compile(r"\bposting_date\b"), "--posting-date"),
+)
+
+
+def in_cli_words(detail: str) -> str:
+    """`give expiration_date on the tracking line` → `give --expiration-date` (and the like)."""
+    for pattern, words in CLI_WORDS:
+        detail = pattern.sub(words, detail)
+    return detail
