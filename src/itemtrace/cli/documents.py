@@ -457,7 +457,7 @@ def _post(
             [replace(v, detail=in_cli_words(v.detail)) for v in refused.violations]
         ) from None
     except ItemtraceError as refused:
-        raise type(refused)(in_cli_words(refused.detail), code=refused.code) from None
+        raise refused.__class__(in_cli_words(refused.detail), code=refused.code) from None
     show_document(cli, posted)
 
 
