@@ -110,3 +110,10 @@ def test_a_user_name_taken_is_called_a_name(itemtrace: Itemtrace):
 
     assert again.exit_code == 1
     assert again.stderr == "error[already_exists]: user ann already exists: pick another name\n"
+
+
+def test_a_shortcut_naming_an_unknown_item_says_which(with_drills):
+    result = with_drills("receive", "NOPE", "1", "--to", "WH1")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error[not_found]: item NOPE does not exist")
