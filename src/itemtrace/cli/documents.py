@@ -452,12 +452,11 @@ def _post(
         posted = documents.create(
             cli.uow(), draft, user=cli.user, post=True, today=cli.today(), now=cli.now()
         )
-    except PostingRejected as refused:
-        raise PostingRejected(
-            [replace(v, detail=in_cli_words(v.detail)) for v in refused.violations]
-        ) from None
-    except ItemtraceError as refused:
-        raise refused.__class__(in_cli_words(refused.detail), code=refused.code) from None
+    except ItemtraceError as refused:  # the same refusal, its advice in the options' names
+        refused.detail = in_cli_words(refused.detail)
+        if isinstance(refused, PostingRejected):
+            refused.violations = [replace(v, detail=in_cli_words(v.detail)) for v in refused.violations]
+        raise
     show_document(cli, posted)
 
 
