@@ -116,4 +116,4 @@ def test_a_shortcut_naming_an_unknown_item_says_which(with_drills):
     result = with_drills("receive", "NOPE", "1", "--to", "WH1")
 
     assert result.exit_code == 1
-    assert result.stderr.startswith("error[not_found]: item NOPE does not exist")
+    assert result.stderr == "error[validation_error]: line 1: item NOPE does not exist: create it first\n"
