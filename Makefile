@@ -43,13 +43,13 @@ test: $(STAMP) ## Run the tests on SQLite and PostgreSQL (PYTEST_ARGS=... to pas
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style, formatting and types (ruff, ruff format --check, mypy)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 fmt: $(STAMP) ## Format the code and apply ruff's safe fixes
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
 
 bench: $(STAMP) ## Run every benchmark and write bench/results.json (BENCH_ARGS=... to pass more)
 	$(BIN)/python -m bench $(BENCH_ARGS)
