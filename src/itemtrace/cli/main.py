@@ -1,7 +1,7 @@
 """The `itemtrace` Typer app: global options, command registration, and errors → exit codes.
 
-Every refusal (`ItemtraceError`) becomes ONE line on stderr, `error[CODE]: detail`, and exit
-status 1; with `--json` the problem is printed as JSON on stdout instead. Usage errors (a bad
+Every refusal (`ItemtraceError`) becomes one line per problem on stderr, `error[CODE]: detail`,
+and exit status 1; with `--json` the problem is printed as JSON on stdout instead. Usage errors (a bad
 option or argument) are one line too, `error[usage]: …`, with exit status 2.
 """
 
@@ -41,7 +41,7 @@ class ItemtraceGroup(LazyGroup):
             fail(ctx, [usage_line(usage)], usage_problem(usage), exit_code=usage.exit_code)
         except ItemtraceError as error:
             fail(ctx, error_lines(error), error_json(error))
-        except Exception as unexpected:  # still one line, not a traceback (SPEC §5)
+        except Exception as unexpected:  # still one line, never a traceback
             refused = as_refusal(unexpected)
             if refused is not None:
                 fail(ctx, error_lines(refused), error_json(refused))
