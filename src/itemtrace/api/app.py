@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from itemtrace import __version__
-from itemtrace.api import problems
+from itemtrace.api import docs, problems
 from itemtrace.api.routes import availability, cards, documents, health, home, masterdata, tracing, users
 from itemtrace.config import Settings
 from itemtrace.domain.errors import ErrorCode
@@ -50,7 +50,7 @@ def create_app(
         version=__version__,
         description="Track every unit of stock by serial, lot and package number.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served by `docs.install` with local assets instead of a CDN's
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -60,6 +60,7 @@ def create_app(
     problems.install(app)
     for error in WAIT_ERRORS:
         app.add_exception_handler(error, _gave_up_waiting)
+    docs.install(app, openapi_url="/openapi.json")
     app.include_router(home.router)
     for module in (health, users, masterdata, documents, cards, availability, tracing):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -6,11 +6,9 @@ from typing import Annotated
 
 import typer
 
-from itemtrace.api.schemas.availability import AvailabilityOut
 from itemtrace.cli.context import Cli
 from itemtrace.cli.options import JsonFlag, Lot
 from itemtrace.cli.present import show
-from itemtrace.services import availability as service
 
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 Location = Annotated[str | None, typer.Option("--location", help="Only this internal location.")]
@@ -30,6 +28,9 @@ def availability(
     json_output: JsonFlag = False,
 ) -> None:
     """On hand in internal locations, reserved by open (draft) documents, and available, by lot."""
+    from itemtrace.api.schemas.availability import AvailabilityOut
+    from itemtrace.services import availability as service
+
     cli = Cli.of(ctx)
     found = service.availability(cli.uow(), item, location=location, lot=lot, serial=serial)
     show(cli, AvailabilityOut.from_domain(found), title=f"availability of {item}")

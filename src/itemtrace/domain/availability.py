@@ -20,7 +20,7 @@ class LotAvailability:
 
 @dataclass(frozen=True, slots=True)
 class Availability:
-    """One item's stock in internal locations, summed over the filters given (SPEC §4)."""
+    """One item's stock in internal locations, summed over the filters given."""
 
     item: str
     location: str | None

@@ -1,4 +1,4 @@
-"""Derived status of a serial, lot or package: where its stock is says what it is (SPEC §2)."""
+"""Derived status of a serial, lot or package: where its stock is says what it is."""
 
 from __future__ import annotations
 

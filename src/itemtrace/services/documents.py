@@ -138,13 +138,11 @@ def receive(
                 f"document {document.number} is not an in-transit transfer: only those are received"
             )
         if document.status is not Status.POSTED or document.transit_status is not TransitStatus.IN_TRANSIT:
-            state = (
-                "already received" if document.transit_status is TransitStatus.RECEIVED else "not shipped yet"
-            )
-            raise Conflict(
-                f"transfer {document.number} is {state}: post it first, and receive it once",
-                code=ErrorCode.DOCUMENT_NOT_DRAFT,
-            )
+            if document.transit_status is TransitStatus.RECEIVED:
+                detail = f"transfer {document.number} was already received: a transfer is received once"
+            else:
+                detail = f"transfer {document.number} is not posted yet: post it first, then receive it"
+            raise Conflict(detail, code=ErrorCode.DOCUMENT_NOT_DRAFT)
         shipped = uow.ledger.for_document(document_id)
         entries = posting.plan_transit_receipt(document, shipped, received)
         locations = uow.masterdata.locations(

@@ -95,8 +95,8 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
         yield batch
 
 
-def _already_exists(what: str, code: str) -> Conflict:
-    return Conflict(f"{what} {code} already exists: pick another code", code=ErrorCode.ALREADY_EXISTS)
+def _already_exists(what: str, code: str, *, called: str = "code") -> Conflict:
+    return Conflict(f"{what} {code} already exists: pick another {called}", code=ErrorCode.ALREADY_EXISTS)
 
 
 class IdempotencyKeyTaken(Exception):
@@ -993,7 +993,7 @@ class Users:
                     )
                 )
         except IntegrityError:
-            raise _already_exists("user", name) from None
+            raise _already_exists("user", name, called="name") from None
 
     def update(self, name: str, *, role: str, active: bool) -> None:
         from itemtrace.storage.tables import UserRow
