@@ -409,12 +409,33 @@ def test_a_refused_posting_draws_no_document_number_on_either_database(uow):
     given_world(uow)
     first = receive(uow, "DRILL", *sn("SN-1"))
 
+    draft = documents.create(
+        uow,
+        Document(
+            DocumentType.SHIPMENT, (Line("DRILL", Decimal(1), "WH1", None, sn("SN-1")),), partner="ACME"
+        ),
+        user=CLERK,
+        today=TODAY,
+        now=now(),
+    )
+
     with pytest.raises(PostingRejected):
-        ship(uow, "DRILL", *sn("SN-404"))
+        ship(uow, "DRILL", *sn("SN-404"))  # refused by a posting rule
+    with pytest.raises(PostingRejected):  # a second draft for the serial the first one reserves
+        documents.create(
+            uow,
+            Document(
+                DocumentType.SHIPMENT, (Line("DRILL", Decimal(1), "WH1", None, sn("SN-1")),), partner="ACME"
+            ),
+            user=CLERK,
+            today=TODAY,
+            now=now(),
+        )
     second = receive(uow, "DRILL", *sn("SN-2"))
 
-    assert second.id == first.id + 1
-    assert second.number == f"RCPT-{first.id + 1:06d}"
+    assert draft.id == first.id + 1
+    assert second.id == first.id + 2
+    assert second.number == f"RCPT-{first.id + 2:06d}"
 
 
 def test_customers_return_no_more_of_a_lot_than_they_hold_and_never_a_lot_they_did_not_get(uow):

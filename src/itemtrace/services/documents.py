@@ -26,7 +26,7 @@ from itemtrace.domain.documents import (
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Location, LocationKind, PartnerKind
-from itemtrace.domain.posting import ItemPolicy
+from itemtrace.domain.posting import ItemPolicy, Reservation
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.storage.repositories import IdempotencyKeyTaken
@@ -77,8 +77,9 @@ def create(
                 stored = uow.documents.add(posted, user=user.name, now=now)
                 _record(uow, stored, planned, user=user, now=now)
             else:
+                held = _reservations(uow, document, today=today)
                 stored = uow.documents.add(document, user=user.name, now=now)
-                _reserve(uow, stored, today=today)
+                uow.documents.reserve(stored.id or 0, held)
             if idempotency is not None:
                 uow.documents.remember(user.name, idempotency[0], stored.id or 0)
             uow.commit()
@@ -363,8 +364,9 @@ def _from_series(
     return numbers
 
 
-def _reserve(uow: UnitOfWork, document: Document, *, today: date) -> None:
-    """Reserve what a new draft names at its sources, unless another open document already has.
+def _reservations(uow: UnitOfWork, document: Document, *, today: date) -> list[Reservation]:
+    """What a new draft reserves at its sources, unless another open document already has it
+    (`reserved`); checked before the draft is stored, so a refusal draws no number.
 
     The source balances are loaded with the same row locks as posting, so two drafts racing for
     the last unit queue on PostgreSQL (SQLite's write transaction serialises them anyway).
@@ -374,12 +376,12 @@ def _reserve(uow: UnitOfWork, document: Document, *, today: date) -> None:
     policies = uow.masterdata.policies(line.item for line in document.lines)
     part = posting.reserving_part(document, policies, locations)
     if not part.lines:
-        return
+        return []
     stock = uow.stock.load(posting.needs(part, policies, locations))
     conflicts = posting.reservation_conflicts(document, stock, policies, locations, today=today)
     if conflicts:
         raise PostingRejected(conflicts)
-    uow.documents.reserve(document.id or 0, posting.reservations(document, policies, locations, stock))
+    return posting.reservations(document, policies, locations, stock)
 
 
 @dataclass(frozen=True, slots=True)
