@@ -135,6 +135,9 @@ class StockView:
     reservations: Sequence[Reservation] = ()
 
 
+Named = tuple[set[str], set[str], set[str]]  # serials, lots, packages named at one place
+
+
 @dataclass(slots=True)
 class StockNeeds:
     """Which stock a document touches: the storage layer loads (and locks) exactly this."""
@@ -143,7 +146,11 @@ class StockNeeds:
     serials_global: set[str] = field(default_factory=set)  # serial of any item, anywhere
     lots_of_item: set[tuple[str, str]] = field(default_factory=set)  # (item, lot), anywhere
     # (item, location) → the named numbers to load there, or None for every bucket there.
-    at_source: dict[tuple[str, str], tuple[set[str], set[str], set[str]] | None] = field(default_factory=dict)
+    at_source: dict[tuple[str, str], Named | None] = field(default_factory=dict)
+    # The same for where lines put stock (and a return's customer): locked with the sources, all
+    # in one order (item, then location), so two postings moving one lot in opposite directions,
+    # or a return and a shipment of it, queue instead of deadlocking.
+    locked: dict[tuple[str, str], Named | None] = field(default_factory=dict)
     items: set[str] = field(default_factory=set)  # every item touched: their blocked numbers are loaded
     # (our place it goes to, key as the return names it): what a return takes back. Storage
     # locks those balances there and at every customer place (so two returns of one key queue)
@@ -180,23 +187,36 @@ def needs(
                 result.returned.update((target, t.key(line.item)) for t in line.tracking)
                 if line.tracked_quantity < line.quantity:
                     result.returned.add((target, TrackingKey(line.item)))
+                # What the customer holds and where it goes back to, locked in the same order
+                # as a shipment's (see `locked`), so returns queue behind each other.
+                _name_at(result.locked, (line.item, line.from_location), line)
+                _name_at(result.locked, (line.item, target), line)
             continue
-        place = (line.item, line.from_location)
-        if line.tracked_quantity < line.quantity or any(
-            not (t.serial or t.lot or t.package) for t in line.tracking
-        ):
-            result.at_source[place] = None  # something left to pick: load every bucket there
-        elif place not in result.at_source or result.at_source[place] is not None:
-            named = result.at_source.get(place) or (set(), set(), set())
-            for t in line.tracking:
-                if t.serial:
-                    named[0].add(t.serial)
-                elif t.lot:
-                    named[1].add(t.lot)
-                elif t.package:
-                    named[2].add(t.package)
-            result.at_source[place] = named
+        _name_at(result.at_source, (line.item, line.from_location), line)
+        if line.to_location:
+            _name_at(result.locked, (line.item, line.to_location), line)
     return result
+
+
+def _name_at(places: dict[tuple[str, str], Named | None], place: tuple[str, str], line: Line) -> None:
+    """Add what `line` names to what is wanted at `place`; None (every bucket there) when the
+    line leaves a quantity to pick."""
+    if line.tracked_quantity < line.quantity or any(
+        not (t.serial or t.lot or t.package) for t in line.tracking
+    ):
+        places[place] = None  # something left to pick: load every bucket there
+        return
+    if place in places and places[place] is None:
+        return
+    named = places.get(place) or (set(), set(), set())
+    for t in line.tracking:
+        if t.serial:
+            named[0].add(t.serial)
+        elif t.lot:
+            named[1].add(t.lot)
+        elif t.package:
+            named[2].add(t.package)
+    places[place] = named
 
 
 class _Violations:

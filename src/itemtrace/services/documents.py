@@ -6,9 +6,11 @@ plan the entries, the ledger and projection are written, and the service commits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import ParamSpec, TypeVar
 
 from itemtrace.domain import genealogy, numbering, posting
 from itemtrace.domain.documents import (
@@ -30,7 +32,7 @@ from itemtrace.domain.posting import ItemPolicy, Reservation
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.storage.repositories import IdempotencyKeyTaken
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import Contention, UnitOfWork
 
 Idempotency = tuple[str, str]  # (key, fingerprint of the request)
 
@@ -43,6 +45,30 @@ PARTNER_KIND = {
 }
 
 
+_ATTEMPTS = 3
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _run_again_on_contention(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Run a writing use case again when the database failed it to break a deadlock with another
+    posting (nothing of it was written): the user sees the posting, not the database's conflict."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                return use_case(*args, **kwargs)
+            except Contention:
+                if attempt == _ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
+
+
+@_run_again_on_contention
 def create(
     uow: UnitOfWork,
     draft: Document,
@@ -88,6 +114,7 @@ def create(
         return _replay_after_race(uow, idempotency, user)
 
 
+@_run_again_on_contention
 def post(
     uow: UnitOfWork,
     document_id: int,
@@ -118,6 +145,7 @@ def post(
         return _replay_after_race(uow, idempotency, user)
 
 
+@_run_again_on_contention
 def receive(
     uow: UnitOfWork,
     document_id: int,
@@ -166,6 +194,7 @@ def receive(
         return uow.documents.get(document_id)
 
 
+@_run_again_on_contention
 def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> Document:
     """Cancel a draft, releasing its reservations; posted documents never change (post a correction)."""
     with uow.writing():

@@ -26,6 +26,7 @@ from itemtrace.domain.posting import (
     Bucket,
     CustomerMove,
     ItemPolicy,
+    Named,
     Reservation,
     StockNeeds,
     StockView,
@@ -702,6 +703,12 @@ def _stock_changed() -> PostingRejected:
     )
 
 
+def _merge(a: Named | None, b: Named | None) -> Named | None:
+    if a is None or b is None:
+        return None
+    return (a[0] | b[0], a[1] | b[1], a[2] | b[2])
+
+
 def _by_first_number(keys: Iterable[TrackingKey], row: Any) -> list[tuple[tuple[str, Any], list[str]]]:
     """Keys grouped by item and the first dimension they name (serial, lot, package), as that
     column of `row` and the sorted numbers in it; a key naming none has the column None."""
@@ -749,8 +756,13 @@ class Stock:
                 key = TrackingKey(sku, serial or None, lot or None, package or None)
                 buckets[(loc, key)] = Bucket(loc, key, qty, exp, first)
 
-        # Sources first, locked: what this posting takes out must not change under it.
-        for (sku, location), named in sorted(needs.at_source.items(), key=lambda kv: kv[0]):
+        # Sources and the places lines put stock, locked in one order (item, then location): what
+        # this posting takes out must not change under it, and two postings never wait for each
+        # other's rows in opposite orders.
+        places: dict[tuple[str, str], Named | None] = dict(needs.locked)
+        for place, named in needs.at_source.items():
+            places[place] = _merge(places[place], named) if place in places else named
+        for (sku, location), named in sorted(places.items(), key=lambda kv: kv[0]):
             base = self._bucket_query().where(
                 BalanceRow.item_id == self.md.item_id(sku),
                 BalanceRow.location_id == self.md.location_id(location),
@@ -800,20 +812,7 @@ class Stock:
         # What a return takes back, locked at every customer place: two returns of one key queue
         # there (as do shipments of it, which update the same rows), so what a partner holds is
         # read after any concurrent return of it has committed.
-        # Locked in the order shipments lock them: our place first (where a shipment takes from,
-        # and a return puts back), then every customer place, so the two never deadlock.
         returned = {key for _, key in needs.returned}
-        destinations = sorted({self.md.location_id(loc) for loc, _ in needs.returned})
-        for place in (
-            BalanceRow.location_id.in_(destinations),
-            LocationRow.kind == LocationKind.CUSTOMER.value,
-        ):
-            for (sku, column), numbers in _by_first_number(returned, BalanceRow):
-                for batch in chunks(numbers):
-                    query = self._bucket_query().where(BalanceRow.item_id == self.md.item_id(sku), place)
-                    if column is not None:
-                        query = query.where(column.in_(batch))
-                    collect(query.order_by(BalanceRow.id), lock=True)
         return StockView(
             buckets=list(buckets.values()),
             blocked=self._blocked(needs.items),
