@@ -142,6 +142,7 @@ def test_availability_json_shows_what_an_open_draft_reserves(with_drills, tmp_pa
         "on_hand": 2,
         "reserved": 1,
         "available": 1,
+        "expired": 0,
         "lots": [],
     }
     assert refused.exit_code == 1

@@ -81,21 +81,21 @@ def numbered_group(kind: Dimension) -> typer.Typer:
     def show_(ctx: typer.Context, item: Item, number: Number, json_output: JsonFlag = False) -> None:
         """Show status, location, holder, dates, blocked, comments and history."""
         cli = Cli.of(ctx)
-        card = info_cards.card(cli.uow(), kind, item, number)
+        card = info_cards.card(cli.uow(), kind, item, number, today=cli.today())
         show_card(cli, card)
 
     @group.command("block")
     def block(ctx: typer.Context, item: Item, number: Number, json_output: JsonFlag = False) -> None:
         """Block it: it cannot be shipped, moved or consumed until unblocked."""
         cli = Cli.of(ctx)
-        card = info_cards.update(cli.uow(), kind, item, number, blocked=True)
+        card = info_cards.update(cli.uow(), kind, item, number, blocked=True, today=cli.today())
         show_card(cli, card)
 
     @group.command("unblock")
     def unblock(ctx: typer.Context, item: Item, number: Number, json_output: JsonFlag = False) -> None:
         """Unblock it."""
         cli = Cli.of(ctx)
-        card = info_cards.update(cli.uow(), kind, item, number, blocked=False)
+        card = info_cards.update(cli.uow(), kind, item, number, blocked=False, today=cli.today())
         show_card(cli, card)
 
     @group.command("describe")
@@ -104,7 +104,7 @@ def numbered_group(kind: Dimension) -> typer.Typer:
     ) -> None:
         """Set the card's description."""
         cli = Cli.of(ctx)
-        card = info_cards.update(cli.uow(), kind, item, number, description=text)
+        card = info_cards.update(cli.uow(), kind, item, number, description=text, today=cli.today())
         show_card(cli, card)
 
     @group.command("comment")
@@ -113,7 +113,9 @@ def numbered_group(kind: Dimension) -> typer.Typer:
     ) -> None:
         """Add a comment (kept with your user name and the time)."""
         cli = Cli.of(ctx)
-        card = info_cards.comment(cli.uow(), kind, item, number, text, user=cli.user, now=cli.now())
+        card = info_cards.comment(
+            cli.uow(), kind, item, number, text, user=cli.user, now=cli.now(), today=cli.today()
+        )
         show_card(cli, card)
 
     return group
@@ -126,7 +128,7 @@ package = typer.Typer(help="A package's card: show, block, unblock, comment.", n
 def show_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFlag = False) -> None:
     """Show what the package holds, where, and its history."""
     cli = Cli.of(ctx)
-    card = info_cards.card(cli.uow(), Dimension.PACKAGE, None, number)
+    card = info_cards.card(cli.uow(), Dimension.PACKAGE, None, number, today=cli.today())
     show_card(cli, card)
 
 
@@ -134,7 +136,7 @@ def show_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFla
 def block_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFlag = False) -> None:
     """Block the package."""
     cli = Cli.of(ctx)
-    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=True)
+    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=True, today=cli.today())
     show_card(cli, card)
 
 
@@ -142,7 +144,7 @@ def block_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFl
 def unblock_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFlag = False) -> None:
     """Unblock the package."""
     cli = Cli.of(ctx)
-    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=False)
+    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=False, today=cli.today())
     show_card(cli, card)
 
 
@@ -152,7 +154,9 @@ def comment_package(
 ) -> None:
     """Add a comment to the package's card."""
     cli = Cli.of(ctx)
-    card = info_cards.comment(cli.uow(), Dimension.PACKAGE, None, number, text, user=cli.user, now=cli.now())
+    card = info_cards.comment(
+        cli.uow(), Dimension.PACKAGE, None, number, text, user=cli.user, now=cli.now(), today=cli.today()
+    )
     show_card(cli, card)
 
 
@@ -168,7 +172,7 @@ def history(
     if (serial is None) == (lot is None):
         raise typer.BadParameter("give either --serial or --lot")
     kind, number = (Dimension.SERIAL, serial) if serial is not None else (Dimension.LOT, lot or "")
-    card = info_cards.card(cli.uow(), kind, item, number)
+    card = info_cards.card(cli.uow(), kind, item, number, today=cli.today())
     show_list(
         cli,
         [HistoryOut.from_domain(h) for h in card.history],
@@ -215,7 +219,7 @@ def list_serials(
     """List serial numbers with their status, location and holder."""
     cli = Cli.of(ctx)
     found = info_cards.list_serials(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit
+        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
     )
     show_list(cli, [SerialRowOut.from_domain(r) for r in found], title="serials", columns=LIST_COLUMNS)
 
@@ -234,6 +238,6 @@ def list_lots(
     """List lots with their quantities, location and expiration date."""
     cli = Cli.of(ctx)
     found = info_cards.list_lots(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit
+        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
     )
     show_list(cli, [LotRowOut.from_domain(r) for r in found], title="lots", columns=LIST_COLUMNS)
