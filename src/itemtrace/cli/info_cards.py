@@ -78,7 +78,7 @@ def numbered_group(kind: Dimension) -> typer.Typer:
         from itemtrace.services import info_cards
 
         cli = Cli.of(ctx)
-        card = info_cards.card(cli.uow(), kind, item, number)
+        card = info_cards.card(cli.uow(), kind, item, number, today=cli.today())
         show_card(cli, card)
 
     @group.command("block")
@@ -87,7 +87,7 @@ def numbered_group(kind: Dimension) -> typer.Typer:
         from itemtrace.services import info_cards
 
         cli = Cli.of(ctx)
-        card = info_cards.update(cli.uow(), kind, item, number, blocked=True)
+        card = info_cards.update(cli.uow(), kind, item, number, blocked=True, today=cli.today())
         show_card(cli, card)
 
     @group.command("unblock")
@@ -96,7 +96,7 @@ def numbered_group(kind: Dimension) -> typer.Typer:
         from itemtrace.services import info_cards
 
         cli = Cli.of(ctx)
-        card = info_cards.update(cli.uow(), kind, item, number, blocked=False)
+        card = info_cards.update(cli.uow(), kind, item, number, blocked=False, today=cli.today())
         show_card(cli, card)
 
     @group.command("describe")
@@ -107,7 +107,7 @@ def numbered_group(kind: Dimension) -> typer.Typer:
         from itemtrace.services import info_cards
 
         cli = Cli.of(ctx)
-        card = info_cards.update(cli.uow(), kind, item, number, description=text)
+        card = info_cards.update(cli.uow(), kind, item, number, description=text, today=cli.today())
         show_card(cli, card)
 
     @group.command("comment")
@@ -118,7 +118,9 @@ def numbered_group(kind: Dimension) -> typer.Typer:
         from itemtrace.services import info_cards
 
         cli = Cli.of(ctx)
-        card = info_cards.comment(cli.uow(), kind, item, number, text, user=cli.user, now=cli.now())
+        card = info_cards.comment(
+            cli.uow(), kind, item, number, text, user=cli.user, now=cli.now(), today=cli.today()
+        )
         show_card(cli, card)
 
     return group
@@ -133,7 +135,7 @@ def show_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFla
     from itemtrace.services import info_cards
 
     cli = Cli.of(ctx)
-    card = info_cards.card(cli.uow(), Dimension.PACKAGE, None, number)
+    card = info_cards.card(cli.uow(), Dimension.PACKAGE, None, number, today=cli.today())
     show_card(cli, card)
 
 
@@ -143,7 +145,7 @@ def block_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFl
     from itemtrace.services import info_cards
 
     cli = Cli.of(ctx)
-    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=True)
+    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=True, today=cli.today())
     show_card(cli, card)
 
 
@@ -153,7 +155,7 @@ def unblock_package(ctx: typer.Context, number: PackageNumber, json_output: Json
     from itemtrace.services import info_cards
 
     cli = Cli.of(ctx)
-    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=False)
+    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=False, today=cli.today())
     show_card(cli, card)
 
 
@@ -165,7 +167,9 @@ def comment_package(
     from itemtrace.services import info_cards
 
     cli = Cli.of(ctx)
-    card = info_cards.comment(cli.uow(), Dimension.PACKAGE, None, number, text, user=cli.user, now=cli.now())
+    card = info_cards.comment(
+        cli.uow(), Dimension.PACKAGE, None, number, text, user=cli.user, now=cli.now(), today=cli.today()
+    )
     show_card(cli, card)
 
 
@@ -184,7 +188,7 @@ def history(
     if (serial is None) == (lot is None):
         raise typer.BadParameter("give either --serial or --lot")
     kind, number = (Dimension.SERIAL, serial) if serial is not None else (Dimension.LOT, lot or "")
-    card = info_cards.card(cli.uow(), kind, item, number)
+    card = info_cards.card(cli.uow(), kind, item, number, today=cli.today())
     show_list(
         cli,
         [HistoryOut.from_domain(h) for h in card.history],
@@ -234,7 +238,7 @@ def list_serials(
 
     cli = Cli.of(ctx)
     found = info_cards.list_serials(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit
+        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
     )
     show_list(cli, [SerialRowOut.from_domain(r) for r in found], title="serials", columns=LIST_COLUMNS)
 
@@ -256,6 +260,6 @@ def list_lots(
 
     cli = Cli.of(ctx)
     found = info_cards.list_lots(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit
+        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
     )
     show_list(cli, [LotRowOut.from_domain(r) for r in found], title="lots", columns=LIST_COLUMNS)

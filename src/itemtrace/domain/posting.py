@@ -29,6 +29,7 @@ from itemtrace.domain.documents import (
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Item, Location, LocationKind
+from itemtrace.domain.status import is_expired
 from itemtrace.domain.tracking import (
     UNTRACKED,
     Dimension,
@@ -872,7 +873,7 @@ def _short(
 
 def _expired(bucket: Bucket, posting_date: date) -> bool:
     """Expired before the posting date; on the date itself is still fine (lot_expired)."""
-    return bucket.expiration_date is not None and bucket.expiration_date < posting_date
+    return is_expired(bucket.expiration_date, today=posting_date)
 
 
 def _warranty(

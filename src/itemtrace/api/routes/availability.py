@@ -1,4 +1,4 @@
-"""Availability route: on hand, reserved by open documents, and available, by lot."""
+"""Availability route: on hand, expired, reserved by open documents, and available, by lot."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from itemtrace.api import clock
 from itemtrace.api.deps import Uow, Viewer
 from itemtrace.api.schemas.availability import AvailabilityOut
 from itemtrace.services import availability as service
@@ -24,6 +25,7 @@ def get_availability(
     lot: Filter = None,
     serial: Filter = None,
 ) -> AvailabilityOut:
-    """Stock in internal locations: `on_hand`, `reserved` by open documents, `available`."""
-    found = service.availability(uow, item, location=location, lot=lot, serial=serial)
+    """Stock in internal locations: `on_hand`, `expired` (past its date), `reserved` by open
+    documents, `available` (neither expired nor reserved)."""
+    found = service.availability(uow, item, location=location, lot=lot, serial=serial, today=clock.today())
     return AvailabilityOut.from_domain(found)

@@ -35,13 +35,15 @@ Filter = Annotated[str | None, Query(max_length=60)]
 # -- serials -----------------------------------------------------------------------------------
 @router.post("/items/{sku}/serials/{serial:path}/comments", status_code=201)
 def comment_serial(sku: str, serial: str, body: CommentIn, uow: Uow, user: Clerk) -> SerialCardOut:
-    card = info_cards.comment(uow, Dimension.SERIAL, sku, serial, body.text, user=user, now=clock.now())
+    card = info_cards.comment(
+        uow, Dimension.SERIAL, sku, serial, body.text, user=user, now=clock.now(), today=clock.today()
+    )
     return SerialCardOut.from_domain(card)
 
 
 @router.get("/items/{sku}/serials/{serial:path}")
 def get_serial(sku: str, serial: str, uow: Uow, _user: Viewer) -> SerialCardOut:
-    return SerialCardOut.from_domain(info_cards.card(uow, Dimension.SERIAL, sku, serial))
+    return SerialCardOut.from_domain(info_cards.card(uow, Dimension.SERIAL, sku, serial, today=clock.today()))
 
 
 @router.patch("/items/{sku}/serials/{serial:path}")
@@ -54,6 +56,7 @@ def update_serial(sku: str, serial: str, body: CardPatch, uow: Uow, _user: Clerk
         blocked=body.blocked,
         description=body.description,
         attributes=body.attributes,
+        today=clock.today(),
     )
     return SerialCardOut.from_domain(card)
 
@@ -61,13 +64,15 @@ def update_serial(sku: str, serial: str, body: CardPatch, uow: Uow, _user: Clerk
 # -- lots --------------------------------------------------------------------------------------
 @router.post("/items/{sku}/lots/{lot:path}/comments", status_code=201)
 def comment_lot(sku: str, lot: str, body: CommentIn, uow: Uow, user: Clerk) -> LotCardOut:
-    card = info_cards.comment(uow, Dimension.LOT, sku, lot, body.text, user=user, now=clock.now())
+    card = info_cards.comment(
+        uow, Dimension.LOT, sku, lot, body.text, user=user, now=clock.now(), today=clock.today()
+    )
     return LotCardOut.from_domain(card)
 
 
 @router.get("/items/{sku}/lots/{lot:path}")
 def get_lot(sku: str, lot: str, uow: Uow, _user: Viewer) -> LotCardOut:
-    return LotCardOut.from_domain(info_cards.card(uow, Dimension.LOT, sku, lot))
+    return LotCardOut.from_domain(info_cards.card(uow, Dimension.LOT, sku, lot, today=clock.today()))
 
 
 @router.patch("/items/{sku}/lots/{lot:path}")
@@ -80,6 +85,7 @@ def update_lot(sku: str, lot: str, body: CardPatch, uow: Uow, _user: Clerk) -> L
         blocked=body.blocked,
         description=body.description,
         attributes=body.attributes,
+        today=clock.today(),
     )
     return LotCardOut.from_domain(card)
 
@@ -87,13 +93,17 @@ def update_lot(sku: str, lot: str, body: CardPatch, uow: Uow, _user: Clerk) -> L
 # -- packages ----------------------------------------------------------------------------------
 @router.post("/packages/{package:path}/comments", status_code=201)
 def comment_package(package: str, body: CommentIn, uow: Uow, user: Clerk) -> PackageCardOut:
-    card = info_cards.comment(uow, Dimension.PACKAGE, None, package, body.text, user=user, now=clock.now())
+    card = info_cards.comment(
+        uow, Dimension.PACKAGE, None, package, body.text, user=user, now=clock.now(), today=clock.today()
+    )
     return PackageCardOut.from_domain(card)
 
 
 @router.get("/packages/{package:path}")
 def get_package(package: str, uow: Uow, _user: Viewer) -> PackageCardOut:
-    return PackageCardOut.from_domain(info_cards.card(uow, Dimension.PACKAGE, None, package))
+    return PackageCardOut.from_domain(
+        info_cards.card(uow, Dimension.PACKAGE, None, package, today=clock.today())
+    )
 
 
 @router.patch("/packages/{package:path}")
@@ -106,6 +116,7 @@ def update_package(package: str, body: CardPatch, uow: Uow, _user: Clerk) -> Pac
         blocked=body.blocked,
         description=body.description,
         attributes=body.attributes,
+        today=clock.today(),
     )
     return PackageCardOut.from_domain(card)
 
@@ -132,6 +143,7 @@ def list_serials(
         q=q,
         after=cursor_pair(cursor),
         limit=limit + 1,
+        today=clock.today(),
     )
     return page(rows, limit, present=SerialRowOut.from_domain, position=lambda r: [r.item, r.number])
 
@@ -157,5 +169,6 @@ def list_lots(
         q=q,
         after=cursor_pair(cursor),
         limit=limit + 1,
+        today=clock.today(),
     )
     return page(rows, limit, present=LotRowOut.from_domain, position=lambda r: [r.item, r.number])
