@@ -8,22 +8,22 @@ from fastapi import APIRouter, Query
 
 from itemtrace.api import clock
 from itemtrace.api.deps import Uow, Viewer
+from itemtrace.api.params import LocationFilter, LotFilter, SerialFilter
 from itemtrace.api.schemas.availability import AvailabilityOut
+from itemtrace.api.schemas.common import Sku
 from itemtrace.services import availability as service
 
 router = APIRouter(tags=["availability"])
-
-Filter = Annotated[str | None, Query(max_length=60)]
 
 
 @router.get("/availability")
 def get_availability(
     uow: Uow,
     _user: Viewer,
-    item: Annotated[str, Query(min_length=1, max_length=60, description="The item's SKU (required).")],
-    location: Filter = None,
-    lot: Filter = None,
-    serial: Filter = None,
+    item: Annotated[Sku, Query(description="The item's SKU (required).")],
+    location: LocationFilter = None,
+    lot: LotFilter = None,
+    serial: SerialFilter = None,
 ) -> AvailabilityOut:
     """Stock in internal locations: `on_hand`, `expired` (past its date), `reserved` by open
     documents, `available` (neither expired nor reserved)."""
