@@ -17,6 +17,7 @@ import pytest
 from itemtrace.api.app import create_app
 from itemtrace.config import Settings
 from itemtrace.services import ledger
+from itemtrace.storage import tables
 from tests.api.conftest import API, TestClient, receipt, serials_in
 
 VALIDATION = (422, "validation_error")
@@ -524,6 +525,16 @@ def test_one_token_lookup_serves_a_request_with_a_body(world, as_clerk, monkeypa
 
 
 # -- the contract, structurally: every body is strict and every string bounded ------------------
+@pytest.fixture(scope="module")
+def openapi() -> dict[str, Any]:
+    """The OpenAPI document, built once (it needs no database)."""
+
+    def no_database() -> None:
+        raise AssertionError("the document is built without a database")
+
+    return create_app(session_factory=no_database).openapi()
+
+
 def _request_schemas(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every schema a request body reaches, by name (following $refs)."""
     components = document["components"]["schemas"]
@@ -560,8 +571,8 @@ def _strings(schema: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
             yield from _strings(value, f"{where}.{n}")
 
 
-def test_every_request_body_refuses_unknown_fields(client):
-    schemas = _request_schemas(client.get("/openapi.json").json())
+def test_every_request_body_refuses_unknown_fields(openapi):
+    schemas = _request_schemas(openapi)
 
     objects = {name: schema for name, schema in schemas.items() if schema.get("type") == "object"}
     loose = [name for name, schema in objects.items() if schema.get("additionalProperties") is not False]
@@ -570,8 +581,8 @@ def test_every_request_body_refuses_unknown_fields(client):
     assert loose == []
 
 
-def test_every_string_a_request_body_carries_is_bounded_and_refuses_control_characters(client):
-    schemas = _request_schemas(client.get("/openapi.json").json())
+def test_every_string_a_request_body_carries_is_bounded_and_refuses_control_characters(openapi):
+    schemas = _request_schemas(openapi)
 
     strings = [(where, s) for name, schema in schemas.items() for where, s in _strings(schema, name)]
     unbounded = [where for where, s in strings if "maxLength" not in s or "pattern" not in s]
@@ -617,11 +628,32 @@ COLUMNS = [
 
 
 @pytest.mark.parametrize(("schema", "field", "row", "column"), COLUMNS)
-def test_a_request_field_is_no_longer_than_its_column(client, schema, field, row, column):
-    from itemtrace.storage import tables
-
-    properties = client.get("/openapi.json").json()["components"]["schemas"][schema]["properties"]
+def test_a_request_field_is_no_longer_than_its_column(openapi, schema, field, row, column):
+    properties = openapi["components"]["schemas"][schema]["properties"]
     declared = properties[field]
     declared = next((s for s in declared.get("anyOf", [declared]) if s.get("type") == "string"), declared)
 
     assert declared["maxLength"] == getattr(tables, row).__table__.c[column].type.length
+
+
+@pytest.mark.parametrize("key", ["a\x00b", "a\x01b", "\x7f"])
+def test_a_control_character_in_a_header_is_a_validation_error(world, as_clerk, key):
+    # An Idempotency-Key with a NUL reached PostgreSQL's INSERT: a plain-text 500.
+    response = as_clerk.post("/documents", receipt(serials_in("H1")), headers={"Idempotency-Key": key})
+
+    body = assert_problem(response, *VALIDATION)
+    assert "idempotency-key" in body["detail"]
+    assert as_clerk.get("/documents").json()["items"] == []
+
+
+def test_a_server_failure_is_still_a_problem_not_a_plain_text_page(session_factory, viewer, monkeypatch):
+    from itemtrace.services import masterdata
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(masterdata, "list_items", broken)
+    with TestClient(create_app(session_factory=session_factory), raise_server_exceptions=False) as client:
+        response = client.get(f"{API}/items", headers=viewer)
+
+    assert_problem(response, 500, "internal_error")

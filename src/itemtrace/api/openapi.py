@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from itemtrace.api.problems import METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, PROBLEM_JSON
+from itemtrace.api.problems import INTERNAL_ERROR, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, PROBLEM_JSON
 from itemtrace.domain.errors import ErrorCode
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -27,7 +27,9 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string"},
         "code": {
             "type": "string",
-            "enum": sorted([c.value for c in ErrorCode] + [METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE]),
+            "enum": sorted(
+                [c.value for c in ErrorCode] + [METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, INTERNAL_ERROR]
+            ),
         },
         "errors": {
             "type": "array",

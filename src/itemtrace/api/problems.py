@@ -25,6 +25,7 @@ PROBLEM_JSON = "application/problem+json"
 # Codes of the HTTP layer alone: no use case raises them, so they are not in `ErrorCode`.
 METHOD_NOT_ALLOWED = "method_not_allowed"
 PAYLOAD_TOO_LARGE = "payload_too_large"
+INTERNAL_ERROR = "internal_error"
 
 # Most specific first: the first class an error is an instance of gives its HTTP status.
 _STATUS: list[tuple[type[ItemtraceError], int]] = [
@@ -114,7 +115,17 @@ def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(status, "Request refused", str(exc.detail), code.value, headers=headers)
 
 
+def _server_error(_request: Request, _exc: Exception) -> JSONResponse:
+    # A bug, never an answer to input: still problem+json, never a plain-text page. The
+    # exception goes on to the server's log (Starlette re-raises it after this answer).
+    detail = (
+        "the server failed on this request (it is logged); the use case was rolled back: retry, or report it"
+    )
+    return problem(500, "Internal server error", detail, INTERNAL_ERROR)
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _server_error)
     app.add_exception_handler(ItemtraceError, _itemtrace_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
