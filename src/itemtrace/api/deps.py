@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from itemtrace.api import guard
 from itemtrace.domain.errors import Forbidden, Unauthorized
@@ -30,18 +31,19 @@ async def get_uow(request: Request) -> UnitOfWork:
 Uow = Annotated[UnitOfWork, Depends(get_uow)]
 
 
-def get_current_user(
+async def get_current_user(
     request: Request, uow: Uow, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> User:
     if credentials is None or not credentials.credentials:
         raise Unauthorized(
             "send `Authorization: Bearer TOKEN`; create a token with `itemtrace users add NAME --role ROLE`"
         )
-    # A request with a body had its token checked before the body was read: no second lookup.
+    # A request with a body had its token checked before the body was read (`api.guard`): no
+    # second lookup and no thread hop. Otherwise the lookup runs in the thread pool.
     known = guard.authenticated_user(request, credentials.credentials)
     if known is not None:
         return known
-    return users.authenticate(uow, credentials.credentials)
+    return await run_in_threadpool(users.authenticate, uow, credentials.credentials)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

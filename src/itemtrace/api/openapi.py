@@ -1,8 +1,8 @@
 """The OpenAPI document, with the error answers every operation can give (problem+json).
 
 FastAPI describes only the success of each operation and a 422 of its own shape; the answers
-here replace that 422 and add 401, 403, 404, 409 and 413 as `application/problem+json`, so a
-client (or a fuzzer) can check every answer against the document.
+here replace that 422 and add 401, 403, 404, 409, 413 and 503 as `application/problem+json`, so
+a client (or a fuzzer) can check every answer against the document.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ _ANSWERS = {
     "409": "A conflict with the current state (`document_not_draft`, `idempotency_conflict`, …)",
     "413": "The body is over the server's limit (`payload_too_large`)",
     "422": "Malformed input (`validation_error`) or a refused posting (a posting rule's code, with `errors`)",
+    "503": "The database is busy: nothing was written, retry after `Retry-After` (`service_unavailable`)",
 }
 _UNUSED = ("HTTPValidationError", "ValidationError")
 
@@ -80,7 +81,7 @@ def with_problems(schema: dict[str, Any], *, prefix: str) -> dict[str, Any]:
                 continue  # takes no input, needs no token: /health
             statuses = ["404", "409", "422"]
             if operation.get("security"):
-                statuses += ["401", "403"]
+                statuses += ["401", "403", "503"]
             if "requestBody" in operation:
                 statuses.append("413")
             for status in sorted(statuses):
