@@ -3,27 +3,38 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two stamps: the runtime alone (make run) and the runtime with the dev tools (test, lint, bench).
+RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
+# Every install takes its versions from constraints.txt (make lock regenerates it).
+CONSTRAINTS := constraints.txt
+PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c $(CONSTRAINTS)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint fmt bench clean
+.PHONY: help venv run test lint fmt bench lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make TARGET\n\nTargets:\n"} \
 		/^[a-zA-Z_-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@printf "\nVariables: PYTHON=%s PORT=%s PYTEST_ARGS=... BENCH_ARGS=...\n" "$(PYTHON)" "$${PORT:-8000}"
 
-# The stamp is rewritten after each install, so editing pyproject.toml re-installs.
-$(STAMP): pyproject.toml
+# The stamps are rewritten after each install, so editing pyproject.toml or constraints.txt re-installs.
+$(RUNTIME): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -e '.[dev]'
+	$(PIP) -e .
 	touch $@
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -e '.[dev]'
+	touch $(RUNTIME) $@
 
 venv: $(STAMP) ## Create .venv and install itemtrace with its dev tools (re-run when pyproject.toml changes)
 
-run: $(STAMP) ## Create the schema, load demo data into an empty database, serve on 127.0.0.1:$PORT (8000)
+# `--print-admin-token` gives the user admin a NEW token on every run: the one printed before stops working.
+run: $(RUNTIME) ## Create the schema, load demo data if empty, serve on 127.0.0.1:$PORT (8000) with a new admin token
 	$(BIN)/itemtrace init
 	$(BIN)/itemtrace demo --if-empty
 	$(BIN)/itemtrace serve --host 127.0.0.1 --port $${PORT:-8000} --print-admin-token
@@ -32,16 +43,27 @@ test: $(STAMP) ## Run the tests on SQLite and PostgreSQL (PYTEST_ARGS=... to pas
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style, formatting and types (ruff, ruff format --check, mypy)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 fmt: $(STAMP) ## Format the code and apply ruff's safe fixes
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
 
 bench: $(STAMP) ## Run every benchmark and write bench/results.json (BENCH_ARGS=...; the HTTP ones need wrk)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# A fresh virtualenv with the newest versions pyproject.toml allows, frozen: commit the result.
+lock: ## Regenerate constraints.txt from a fresh install of itemtrace and its dev tools
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --disable-pip-version-check -q '.[dev]'
+	{ echo "# Every version make installs (runtime and dev tools): regenerate with make lock."; \
+	  echo "# Generated with $$(.lock-venv/bin/python --version) on $$(date -u +%Y-%m-%d)."; \
+	  .lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -i -E '^(itemtrace|pip|setuptools|wheel)[ =@]'; \
+	} > $(CONSTRAINTS)
+	rm -rf .lock-venv build src/*.egg-info
 
 clean: ## Remove .venv, caches, build output and the local itemtrace.db
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info

@@ -10,7 +10,16 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from bench import common, genealogy, http_card, http_post, post_latency, receipt_10k_serials, serial_card
+from bench import (
+    cli_startup,
+    common,
+    genealogy,
+    http_card,
+    http_post,
+    post_latency,
+    receipt_10k_serials,
+    serial_card,
+)
 
 BENCHMARKS = {
     "receipt_10k_serials": receipt_10k_serials.main,
@@ -20,7 +29,10 @@ BENCHMARKS = {
     "post_latency": post_latency.main,
 }
 # One module may contribute several names (it generates its data set once for all of them).
-GROUPS = dict.fromkeys(genealogy.NAMES, genealogy.main)
+GROUPS = {
+    **dict.fromkeys(genealogy.NAMES, genealogy.main),
+    **dict.fromkeys(cli_startup.CASES, cli_startup.main),
+}
 
 
 def main() -> None:

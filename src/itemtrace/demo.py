@@ -323,4 +323,5 @@ def _return(run: _Run) -> None:
         "Returned by Northwind Builders: battery contact loose, to be inspected",
         user=run.user,
         now=run.now,
+        today=run.today,
     )

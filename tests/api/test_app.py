@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from itemtrace.api.app import create_app
 from itemtrace.config import Settings
 from itemtrace.domain.users import Role
@@ -63,11 +65,19 @@ def test_openapi_lists_the_contract_paths(client):
     assert set(paths["/api/v1/items/{sku}/serials/{serial}"]) == {"get", "patch"}
 
 
-def test_interactive_docs_are_served(client):
-    response = client.get("/docs")
+def test_swagger_ui_and_redoc_load_only_assets_this_server_serves(client):
+    for page in ("/docs", "/redoc"):
+        response = client.get(page)
+        assets = re.findall(r'(?:src|href)=["\']([^"\']+)', response.text)
+        urls = re.findall(r"https?://[^\s\"'<>]+", response.text)
 
-    assert response.status_code == 200
-    assert "/openapi.json" in response.text
+        assert response.status_code == 200, page
+        assert "/openapi.json" in response.text, page
+        assert urls == [], page
+        assert assets != [], page
+        for asset in assets:
+            assert asset.startswith("/docs-assets/"), (page, asset)
+            assert client.get(asset).status_code == 200, asset
 
 
 def test_an_unknown_path_is_a_not_found_problem(client):

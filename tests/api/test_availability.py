@@ -39,9 +39,10 @@ def test_availability_sums_on_hand_reserved_and_available_by_lot(world, as_clerk
         "on_hand": 19,
         "reserved": 6,
         "available": 13,
+        "expired": 0,
         "lots": [
-            {"lot": "L-1", "on_hand": 14, "reserved": 6, "available": 8},
-            {"lot": "L-2", "on_hand": 5, "reserved": 0, "available": 5},
+            {"lot": "L-1", "on_hand": 14, "reserved": 6, "available": 8, "expired": 0},
+            {"lot": "L-2", "on_hand": 5, "reserved": 0, "available": 5, "expired": 0},
         ],
     }
     assert at_wh1.json() == {
@@ -50,7 +51,8 @@ def test_availability_sums_on_hand_reserved_and_available_by_lot(world, as_clerk
         "on_hand": 10,
         "reserved": 6,
         "available": 4,
-        "lots": [{"lot": "L-1", "on_hand": 10, "reserved": 6, "available": 4}],
+        "expired": 0,
+        "lots": [{"lot": "L-1", "on_hand": 10, "reserved": 6, "available": 4, "expired": 0}],
     }
 
 

@@ -71,7 +71,7 @@ def test_an_assembly_posts_through_the_api_with_roles_on_its_lines(genealogy, as
 
 def test_an_assembly_keeps_the_role_of_each_line(world, as_clerk):
     glue = {"item": "SCREW", "quantity": 5, "to_location": "WH1"}
-    as_clerk.ok("/documents?post=true", receipt(glue))
+    as_clerk.ok("/documents?post=true", receipt(glue, posting_date="2026-03-01"))
 
     document = as_clerk.ok(
         "/documents?post=true",

@@ -106,6 +106,21 @@ def test_history_and_lot_cards_of_a_lot_with_an_expiration_date(itemtrace):
     assert (row["lot"], row["quantity"], row["status"]) == ("L-1", 37.5, "available")
 
 
+def test_a_lot_that_expired_in_2024_shows_as_expired_in_lot_show_lots_list_and_availability(itemtrace):
+    itemtrace.ok("tracking-codes", "create", "LOT", "--lot-specific", "--use-expiration-dates")
+    itemtrace.ok("items", "create", "GLUE", "--name", "Glue", "--tracking-code", "LOT")
+    itemtrace.ok("locations", "create", "WH1", "--name", "Main")
+    itemtrace.ok("receive", "GLUE", "10", "--to", "WH1", "--lot", "OLD", "--expiration-date", "2024-06-30")
+
+    lot = itemtrace.json("lot", "show", "GLUE", "OLD")
+    expired = itemtrace.json("lots", "list", "--status", "expired")
+    found = itemtrace.json("availability", "GLUE")
+
+    assert lot["status"] == "expired"
+    assert [r["lot"] for r in expired["items"]] == ["OLD"]
+    assert (found["on_hand"], found["expired"], found["available"]) == (10, 10, 0)
+
+
 def test_global_json_option_works_before_the_command(with_drills):
     result = with_drills.ok("--json", "serials", "list")
 
@@ -142,6 +157,7 @@ def test_availability_json_shows_what_an_open_draft_reserves(with_drills, tmp_pa
         "on_hand": 2,
         "reserved": 1,
         "available": 1,
+        "expired": 0,
         "lots": [],
     }
     assert refused.exit_code == 1

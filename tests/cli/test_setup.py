@@ -8,10 +8,13 @@ import sys
 
 import pytest
 import uvicorn
+from sqlalchemy import text
 
 from itemtrace.domain.errors import Unauthorized
 from itemtrace.domain.users import Role, User
 from itemtrace.services import users
+from itemtrace.storage.engine import make_engine
+from tests.cli.conftest import Itemtrace
 
 
 def test_init_creates_the_schema_and_running_it_again_is_harmless(empty_itemtrace):
@@ -127,10 +130,66 @@ def test_python_dash_m_itemtrace_runs_the_command_line_tool():
     assert result.stdout.startswith("itemtrace ")
 
 
-def test_a_command_on_a_database_that_was_never_initialised_fails_with_one_line(empty_itemtrace):
+def test_a_command_on_a_sqlite_file_that_is_not_there_says_so_and_creates_no_file(tmp_path):
+    missing = tmp_path / "nothing-here.db"
+    itemtrace = Itemtrace(f"sqlite:///{missing}")
+
+    result = itemtrace("items", "list")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error[not_found]: no database at {missing}: run `itemtrace init` to create it, or point "
+        "ITEMTRACE_DATABASE_URL at an existing one\n"
+    )
+    assert not missing.exists()
+
+
+def test_a_command_on_a_database_without_the_schema_fails_with_one_line_naming_init(empty_itemtrace):
+    engine = make_engine(empty_itemtrace.url)
+    with engine.begin() as connection:  # a database that exists, with a table but none of ours
+        connection.execute(text("CREATE TABLE unrelated (id INTEGER)"))
+    engine.dispose()
+
     result = empty_itemtrace("items", "list")
 
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("error[internal]: ")
-    assert line.endswith("(a new database needs `itemtrace init` first)")
+    assert line.endswith("has no itemtrace schema yet: run `itemtrace init`)")
+
+
+def test_a_database_that_does_not_answer_is_named_without_the_init_hint():
+    port = free_port()
+    itemtrace = Itemtrace(f"postgresql+psycopg://postgres:secret@127.0.0.1:{port}/nothing")
+
+    result = itemtrace("items", "list")
+
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        f"error[internal]: cannot use the database postgresql+psycopg://postgres:***@127.0.0.1:{port}/nothing: "
+    )
+    assert "init" not in line
+
+
+def test_a_database_url_that_is_not_one_says_what_to_write():
+    result = Itemtrace("mysqlx://somewhere/db")("items", "list")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error[internal]: ITEMTRACE_DATABASE_URL is not a database URL itemtrace can use "
+        "(mysqlx://somewhere/db): write sqlite:///path/to/itemtrace.db or "
+        "postgresql://user@host:5432/dbname\n"
+    )
+
+
+def test_demo_on_a_database_with_data_says_the_demo_needs_an_empty_one(itemtrace):
+    itemtrace.ok("demo")
+
+    again = itemtrace("demo")
+
+    assert again.exit_code == 1
+    assert again.stderr == (
+        "error[already_exists]: the database already has items: the demo loads only into an empty "
+        "database (--if-empty skips it quietly)\n"
+    )

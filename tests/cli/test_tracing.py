@@ -39,7 +39,19 @@ ASSEMBLY = {
 def kits(with_drills):
     with_drills.ok("tracking-codes", "create", "LOT", "--lot-specific")
     with_drills.ok("items", "create", "BATT", "--name", "Battery pack", "--tracking-code", "LOT")
-    with_drills.ok("receive", "BATT", "10", "--to", "WH1", "--lot", "B-1", "--partner", "ACME")
+    with_drills.ok(
+        "receive",
+        "BATT",
+        "10",
+        "--to",
+        "WH1",
+        "--lot",
+        "B-1",
+        "--partner",
+        "ACME",
+        "--posting-date",
+        "2026-03-01",
+    )
     with_drills.ok("documents", "create", "-", "--post", input=json.dumps(ASSEMBLY))
     with_drills.ok(
         "ship",

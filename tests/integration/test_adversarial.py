@@ -39,7 +39,7 @@ def assert_check_ok(uow: UnitOfWork) -> None:
 
 
 def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str):
-    return info_cards.card(uow, kind, item, number)
+    return info_cards.card(uow, kind, item, number, today=TODAY)
 
 
 def create(uow: UnitOfWork, document: Document, *, post_it: bool = True, today: date = TODAY) -> Document:
@@ -138,7 +138,7 @@ def test_lot_required_inbound_only_is_auto_picked_fefo_and_only_from_the_source(
     assert early.location == "WH2"
     assert early.expiration_date == date(2027, 2, 1)
     assert card(uow, Dimension.LOT, "FLOUR", "LATE").on_hand == Decimal("7.5")
-    assert availability.availability(uow, "FLOUR").on_hand == Decimal("12.5")
+    assert availability.availability(uow, "FLOUR", today=TODAY).on_hand == Decimal("12.5")
     assert_check_ok(uow)
 
 
@@ -152,7 +152,7 @@ def test_half_a_kilogram_is_received_shipped_and_shown_exactly(uow):
     lot_card = card(uow, Dimension.LOT, "GLUE", "K1")
     assert (lot_card.on_hand, lot_card.location) == (Decimal("0.25"), "WH1")
     assert [h.quantity for h in lot_card.history] == [Decimal("0.5"), Decimal("0.25"), Decimal("0.5")]
-    [listed] = info_cards.list_lots(uow, item="GLUE")
+    [listed] = info_cards.list_lots(uow, item="GLUE", today=TODAY)
     assert listed.quantity == Decimal("0.25")
     assert_check_ok(uow)
 
@@ -243,7 +243,7 @@ def test_odd_but_valid_numbers_round_trip_through_cards_and_lists(uow, number):
 
     serial = card(uow, Dimension.SERIAL, "DRILL", number)
     assert (serial.serial, serial.status, serial.location) == (number, TrackingStatus.AVAILABLE, "WH1")
-    assert [r.serial for r in info_cards.list_serials(uow, item="DRILL")] == [number]
+    assert [r.serial for r in info_cards.list_serials(uow, item="DRILL", today=TODAY)] == [number]
     ship(uow, "DRILL", *sn(number))
     assert card(uow, Dimension.SERIAL, "DRILL", number).holder == "ACME"
     assert_check_ok(uow)
@@ -304,7 +304,7 @@ def test_a_lot_that_left_entirely_comes_back_with_a_new_expiration_date_and_ship
 
     milk = card(uow, Dimension.LOT, "MILK", "M2")
     assert (milk.on_hand, milk.expiration_date) == (Decimal(3), date(2027, 12, 1))
-    [listed] = info_cards.list_lots(uow, item="MILK")
+    [listed] = info_cards.list_lots(uow, item="MILK", today=TODAY)
     assert listed.expiration_date == date(2027, 12, 1)
     assert_check_ok(uow)
 
@@ -321,7 +321,7 @@ def test_a_blocked_package_of_several_lots_stops_them_all(uow):
         TrackingLine(lot="B-L2", package="PAL-9", quantity=Decimal(3)),
         TrackingLine(lot="B-L2", package="PAL-8", quantity=Decimal(2)),
     )
-    info_cards.update(uow, Dimension.PACKAGE, None, "PAL-9", blocked=True)
+    info_cards.update(uow, Dimension.PACKAGE, None, "PAL-9", blocked=True, today=TODAY)
 
     violations = refused(ship, uow, "PAINT", lot("B-L1", 1))
     assert codes(violations) == [(1, "PAL-9", ErrorCode.TRACKING_BLOCKED)]
@@ -340,19 +340,22 @@ def test_a_blocked_package_of_several_lots_stops_them_all(uow):
 def test_serial_card_and_serial_list_agree_on_a_serial_in_a_blocked_lot(uow):
     given_partial_world(uow)
     receive(uow, "BOARD", TrackingLine(serial="B-1", lot="BL"), TrackingLine(serial="B-2", lot="BL"))
-    info_cards.update(uow, Dimension.LOT, "BOARD", "BL", blocked=True)
+    info_cards.update(uow, Dimension.LOT, "BOARD", "BL", blocked=True, today=TODAY)
 
     assert card(uow, Dimension.SERIAL, "BOARD", "B-1").status is TrackingStatus.BLOCKED
-    listed = info_cards.list_serials(uow, item="BOARD")
+    listed = info_cards.list_serials(uow, item="BOARD", today=TODAY)
     assert [(r.serial, r.status) for r in listed] == [
         ("B-1", TrackingStatus.BLOCKED),
         ("B-2", TrackingStatus.BLOCKED),
     ]
-    assert [r.serial for r in info_cards.list_serials(uow, item="BOARD", status=TrackingStatus.BLOCKED)] == [
+    assert [
+        r.serial
+        for r in info_cards.list_serials(uow, item="BOARD", status=TrackingStatus.BLOCKED, today=TODAY)
+    ] == [
         "B-1",
         "B-2",
     ]
-    assert info_cards.list_serials(uow, item="BOARD", status=TrackingStatus.AVAILABLE) == []
+    assert info_cards.list_serials(uow, item="BOARD", status=TrackingStatus.AVAILABLE, today=TODAY) == []
     assert codes(refused(ship, uow, "BOARD", TrackingLine(serial="B-1", lot="BL"))) == [
         (1, "BL", ErrorCode.TRACKING_BLOCKED)
     ]
@@ -363,12 +366,12 @@ def test_serial_card_and_list_agree_on_a_serial_in_a_blocked_package(uow):
     masterdata.create_tracking_code(uow, TrackingCode("SNPKG", serial=SPECIFIC, package=INBOUND))
     masterdata.create_item(uow, Item("LAPTOP", "Laptop", tracking_code="SNPKG"))
     receive(uow, "LAPTOP", TrackingLine(serial="LP-1", package="CASE-1"))
-    info_cards.update(uow, Dimension.PACKAGE, None, "CASE-1", blocked=True)
+    info_cards.update(uow, Dimension.PACKAGE, None, "CASE-1", blocked=True, today=TODAY)
 
     violations = refused(ship, uow, "LAPTOP", *sn("LP-1"))
     assert codes(violations) == [(1, "CASE-1", ErrorCode.TRACKING_BLOCKED)]
     assert card(uow, Dimension.SERIAL, "LAPTOP", "LP-1").status is TrackingStatus.BLOCKED
-    [listed] = info_cards.list_serials(uow, item="LAPTOP")
+    [listed] = info_cards.list_serials(uow, item="LAPTOP", today=TODAY)
     assert listed.status is TrackingStatus.BLOCKED
 
 
@@ -384,7 +387,7 @@ def test_auto_pick_takes_around_what_a_draft_reserves_and_a_draft_of_the_rest_is
 
     picked = [(e.key.lot, e.quantity) for e in documents.entries(uow, document.id or 0)]
     assert picked == [("R1", Decimal(2)), ("R2", Decimal(3))]
-    found = availability.availability(uow, "FLOUR")
+    found = availability.availability(uow, "FLOUR", today=TODAY)
     assert (found.on_hand, found.reserved, found.available) == (Decimal(15), Decimal(8), Decimal(7))
     violations = refused(ship, uow, "FLOUR", lot("R1", 1))
     assert codes(violations) == [(1, "R1", ErrorCode.RESERVED)]
@@ -422,7 +425,7 @@ def test_untracked_adjustments_in_and_out(uow):
     ]
     post(uow, DocumentType.ADJUSTMENT, "BOLT", 3, source="WH1")
 
-    assert availability.availability(uow, "BOLT", location="WH1").on_hand == Decimal(2)
+    assert availability.availability(uow, "BOLT", location="WH1", today=TODAY).on_hand == Decimal(2)
     assert_check_ok(uow)
 
 
@@ -600,7 +603,7 @@ def test_an_untracked_draft_reserves_its_quantity_against_a_posting(uow):
     assert codes(violations) == [(1, None, ErrorCode.RESERVED)]
     assert held.number in violations[0].detail
     ship(uow, "BOLT", quantity=3)
-    found = availability.availability(uow, "BOLT", location="WH1")
+    found = availability.availability(uow, "BOLT", location="WH1", today=TODAY)
     assert (found.on_hand, found.reserved, found.available) == (Decimal(5), Decimal(5), Decimal(0))
     assert_check_ok(uow)
 

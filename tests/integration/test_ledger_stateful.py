@@ -55,6 +55,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.serial_at: dict[str, str | None] = {}  # serial → warehouse, or None when gone
         self.holder: dict[str, str | None] = {}
         self.stock: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)  # (warehouse, lot or None)
+        # (partner, lot or None for the untracked item) → what the customer holds of it
+        self.delivered: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
 
     # -- posting with a prediction -----------------------------------------------------------
     def attempt(
@@ -163,8 +165,8 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         self.stock[(at, number)] += qty
 
-    @rule(number=st.sampled_from(LOTS), qty=st.integers(1, 6), at=where)
-    def ship_lot(self, number, qty, at):
+    @rule(number=st.sampled_from(LOTS), qty=st.integers(1, 6), at=where, partner=st.sampled_from(PARTNERS))
+    def ship_lot(self, number, qty, at, partner):
         ok = self.stock[(at, number)] >= qty
         self.attempt(
             ok,
@@ -173,10 +175,43 @@ class LedgerMachine(RuleBasedStateMachine):
             qty,
             [TrackingLine(lot=number, quantity=Decimal(qty))],
             source=at,
-            partner="ACME",
+            partner=partner,
         )
         if ok:
             self.stock[(at, number)] -= qty
+            self.delivered[(partner, number)] += qty
+
+    @rule(number=st.sampled_from(LOTS), qty=st.integers(1, 6), at=where, partner=st.sampled_from(PARTNERS))
+    def return_lot(self, number, qty, at, partner):
+        ok = self.delivered[(partner, number)] >= qty  # not_sold_to_partner otherwise
+        self.attempt(
+            ok,
+            DocumentType.RETURN_RECEIPT,
+            self.lot_item,
+            qty,
+            [TrackingLine(lot=number, quantity=Decimal(qty))],
+            target=at,
+            partner=partner,
+        )
+        if ok:
+            self.stock[(at, number)] += qty
+            self.delivered[(partner, number)] -= qty
+
+    @rule(qty=st.integers(1, 6), at=where, partner=st.sampled_from(PARTNERS))
+    def ship_untracked(self, qty, at, partner):
+        ok = self.stock[(at, None)] >= qty
+        self.attempt(ok, DocumentType.SHIPMENT, self.plain_item, qty, source=at, partner=partner)
+        if ok:
+            self.stock[(at, None)] -= qty
+            self.delivered[(partner, None)] += qty
+
+    @rule(qty=st.integers(1, 6), at=where, partner=st.sampled_from(PARTNERS))
+    def return_untracked(self, qty, at, partner):
+        ok = self.delivered[(partner, None)] >= qty
+        self.attempt(ok, DocumentType.RETURN_RECEIPT, self.plain_item, qty, target=at, partner=partner)
+        if ok:
+            self.stock[(at, None)] += qty
+            self.delivered[(partner, None)] -= qty
 
     @rule(number=st.sampled_from(LOTS), qty=st.integers(1, 6), source=where, dest=where)
     def transfer_lot(self, number, qty, source, dest):
@@ -271,8 +306,10 @@ class LedgerMachine(RuleBasedStateMachine):
         assert dict(actual) == {k: v for k, v in self.stock.items() if v}
 
     @invariant()
-    def the_projection_equals_the_ledger_folded(self):
-        assert ledger.check(self.uow).ok
+    def the_projection_equals_the_ledger_folded_and_no_balance_is_negative_anywhere(self):
+        report = ledger.check(self.uow)
+        assert report.ok, report
+        assert all(qty >= 0 for *_, qty in self.balances())  # customers included
 
 
 @pytest.mark.slow

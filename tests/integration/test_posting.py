@@ -37,11 +37,11 @@ from tests.world import (
 
 
 def serial_card(uow, item, serial):
-    return info_cards.card(uow, Dimension.SERIAL, item, serial)
+    return info_cards.card(uow, Dimension.SERIAL, item, serial, today=TODAY)
 
 
 def lot_card(uow, item, number):
-    return info_cards.card(uow, Dimension.LOT, item, number)
+    return info_cards.card(uow, Dimension.LOT, item, number, today=TODAY)
 
 
 def refused(call, *args, **kwargs) -> list:
@@ -163,11 +163,11 @@ def test_every_violation_of_every_line_is_reported_at_once(uow):
 def test_a_blocked_serial_cannot_move_until_unblocked(uow):
     given_world(uow)
     receive(uow, "DRILL", *sn("SN-1"))
-    info_cards.update(uow, Dimension.SERIAL, "DRILL", "SN-1", blocked=True, description="dented")
+    info_cards.update(uow, Dimension.SERIAL, "DRILL", "SN-1", blocked=True, description="dented", today=TODAY)
 
     [violation] = refused(ship, uow, "DRILL", *sn("SN-1"))
     card = serial_card(uow, "DRILL", "SN-1")
-    info_cards.update(uow, Dimension.SERIAL, "DRILL", "SN-1", blocked=False)
+    info_cards.update(uow, Dimension.SERIAL, "DRILL", "SN-1", blocked=False, today=TODAY)
     ship(uow, "DRILL", *sn("SN-1"))
 
     assert violation.code is ErrorCode.TRACKING_BLOCKED
@@ -380,11 +380,11 @@ def test_serial_lists_filter_by_status_and_page_with_a_keyset(uow):
     receive(uow, "DRILL", *sn("A", "B", "C", "D"))
     ship(uow, "DRILL", *sn("B", "D"))
 
-    first = info_cards.list_serials(uow, item="DRILL", status=TrackingStatus.AVAILABLE, limit=1)
+    first = info_cards.list_serials(uow, item="DRILL", status=TrackingStatus.AVAILABLE, limit=1, today=TODAY)
     rest = info_cards.list_serials(
-        uow, item="DRILL", status=TrackingStatus.AVAILABLE, after=("DRILL", "A"), limit=5
+        uow, item="DRILL", status=TrackingStatus.AVAILABLE, after=("DRILL", "A"), limit=5, today=TODAY
     )
-    delivered = info_cards.list_serials(uow, status=TrackingStatus.DELIVERED)
+    delivered = info_cards.list_serials(uow, status=TrackingStatus.DELIVERED, today=TODAY)
 
     assert [s.serial for s in first] == ["A"]
     assert [s.serial for s in rest] == ["C"]
@@ -398,7 +398,7 @@ def test_lot_list_and_card_give_quantities_by_location(uow):
     ship(uow, "GLUE", lot("L1", 1), at="WH2", to="BETA")
 
     card = lot_card(uow, "GLUE", "L1")
-    [listed] = info_cards.list_lots(uow, item="GLUE")
+    [listed] = info_cards.list_lots(uow, item="GLUE", today=TODAY)
 
     assert [(q.location, q.quantity) for q in card.locations] == [("WH1", Decimal(6)), ("WH2", Decimal(3))]
     assert [(h.partner, h.quantity) for h in card.holders] == [("BETA", Decimal(1))]
@@ -409,12 +409,33 @@ def test_a_refused_posting_draws_no_document_number_on_either_database(uow):
     given_world(uow)
     first = receive(uow, "DRILL", *sn("SN-1"))
 
+    draft = documents.create(
+        uow,
+        Document(
+            DocumentType.SHIPMENT, (Line("DRILL", Decimal(1), "WH1", None, sn("SN-1")),), partner="ACME"
+        ),
+        user=CLERK,
+        today=TODAY,
+        now=now(),
+    )
+
     with pytest.raises(PostingRejected):
-        ship(uow, "DRILL", *sn("SN-404"))
+        ship(uow, "DRILL", *sn("SN-404"))  # refused by a posting rule
+    with pytest.raises(PostingRejected):  # a second draft for the serial the first one reserves
+        documents.create(
+            uow,
+            Document(
+                DocumentType.SHIPMENT, (Line("DRILL", Decimal(1), "WH1", None, sn("SN-1")),), partner="ACME"
+            ),
+            user=CLERK,
+            today=TODAY,
+            now=now(),
+        )
     second = receive(uow, "DRILL", *sn("SN-2"))
 
-    assert second.id == first.id + 1
-    assert second.number == f"RCPT-{first.id + 1:06d}"
+    assert draft.id == first.id + 1
+    assert second.id == first.id + 2
+    assert second.number == f"RCPT-{first.id + 2:06d}"
 
 
 def test_customers_return_no_more_of_a_lot_than_they_hold_and_never_a_lot_they_did_not_get(uow):

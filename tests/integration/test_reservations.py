@@ -42,7 +42,7 @@ def reservation_rows(uow: UnitOfWork) -> int:
 
 
 def serial_status(uow: UnitOfWork, serial: str) -> TrackingStatus:
-    return info_cards.card(uow, Dimension.SERIAL, "DRILL", serial).status
+    return info_cards.card(uow, Dimension.SERIAL, "DRILL", serial, today=TODAY).status
 
 
 def test_a_draft_reserves_its_serial_and_a_second_shipment_is_refused_writing_nothing(uow):
@@ -111,8 +111,8 @@ def test_lot_and_untracked_drafts_lessen_availability_until_they_post(uow):
     draft(uow, shipment("GLUE", 8, lot("L1", 8)))
     draft(uow, shipment("BOLT", 70))
 
-    glue = availability.availability(uow, "GLUE", location="WH1")
-    bolts = availability.availability(uow, "BOLT")
+    glue = availability.availability(uow, "GLUE", location="WH1", today=TODAY)
+    bolts = availability.availability(uow, "BOLT", today=TODAY)
     [violation] = refused(posted, uow, shipment("GLUE", 3, lot("L1", 3)))
     rest = posted(uow, shipment("BOLT", 30))
 
@@ -128,7 +128,7 @@ def test_lot_and_untracked_drafts_lessen_availability_until_they_post(uow):
     )
     assert violation.code is ErrorCode.RESERVED
     assert rest.status is Status.POSTED
-    assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1").reserved == Decimal(8)
+    assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1", today=TODAY).reserved == Decimal(8)
 
 
 def test_serials_listed_by_status_reserved_are_those_open_documents_name(uow):
@@ -136,8 +136,8 @@ def test_serials_listed_by_status_reserved_are_those_open_documents_name(uow):
     receive(uow, "DRILL", *sn("SN-1", "SN-2"))
     draft(uow, shipment("DRILL", 1, *sn("SN-2")))
 
-    reserved = info_cards.list_serials(uow, status=TrackingStatus.RESERVED)
-    available = info_cards.list_serials(uow, status=TrackingStatus.AVAILABLE)
+    reserved = info_cards.list_serials(uow, status=TrackingStatus.RESERVED, today=TODAY)
+    available = info_cards.list_serials(uow, status=TrackingStatus.AVAILABLE, today=TODAY)
 
     assert [(r.number, r.status) for r in reserved] == [("SN-2", TrackingStatus.RESERVED)]
     assert [r.number for r in available] == ["SN-1"]
@@ -148,10 +148,10 @@ def test_blocked_wins_over_reserved(uow):
     receive(uow, "DRILL", *sn("SN-1"))
     draft(uow, shipment("DRILL", 1, *sn("SN-1")))
 
-    info_cards.update(uow, Dimension.SERIAL, "DRILL", "SN-1", blocked=True)
+    info_cards.update(uow, Dimension.SERIAL, "DRILL", "SN-1", blocked=True, today=TODAY)
 
     assert serial_status(uow, "SN-1") is TrackingStatus.BLOCKED
-    assert info_cards.list_serials(uow, status=TrackingStatus.RESERVED) == []
+    assert info_cards.list_serials(uow, status=TrackingStatus.RESERVED, today=TODAY) == []
 
 
 @pytest.mark.slow

@@ -49,7 +49,7 @@ def ids(graph):
 def test_an_assembly_consumes_its_components_and_outputs_linked_units(uow):
     given_genealogy(uow)
 
-    card = info_cards.card(uow, Dimension.LOT, "SUB", "S1")
+    card = info_cards.card(uow, Dimension.LOT, "SUB", "S1", today=TODAY)
 
     assert card.status is TrackingStatus.CONSUMED
     assert [(h.type, h.from_location, h.to_location) for h in card.history] == [
@@ -162,7 +162,7 @@ def test_a_blocking_recall_blocks_everything_still_on_hand_in_one_go(uow):
     with pytest.raises(PostingRejected) as refused:
         ship(uow, "DRILL", *sn("FG-2"))
     assert [v.code for v in refused.value.violations] == [ErrorCode.TRACKING_BLOCKED]
-    assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1").status is TrackingStatus.BLOCKED
+    assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1", today=TODAY).status is TrackingStatus.BLOCKED
     assert report.blocked == 2
     fg2 = next(f for f in report.finished_goods if f.serial == "FG-2")
     assert fg2.status is TrackingStatus.BLOCKED
@@ -187,9 +187,9 @@ def test_recall_of_an_unknown_lot_is_not_found(uow):
 def test_cards_show_what_a_unit_went_into_and_what_it_was_made_from(uow):
     given_genealogy(uow)
 
-    glue = info_cards.card(uow, Dimension.LOT, "GLUE", "L1").genealogy
-    sub = info_cards.card(uow, Dimension.LOT, "SUB", "S1").genealogy
-    drill = info_cards.card(uow, Dimension.SERIAL, "DRILL", "FG-1").genealogy
+    glue = info_cards.card(uow, Dimension.LOT, "GLUE", "L1", today=TODAY).genealogy
+    sub = info_cards.card(uow, Dimension.LOT, "SUB", "S1", today=TODAY).genealogy
+    drill = info_cards.card(uow, Dimension.SERIAL, "DRILL", "FG-1", today=TODAY).genealogy
 
     assert [(g.item, g.lot, g.quantity) for g in glue.went_into] == [("SUB", "S1", Decimal(2))]
     assert glue.made_from == ()

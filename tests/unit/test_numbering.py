@@ -7,7 +7,15 @@ from datetime import date
 import pytest
 
 from itemtrace.domain.errors import ErrorCode, ValidationFailed
-from itemtrace.domain.numbering import MAX_NUMBER_LENGTH, customised_run, render, validate_pattern
+from itemtrace.domain.limits import MAX_SEQUENCE
+from itemtrace.domain.numbering import (
+    MAX_NUMBER_LENGTH,
+    check_series,
+    customised_run,
+    longest_number,
+    render,
+    validate_pattern,
+)
 
 DAY = date(2026, 3, 7)
 
@@ -134,3 +142,78 @@ def test_a_customised_run_that_would_exceed_the_number_length_is_refused():
         customised_run(start, 1, 2)
 
     assert f"exceed {MAX_NUMBER_LENGTH} characters" in refused.value.detail
+
+
+# --- check_series: what a series may be saved as ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["SN-{YY}-{seq:5}", "{seq}", "{item}-{location}-{seq:2}", "X" * 35 + "{seq}", "{seq:50}"],
+)
+def test_a_series_whose_numbers_fit_fifty_characters_can_be_saved(pattern):
+    check_series(pattern, start=1, increment=1)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("{seq:60}", "pads its counter to 60 digits"),
+        ("SN-{seq:5000000}", "pads its counter to 5000000 digits"),
+        ("X" * 36 + "{seq}", "51 characters"),
+        ("{YYYY}" * 9 + "{seq}", "51 characters"),
+        ("X" * 40 + "{seq:11}", "55 characters"),
+    ],
+)
+def test_a_series_whose_numbers_could_pass_fifty_characters_is_refused_saying_why(pattern, why):
+    with pytest.raises(ValidationFailed) as refused:
+        check_series(pattern, start=1, increment=1)
+
+    assert why in refused.value.detail
+    assert "50" in refused.value.detail
+
+
+@pytest.mark.parametrize(
+    ("start", "increment"), [(-1, 1), (10**15, 1), (2**63, 1), (1, 0), (1, 2**31), (1, -5)]
+)
+def test_a_series_counter_outside_its_columns_is_refused(start, increment):
+    with pytest.raises(ValidationFailed):
+        check_series("SN-{seq}", start=start, increment=increment)
+
+
+def test_the_longest_number_counts_the_counter_at_fifteen_digits_and_dates_at_their_width():
+    assert longest_number("SN-{YYYY}{MM}-{seq:3}") == 3 + 4 + 2 + 1 + 15
+    assert longest_number("{item}{location}{seq:20}") == 20
+
+
+# --- render's own bounds ------------------------------------------------------------------------
+
+
+def test_a_rendered_number_past_fifty_characters_is_refused():
+    with pytest.raises(ValidationFailed) as refused:
+        render("{item}-{seq:4}", 1, today=DAY, item="I" * 48)
+
+    assert "53 characters" in refused.value.detail
+
+
+def test_a_counter_padded_wider_than_a_number_is_refused_before_it_is_built():
+    # A series saved before widths were checked must not pad a counter to megabytes.
+    with pytest.raises(ValidationFailed):
+        render("{seq:5000000}", 1, today=DAY)
+
+
+def test_a_used_up_counter_is_refused():
+    with pytest.raises(ValidationFailed) as refused:
+        render("{seq}", MAX_SEQUENCE + 1, today=DAY)
+
+    assert "used up" in refused.value.detail
+
+
+def test_a_customised_run_with_a_huge_increment_is_refused_before_any_number_is_built():
+    with pytest.raises(ValidationFailed):
+        customised_run("SN-1", 10**5000, 100_000)
+
+
+def test_a_customised_run_checks_its_last_number_first():
+    with pytest.raises(ValidationFailed):
+        customised_run("X" * 45 + "0001", 2**31 - 1, 100_000)

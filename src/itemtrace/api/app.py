@@ -1,4 +1,4 @@
-"""`create_app(settings)`: routers under /api/v1, problem+json handlers, the page at `/`.
+"""`create_app(settings)`: routers under /api/v1, problem+json handlers, the edge guard, the page at `/`.
 
 `app_from_env` is the factory `itemtrace serve` hands to uvicorn by import string, so that every
 worker process builds its own app (and its own connection pool) from the environment.
@@ -15,10 +15,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from itemtrace import __version__
-from itemtrace.api import problems
+from itemtrace.api import docs, openapi, problems
+from itemtrace.api.guard import RequestGuard
 from itemtrace.api.routes import availability, cards, documents, health, home, masterdata, tracing, users
 from itemtrace.config import Settings
 from itemtrace.domain.errors import ErrorCode
+from itemtrace.domain.users import User
+from itemtrace.services import users as user_service
 from itemtrace.storage.engine import WAIT_ERRORS, engine_for, gave_up_waiting
 from itemtrace.storage.unit_of_work import UnitOfWork
 
@@ -30,7 +33,8 @@ def create_app(
 ) -> FastAPI:
     """The ASGI app. Builds its engine from `settings` unless a `session_factory` is given.
 
-    It never migrates the database: run `itemtrace init` first.
+    Bodies over `settings.max_body_bytes` are refused with 413 before they are read. It never
+    migrates the database: run `itemtrace init` first.
     """
     settings = settings or Settings.from_env()
     engine: Engine | None = None
@@ -50,7 +54,7 @@ def create_app(
         version=__version__,
         description="Track every unit of stock by serial, lot and package number.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served by `docs.install` with local assets instead of a CDN's
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -60,9 +64,24 @@ def create_app(
     problems.install(app)
     for error in WAIT_ERRORS:
         app.add_exception_handler(error, _gave_up_waiting)
+    docs.install(app, openapi_url="/openapi.json")
     app.include_router(home.router)
     for module in (health, users, masterdata, documents, cards, availability, tracing):
         app.include_router(module.router, prefix=API_PREFIX)
+    openapi.install(app, prefix=API_PREFIX)
+
+    def authenticate(token: str) -> User:
+        # The same service `deps.get_current_user` calls; the guard hands it the user it found.
+        uow: UnitOfWork = app.state.uow_factory()
+        return user_service.authenticate(uow, token)
+
+    app.add_middleware(
+        RequestGuard,
+        authenticate=authenticate,
+        max_body_bytes=settings.max_body_bytes,
+        prefix=API_PREFIX + "/",
+        public=frozenset({API_PREFIX + "/health"}),
+    )
     return app
 
 

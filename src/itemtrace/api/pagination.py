@@ -15,6 +15,8 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
+from itemtrace.api.schemas.common import has_control
+from itemtrace.domain import limits
 from itemtrace.domain.errors import ValidationFailed
 
 T = TypeVar("T")
@@ -41,21 +43,38 @@ def decode_cursor(cursor: str | None) -> Any:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         return json.loads(raw)
-    except (binascii.Error, ValueError):
-        raise ValidationFailed("cursor is not valid: pass the next_cursor of the previous page") from None
+    except (binascii.Error, ValueError, RecursionError):
+        raise _invalid() from None
+
+
+def _invalid() -> ValidationFailed:
+    return ValidationFailed("cursor is not valid: pass the next_cursor of the previous page")
+
+
+# Positions are codes, names and numbers of rows: no longer than the longest column they come from.
+_LONGEST_POSITION = max(limits.SKU, limits.NUMBER, limits.LOCATION_CODE, limits.USER_NAME)
+
+
+def _is_code(position: object) -> bool:
+    return isinstance(position, str) and len(position) <= _LONGEST_POSITION and not has_control(position)
 
 
 def cursor_str(cursor: str | None) -> str | None:
     position = decode_cursor(cursor)
-    if position is not None and not isinstance(position, str):
-        raise ValidationFailed("cursor is not valid: pass the next_cursor of the previous page")
-    return position
+    if position is None:
+        return None
+    if not _is_code(position):
+        raise _invalid()
+    return str(position)
 
 
 def cursor_int(cursor: str | None) -> int | None:
+    """An id position: a made-up one out of the id columns' range is refused, not sent to SQL."""
     position = decode_cursor(cursor)
-    if position is not None and (not isinstance(position, int) or isinstance(position, bool)):
-        raise ValidationFailed("cursor is not valid: pass the next_cursor of the previous page")
+    if position is None:
+        return None
+    if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position <= limits.MAX_ID + 1:
+        raise _invalid()
     return position
 
 
@@ -63,8 +82,8 @@ def cursor_pair(cursor: str | None) -> tuple[str, str] | None:
     position = decode_cursor(cursor)
     if position is None:
         return None
-    if not (isinstance(position, list) and len(position) == 2 and all(isinstance(p, str) for p in position)):
-        raise ValidationFailed("cursor is not valid: pass the next_cursor of the previous page")
+    if not (isinstance(position, list) and len(position) == 2 and all(_is_code(p) for p in position)):
+        raise _invalid()
     return (position[0], position[1])
 
 

@@ -22,6 +22,10 @@ from itemtrace.domain.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+# Codes of the HTTP layer alone: no use case raises them, so they are not in `ErrorCode`.
+METHOD_NOT_ALLOWED = "method_not_allowed"
+PAYLOAD_TOO_LARGE = "payload_too_large"
+INTERNAL_ERROR = "internal_error"
 
 # Most specific first: the first class an error is an instance of gives its HTTP status.
 _STATUS: list[tuple[type[ItemtraceError], int]] = [
@@ -66,10 +70,7 @@ def _itemtrace_error(_request: Request, exc: Exception) -> JSONResponse:
 
 def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
-        for e in exc.errors()
-    ]
+    errors = [_error(e) for e in exc.errors()]
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     where = ".".join(first["loc"])
     detail = f"{where}: {first['msg']}" if where else str(first["msg"])
@@ -78,23 +79,53 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Invalid input", detail, ErrorCode.VALIDATION_ERROR.value, errors=errors)
 
 
+def _error(e: Any) -> dict[str, Any]:
+    """One of Pydantic's errors as `{loc, msg, type}`; never the input itself (it may be huge)."""
+    loc = [str(part) for part in e.get("loc", ())]
+    kind = e.get("type")
+    if kind == "extra_forbidden":
+        msg = f"unknown field {loc[-1]!r}: this endpoint does not take it (check the spelling)"
+    elif kind == "json_invalid":
+        msg = f"the body is not valid JSON ({e.get('ctx', {}).get('error', 'decode error')})"
+    else:
+        msg = str(e.get("msg", ""))
+    return {"loc": loc, "msg": msg, "type": kind}
+
+
 def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    codes = {
-        401: ErrorCode.UNAUTHORIZED,
-        403: ErrorCode.FORBIDDEN,
-        404: ErrorCode.NOT_FOUND,
-    }
-    code = codes.get(exc.status_code, ErrorCode.VALIDATION_ERROR)
-    if exc.status_code == 404:
-        detail = "no such resource: see /openapi.json for the paths"
-    else:
-        detail = str(exc.detail)
-    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Request refused")
-    return problem(exc.status_code, title, detail, code.value, headers=getattr(exc, "headers", None))
+    headers = getattr(exc, "headers", None)
+    status = exc.status_code
+    if status == 404:
+        return problem(404, "Not found", "no such resource: see /openapi.json for the paths", "not_found")
+    if status == 405:
+        allowed = (headers or {}).get("Allow", "")
+        detail = f"this path does not take that method; it takes {allowed}" if allowed else str(exc.detail)
+        return problem(405, "Method not allowed", detail, METHOD_NOT_ALLOWED, headers=headers)
+    if status == 413:
+        return problem(413, "Payload too large", str(exc.detail), PAYLOAD_TOO_LARGE, headers=headers)
+    if status == 400:
+        # The framework's word for a body it could not parse (bad encoding, a number with
+        # thousands of digits, JSON nested past the parser's depth): malformed input, like JSON
+        # that does not decode.
+        detail = "the body could not be read: send JSON (UTF-8) that matches the schema in /openapi.json"
+        return problem(422, "Invalid input", detail, ErrorCode.VALIDATION_ERROR.value)
+    codes = {401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN}
+    code = codes.get(status, ErrorCode.VALIDATION_ERROR)
+    return problem(status, "Request refused", str(exc.detail), code.value, headers=headers)
+
+
+def _server_error(_request: Request, _exc: Exception) -> JSONResponse:
+    # A bug, never an answer to input: still problem+json, never a plain-text page. The
+    # exception goes on to the server's log (Starlette re-raises it after this answer).
+    detail = (
+        "the server failed on this request (it is logged); the use case was rolled back: retry, or report it"
+    )
+    return problem(500, "Internal server error", detail, INTERNAL_ERROR)
 
 
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _server_error)
     app.add_exception_handler(ItemtraceError, _itemtrace_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

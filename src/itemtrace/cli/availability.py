@@ -1,4 +1,4 @@
-"""`itemtrace availability ITEM`: on hand, reserved by open documents, and available, by lot."""
+"""`itemtrace availability ITEM`: on hand, expired, reserved by open documents, and available, by lot."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from typing import Annotated
 
 import typer
 
-from itemtrace.api.schemas.availability import AvailabilityOut
 from itemtrace.cli.context import Cli
 from itemtrace.cli.options import JsonFlag, Lot
 from itemtrace.cli.present import show
-from itemtrace.services import availability as service
 
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 Location = Annotated[str | None, typer.Option("--location", help="Only this internal location.")]
@@ -29,7 +27,13 @@ def availability(
     serial: Serial = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """On hand in internal locations, reserved by open (draft) documents, and available, by lot."""
+    """On hand in internal locations, expired (past its date), reserved by open (draft) documents,
+    and available, by lot."""
+    from itemtrace.api.schemas.availability import AvailabilityOut
+    from itemtrace.services import availability as service
+
     cli = Cli.of(ctx)
-    found = service.availability(cli.uow(), item, location=location, lot=lot, serial=serial)
+    found = service.availability(
+        cli.uow(), item, location=location, lot=lot, serial=serial, today=cli.today()
+    )
     show(cli, AvailabilityOut.from_domain(found), title=f"availability of {item}")

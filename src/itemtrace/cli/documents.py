@@ -7,14 +7,16 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 import typer
 
-from itemtrace.api.schemas.documents import DocumentIn, DocumentOut, ReceiveIn
 from itemtrace.cli.context import Cli
+from itemtrace.cli.framework import Typer
 from itemtrace.cli.options import (
     ExpirationDate,
     JsonFlag,
@@ -31,12 +33,15 @@ from itemtrace.cli.options import (
 )
 from itemtrace.cli.present import show, show_list
 from itemtrace.domain.documents import Assign, Document, DocumentType, Line, Status, TrackingLine
-from itemtrace.services import documents
+from itemtrace.domain.errors import ItemtraceError, PostingRejected
 
-group = typer.Typer(help="Documents: create from JSON, post, receive in-transit transfers, cancel, show.")
+# The services (storage) and the API's schemas are imported in the commands that use them:
+# building the command tree (`itemtrace --help`) must not load SQLAlchemy or pydantic.
+
+group = Typer(help="Documents: create from JSON, post, receive in-transit transfers, cancel, show.")
 
 DocumentRef = Annotated[
-    str, typer.Argument(metavar="DOCUMENT", help="The document's id or number (RCP-000001).")
+    str, typer.Argument(metavar="DOCUMENT", help="The document's id or number (RCPT-000001).")
 ]
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 From = Annotated[str, typer.Option("--from", help="The internal location the stock leaves.")]
@@ -45,7 +50,6 @@ PartnerRequired = Annotated[str, typer.Option("--partner", "-p", help="Vendor or
 
 
 def register(app: typer.Typer) -> None:
-    group.info.no_args_is_help = True
     app.add_typer(group, name="documents")
     for name, command in (
         ("receive", receive),
@@ -60,6 +64,8 @@ def register(app: typer.Typer) -> None:
 
 
 def show_document(cli: Cli, document: Document) -> None:
+    from itemtrace.api.schemas.documents import DocumentOut
+
     show(
         cli,
         DocumentOut.from_domain(document),
@@ -68,7 +74,9 @@ def show_document(cli: Cli, document: Document) -> None:
 
 
 def document_id(cli: Cli, ref: str) -> int:
-    """Documents are named by id (`7`) or number (`RCP-000007`)."""
+    """Documents are named by id (`7`) or number (`RCPT-000007`)."""
+    from itemtrace.services import documents
+
     if ref.isdigit():
         return int(ref)
     return documents.get_by_number(cli.uow(), ref).id or 0
@@ -88,6 +96,9 @@ def create(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a draft document from JSON, and post it with --post."""
+    from itemtrace.api.schemas.documents import DocumentIn
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     draft = DocumentIn.model_validate_json(file.read()).to_domain()
     created = documents.create(cli.uow(), draft, user=cli.user, post=post, today=cli.today(), now=cli.now())
@@ -97,6 +108,8 @@ def create(
 @group.command("post")
 def post(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
     """Post a draft: every line or none; a refusal names the line, number and rule."""
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     posted = documents.post(cli.uow(), document_id(cli, ref), user=cli.user, today=cli.today(), now=cli.now())
     show_document(cli, posted)
@@ -115,6 +128,9 @@ def receive_transfer(
     json_output: JsonFlag = False,
 ) -> None:
     """Receive an in-transit transfer at its destination."""
+    from itemtrace.api.schemas.documents import ReceiveIn
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     received = ReceiveIn.model_validate_json(file.read()).to_domain() if file is not None else None
     document = documents.receive(
@@ -126,6 +142,8 @@ def receive_transfer(
 @group.command("cancel")
 def cancel(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
     """Cancel a draft (posted documents never change: post a correcting document)."""
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     cancelled = documents.cancel(cli.uow(), document_id(cli, ref), user=cli.user)
     show_document(cli, cancelled)
@@ -134,6 +152,8 @@ def cancel(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) 
 @group.command("show")
 def show_(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
     """Show a document and its lines."""
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     document = documents.get(cli.uow(), document_id(cli, ref))
     show_document(cli, document)
@@ -149,6 +169,9 @@ def list_(
     json_output: JsonFlag = False,
 ) -> None:
     """List documents, newest first."""
+    from itemtrace.api.schemas.documents import DocumentOut
+    from itemtrace.services import documents
+
     cli = Cli.of(ctx)
     found = documents.list_documents(
         cli.uow(),
@@ -415,6 +438,8 @@ def _post(
     posting_date: date | None = None,
     in_transit: bool = False,
 ) -> None:
+    from itemtrace.services import documents
+
     draft = Document(
         type=type,
         lines=(line,),
@@ -423,5 +448,38 @@ def _post(
         posting_date=posting_date,
         in_transit=in_transit,
     )
-    posted = documents.create(cli.uow(), draft, user=cli.user, post=True, today=cli.today(), now=cli.now())
+    try:
+        posted = documents.create(
+            cli.uow(), draft, user=cli.user, post=True, today=cli.today(), now=cli.now()
+        )
+    except ItemtraceError as refused:  # the same refusal, its advice in the options' names
+        refused.detail = in_cli_words(refused.detail)
+        if isinstance(refused, PostingRejected):
+            refused.violations = [replace(v, detail=in_cli_words(v.detail)) for v in refused.violations]
+        raise
     show_document(cli, posted)
+
+
+# The rules speak of the document's fields (a document sent as JSON has them); a shortcut's user
+# typed options: the same advice, in the options' names.
+CLI_WORDS = (
+    (re.compile(r"add tracking lines with serial numbers"), "name them with --serial"),
+    (re.compile(r"add tracking lines with lot numbers"), "name it with --lot"),
+    (re.compile(r"add tracking lines with package numbers"), "name it with --package"),
+    (re.compile(r"remove tracking lines or raise the quantity"), "name fewer units or raise the quantity"),
+    (re.compile(r"tracking lines add up to"), "the units named add up to"),
+    (re.compile(r"give expiration_date on the tracking line"), "give --expiration-date"),
+    (re.compile(r"give warranty_date on the tracking line"), "give --warranty-date"),
+    (re.compile(r"\bexpiration_date\b"), "--expiration-date"),
+    (re.compile(r"\bwarranty_date\b"), "--warranty-date"),
+    (re.compile(r"\bfrom_location\b"), "--from"),
+    (re.compile(r"\bto_location\b"), "--to"),
+    (re.compile(r"\bposting_date\b"), "--posting-date"),
+)
+
+
+def in_cli_words(detail: str) -> str:
+    """`give expiration_date on the tracking line` → `give --expiration-date` (and the like)."""
+    for pattern, words in CLI_WORDS:
+        detail = pattern.sub(words, detail)
+    return detail

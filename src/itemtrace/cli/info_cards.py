@@ -8,21 +8,16 @@ from typing import Annotated
 
 import typer
 
-from itemtrace.api.schemas.cards import (
-    HistoryOut,
-    LotCardOut,
-    LotRowOut,
-    PackageCardOut,
-    SerialCardOut,
-    SerialRowOut,
-)
 from itemtrace.cli.context import Cli
+from itemtrace.cli.framework import Typer
 from itemtrace.cli.options import JsonFlag, Limit
 from itemtrace.cli.present import as_json, show, show_list
 from itemtrace.domain.cards import Card
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
-from itemtrace.services import info_cards
+
+# The services (storage) and the API's response models are imported in the commands that use
+# them: building the command tree (`itemtrace --help`) must not load SQLAlchemy or pydantic.
 
 HISTORY_COLUMNS = [
     "posting_date",
@@ -53,6 +48,8 @@ def register(app: typer.Typer) -> None:
 
 def show_card(cli: Cli, card: Card) -> None:
     """The card's fields (status, location, holder, dates, blocked…), then its history as a table."""
+    from itemtrace.api.schemas.cards import LotCardOut, PackageCardOut, SerialCardOut
+
     model: SerialCardOut
     if card.kind == Dimension.SERIAL.value:
         model = SerialCardOut.from_domain(card)
@@ -72,30 +69,34 @@ def show_card(cli: Cli, card: Card) -> None:
 
 def numbered_group(kind: Dimension) -> typer.Typer:
     """`serial …` or `lot …`: the commands on one item's serial or lot card."""
-    group = typer.Typer(
-        help=f"One item's {kind.value} card: show, block, unblock, comment.", no_args_is_help=True
-    )
+    group = Typer(help=f"One item's {kind.value} card: show, block, unblock, comment.")
     Number = Annotated[str, typer.Argument(metavar=kind.value.upper(), help=f"The {kind.value} number.")]
 
     @group.command("show")
     def show_(ctx: typer.Context, item: Item, number: Number, json_output: JsonFlag = False) -> None:
         """Show status, location, holder, dates, blocked, comments and history."""
+        from itemtrace.services import info_cards
+
         cli = Cli.of(ctx)
-        card = info_cards.card(cli.uow(), kind, item, number)
+        card = info_cards.card(cli.uow(), kind, item, number, today=cli.today())
         show_card(cli, card)
 
     @group.command("block")
     def block(ctx: typer.Context, item: Item, number: Number, json_output: JsonFlag = False) -> None:
         """Block it: it cannot be shipped, moved or consumed until unblocked."""
+        from itemtrace.services import info_cards
+
         cli = Cli.of(ctx)
-        card = info_cards.update(cli.uow(), kind, item, number, blocked=True)
+        card = info_cards.update(cli.uow(), kind, item, number, blocked=True, today=cli.today())
         show_card(cli, card)
 
     @group.command("unblock")
     def unblock(ctx: typer.Context, item: Item, number: Number, json_output: JsonFlag = False) -> None:
         """Unblock it."""
+        from itemtrace.services import info_cards
+
         cli = Cli.of(ctx)
-        card = info_cards.update(cli.uow(), kind, item, number, blocked=False)
+        card = info_cards.update(cli.uow(), kind, item, number, blocked=False, today=cli.today())
         show_card(cli, card)
 
     @group.command("describe")
@@ -103,8 +104,10 @@ def numbered_group(kind: Dimension) -> typer.Typer:
         ctx: typer.Context, item: Item, number: Number, text: Text, json_output: JsonFlag = False
     ) -> None:
         """Set the card's description."""
+        from itemtrace.services import info_cards
+
         cli = Cli.of(ctx)
-        card = info_cards.update(cli.uow(), kind, item, number, description=text)
+        card = info_cards.update(cli.uow(), kind, item, number, description=text, today=cli.today())
         show_card(cli, card)
 
     @group.command("comment")
@@ -112,37 +115,47 @@ def numbered_group(kind: Dimension) -> typer.Typer:
         ctx: typer.Context, item: Item, number: Number, text: Text, json_output: JsonFlag = False
     ) -> None:
         """Add a comment (kept with your user name and the time)."""
+        from itemtrace.services import info_cards
+
         cli = Cli.of(ctx)
-        card = info_cards.comment(cli.uow(), kind, item, number, text, user=cli.user, now=cli.now())
+        card = info_cards.comment(
+            cli.uow(), kind, item, number, text, user=cli.user, now=cli.now(), today=cli.today()
+        )
         show_card(cli, card)
 
     return group
 
 
-package = typer.Typer(help="A package's card: show, block, unblock, comment.", no_args_is_help=True)
+package = Typer(help="A package's card: show, block, unblock, comment.")
 
 
 @package.command("show")
 def show_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFlag = False) -> None:
     """Show what the package holds, where, and its history."""
+    from itemtrace.services import info_cards
+
     cli = Cli.of(ctx)
-    card = info_cards.card(cli.uow(), Dimension.PACKAGE, None, number)
+    card = info_cards.card(cli.uow(), Dimension.PACKAGE, None, number, today=cli.today())
     show_card(cli, card)
 
 
 @package.command("block")
 def block_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFlag = False) -> None:
     """Block the package."""
+    from itemtrace.services import info_cards
+
     cli = Cli.of(ctx)
-    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=True)
+    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=True, today=cli.today())
     show_card(cli, card)
 
 
 @package.command("unblock")
 def unblock_package(ctx: typer.Context, number: PackageNumber, json_output: JsonFlag = False) -> None:
     """Unblock the package."""
+    from itemtrace.services import info_cards
+
     cli = Cli.of(ctx)
-    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=False)
+    card = info_cards.update(cli.uow(), Dimension.PACKAGE, None, number, blocked=False, today=cli.today())
     show_card(cli, card)
 
 
@@ -151,8 +164,12 @@ def comment_package(
     ctx: typer.Context, number: PackageNumber, text: Text, json_output: JsonFlag = False
 ) -> None:
     """Add a comment to the package's card."""
+    from itemtrace.services import info_cards
+
     cli = Cli.of(ctx)
-    card = info_cards.comment(cli.uow(), Dimension.PACKAGE, None, number, text, user=cli.user, now=cli.now())
+    card = info_cards.comment(
+        cli.uow(), Dimension.PACKAGE, None, number, text, user=cli.user, now=cli.now(), today=cli.today()
+    )
     show_card(cli, card)
 
 
@@ -164,11 +181,14 @@ def history(
     json_output: JsonFlag = False,
 ) -> None:
     """Every movement of a serial or lot, oldest first: date, document, from, to, partner, user."""
+    from itemtrace.api.schemas.cards import HistoryOut
+    from itemtrace.services import info_cards
+
     cli = Cli.of(ctx)
     if (serial is None) == (lot is None):
         raise typer.BadParameter("give either --serial or --lot")
     kind, number = (Dimension.SERIAL, serial) if serial is not None else (Dimension.LOT, lot or "")
-    card = info_cards.card(cli.uow(), kind, item, number)
+    card = info_cards.card(cli.uow(), kind, item, number, today=cli.today())
     show_list(
         cli,
         [HistoryOut.from_domain(h) for h in card.history],
@@ -179,8 +199,8 @@ def history(
 
 # -- search ------------------------------------------------------------------------------------
 
-serials = typer.Typer(help="Search serial numbers.", no_args_is_help=True)
-lots = typer.Typer(help="Search lots.", no_args_is_help=True)
+serials = Typer(help="Search serial numbers.")
+lots = Typer(help="Search lots.")
 
 ItemFilter = Annotated[str | None, typer.Option("--item", help="Only this item.")]
 LocationFilter = Annotated[str | None, typer.Option("--location", help="Only at this location.")]
@@ -213,9 +233,12 @@ def list_serials(
     json_output: JsonFlag = False,
 ) -> None:
     """List serial numbers with their status, location and holder."""
+    from itemtrace.api.schemas.cards import SerialRowOut
+    from itemtrace.services import info_cards
+
     cli = Cli.of(ctx)
     found = info_cards.list_serials(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit
+        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
     )
     show_list(cli, [SerialRowOut.from_domain(r) for r in found], title="serials", columns=LIST_COLUMNS)
 
@@ -232,8 +255,11 @@ def list_lots(
     json_output: JsonFlag = False,
 ) -> None:
     """List lots with their quantities, location and expiration date."""
+    from itemtrace.api.schemas.cards import LotRowOut
+    from itemtrace.services import info_cards
+
     cli = Cli.of(ctx)
     found = info_cards.list_lots(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit
+        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
     )
     show_list(cli, [LotRowOut.from_domain(r) for r in found], title="lots", columns=LIST_COLUMNS)

@@ -10,32 +10,21 @@ from typing import Annotated
 
 import typer
 
-from itemtrace.api.schemas.masterdata import (
-    DimensionPolicyIO,
-    ItemIn,
-    ItemOut,
-    LocationIn,
-    LocationOut,
-    NumberSeriesIn,
-    NumberSeriesOut,
-    NumbersOut,
-    PartnerIn,
-    PartnerOut,
-    TrackingCodeIn,
-    TrackingCodeOut,
-)
 from itemtrace.cli.context import Cli
+from itemtrace.cli.framework import Typer
 from itemtrace.cli.options import JsonFlag, Limit
 from itemtrace.cli.present import print_json, show, show_list
 from itemtrace.domain.masterdata import LocationKind, PartnerKind
 from itemtrace.domain.tracking import SerialUnique
-from itemtrace.services import masterdata
 
-tracking_codes = typer.Typer(help="Tracking codes: when serial, lot and package numbers are required.")
-items = typer.Typer(help="Items (stock-keeping units) and how they are tracked.")
-locations = typer.Typer(help="Locations: warehouses and bins (internal) and the virtual ones.")
-partners = typer.Typer(help="Vendors and customers named on documents.")
-number_series = typer.Typer(help="Number series for serials, lots and documents.")
+# The service (storage) and the API's schemas are imported in the commands that use them:
+# building the command tree (`itemtrace --help`) must not load SQLAlchemy or pydantic.
+
+tracking_codes = Typer(help="Tracking codes: when serial, lot and package numbers are required.")
+items = Typer(help="Items (stock-keeping units) and how they are tracked.")
+locations = Typer(help="Locations: warehouses and bins (internal) and the virtual ones.")
+partners = Typer(help="Vendors and customers named on documents.")
+number_series = Typer(help="Number series for serials, lots and documents.")
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +35,6 @@ def register(app: typer.Typer) -> None:
         (partners, "partners"),
         (number_series, "number-series"),
     ):
-        group.info.no_args_is_help = True
         app.add_typer(group, name=name)
 
 
@@ -110,6 +98,9 @@ def create_tracking_code(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a tracking code (Business Central's Item Tracking Code)."""
+    from itemtrace.api.schemas.masterdata import DimensionPolicyIO, TrackingCodeIn, TrackingCodeOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     policy = TrackingCodeIn(
         code=code,
@@ -135,6 +126,9 @@ def show_tracking_code(
     ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE")], json_output: JsonFlag = False
 ) -> None:
     """Show a tracking code."""
+    from itemtrace.api.schemas.masterdata import TrackingCodeOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     found = masterdata.get_tracking_code(cli.uow(), code)
     show(cli, TrackingCodeOut.from_domain(found), title=f"tracking code {found.code}")
@@ -143,6 +137,9 @@ def show_tracking_code(
 @tracking_codes.command("list")
 def list_tracking_codes(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List the tracking codes."""
+    from itemtrace.api.schemas.masterdata import TrackingCodeOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     found = masterdata.list_tracking_codes(cli.uow())
     show_list(cli, [TrackingCodeOut.from_domain(c) for c in found], title="tracking codes")
@@ -167,6 +164,9 @@ def create_item(
     json_output: JsonFlag = False,
 ) -> None:
     """Create an item."""
+    from itemtrace.api.schemas.masterdata import ItemIn, ItemOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     item = ItemIn(
         sku=sku,
@@ -187,6 +187,9 @@ def show_item(
     ctx: typer.Context, sku: Annotated[str, typer.Argument(metavar="SKU")], json_output: JsonFlag = False
 ) -> None:
     """Show an item."""
+    from itemtrace.api.schemas.masterdata import ItemOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     found = masterdata.get_item(cli.uow(), sku)
     show(cli, ItemOut.from_domain(found), title=f"item {found.item.sku}")
@@ -200,6 +203,9 @@ def list_items(
     json_output: JsonFlag = False,
 ) -> None:
     """List items by SKU."""
+    from itemtrace.api.schemas.masterdata import ItemOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     found = masterdata.list_items(cli.uow(), after=after, limit=limit)
     show_list(cli, [ItemOut.from_domain(p) for p in found], title="items")
@@ -220,6 +226,9 @@ def create_location(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a location."""
+    from itemtrace.api.schemas.masterdata import LocationIn, LocationOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     location = LocationIn(code=code, name=name, kind=kind, parent=parent).to_domain()
     created = masterdata.create_location(cli.uow(), location)
@@ -229,6 +238,9 @@ def create_location(
 @locations.command("list")
 def list_locations(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List the locations, virtual ones included."""
+    from itemtrace.api.schemas.masterdata import LocationOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     found = masterdata.list_locations(cli.uow())
     show_list(cli, [LocationOut.from_domain(loc) for loc in found], title="locations")
@@ -246,6 +258,9 @@ def create_partner(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a vendor or customer."""
+    from itemtrace.api.schemas.masterdata import PartnerIn, PartnerOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     partner = PartnerIn(code=code, name=name, kind=kind).to_domain()
     created = masterdata.create_partner(cli.uow(), partner)
@@ -255,6 +270,9 @@ def create_partner(
 @partners.command("list")
 def list_partners(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List vendors and customers."""
+    from itemtrace.api.schemas.masterdata import PartnerOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     found = masterdata.list_partners(cli.uow())
     show_list(cli, [PartnerOut.from_domain(p) for p in found], title="partners")
@@ -276,6 +294,9 @@ def create_series(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a number series."""
+    from itemtrace.api.schemas.masterdata import NumberSeriesIn, NumberSeriesOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     series = NumberSeriesIn(code=code, pattern=pattern, start=start, increment=increment).to_domain()
     created = masterdata.create_series(cli.uow(), series)
@@ -285,6 +306,9 @@ def create_series(
 @number_series.command("list")
 def list_series(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List the number series."""
+    from itemtrace.api.schemas.masterdata import NumberSeriesOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     found = masterdata.list_series(cli.uow())
     show_list(cli, [NumberSeriesOut.from_domain(s) for s in found], title="number series")
@@ -300,6 +324,9 @@ def next_numbers(
     json_output: JsonFlag = False,
 ) -> None:
     """Hand out the next numbers of a series (each number is handed out once, ever); one per line."""
+    from itemtrace.api.schemas.masterdata import NumbersOut
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     numbers = masterdata.next_numbers(cli.uow(), code, count, today=cli.today(), item=item, location=location)
     if cli.json:

@@ -39,7 +39,9 @@ JsonFlag = Annotated[
     bool,
     typer.Option("--json", help="Print JSON (for scripts) instead of tables.", callback=_remember_json),
 ]
-QuantityArg = Annotated[Decimal, typer.Argument(parser=parse_quantity, metavar="QTY", help="Quantity.")]
+QuantityArg = Annotated[
+    Decimal, typer.Argument(parser=parse_quantity, metavar="QTY", help="How many (a positive number).")
+]
 QuantityOpt = Annotated[
     Decimal | None,
     typer.Option("--quantity", "-q", parser=parse_quantity, help="Quantity (default: one per serial)."),

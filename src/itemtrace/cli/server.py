@@ -1,4 +1,4 @@
-"""`itemtrace serve`: the REST API and web UI under uvicorn, in one or several worker processes."""
+"""`itemtrace serve`: the REST API under uvicorn, in one or several worker processes."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import socket
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from itemtrace.cli.context import Cli
 from itemtrace.domain.errors import ValidationFailed
-from itemtrace.services import users
 
 ADMIN_NAME = "admin"
 
@@ -58,10 +56,15 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the REST API (/api/v1, /docs) and the web UI (creates the schema first if needed).
+    """Serve the REST API (/api/v1, and its docs at /docs); creates the schema first if needed.
 
     Options override the ITEMTRACE_* environment; see docs/operations.md for sizing.
     """
+    # Imported here so the other commands do not pay for FastAPI's and uvicorn's start-up.
+    import uvicorn
+
+    from itemtrace.services import users
+
     cli = Cli.of(ctx)
     settings = cli.settings.overridden(
         workers=workers,

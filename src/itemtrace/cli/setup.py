@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from itemtrace import demo as demo_data
-from itemtrace.api.schemas.common import as_number
-from itemtrace.cli.context import Cli
+from itemtrace.cli.context import Cli, hide_password
 from itemtrace.cli.options import JsonFlag
-from itemtrace.cli.present import print_json, say, show_list
-from itemtrace.services import ledger
+from itemtrace.cli.present import echo, print_json, say, show_list
+from itemtrace.domain.errors import Conflict, ErrorCode
+
+if TYPE_CHECKING:
+    from itemtrace.demo import ProgressCallback
+
+__all__ = ["hide_password", "register"]
 
 
 def register(app: typer.Typer) -> None:
@@ -40,16 +40,24 @@ def demo(
     ] = False,
     json_output: JsonFlag = False,
 ) -> None:
-    """Load sample master data and movements (creates the schema first if needed)."""
+    """Load sample master data and movements into an empty database (creates the schema if needed)."""
+    from itemtrace import demo as demo_data
+    from itemtrace.services import masterdata
+
     cli = Cli.of(ctx)
     cli.upgrade()
-    with _progress_bar(enabled=not cli.json) as progress:
-        loaded = demo_data.load_demo(
-            cli.uow(), today=cli.today(), now=cli.now(), if_empty=if_empty, progress=progress
+    if masterdata.list_items(cli.uow(), limit=1):
+        if if_empty:
+            say(cli, "the database already has items: demo data not loaded", {"loaded": False})
+            return
+        raise Conflict(
+            "the database already has items: the demo loads only into an empty database "
+            "(--if-empty skips it quietly)",
+            code=ErrorCode.ALREADY_EXISTS,
         )
-    if loaded is None:
-        say(cli, "the database already has items: demo data not loaded", {"loaded": False})
-        return
+    with _progress_bar(enabled=not cli.json) as progress:
+        loaded = demo_data.load_demo(cli.uow(), today=cli.today(), now=cli.now(), progress=progress)
+    assert loaded is not None  # None only when asked to skip a database with items
     say(
         cli,
         f"demo data loaded: {loaded.items} items, {loaded.documents} posted documents",
@@ -59,6 +67,9 @@ def demo(
 
 def check(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """Recompute every balance from the ledger and compare it with the stored projection."""
+    from itemtrace.api.schemas.common import as_number
+    from itemtrace.services import ledger
+
     cli = Cli.of(ctx)
     report = ledger.check(cli.uow())
     differences = [
@@ -99,7 +110,7 @@ def check(ctx: typer.Context, json_output: JsonFlag = False) -> None:
             }
         )
     elif report.ok:
-        cli.console.print(f"ledger: {report.entries} entries, balances OK")
+        echo([f"ledger: {report.entries} entries, balances OK"])
     else:
         if differences:
             show_list(cli, differences, title=f"ledger: {report.entries} entries, balances that differ")
@@ -118,17 +129,15 @@ def check(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         raise typer.Exit(1)
 
 
-def hide_password(url: str) -> str:
-    """`postgresql://user:secret@host/db` → `postgresql://user:***@host/db` (for printing)."""
-    return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
-
-
 @contextmanager
-def _progress_bar(*, enabled: bool) -> Iterator[demo_data.ProgressCallback | None]:
+def _progress_bar(*, enabled: bool) -> Iterator[ProgressCallback | None]:
     """A progress bar on stderr (stdout stays clean for scripts); none with `--json`."""
     if not enabled:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     columns = (TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("demo data", total=None)

@@ -10,17 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from itemtrace.adapters.spreadsheets import SheetFormat
-from itemtrace.api.schemas.tracing import EdgeOut, NodeOut, RecallOut, RecallRowOut, TraceOut
 from itemtrace.cli.context import Cli
+from itemtrace.cli.framework import Typer
 from itemtrace.cli.options import JsonFlag, Limit, Lot
 from itemtrace.cli.present import print_json, show, show_list
 from itemtrace.domain.tracing import DEFAULT_DEPTH, DEFAULT_MAX_NODES, TraceDirection
-from itemtrace.services import masterdata, tracing
+
+if TYPE_CHECKING:  # imported where used: `itemtrace --help` loads no openpyxl, SQLAlchemy, pydantic
+    from itemtrace.adapters.spreadsheets import SheetFormat
+    from itemtrace.api.schemas.tracing import EdgeOut, NodeOut, RecallOut, TraceOut
 
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 Serial = Annotated[str | None, typer.Option("--serial", "-s", help="The serial number.")]
@@ -62,6 +64,9 @@ def trace(
     json_output: JsonFlag = False,
 ) -> None:
     """Trace a serial or lot forward (what it went into, who got it) or backward (what it came from)."""
+    from itemtrace.api.schemas.tracing import TraceOut
+    from itemtrace.services import masterdata, tracing
+
     cli = Cli.of(ctx)
     graph = tracing.trace(
         cli.uow(), item, serial=serial, lot=lot, direction=direction, depth=depth, max_nodes=max_nodes
@@ -88,6 +93,9 @@ def recall(
     json_output: JsonFlag = False,
 ) -> None:
     """Run a recall: customers who got it (also inside finished goods), finished goods, stock on hand."""
+    from itemtrace.api.schemas.tracing import RecallOut
+    from itemtrace.services import tracing
+
     cli = Cli.of(ctx)
     format = export_format(export)
     report = tracing.recall(
@@ -96,12 +104,15 @@ def recall(
     show_recall(cli, RecallOut.from_domain(report), export, format)
 
 
-recalls = typer.Typer(help="Recalls that were run: list them, show one, export it.", no_args_is_help=True)
+recalls = Typer(help="Recalls that were run: list them, show one, export it.")
 
 
 @recalls.command("list")
 def list_recalls(ctx: typer.Context, limit: Limit = 50, json_output: JsonFlag = False) -> None:
     """Recalls, newest first."""
+    from itemtrace.api.schemas.tracing import RecallRowOut
+    from itemtrace.services import tracing
+
     cli = Cli.of(ctx)
     found = tracing.list_recalls(cli.uow(), limit=limit)
     show_list(cli, [RecallRowOut.from_domain(r) for r in found], title="recalls")
@@ -115,6 +126,9 @@ def show_recall_command(
     json_output: JsonFlag = False,
 ) -> None:
     """Show a recall as it was run, and export it with --export."""
+    from itemtrace.api.schemas.tracing import RecallOut
+    from itemtrace.services import tracing
+
     cli = Cli.of(ctx)
     format = export_format(export)
     show_recall(cli, RecallOut.from_domain(tracing.get_recall(cli.uow(), recall_id)), export, format)
@@ -122,6 +136,8 @@ def show_recall_command(
 
 def export_format(path: Path | None) -> SheetFormat | None:
     """The file format the name asks for (checked before anything is run)."""
+    from itemtrace.adapters.spreadsheets import SheetFormat
+
     if path is None:
         return None
     suffix = path.suffix.lower().lstrip(".")
@@ -131,6 +147,8 @@ def export_format(path: Path | None) -> SheetFormat | None:
 
 
 def show_recall(cli: Cli, report: RecallOut, export: Path | None, format: SheetFormat | None) -> None:
+    from itemtrace.services import tracing
+
     if export is not None and format is not None:
         export.write_bytes(tracing.export_recall(cli.uow(), report.id, format))
     show(cli, report, title=f"recall {report.id}")

@@ -9,16 +9,13 @@ from typing import Annotated
 
 import typer
 
-from itemtrace.api.schemas.users import NewUserOut, UserOut
 from itemtrace.cli.context import Cli
+from itemtrace.cli.framework import Typer
 from itemtrace.cli.options import JsonFlag
 from itemtrace.cli.present import print_json, show, show_list
 from itemtrace.domain.users import Role, User
-from itemtrace.services import users
 
-group = typer.Typer(
-    help="API users: viewer reads, clerk also posts, admin also sets up.", no_args_is_help=True
-)
+group = Typer(help="API users: viewer reads, clerk also posts, admin also sets up.")
 
 Name = Annotated[str, typer.Argument(metavar="NAME", help="The user name.")]
 
@@ -32,10 +29,12 @@ def add(
     ctx: typer.Context,
     name: Name,
     role: Annotated[Role, typer.Option(help="What the user may do.")],
-    password: Annotated[str | None, typer.Option(help="Password for the web UI (optional).")] = None,
+    password: Annotated[str | None, typer.Option(help="A password for the user (optional).")] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Create a user; prints the new API token as the last line (it is shown only once)."""
+    from itemtrace.services import users
+
     cli = Cli.of(ctx)
     token = users.add_user(cli.uow(), name, role, password=password, now=cli.now())
     _show_token(cli, User(name, role), token, f"user {name} ({role.value}) created")
@@ -44,6 +43,9 @@ def add(
 @group.command("list")
 def list_(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List the users, their roles and whether they are active."""
+    from itemtrace.api.schemas.users import UserOut
+    from itemtrace.services import users
+
     cli = Cli.of(ctx)
     found: list[User] = users.list_users(cli.uow())
     show_list(cli, [UserOut.from_domain(u) for u in found], title="users")
@@ -61,6 +63,9 @@ def set_(
     json_output: JsonFlag = False,
 ) -> None:
     """Change a user's role or enable/disable it (the last active admin stays one)."""
+    from itemtrace.api.schemas.users import UserOut
+    from itemtrace.services import users
+
     cli = Cli.of(ctx)
     if role is None and active is None:
         raise typer.BadParameter("say what to change: --role ROLE, --active or --disabled")
@@ -70,6 +75,9 @@ def set_(
 @group.command("disable")
 def disable(ctx: typer.Context, name: Name, json_output: JsonFlag = False) -> None:
     """Disable a user: its token and password are refused from now on (`set NAME --active` undoes it)."""
+    from itemtrace.api.schemas.users import UserOut
+    from itemtrace.services import users
+
     cli = Cli.of(ctx)
     show(cli, UserOut.from_domain(users.update_user(cli.uow(), name, active=False)))
 
@@ -77,6 +85,8 @@ def disable(ctx: typer.Context, name: Name, json_output: JsonFlag = False) -> No
 @group.command("rotate-token")
 def rotate_token(ctx: typer.Context, name: Name, json_output: JsonFlag = False) -> None:
     """Give a user a new API token, printed as the last line; the old token stops working."""
+    from itemtrace.services import users
+
     cli = Cli.of(ctx)
     user, token = users.rotate_token(cli.uow(), name)
     _show_token(cli, user, token, f"user {name} has a new token; the old one no longer works")
@@ -84,6 +94,8 @@ def rotate_token(ctx: typer.Context, name: Name, json_output: JsonFlag = False) 
 
 def _show_token(cli: Cli, user: User, token: str, said: str) -> None:
     if cli.json:
+        from itemtrace.api.schemas.users import NewUserOut
+
         print_json(NewUserOut.with_token(user, token).model_dump(mode="json"))
         return
     cli.console.print(f"{said}; API token (shown once):", markup=False)

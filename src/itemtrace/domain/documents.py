@@ -120,6 +120,19 @@ class Document:
         """Give each line its 1-based number (the `line` of a violation)."""
         return replace(self, lines=tuple(replace(ln, line_no=i) for i, ln in enumerate(self.lines, 1)))
 
+    def posted(self, *, by: str | None, at: datetime, posting_date: date) -> Document:
+        """The draft as posted: a transfer in transit waits to be received."""
+        self.require_draft()
+        in_transit = self.type is DocumentType.TRANSFER and self.in_transit
+        return replace(
+            self,
+            status=Status.POSTED,
+            posted_by=by,
+            posted_at=at,
+            posting_date=posting_date,
+            transit_status=TransitStatus.IN_TRANSIT if in_transit else None,
+        )
+
     def require_draft(self) -> None:
         if self.status is not Status.DRAFT:
             raise Conflict(

@@ -1,11 +1,11 @@
-"""One error vocabulary: the SPEC's stable codes and the exceptions that carry them.
+"""One error vocabulary: the stable error codes and the exceptions that carry them.
 
 ItemtraceError                 every refusal; has a stable `code` and a `detail`
 ├── NotFound                   an unknown item, location, document… (`not_found`)
 ├── ValidationFailed           malformed input the schema could not catch (`validation_error`)
 ├── Conflict                   a state conflict: `document_not_draft`, `idempotency_conflict`
 ├── Unauthorized / Forbidden   no or bad token / wrong role
-└── PostingRejected            one or more `Violation`s of the posting rules (SPEC §3)
+└── PostingRejected            one or more `Violation`s of the posting rules
 """
 
 from __future__ import annotations

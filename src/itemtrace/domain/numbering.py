@@ -8,11 +8,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from itemtrace.domain import limits
 from itemtrace.domain.errors import ValidationFailed
 
 _TOKEN = re.compile(r"\{(seq(?::(\d+))?|YYYY|YY|MM|DD|item|location)\}")
 _LAST_DIGITS = re.compile(r"(\d+)(\D*)$")
-MAX_NUMBER_LENGTH = 50
+MAX_NUMBER_LENGTH = limits.NUMBER
+# What each date token renders to; {item} and {location} depend on the draw, checked then.
+_DATE_WIDTH = {"YYYY": 4, "YY": 2, "MM": 2, "DD": 2}
+_COUNTER_DIGITS = len(str(limits.MAX_SEQUENCE))
 
 
 def validate_pattern(pattern: str) -> None:
@@ -30,8 +34,67 @@ def validate_pattern(pattern: str) -> None:
         )
 
 
+def check_series(pattern: str, *, start: int, increment: int) -> None:
+    """A series can be saved when its pattern is valid, its counter within the counter's range,
+    and every number it can render fits a number's 50 characters.
+
+    The longest number counts the counter at the widest it can grow (15 digits, or its width
+    if wider) and the date tokens at their width; {item} and {location} are the values of each
+    draw, so a number they make too long is refused when it is drawn.
+    """
+    validate_pattern(pattern)
+    if not 0 <= start <= limits.MAX_SEQUENCE:
+        raise ValidationFailed(f"start must be between 0 and {limits.MAX_SEQUENCE}, got {_shown(start)}")
+    if not 1 <= increment <= limits.MAX_INCREMENT:
+        raise ValidationFailed(
+            f"increment must be between 1 and {limits.MAX_INCREMENT}, got {_shown(increment)}"
+        )
+    width = _width(pattern)
+    if width > MAX_NUMBER_LENGTH:
+        raise ValidationFailed(
+            f"pattern {pattern!r} pads its counter to {width} digits, but a number holds at most "
+            f"{MAX_NUMBER_LENGTH} characters: use a width such as {{seq:5}}"
+        )
+    longest = longest_number(pattern)
+    if longest > MAX_NUMBER_LENGTH:
+        raise ValidationFailed(
+            f"pattern {pattern!r} can render numbers of {longest} characters (its counter may grow to "
+            f"{max(width, _COUNTER_DIGITS)} digits), but a number holds at most {MAX_NUMBER_LENGTH}: "
+            "shorten the text around the tokens"
+        )
+
+
+def longest_number(pattern: str) -> int:
+    """The most characters a number of `pattern` can have, {item} and {location} left empty."""
+    length = 0
+    for match in _TOKEN.finditer(pattern):
+        name = match.group(1)
+        length += (
+            max(_width(pattern), _COUNTER_DIGITS) if name.startswith("seq") else _DATE_WIDTH.get(name, 0)
+        )
+    return length + len(_TOKEN.sub("", pattern))
+
+
+def _width(pattern: str) -> int:
+    counter = next((m for m in _TOKEN.finditer(pattern) if m.group(1).startswith("seq")), None)
+    return int(counter.group(2) or 0) if counter is not None else 0
+
+
 def render(pattern: str, seq: int, *, today: date, item: str = "", location: str = "") -> str:
-    """Render one number: `render("SN-{YY}-{seq:4}", 7, today=...)` → `"SN-26-0007"`."""
+    """Render one number: `render("SN-{YY}-{seq:4}", 7, today=...)` → `"SN-26-0007"`.
+
+    Refused (`validation_error`) past the counter's range or the 50 characters of a number:
+    drawn inside the transaction that allocated the counter, the refusal hands nothing out.
+    """
+    if seq > limits.MAX_SEQUENCE:
+        raise ValidationFailed(
+            f"the series with pattern {pattern!r} is used up: its counter reached {limits.MAX_SEQUENCE}"
+        )
+    if _width(pattern) > MAX_NUMBER_LENGTH:
+        # A series saved before widths were checked: never pad a counter to megabytes.
+        raise ValidationFailed(
+            f"pattern {pattern!r} pads its counter past the {MAX_NUMBER_LENGTH} characters of a number"
+        )
 
     def token(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -47,7 +110,13 @@ def render(pattern: str, seq: int, *, today: date, item: str = "", location: str
             "location": location,
         }[name]
 
-    return _TOKEN.sub(token, pattern)
+    number = _TOKEN.sub(token, pattern)
+    if len(number) > MAX_NUMBER_LENGTH:
+        raise ValidationFailed(
+            f"number {number[:60]!r} of pattern {pattern!r} would have {len(number)} characters, "
+            f"but a number holds at most {MAX_NUMBER_LENGTH}: shorten the pattern or the item/location"
+        )
+    return number
 
 
 def customised_run(start: str, increment: int, count: int) -> list[str]:
@@ -60,16 +129,26 @@ def customised_run(start: str, increment: int, count: int) -> list[str]:
         raise ValidationFailed(
             f"customised run start {start!r} has no digits to increment: write it like 'S/N-Vend0001'"
         )
-    if increment < 1:
-        raise ValidationFailed(f"increment must be 1 or more, got {increment}")
+    if not 1 <= increment <= limits.MAX_INCREMENT:
+        raise ValidationFailed(
+            f"increment must be between 1 and {limits.MAX_INCREMENT}, got {_shown(increment)}"
+        )
     if count < 0:
-        raise ValidationFailed(f"count must not be negative, got {count}")
+        raise ValidationFailed(f"count must not be negative, got {_shown(count)}")
     digits, suffix = match.group(1), match.group(2)
     prefix = start[: match.start(1)]
     width = len(digits)
     first = int(digits)
-    numbers = [f"{prefix}{str(first + i * increment).zfill(width)}{suffix}" for i in range(count)]
-    too_long = [n for n in numbers if len(n) > MAX_NUMBER_LENGTH]
-    if too_long:
-        raise ValidationFailed(f"number {too_long[0]!r} would exceed {MAX_NUMBER_LENGTH} characters")
-    return numbers
+
+    def number(i: int) -> str:
+        return f"{prefix}{str(first + i * increment).zfill(width)}{suffix}"
+
+    # Numbers only grow: when the last one fits, they all do (and nothing big is built first).
+    if count and len(last := number(count - 1)) > MAX_NUMBER_LENGTH:
+        raise ValidationFailed(f"number {last[:60]!r} would exceed {MAX_NUMBER_LENGTH} characters")
+    return [number(i) for i in range(count)]
+
+
+def _shown(value: int) -> str:
+    # An integer of thousands of digits cannot even be turned into text (Python refuses).
+    return str(value) if abs(value) < 10**30 else "a number of more than 30 digits"

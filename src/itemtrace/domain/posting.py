@@ -29,6 +29,7 @@ from itemtrace.domain.documents import (
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Item, Location, LocationKind
+from itemtrace.domain.status import is_expired
 from itemtrace.domain.tracking import (
     UNTRACKED,
     Dimension,
@@ -135,6 +136,9 @@ class StockView:
     reservations: Sequence[Reservation] = ()
 
 
+Named = tuple[set[str], set[str], set[str]]  # serials, lots, packages named at one place
+
+
 @dataclass(slots=True)
 class StockNeeds:
     """Which stock a document touches: the storage layer loads (and locks) exactly this."""
@@ -143,7 +147,11 @@ class StockNeeds:
     serials_global: set[str] = field(default_factory=set)  # serial of any item, anywhere
     lots_of_item: set[tuple[str, str]] = field(default_factory=set)  # (item, lot), anywhere
     # (item, location) → the named numbers to load there, or None for every bucket there.
-    at_source: dict[tuple[str, str], tuple[set[str], set[str], set[str]] | None] = field(default_factory=dict)
+    at_source: dict[tuple[str, str], Named | None] = field(default_factory=dict)
+    # The same for where lines put stock (and a return's customer): locked with the sources, all
+    # in one order (item, then location), so two postings moving one lot in opposite directions,
+    # or a return and a shipment of it, queue instead of deadlocking.
+    locked: dict[tuple[str, str], Named | None] = field(default_factory=dict)
     items: set[str] = field(default_factory=set)  # every item touched: their blocked numbers are loaded
     # (our place it goes to, key as the return names it): what a return takes back. Storage
     # locks those balances there and at every customer place (so two returns of one key queue)
@@ -180,23 +188,36 @@ def needs(
                 result.returned.update((target, t.key(line.item)) for t in line.tracking)
                 if line.tracked_quantity < line.quantity:
                     result.returned.add((target, TrackingKey(line.item)))
+                # What the customer holds and where it goes back to, locked in the same order
+                # as a shipment's (see `locked`), so returns queue behind each other.
+                _name_at(result.locked, (line.item, line.from_location), line)
+                _name_at(result.locked, (line.item, target), line)
             continue
-        place = (line.item, line.from_location)
-        if line.tracked_quantity < line.quantity or any(
-            not (t.serial or t.lot or t.package) for t in line.tracking
-        ):
-            result.at_source[place] = None  # something left to pick: load every bucket there
-        elif place not in result.at_source or result.at_source[place] is not None:
-            named = result.at_source.get(place) or (set(), set(), set())
-            for t in line.tracking:
-                if t.serial:
-                    named[0].add(t.serial)
-                elif t.lot:
-                    named[1].add(t.lot)
-                elif t.package:
-                    named[2].add(t.package)
-            result.at_source[place] = named
+        _name_at(result.at_source, (line.item, line.from_location), line)
+        if line.to_location:
+            _name_at(result.locked, (line.item, line.to_location), line)
     return result
+
+
+def _name_at(places: dict[tuple[str, str], Named | None], place: tuple[str, str], line: Line) -> None:
+    """Add what `line` names to what is wanted at `place`; None (every bucket there) when the
+    line leaves a quantity to pick."""
+    if line.tracked_quantity < line.quantity or any(
+        not (t.serial or t.lot or t.package) for t in line.tracking
+    ):
+        places[place] = None  # something left to pick: load every bucket there
+        return
+    if place in places and places[place] is None:
+        return
+    named = places.get(place) or (set(), set(), set())
+    for t in line.tracking:
+        if t.serial:
+            named[0].add(t.serial)
+        elif t.lot:
+            named[1].add(t.lot)
+        elif t.package:
+            named[2].add(t.package)
+    places[place] = named
 
 
 class _Violations:
@@ -758,7 +779,7 @@ def _outbound(
                 )
                 continue
             arrived = bucket.first_in_date
-            if arrived is not None and posting_date < arrived:
+            if arrived is not None and posting_date < arrived and picked.label() is not None:
                 violations.add(
                     line.line_no,
                     picked.label(),
@@ -852,7 +873,7 @@ def _short(
 
 def _expired(bucket: Bucket, posting_date: date) -> bool:
     """Expired before the posting date; on the date itself is still fine (lot_expired)."""
-    return bucket.expiration_date is not None and bucket.expiration_date < posting_date
+    return is_expired(bucket.expiration_date, today=posting_date)
 
 
 def _warranty(

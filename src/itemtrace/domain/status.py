@@ -1,7 +1,8 @@
-"""Derived status of a serial, lot or package: where its stock is says what it is (SPEC §2)."""
+"""Derived status of a serial, lot or package: where its stock is says what it is."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from itemtrace.domain.masterdata import LocationKind
@@ -11,6 +12,7 @@ class TrackingStatus(StrEnum):
     AVAILABLE = "available"
     RESERVED = "reserved"
     BLOCKED = "blocked"
+    EXPIRED = "expired"
     IN_TRANSIT = "in_transit"
     DELIVERED = "delivered"
     CONSUMED = "consumed"
@@ -33,15 +35,30 @@ _BY_KIND = {
 KIND_OF_STATUS = {status: kind for kind, status in _BY_KIND.items()}
 
 
-def status_at(kind: LocationKind, *, blocked: bool = False, reserved: bool = False) -> TrackingStatus:
+def is_expired(expiration_date: date | None, *, today: date) -> bool:
+    """Past its date: the expiration date is before `today`; on the date itself it is still good.
+
+    The one rule behind the `expired` status, availability's `expired` and posting's `lot_expired`
+    (SPEC §2, §3); `storage/queries.py` mirrors it in SQL (`_expired`) to filter lists.
+    """
+    return expiration_date is not None and expiration_date < today
+
+
+def status_at(
+    kind: LocationKind, *, blocked: bool = False, reserved: bool = False, expired: bool = False
+) -> TrackingStatus:
     """The status of a unit whose stock is (last) at a location of `kind`.
 
-    Blocked wins over available, reserved and in transit: a blocked unit must not move. Units
-    already gone (delivered, consumed…) keep that status; their card still shows `blocked`.
+    Blocked wins over everything else a unit on hand or in transit can be: a blocked unit must not
+    move. Then expired (only on hand: stock on the road or gone keeps its place's status) wins over
+    reserved: expired stock cannot be promised, whatever a draft names. Units already gone
+    (delivered, consumed…) keep that status; their card still shows `blocked`.
     """
     status = _BY_KIND[kind]
     if blocked and status in (TrackingStatus.AVAILABLE, TrackingStatus.IN_TRANSIT):
         return TrackingStatus.BLOCKED
+    if expired and status is TrackingStatus.AVAILABLE:
+        return TrackingStatus.EXPIRED
     if reserved and status is TrackingStatus.AVAILABLE:
         return TrackingStatus.RESERVED
     return status

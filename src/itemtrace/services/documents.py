@@ -6,9 +6,11 @@ plan the entries, the ledger and projection are written, and the service commits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import ParamSpec, TypeVar
 
 from itemtrace.domain import genealogy, numbering, posting
 from itemtrace.domain.documents import (
@@ -26,11 +28,11 @@ from itemtrace.domain.documents import (
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Location, LocationKind, PartnerKind
-from itemtrace.domain.posting import ItemPolicy
+from itemtrace.domain.posting import ItemPolicy, Reservation
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.storage.repositories import IdempotencyKeyTaken
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import Contention, UnitOfWork
 
 Idempotency = tuple[str, str]  # (key, fingerprint of the request)
 
@@ -43,6 +45,30 @@ PARTNER_KIND = {
 }
 
 
+_ATTEMPTS = 3
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _run_again_on_contention(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Run a writing use case again when the database failed it to break a deadlock with another
+    posting (nothing of it was written): the user sees the posting, not the database's conflict."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                return use_case(*args, **kwargs)
+            except Contention:
+                if attempt == _ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
+
+
+@_run_again_on_contention
 def create(
     uow: UnitOfWork,
     draft: Document,
@@ -70,21 +96,25 @@ def create(
                 return replay
             document = _prepare(uow, draft.numbered(), today=today)
             if post:
-                # Planned before the document is stored: a refusal draws no document number.
+                # Planned before the document is stored (and stored as posted): a refusal draws
+                # no document number, and a new document has no reservations to release.
                 planned = _plan(uow, document, today=today)
-                stored = uow.documents.add(document, user=user.name, now=now)
+                posted = document.posted(by=user.name, at=now, posting_date=planned.posting_date)
+                stored = uow.documents.add(posted, user=user.name, now=now)
                 _record(uow, stored, planned, user=user, now=now)
             else:
+                held = _reservations(uow, document, today=today)
                 stored = uow.documents.add(document, user=user.name, now=now)
-                _reserve(uow, stored, today=today)
+                uow.documents.reserve(stored.id or 0, held)
             if idempotency is not None:
                 uow.documents.remember(user.name, idempotency[0], stored.id or 0)
             uow.commit()
-            return uow.documents.get(stored.id or 0)
+            return stored
     except IdempotencyKeyTaken:
         return _replay_after_race(uow, idempotency, user)
 
 
+@_run_again_on_contention
 def post(
     uow: UnitOfWork,
     document_id: int,
@@ -102,15 +132,20 @@ def post(
                 return replay
             document = uow.documents.get(document_id, lock=True)
             document.require_draft()
-            _record(uow, document, _plan(uow, document, today=today), user=user, now=now)
+            planned = _plan(uow, document, today=today)
+            posted = document.posted(by=user.name, at=now, posting_date=planned.posting_date)
+            _record(uow, posted, planned, user=user, now=now)
+            uow.documents.release(document_id)  # reservations are working state; the ledger holds the rest
+            uow.documents.mark_posted(posted)
             if idempotency is not None:
                 uow.documents.remember(user.name, idempotency[0], document_id)
             uow.commit()
-            return uow.documents.get(document_id)
+            return posted
     except IdempotencyKeyTaken:
         return _replay_after_race(uow, idempotency, user)
 
 
+@_run_again_on_contention
 def receive(
     uow: UnitOfWork,
     document_id: int,
@@ -132,13 +167,11 @@ def receive(
                 f"document {document.number} is not an in-transit transfer: only those are received"
             )
         if document.status is not Status.POSTED or document.transit_status is not TransitStatus.IN_TRANSIT:
-            state = (
-                "already received" if document.transit_status is TransitStatus.RECEIVED else "not shipped yet"
-            )
-            raise Conflict(
-                f"transfer {document.number} is {state}: post it first, and receive it once",
-                code=ErrorCode.DOCUMENT_NOT_DRAFT,
-            )
+            if document.transit_status is TransitStatus.RECEIVED:
+                detail = f"transfer {document.number} was already received: a transfer is received once"
+            else:
+                detail = f"transfer {document.number} is not posted yet: post it first, then receive it"
+            raise Conflict(detail, code=ErrorCode.DOCUMENT_NOT_DRAFT)
         shipped = uow.ledger.for_document(document_id)
         entries = posting.plan_transit_receipt(document, shipped, received)
         locations = uow.masterdata.locations(
@@ -161,6 +194,7 @@ def receive(
         return uow.documents.get(document_id)
 
 
+@_run_again_on_contention
 def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> Document:
     """Cancel a draft, releasing its reservations; posted documents never change (post a correction)."""
     with uow.writing():
@@ -359,8 +393,9 @@ def _from_series(
     return numbers
 
 
-def _reserve(uow: UnitOfWork, document: Document, *, today: date) -> None:
-    """Reserve what a new draft names at its sources, unless another open document already has.
+def _reservations(uow: UnitOfWork, document: Document, *, today: date) -> list[Reservation]:
+    """What a new draft reserves at its sources, unless another open document already has it
+    (`reserved`); checked before the draft is stored, so a refusal draws no number.
 
     The source balances are loaded with the same row locks as posting, so two drafts racing for
     the last unit queue on PostgreSQL (SQLite's write transaction serialises them anyway).
@@ -370,12 +405,12 @@ def _reserve(uow: UnitOfWork, document: Document, *, today: date) -> None:
     policies = uow.masterdata.policies(line.item for line in document.lines)
     part = posting.reserving_part(document, policies, locations)
     if not part.lines:
-        return
+        return []
     stock = uow.stock.load(posting.needs(part, policies, locations))
     conflicts = posting.reservation_conflicts(document, stock, policies, locations, today=today)
     if conflicts:
         raise PostingRejected(conflicts)
-    uow.documents.reserve(document.id or 0, posting.reservations(document, policies, locations, stock))
+    return posting.reservations(document, policies, locations, stock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +437,7 @@ def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
 
 
 def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: User, now: datetime) -> None:
-    """Write a planned posting: ledger, balances, genealogy, status; its reservations end."""
+    """Write a planned posting's ledger entries, balances and genealogy links."""
     document_id = document.id or 0
     uow.ledger.append(
         planned.entries,
@@ -415,13 +450,3 @@ def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: Use
         global_serials=posting.global_serial_items(planned.policies),
     )
     uow.genealogy.append(document_id, genealogy.links(document, planned.entries))
-    uow.documents.release(document_id)  # reservations are working state, the ledger holds the rest
-    in_transit = document.type is DocumentType.TRANSFER and document.in_transit
-    uow.documents.set_status(
-        document_id,
-        Status.POSTED,
-        user=user.name,
-        now=now,
-        posting_date=planned.posting_date,
-        transit_status=TransitStatus.IN_TRANSIT if in_transit else None,
-    )

@@ -1,9 +1,12 @@
-"""Serial, lot and package cards: read them, block, describe, comment; search lists."""
+"""Serial, lot and package cards: read them, block, describe, comment; search lists.
+
+Statuses are derived as of `today`, an argument (stock on hand past its date is `expired`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from itemtrace.domain.cards import Card, Listed
@@ -14,19 +17,19 @@ from itemtrace.storage.tracing import Tracing
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 
-def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str) -> Card:
+def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, *, today: date) -> Card:
     if kind is Dimension.SERIAL:  # one statement: no transaction round trips needed
         uow.reading()
     with uow:
-        return _with_genealogy(uow, _read(uow, kind, item, number))
+        return _with_genealogy(uow, _read(uow, kind, item, number, today))
 
 
-def _read(uow: UnitOfWork, kind: Dimension, item: str | None, number: str) -> Card:
+def _read(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, today: date) -> Card:
     if kind is Dimension.SERIAL:
-        return uow.queries.serial_card(item or "", number)
+        return uow.queries.serial_card(item or "", number, today=today)
     if kind is Dimension.LOT:
-        return uow.queries.lot_card(item or "", number)
-    return uow.queries.package_card(number)
+        return uow.queries.lot_card(item or "", number, today=today)
+    return uow.queries.package_card(number, today=today)
 
 
 def _with_genealogy(uow: UnitOfWork, found: Card) -> Card:
@@ -45,10 +48,11 @@ def update(
     blocked: bool | None = None,
     description: str | None = None,
     attributes: dict[str, Any] | None = None,
+    today: date,
 ) -> Card:
     """Change the card's maintained fields; the number must have been posted (else `not_found`)."""
     with uow.writing():
-        _read(uow, kind, item, number)
+        _read(uow, kind, item, number, today)
         row = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
         if blocked is not None:
             row.blocked = blocked
@@ -58,18 +62,26 @@ def update(
             row.attributes = {**(row.attributes or {}), **attributes}
         uow.session.flush()
         uow.commit()
-        return _with_genealogy(uow, _read(uow, kind, item, number))
+        return _with_genealogy(uow, _read(uow, kind, item, number, today))
 
 
 def comment(
-    uow: UnitOfWork, kind: Dimension, item: str | None, number: str, text: str, *, user: User, now: datetime
+    uow: UnitOfWork,
+    kind: Dimension,
+    item: str | None,
+    number: str,
+    text: str,
+    *,
+    user: User,
+    now: datetime,
+    today: date,
 ) -> Card:
     with uow.writing():
-        _read(uow, kind, item, number)
+        _read(uow, kind, item, number, today)
         row = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
         uow.info.add_comment(row.id, text, user.name, now)
         uow.commit()
-        return _with_genealogy(uow, _read(uow, kind, item, number))
+        return _with_genealogy(uow, _read(uow, kind, item, number, today))
 
 
 def list_serials(
@@ -82,10 +94,11 @@ def list_serials(
     q: str | None = None,
     after: tuple[str, str] | None = None,
     limit: int = 50,
+    today: date,
 ) -> list[Listed]:
     with uow:
         return uow.queries.serials(
-            item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit
+            item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit, today=today
         )
 
 
@@ -99,8 +112,9 @@ def list_lots(
     q: str | None = None,
     after: tuple[str, str] | None = None,
     limit: int = 50,
+    today: date,
 ) -> list[Listed]:
     with uow:
         return uow.queries.lots(
-            item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit
+            item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit, today=today
         )

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
-from itemtrace.domain import formulas, numbering
+from itemtrace.domain import formulas, limits, numbering
 from itemtrace.domain.errors import NotFound, ValidationFailed
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
 from itemtrace.domain.posting import ItemPolicy
@@ -114,11 +114,7 @@ def list_partners(uow: UnitOfWork, *, after: str | None = None, limit: int | Non
 
 
 def create_series(uow: UnitOfWork, series: NumberSeries) -> NumberSeries:
-    numbering.validate_pattern(series.pattern)
-    if series.increment < 1:
-        raise ValidationFailed(f"increment must be 1 or more, got {series.increment}")
-    if series.start < 0:
-        raise ValidationFailed(f"start must not be negative, got {series.start}")
+    numbering.check_series(series.pattern, start=series.start, increment=series.increment)
     with uow.writing():
         uow.masterdata.add_series(series)
         uow.commit()
@@ -138,13 +134,20 @@ def list_series(uow: UnitOfWork) -> list[NumberSeries]:
 def next_numbers(
     uow: UnitOfWork, code: str, count: int, *, today: date, item: str = "", location: str = ""
 ) -> list[str]:
-    """Hand out the next `count` numbers of a series; each is handed out once, ever."""
-    if not 1 <= count <= 100_000:
-        raise ValidationFailed(f"count must be between 1 and 100000, got {count}")
+    """Hand out the next `count` numbers of a series; each is handed out once, ever.
+
+    The numbers are rendered before the commit: one that cannot be rendered (too long, or the
+    counter used up) is refused and the counter does not move.
+    """
+    if not 1 <= count <= limits.MAX_DRAW:
+        raise ValidationFailed(f"count must be between 1 and {limits.MAX_DRAW}, got {count}")
     with uow.writing():
         series, values = uow.masterdata.allocate(code, count)
+        numbers = [
+            numbering.render(series.pattern, v, today=today, item=item, location=location) for v in values
+        ]
         uow.commit()
-    return [numbering.render(series.pattern, v, today=today, item=item, location=location) for v in values]
+    return numbers
 
 
 def _keyset(rows: list[T], code: Callable[[T], str], after: str | None, limit: int | None) -> list[T]:

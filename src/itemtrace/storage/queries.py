@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, tuple_, type_coerce
+from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.availability import Amount
 from itemtrace.domain.cards import Card, Comment, HistoryEntry, Listed, LocationQuantity, PartnerQuantity
 from itemtrace.domain.errors import NotFound
 from itemtrace.domain.masterdata import LocationKind
-from itemtrace.domain.status import KIND_OF_STATUS, TrackingStatus, status_at
+from itemtrace.domain.status import KIND_OF_STATUS, TrackingStatus, is_expired, status_at
 from itemtrace.domain.tracking import Dimension, SerialUnique, TrackingKey
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.repositories import PROJECTED_KINDS, Info, MasterData
@@ -40,6 +40,16 @@ _GONE_KINDS = (LocationKind.CUSTOMER, LocationKind.PRODUCTION, LocationKind.SCRA
 Source = aliased(LocationRow, name="source")
 Target = aliased(LocationRow, name="target")
 ZERO = Decimal(0)
+
+
+class _Place(NamedTuple):
+    """A balance of a lot or package card: where, what, how much, and the stock's date."""
+
+    code: str
+    kind: str
+    key: TrackingKey
+    quantity: Decimal
+    expiration_date: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +184,11 @@ class Queries:
         return tuple(Comment(c.text, c.user_name, c.created_at) for c in self.info.comments(info_id))
 
     # -- cards ---------------------------------------------------------------------------------
-    def serial_card(self, item: str, serial: str) -> Card:
-        """One query in the common case: the history with the serial's and its lot's cards joined."""
+    def serial_card(self, item: str, serial: str, *, today: date) -> Card:
+        """One query in the common case: the history with the serial's and its lot's cards joined.
+
+        On hand past its expiration date (before `today`), the serial is `expired`.
+        """
         rows = self.session.execute(self._serial_card_query(), {"sku": item, "serial": serial}).all()
         if not rows:
             self.md.item_id(item)  # an unknown item is reported as such
@@ -186,6 +199,7 @@ class Queries:
         kind = LocationKind(last.to_kind)
         # Blocked when the serial, its lot or its package is: posting refuses any of them.
         held = bool(blocked) or bool(lot_blocked) or bool(package_blocked)
+        expiration = next((m.expiration_date for m in reversed(history) if m.expiration_date), None)
         return Card(
             kind="serial",
             item=item,
@@ -193,12 +207,14 @@ class Queries:
             serial=serial,
             lot=last.entry.lot,
             package=last.entry.package,
-            status=status_at(kind, blocked=held, reserved=bool(reserved)),
+            status=status_at(
+                kind, blocked=held, reserved=bool(reserved), expired=is_expired(expiration, today=today)
+            ),
             location=last.entry.to_location
             if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT)
             else None,
             holder=last.entry.partner if kind is LocationKind.CUSTOMER else None,
-            expiration_date=next((m.expiration_date for m in reversed(history) if m.expiration_date), None),
+            expiration_date=expiration,
             warranty_date=next((m.warranty_date for m in reversed(history) if m.warranty_date), None),
             blocked=bool(blocked),
             description=description or "",
@@ -208,7 +224,7 @@ class Queries:
             on_hand=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
         )
 
-    def lot_card(self, item: str, lot: str) -> Card:
+    def lot_card(self, item: str, lot: str, *, today: date) -> Card:
         item_id = self.md.item_id(item)
         history = self._history(
             self.session.execute(
@@ -223,7 +239,9 @@ class Queries:
         places = self._places(
             and_(BalanceRow.item_id == item_id, BalanceRow.lot == lot, BalanceRow.lot != "")
         )
-        card = self._group_card("lot", item, lot, history, places, blocked, description, attributes, comments)
+        card = self._group_card(
+            "lot", item, lot, history, places, blocked, description, attributes, comments, today=today
+        )
         return self._with_reserved(card, item_id, lot)
 
     def _with_reserved(self, card: Card, item_id: int, lot: str) -> Card:
@@ -244,7 +262,7 @@ class Queries:
             status = TrackingStatus.RESERVED
         return replace(card, reserved=reserved, status=status)
 
-    def package_card(self, package: str) -> Card:
+    def package_card(self, package: str, *, today: date) -> Card:
         history = self._history(
             self.session.execute(
                 self._history_query().where(LedgerEntryRow.package == package, LedgerEntryRow.package != "")
@@ -255,10 +273,10 @@ class Queries:
         blocked, description, attributes, comments = self._info(None, Dimension.PACKAGE, package)
         places = self._places(and_(BalanceRow.package == package, BalanceRow.package != ""))
         return self._group_card(
-            "package", None, package, history, places, blocked, description, attributes, comments
+            "package", None, package, history, places, blocked, description, attributes, comments, today=today
         )
 
-    def _places(self, where: Any) -> list[tuple[str, str, TrackingKey, Decimal]]:
+    def _places(self, where: Any) -> list[_Place]:
         rows = self.session.execute(
             select(
                 LocationRow.code,
@@ -268,6 +286,7 @@ class Queries:
                 BalanceRow.lot,
                 BalanceRow.package,
                 BalanceRow.quantity,
+                BalanceRow.expiration_date,
             )
             .join(LocationRow, LocationRow.id == BalanceRow.location_id)
             .join(ItemRow, ItemRow.id == BalanceRow.item_id)
@@ -275,8 +294,10 @@ class Queries:
             .order_by(LocationRow.code, ItemRow.sku, BalanceRow.serial)
         )
         return [
-            (code, kind, TrackingKey(sku, unblank(serial), unblank(lot), unblank(package)), qty)
-            for code, kind, sku, serial, lot, package, qty in rows
+            _Place(
+                code, kind, TrackingKey(sku, unblank(serial), unblank(lot), unblank(package)), qty, expiration
+            )
+            for code, kind, sku, serial, lot, package, qty, expiration in rows
         ]
 
     def _group_card(
@@ -285,17 +306,24 @@ class Queries:
         item: str | None,
         number: str,
         history: list[_Move],
-        places: list[tuple[str, str, TrackingKey, Decimal]],
+        places: list[_Place],
         blocked: bool,
         description: str,
         attributes: dict[str, Any],
         comments: tuple[Comment, ...],
+        *,
+        today: date,
     ) -> Card:
+        """A lot's or package's card from its history and balances. It is `expired` when stock of
+        it on hand is past its date (a lot on hand has one date: `expiration_date_mismatch`)."""
         by_location: dict[str, Decimal] = defaultdict(Decimal)
         kinds: dict[str, LocationKind] = {}
-        for code, kind, _, qty in places:
+        expired = False
+        for code, kind, _, qty, expiration in places:
             by_location[code] += qty
             kinds[code] = LocationKind(kind)
+            if kinds[code] is LocationKind.INTERNAL and is_expired(expiration, today=today):
+                expired = True
         stock = {
             c: q for c, q in by_location.items() if kinds[c] in (LocationKind.INTERNAL, LocationKind.TRANSIT)
         }
@@ -311,7 +339,7 @@ class Queries:
             PartnerQuantity(p, q) for p, q in sorted(holders.items(), key=lambda kv: kv[0] or "") if q > 0
         )
         if on_hand > 0:
-            status = status_at(LocationKind.INTERNAL, blocked=blocked)
+            status = status_at(LocationKind.INTERNAL, blocked=blocked, expired=expired)
         elif stock:
             status = status_at(LocationKind.TRANSIT, blocked=blocked)
         else:
@@ -321,7 +349,7 @@ class Queries:
         warranty = next((m.warranty_date for m in reversed(history) if m.warranty_date), None)
         contents = tuple(
             LocationQuantity(code, qty, item=key.item, serial=key.serial, lot=key.lot)
-            for code, kind, key, qty in places
+            for code, kind, key, qty, _ in places
             if LocationKind(kind) in (LocationKind.INTERNAL, LocationKind.TRANSIT)
         )
         last = history[-1].entry
@@ -359,7 +387,9 @@ class Queries:
         q: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int = 50,
+        today: date,
     ) -> list[Listed]:
+        """Serials by (item, serial), each where its last entry put it; `status` filters in SQL."""
         inner = select(func.max(LedgerEntryRow.id).label("id")).where(LedgerEntryRow.serial != "")
         if item:
             inner = inner.where(LedgerEntryRow.item_id == self.md.item_id(item))
@@ -427,7 +457,8 @@ class Queries:
         if lot:
             query = query.where(LedgerEntryRow.lot == lot)
         if status is not None:
-            query = _status_filter(query, status, Target.kind, blocked, reserved)
+            expired = _expired(LedgerEntryRow.expiration_date, today)
+            query = _status_filter(query, status, Target.kind, blocked, reserved, expired)
         result = []
         for row, sku, dst, dst_kind, partner, own_block, is_reserved, held in self.session.execute(query):
             kind = LocationKind(dst_kind)
@@ -438,7 +469,12 @@ class Queries:
                     serial=row.serial,
                     lot=unblank(row.lot),
                     package=unblank(row.package),
-                    status=status_at(kind, blocked=bool(held), reserved=bool(is_reserved)),
+                    status=status_at(
+                        kind,
+                        blocked=bool(held),
+                        reserved=bool(is_reserved),
+                        expired=is_expired(row.expiration_date, today=today),
+                    ),
                     location=dst if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT) else None,
                     holder=partner if kind is LocationKind.CUSTOMER else None,
                     quantity=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
@@ -458,7 +494,9 @@ class Queries:
         q: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int = 50,
+        today: date,
     ) -> list[Listed]:
+        """Lots by (item, lot) with their status derived in SQL from all their balances."""
         on_hand_units = func.sum(
             func.coalesce(_when(LocationRow.kind == LocationKind.INTERNAL.value, BalanceRow.quantity), 0)
         )
@@ -472,10 +510,22 @@ class Queries:
                 LocationRow.kind,
             )
         )
+        # Stock on our shelves past its date (as the lot card: any of it; a lot on hand has one date).
+        expired = _expired(
+            func.min(
+                _when(
+                    and_(LocationRow.kind == LocationKind.INTERNAL.value, BalanceRow.quantity > 0),
+                    BalanceRow.expiration_date,
+                )
+            ),
+            today,
+        )
         # A lot's status, derived in SQL from all its balances so a status filter pages correctly:
-        # stock on our shelves first, then on the road, else where the last of it went.
+        # stock on our shelves first, then on the road, else where the last of it went. The order
+        # of the first cases is `status_at`'s: blocked, then expired, then available.
         derived = case(
             (and_(on_hand_units > 0, blocked == 1), TrackingStatus.BLOCKED.value),
+            (and_(on_hand_units > 0, expired), TrackingStatus.EXPIRED.value),
             (on_hand_units > 0, TrackingStatus.AVAILABLE.value),
             (and_(transit_units > 0, blocked == 1), TrackingStatus.BLOCKED.value),
             (transit_units > 0, TrackingStatus.IN_TRANSIT.value),
@@ -572,24 +622,47 @@ class Queries:
     def availability(
         self, item: str, *, location: str | None = None, lot: str | None = None, serial: str | None = None
     ) -> tuple[list[Amount], list[Amount]]:
-        """On hand and reserved per (internal location, lot): two grouped queries.
+        """On hand and reserved per (internal location, lot, expiration date): two grouped queries.
 
-        Raises `NotFound` for an unknown item or location.
+        A reservation carries the date of the stock it names (its balance, same key and place);
+        whether that is past is the domain's to say. Raises `NotFound` for an unknown item or location.
         """
         item_id = self.md.item_id(item)
         location_id = self.md.location_id(location) if location else None
+        b, r = BalanceRow, ReservationRow
+        named = and_(
+            b.item_id == r.item_id,
+            b.location_id == r.location_id,
+            b.serial == r.serial,
+            b.lot == r.lot,
+            b.package == r.package,
+            b.quantity > 0,
+        )
         found: list[list[Amount]] = []
-        for table in (BalanceRow, ReservationRow):
-            total = type_coerce(func.sum(table.quantity), Quantity)
+        for table, query in (
+            (
+                b,
+                select(
+                    LocationRow.code, b.lot, b.expiration_date, type_coerce(func.sum(b.quantity), Quantity)
+                ),
+            ),
+            (
+                r,
+                select(
+                    LocationRow.code, r.lot, b.expiration_date, type_coerce(func.sum(r.quantity), Quantity)
+                )
+                .select_from(r)
+                .outerjoin(b, named),
+            ),
+        ):
             query = (
-                select(LocationRow.code, table.lot, total)
-                .join(LocationRow, LocationRow.id == table.location_id)
+                query.join(LocationRow, LocationRow.id == table.location_id)
                 .where(
                     table.item_id == item_id,
                     table.quantity > 0,
                     LocationRow.kind == LocationKind.INTERNAL.value,
                 )
-                .group_by(LocationRow.code, table.lot)
+                .group_by(LocationRow.code, table.lot, b.expiration_date)
             )
             if location_id is not None:
                 query = query.where(table.location_id == location_id)
@@ -597,7 +670,12 @@ class Queries:
                 query = query.where(table.lot == lot)
             if serial:
                 query = query.where(table.serial == serial)
-            found.append([(code, unblank(lot_no), qty) for code, lot_no, qty in self.session.execute(query)])
+            found.append(
+                [
+                    Amount(code, unblank(lot_no), qty, expiration)
+                    for code, lot_no, expiration, qty in self.session.execute(query)
+                ]
+            )
         return found[0], found[1]
 
     # -- check ---------------------------------------------------------------------------------
@@ -761,21 +839,33 @@ def _serial_reserved() -> Any:
     )
 
 
-def _status_filter(query: Any, status: TrackingStatus, kind_column: Any, blocked: Any, reserved: Any) -> Any:
-    """Blocked wins over reserved, reserved over available (as `status_at` decides).
+def _expired(expiration_date: Any, today: date) -> Any:
+    """`status.is_expired` in SQL, for filters that must page in the database: a date before
+    `today` (on the date itself is still good). Never NULL: no date is never expired."""
+    return and_(expiration_date.is_not(None), expiration_date < literal(today, Date))
 
-    `blocked` is a boolean expression that is never NULL.
+
+def _status_filter(
+    query: Any, status: TrackingStatus, kind_column: Any, blocked: Any, reserved: Any, expired: Any
+) -> Any:
+    """Blocked wins over expired, expired over reserved, reserved over available (as `status_at`
+    decides).
+
+    `blocked` and `expired` are boolean expressions that are never NULL.
     """
+    internal = kind_column == LocationKind.INTERNAL.value
     if status is TrackingStatus.BLOCKED:
         return query.where(kind_column.in_(["internal", "transit"]), blocked)
+    if status is TrackingStatus.EXPIRED:
+        return query.where(internal, ~blocked, expired)
     if status is TrackingStatus.RESERVED:
-        return query.where(kind_column == LocationKind.INTERNAL.value, ~blocked, reserved)
+        return query.where(internal, ~blocked, ~expired, reserved)
     kind = KIND_OF_STATUS[status]
     query = query.where(kind_column == kind.value)
     if kind in (LocationKind.INTERNAL, LocationKind.TRANSIT):
         query = query.where(~blocked)
     if status is TrackingStatus.AVAILABLE:
-        query = query.where(~reserved)
+        query = query.where(~expired, ~reserved)
     return query
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
@@ -25,6 +26,7 @@ from itemtrace.domain.posting import (
     Bucket,
     CustomerMove,
     ItemPolicy,
+    Named,
     Reservation,
     StockNeeds,
     StockView,
@@ -70,6 +72,15 @@ DOCUMENT_PREFIX = {
 }
 
 
+# Built once: an aliased entity made per call costs more to adapt than the query takes to run.
+_TC = aliased(TrackingCodeRow, name="tc")
+_SERIAL_SERIES = aliased(NumberSeriesRow, name="serial_series")
+_LOT_SERIES = aliased(NumberSeriesRow, name="lot_series")
+_PARENT = aliased(LocationRow, name="parent")
+_SOURCE = aliased(LocationRow, name="source")
+_TARGET = aliased(LocationRow, name="target")
+
+
 def document_number(type: DocumentType, document_id: int) -> str:
     return f"{DOCUMENT_PREFIX[type]}-{document_id:06d}"
 
@@ -85,8 +96,8 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
         yield batch
 
 
-def _already_exists(what: str, code: str) -> Conflict:
-    return Conflict(f"{what} {code} already exists: pick another code", code=ErrorCode.ALREADY_EXISTS)
+def _already_exists(what: str, code: str, *, called: str = "code") -> Conflict:
+    return Conflict(f"{what} {code} already exists: pick another {called}", code=ErrorCode.ALREADY_EXISTS)
 
 
 class IdempotencyKeyTaken(Exception):
@@ -101,6 +112,11 @@ class MasterData:
         self._item_ids: dict[str, int] = {}
         self._location_ids: dict[str, int] = {}
         self._partner_ids: dict[str, int] = {}
+        # Read once per unit of work: a posting asks for the same items and places several times.
+        self._policies: dict[str, ItemPolicy] = {}
+        self._locations: dict[str, Location] = {}
+        self._virtual: dict[str, Location] | None = None
+        self._partners: dict[str, Partner] = {}
 
     def _insert(self, what: str, code: str, row: Any) -> None:
         try:
@@ -184,28 +200,26 @@ class MasterData:
         return found
 
     def _item_select(self) -> Any:
-        tc = aliased(TrackingCodeRow)
-        ss = aliased(NumberSeriesRow)
-        ls = aliased(NumberSeriesRow)
         return (
-            select(ItemRow, tc, ss.code, ls.code)
-            .outerjoin(tc, tc.id == ItemRow.tracking_code_id)
-            .outerjoin(ss, ss.id == ItemRow.serial_series_id)
-            .outerjoin(ls, ls.id == ItemRow.lot_series_id)
+            select(ItemRow, _TC, _SERIAL_SERIES.code, _LOT_SERIES.code)
+            .outerjoin(_TC, _TC.id == ItemRow.tracking_code_id)
+            .outerjoin(_SERIAL_SERIES, _SERIAL_SERIES.id == ItemRow.serial_series_id)
+            .outerjoin(_LOT_SERIES, _LOT_SERIES.id == ItemRow.lot_series_id)
         )
 
     def policies(self, skus: Iterable[str]) -> dict[str, ItemPolicy]:
+        """The items and their tracking policies, each read once per unit of work."""
         wanted = set(skus)
-        result: dict[str, ItemPolicy] = {}
-        for batch in chunks(wanted):
+        missing = wanted - self._policies.keys()
+        for batch in chunks(sorted(missing)):
             for row, tc, serial_series, lot_series in self.session.execute(
                 self._item_select().where(ItemRow.sku.in_(batch))
             ):
                 self._item_ids[row.sku] = row.id
                 code = mapping.tracking_code_from_row(tc) if tc is not None else UNTRACKED
                 item = mapping.item_from_row(row, tc.code if tc else None, serial_series, lot_series)
-                result[row.sku] = ItemPolicy(item=item, code=code)
-        return result
+                self._policies[row.sku] = ItemPolicy(item=item, code=code)
+        return {sku: self._policies[sku] for sku in wanted if sku in self._policies}
 
     def item(self, sku: str) -> ItemPolicy:
         found = self.policies([sku])
@@ -248,17 +262,28 @@ class MasterData:
         self._insert("location", location.code, row)
 
     def locations(self, codes: Iterable[str] | None = None) -> dict[str, Location]:
-        parent = aliased(LocationRow)
-        query = select(LocationRow, parent.code).outerjoin(parent, parent.id == LocationRow.parent_id)
-        if codes is not None:
-            wanted = {c for c in codes if c}
-            query = query.where(
-                or_(LocationRow.code.in_(wanted), LocationRow.kind != LocationKind.INTERNAL.value)
-            )
+        """Every location, or the given ones and every virtual one (a posting needs those for
+        its defaults); each read once per unit of work."""
+        query = select(LocationRow, _PARENT.code).outerjoin(_PARENT, _PARENT.id == LocationRow.parent_id)
+        if codes is None:
+            return self._remember_locations(query.order_by(LocationRow.code))
+        wanted = {c for c in codes if c}
+        missing = wanted - self._locations.keys()
+        if missing or self._virtual is None:
+            condition: Any = LocationRow.code.in_(sorted(missing))
+            if self._virtual is None:
+                condition = or_(condition, LocationRow.kind != LocationKind.INTERNAL.value)
+            found = self._remember_locations(query.where(condition))
+            if self._virtual is None:
+                self._virtual = {c: loc for c, loc in found.items() if loc.kind is not LocationKind.INTERNAL}
+        result = {c: self._locations[c] for c in wanted if c in self._locations}
+        return dict(sorted({**self._virtual, **result}.items()))
+
+    def _remember_locations(self, query: Any) -> dict[str, Location]:
         result = {}
-        for row, parent_code in self.session.execute(query.order_by(LocationRow.code)):
+        for row, parent_code in self.session.execute(query):
             self._location_ids[row.code] = row.id
-            result[row.code] = mapping.location_from_row(row, parent_code)
+            result[row.code] = self._locations[row.code] = mapping.location_from_row(row, parent_code)
         return result
 
     def location(self, code: str) -> Location:
@@ -281,11 +306,14 @@ class MasterData:
         )
 
     def partner(self, code: str) -> Partner:
+        if code in self._partners:
+            return self._partners[code]
         row = self.session.scalar(select(PartnerRow).where(PartnerRow.code == code))
         if row is None:
             raise NotFound("partner", code)
         self._partner_ids[code] = row.id
-        return mapping.partner_from_row(row)
+        self._partners[code] = mapping.partner_from_row(row)
+        return self._partners[code]
 
     def partners(self) -> list[Partner]:
         return [
@@ -309,29 +337,41 @@ class Documents:
         self.md = masterdata
 
     def add(self, document: Document, *, user: str | None, now: datetime) -> Document:
-        # The id (and so the number) is drawn before the insert: a placeholder number renamed
-        # after the flush would make every new document wait on the unique index for any other
-        # open document transaction that holds the same placeholder.
+        """Store a document as it is (a draft, or posted at once) and return it with its id and
+        number. The id, and so the number, is drawn before the insert: a placeholder number
+        renamed after the flush made every new document wait on the unique index for any other
+        open document transaction holding the same placeholder."""
         new_id = bulk.next_document_id(self.session.connection())
-        row = DocumentRow(
+        stored = replace(
+            document,
             id=new_id,
             number=document_number(document.type, new_id),
-            type=document.type.value,
-            status=Status.DRAFT.value,
-            partner_id=self.md.partner_id(document.partner),
-            reference=document.reference,
-            posting_date=document.posting_date,
-            in_transit=document.in_transit,
             created_by=user,
             created_at=now,
         )
-        self.session.add(row)
-        self.session.flush()
+        self.session.execute(
+            cast(Table, DocumentRow.__table__).insert(),
+            {
+                "id": new_id,
+                "number": stored.number,
+                "type": document.type.value,
+                "status": document.status.value,
+                "partner_id": self.md.partner_id(document.partner),
+                "reference": document.reference,
+                "posting_date": document.posting_date,
+                "in_transit": document.in_transit,
+                "transit_status": document.transit_status.value if document.transit_status else None,
+                "created_by": user,
+                "created_at": now,
+                "posted_by": document.posted_by,
+                "posted_at": document.posted_at,
+            },
+        )
         self.session.execute(
             cast(Table, DocumentLineRow.__table__).insert(),
             [
                 {
-                    "document_id": row.id,
+                    "document_id": new_id,
                     "line_no": line.line_no,
                     "item_id": self.md.item_id(line.item),
                     "quantity": line.quantity,
@@ -346,8 +386,7 @@ class Documents:
                 for line in document.lines
             ],
         )
-        self.session.flush()
-        return self.get(row.id)
+        return stored
 
     def get(self, document_id: int, *, lock: bool = False) -> Document:
         query = select(DocumentRow, PartnerRow.code).outerjoin(
@@ -360,8 +399,7 @@ class Documents:
         if found is None:
             raise NotFound("document", document_id)
         row, partner = found
-        source = aliased(LocationRow)
-        target = aliased(LocationRow)
+        source, target = _SOURCE, _TARGET
         lines = self.session.execute(
             select(DocumentLineRow, ItemRow.sku, source.code, target.code)
             .join(ItemRow, ItemRow.id == DocumentLineRow.item_id)
@@ -405,22 +443,24 @@ class Documents:
             raise NotFound("document", number)
         return found
 
-    def set_status(
-        self,
-        document_id: int,
-        status: Status,
-        *,
-        user: str | None = None,
-        now: datetime | None = None,
-        posting_date: date | None = None,
-        transit_status: TransitStatus | None = None,
-    ) -> None:
-        values: dict[str, Any] = {"status": status.value}
-        if status is Status.POSTED:
-            values.update(posted_by=user, posted_at=now, posting_date=posting_date)
-        if transit_status is not None:
-            values["transit_status"] = transit_status.value
-        self.session.execute(update(DocumentRow).where(DocumentRow.id == document_id).values(**values))
+    def set_status(self, document_id: int, status: Status) -> None:
+        self.session.execute(
+            update(DocumentRow).where(DocumentRow.id == document_id).values(status=status.value)
+        )
+
+    def mark_posted(self, document: Document) -> None:
+        """A stored draft becomes the posted `document` (status, who, when, its posting date)."""
+        self.session.execute(
+            update(DocumentRow)
+            .where(DocumentRow.id == document.id)
+            .values(
+                status=document.status.value,
+                posted_by=document.posted_by,
+                posted_at=document.posted_at,
+                posting_date=document.posting_date,
+                transit_status=document.transit_status.value if document.transit_status else None,
+            )
+        )
 
     def set_transit_status(self, document_id: int, transit_status: TransitStatus) -> None:
         self.session.execute(
@@ -584,17 +624,17 @@ class Ledger:
             if r["in_stock"] and r["quantity"] < 0
         ]
         rest = [r for r in rows if not (r["in_stock"] and r["quantity"] < 0)]
+        # No savepoint: a constraint failure refuses the whole posting, and the unit of work
+        # rolls the transaction back on the way out.
         try:
-            with self.session.begin_nested():
-                if bulk.decrement_balances(self.session.connection(), taken) != len(taken):
-                    raise _stock_changed()
-                bulk.upsert_balances(self.session.connection(), rest)
+            if bulk.decrement_balances(self.session.connection(), taken) != len(taken):
+                raise _stock_changed()
+            bulk.upsert_balances(self.session.connection(), rest)
         except IntegrityError as error:
             raise _constraint_violation(error) from None
 
     def for_document(self, document_id: int) -> list[LedgerEntry]:
-        source = aliased(LocationRow)
-        target = aliased(LocationRow)
+        source, target = _SOURCE, _TARGET
         rows = self.session.execute(
             select(LedgerEntryRow, ItemRow.sku, source.code, target.code)
             .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
@@ -663,6 +703,12 @@ def _stock_changed() -> PostingRejected:
     )
 
 
+def _merge(a: Named | None, b: Named | None) -> Named | None:
+    if a is None or b is None:
+        return None
+    return (a[0] | b[0], a[1] | b[1], a[2] | b[2])
+
+
 def _by_first_number(keys: Iterable[TrackingKey], row: Any) -> list[tuple[tuple[str, Any], list[str]]]:
     """Keys grouped by item and the first dimension they name (serial, lot, package), as that
     column of `row` and the sorted numbers in it; a key naming none has the column None."""
@@ -710,8 +756,13 @@ class Stock:
                 key = TrackingKey(sku, serial or None, lot or None, package or None)
                 buckets[(loc, key)] = Bucket(loc, key, qty, exp, first)
 
-        # Sources first, locked: what this posting takes out must not change under it.
-        for (sku, location), named in sorted(needs.at_source.items(), key=lambda kv: kv[0]):
+        # Sources and the places lines put stock, locked in one order (item, then location): what
+        # this posting takes out must not change under it, and two postings never wait for each
+        # other's rows in opposite orders.
+        places: dict[tuple[str, str], Named | None] = dict(needs.locked)
+        for place, named in needs.at_source.items():
+            places[place] = _merge(places[place], named) if place in places else named
+        for (sku, location), named in sorted(places.items(), key=lambda kv: kv[0]):
             base = self._bucket_query().where(
                 BalanceRow.item_id == self.md.item_id(sku),
                 BalanceRow.location_id == self.md.location_id(location),
@@ -761,20 +812,7 @@ class Stock:
         # What a return takes back, locked at every customer place: two returns of one key queue
         # there (as do shipments of it, which update the same rows), so what a partner holds is
         # read after any concurrent return of it has committed.
-        # Locked in the order shipments lock them: our place first (where a shipment takes from,
-        # and a return puts back), then every customer place, so the two never deadlock.
         returned = {key for _, key in needs.returned}
-        destinations = sorted({self.md.location_id(loc) for loc, _ in needs.returned})
-        for place in (
-            BalanceRow.location_id.in_(destinations),
-            LocationRow.kind == LocationKind.CUSTOMER.value,
-        ):
-            for (sku, column), numbers in _by_first_number(returned, BalanceRow):
-                for batch in chunks(numbers):
-                    query = self._bucket_query().where(BalanceRow.item_id == self.md.item_id(sku), place)
-                    if column is not None:
-                        query = query.where(column.in_(batch))
-                    collect(query.order_by(BalanceRow.id), lock=True)
         return StockView(
             buckets=list(buckets.values()),
             blocked=self._blocked(needs.items),
@@ -830,8 +868,7 @@ class Stock:
         if not keys:
             return {}
         customer = LocationKind.CUSTOMER.value
-        source = aliased(LocationRow)
-        target = aliased(LocationRow)
+        source, target = _SOURCE, _TARGET
         moves: list[CustomerMove] = []
         for (sku, column), numbers in _by_first_number(keys, LedgerEntryRow):
             for batch in chunks(sorted(numbers), 500):
@@ -955,7 +992,7 @@ class Users:
                     )
                 )
         except IntegrityError:
-            raise _already_exists("user", name) from None
+            raise _already_exists("user", name, called="name") from None
 
     def update(self, name: str, *, role: str, active: bool) -> None:
         from itemtrace.storage.tables import UserRow

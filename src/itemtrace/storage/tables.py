@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from itemtrace.domain import limits
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -83,14 +85,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-Number = String(50)
+Number = String(limits.NUMBER)
 
 
 class TrackingCodeRow(Base):
     __tablename__ = "tracking_code"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    description: Mapped[str] = mapped_column(String(200), default="")
+    code: Mapped[str] = mapped_column(String(limits.TRACKING_CODE), unique=True)
+    description: Mapped[str] = mapped_column(String(limits.TRACKING_CODE_DESCRIPTION), default="")
     serial_specific: Mapped[bool] = mapped_column(Boolean, default=False)
     serial_inbound: Mapped[bool] = mapped_column(Boolean, default=False)
     serial_outbound: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -104,15 +106,15 @@ class TrackingCodeRow(Base):
     use_expiration_dates: Mapped[bool] = mapped_column(Boolean, default=False)
     require_expiration_date: Mapped[bool] = mapped_column(Boolean, default=False)
     strict_expiration: Mapped[bool] = mapped_column(Boolean, default=False)
-    warranty_formula: Mapped[str | None] = mapped_column(String(30))
+    warranty_formula: Mapped[str | None] = mapped_column(String(limits.FORMULA))
     require_warranty_date: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class NumberSeriesRow(Base):
     __tablename__ = "number_series"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    pattern: Mapped[str] = mapped_column(String(60))
+    code: Mapped[str] = mapped_column(String(limits.SERIES_CODE), unique=True)
+    pattern: Mapped[str] = mapped_column(String(limits.SERIES_PATTERN))
     start: Mapped[int] = mapped_column(BigInteger, default=1)
     increment: Mapped[int] = mapped_column(Integer, default=1)
     next_value: Mapped[int] = mapped_column(BigInteger)
@@ -121,21 +123,21 @@ class NumberSeriesRow(Base):
 class ItemRow(Base):
     __tablename__ = "item"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sku: Mapped[str] = mapped_column(String(50), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    unit: Mapped[str] = mapped_column(String(20), default="pcs")
-    gtin: Mapped[str | None] = mapped_column(String(14), index=True)
+    sku: Mapped[str] = mapped_column(String(limits.SKU), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.ITEM_NAME))
+    unit: Mapped[str] = mapped_column(String(limits.UNIT), default="pcs")
+    gtin: Mapped[str | None] = mapped_column(String(limits.GTIN), index=True)
     tracking_code_id: Mapped[int | None] = mapped_column(ForeignKey("tracking_code.id"))
     serial_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
     lot_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
-    shelf_life: Mapped[str | None] = mapped_column(String(30))
+    shelf_life: Mapped[str | None] = mapped_column(String(limits.FORMULA))
 
 
 class LocationRow(Base):
     __tablename__ = "location"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(30), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(limits.LOCATION_CODE), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.LOCATION_NAME))
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
 
@@ -143,18 +145,18 @@ class LocationRow(Base):
 class PartnerRow(Base):
     __tablename__ = "partner"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(30), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(limits.PARTNER_CODE), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.PARTNER_NAME))
     kind: Mapped[str] = mapped_column(String(20))
 
 
 class UserRow(Base):
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.USER_NAME), unique=True)
     role: Mapped[str] = mapped_column(String(10))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(limits.PASSWORD_HASH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A disabled user's token and password are refused; the row stays for the names it left.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
@@ -163,17 +165,17 @@ class UserRow(Base):
 class DocumentRow(Base):
     __tablename__ = "document"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    number: Mapped[str] = mapped_column(String(40), unique=True)
+    number: Mapped[str] = mapped_column(String(limits.DOCUMENT_NUMBER), unique=True)
     type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), index=True)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
-    reference: Mapped[str | None] = mapped_column(String(100))
+    reference: Mapped[str | None] = mapped_column(String(limits.REFERENCE))
     posting_date: Mapped[date | None] = mapped_column(Date)
     in_transit: Mapped[bool] = mapped_column(Boolean, default=False)
     transit_status: Mapped[str | None] = mapped_column(String(12))
-    created_by: Mapped[str | None] = mapped_column(String(60))
+    created_by: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    posted_by: Mapped[str | None] = mapped_column(String(60))
+    posted_by: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -252,7 +254,7 @@ class LedgerEntryRow(Base):
     to_location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     posting_date: Mapped[date] = mapped_column(Date)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
-    user_name: Mapped[str | None] = mapped_column(String(60))
+    user_name: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expiration_date: Mapped[date | None] = mapped_column(Date)
     warranty_date: Mapped[date | None] = mapped_column(Date)
@@ -347,7 +349,7 @@ class TrackingCommentRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     info_id: Mapped[int] = mapped_column(ForeignKey("tracking_info.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
-    user_name: Mapped[str | None] = mapped_column(String(60))
+    user_name: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -355,8 +357,8 @@ class IdempotencyKeyRow(Base):
     """A key belongs to the user who sent it: another user's same key is another request."""
 
     __tablename__ = "idempotency_key"
-    user_name: Mapped[str] = mapped_column(String(60), primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(limits.USER_NAME), primary_key=True)
+    key: Mapped[str] = mapped_column(String(limits.IDEMPOTENCY_KEY), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     # NULL while the first request holding the key is still running (the key is claimed first).
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
@@ -438,6 +440,6 @@ class RecallRow(Base):
     lot: Mapped[str] = mapped_column(Number, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     block: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_by: Mapped[str | None] = mapped_column(String(60))
+    created_by: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from itemtrace.storage.queries import Queries
@@ -21,6 +22,15 @@ from itemtrace.storage.repositories import (
     Stock,
     Users,
 )
+
+# PostgreSQL's deadlock_detected and serialization_failure: it failed this transaction to let
+# another one through; nothing of it was written, and running it again is safe.
+_TRY_AGAIN = {"40P01", "40001"}
+
+
+class Contention(Exception):
+    """The database failed this transaction to resolve a conflict with another one (two postings
+    locking the same rows in opposite orders): the whole use case may simply run again."""
 
 
 class UnitOfWork:
@@ -92,6 +102,13 @@ class UnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        try:
+            self._close()
+        finally:
+            if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in _TRY_AGAIN:
+                raise Contention(str(exc.orig)) from exc
+
+    def _close(self) -> None:
         session, self._session, self._write, self._read_only = self._session, None, False, False
         if session is not None:
             session.rollback()

@@ -7,13 +7,12 @@ themselves answer GET and PATCH only.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from itemtrace.api import clock
 from itemtrace.api.deps import Clerk, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_pair, page
+from itemtrace.api.params import ItemFilter, LocationFilter, LotFilter, NumberPath, SearchText, SkuPath
 from itemtrace.api.schemas.cards import (
     CardPatch,
     CommentIn,
@@ -29,23 +28,23 @@ from itemtrace.services import info_cards
 
 router = APIRouter(tags=["tracking cards"])
 
-Filter = Annotated[str | None, Query(max_length=60)]
-
 
 # -- serials -----------------------------------------------------------------------------------
 @router.post("/items/{sku}/serials/{serial:path}/comments", status_code=201)
-def comment_serial(sku: str, serial: str, body: CommentIn, uow: Uow, user: Clerk) -> SerialCardOut:
-    card = info_cards.comment(uow, Dimension.SERIAL, sku, serial, body.text, user=user, now=clock.now())
+def comment_serial(sku: SkuPath, serial: NumberPath, body: CommentIn, uow: Uow, user: Clerk) -> SerialCardOut:
+    card = info_cards.comment(
+        uow, Dimension.SERIAL, sku, serial, body.text, user=user, now=clock.now(), today=clock.today()
+    )
     return SerialCardOut.from_domain(card)
 
 
 @router.get("/items/{sku}/serials/{serial:path}")
-def get_serial(sku: str, serial: str, uow: Uow, _user: Viewer) -> SerialCardOut:
-    return SerialCardOut.from_domain(info_cards.card(uow, Dimension.SERIAL, sku, serial))
+def get_serial(sku: SkuPath, serial: NumberPath, uow: Uow, _user: Viewer) -> SerialCardOut:
+    return SerialCardOut.from_domain(info_cards.card(uow, Dimension.SERIAL, sku, serial, today=clock.today()))
 
 
 @router.patch("/items/{sku}/serials/{serial:path}")
-def update_serial(sku: str, serial: str, body: CardPatch, uow: Uow, _user: Clerk) -> SerialCardOut:
+def update_serial(sku: SkuPath, serial: NumberPath, body: CardPatch, uow: Uow, _user: Clerk) -> SerialCardOut:
     card = info_cards.update(
         uow,
         Dimension.SERIAL,
@@ -54,24 +53,27 @@ def update_serial(sku: str, serial: str, body: CardPatch, uow: Uow, _user: Clerk
         blocked=body.blocked,
         description=body.description,
         attributes=body.attributes,
+        today=clock.today(),
     )
     return SerialCardOut.from_domain(card)
 
 
 # -- lots --------------------------------------------------------------------------------------
 @router.post("/items/{sku}/lots/{lot:path}/comments", status_code=201)
-def comment_lot(sku: str, lot: str, body: CommentIn, uow: Uow, user: Clerk) -> LotCardOut:
-    card = info_cards.comment(uow, Dimension.LOT, sku, lot, body.text, user=user, now=clock.now())
+def comment_lot(sku: SkuPath, lot: NumberPath, body: CommentIn, uow: Uow, user: Clerk) -> LotCardOut:
+    card = info_cards.comment(
+        uow, Dimension.LOT, sku, lot, body.text, user=user, now=clock.now(), today=clock.today()
+    )
     return LotCardOut.from_domain(card)
 
 
 @router.get("/items/{sku}/lots/{lot:path}")
-def get_lot(sku: str, lot: str, uow: Uow, _user: Viewer) -> LotCardOut:
-    return LotCardOut.from_domain(info_cards.card(uow, Dimension.LOT, sku, lot))
+def get_lot(sku: SkuPath, lot: NumberPath, uow: Uow, _user: Viewer) -> LotCardOut:
+    return LotCardOut.from_domain(info_cards.card(uow, Dimension.LOT, sku, lot, today=clock.today()))
 
 
 @router.patch("/items/{sku}/lots/{lot:path}")
-def update_lot(sku: str, lot: str, body: CardPatch, uow: Uow, _user: Clerk) -> LotCardOut:
+def update_lot(sku: SkuPath, lot: NumberPath, body: CardPatch, uow: Uow, _user: Clerk) -> LotCardOut:
     card = info_cards.update(
         uow,
         Dimension.LOT,
@@ -80,24 +82,29 @@ def update_lot(sku: str, lot: str, body: CardPatch, uow: Uow, _user: Clerk) -> L
         blocked=body.blocked,
         description=body.description,
         attributes=body.attributes,
+        today=clock.today(),
     )
     return LotCardOut.from_domain(card)
 
 
 # -- packages ----------------------------------------------------------------------------------
 @router.post("/packages/{package:path}/comments", status_code=201)
-def comment_package(package: str, body: CommentIn, uow: Uow, user: Clerk) -> PackageCardOut:
-    card = info_cards.comment(uow, Dimension.PACKAGE, None, package, body.text, user=user, now=clock.now())
+def comment_package(package: NumberPath, body: CommentIn, uow: Uow, user: Clerk) -> PackageCardOut:
+    card = info_cards.comment(
+        uow, Dimension.PACKAGE, None, package, body.text, user=user, now=clock.now(), today=clock.today()
+    )
     return PackageCardOut.from_domain(card)
 
 
 @router.get("/packages/{package:path}")
-def get_package(package: str, uow: Uow, _user: Viewer) -> PackageCardOut:
-    return PackageCardOut.from_domain(info_cards.card(uow, Dimension.PACKAGE, None, package))
+def get_package(package: NumberPath, uow: Uow, _user: Viewer) -> PackageCardOut:
+    return PackageCardOut.from_domain(
+        info_cards.card(uow, Dimension.PACKAGE, None, package, today=clock.today())
+    )
 
 
 @router.patch("/packages/{package:path}")
-def update_package(package: str, body: CardPatch, uow: Uow, _user: Clerk) -> PackageCardOut:
+def update_package(package: NumberPath, body: CardPatch, uow: Uow, _user: Clerk) -> PackageCardOut:
     card = info_cards.update(
         uow,
         Dimension.PACKAGE,
@@ -106,6 +113,7 @@ def update_package(package: str, body: CardPatch, uow: Uow, _user: Clerk) -> Pac
         blocked=body.blocked,
         description=body.description,
         attributes=body.attributes,
+        today=clock.today(),
     )
     return PackageCardOut.from_domain(card)
 
@@ -115,11 +123,11 @@ def update_package(package: str, body: CardPatch, uow: Uow, _user: Clerk) -> Pac
 def list_serials(
     uow: Uow,
     _user: Viewer,
-    item: Filter = None,
-    location: Filter = None,
+    item: ItemFilter = None,
+    location: LocationFilter = None,
     status: TrackingStatus | None = None,
-    lot: Filter = None,
-    q: Filter = None,
+    lot: LotFilter = None,
+    q: SearchText = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[SerialRowOut]:
@@ -132,6 +140,7 @@ def list_serials(
         q=q,
         after=cursor_pair(cursor),
         limit=limit + 1,
+        today=clock.today(),
     )
     return page(rows, limit, present=SerialRowOut.from_domain, position=lambda r: [r.item, r.number])
 
@@ -140,11 +149,11 @@ def list_serials(
 def list_lots(
     uow: Uow,
     _user: Viewer,
-    item: Filter = None,
-    location: Filter = None,
+    item: ItemFilter = None,
+    location: LocationFilter = None,
     status: TrackingStatus | None = None,
-    lot: Filter = None,
-    q: Filter = None,
+    lot: LotFilter = None,
+    q: SearchText = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[LotRowOut]:
@@ -157,5 +166,6 @@ def list_lots(
         q=q,
         after=cursor_pair(cursor),
         limit=limit + 1,
+        today=clock.today(),
     )
     return page(rows, limit, present=LotRowOut.from_domain, position=lambda r: [r.item, r.number])

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Query, Request
 from itemtrace.api import clock
 from itemtrace.api.deps import Clerk, IdempotencyKey, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_int, page
+from itemtrace.api.params import DocumentId
 from itemtrace.api.schemas.documents import DocumentIn, DocumentOut, EntryOut, ReceiveIn
 from itemtrace.domain.documents import DocumentType, Status
 from itemtrace.services import documents
@@ -73,13 +74,13 @@ def list_documents(
 
 
 @router.get("/documents/{document_id}")
-def get_document(document_id: int, uow: Uow, _user: Viewer) -> DocumentOut:
+def get_document(document_id: DocumentId, uow: Uow, _user: Viewer) -> DocumentOut:
     return DocumentOut.from_domain(documents.get(uow, document_id))
 
 
 @router.post("/documents/{document_id}/post")
 def post_document(
-    document_id: int, request: Request, uow: Uow, user: Clerk, key: IdempotencyKey = None
+    document_id: DocumentId, request: Request, uow: Uow, user: Clerk, key: IdempotencyKey = None
 ) -> DocumentOut:
     document = documents.post(
         uow,
@@ -94,7 +95,7 @@ def post_document(
 
 @router.post("/documents/{document_id}/receive")
 def receive_document(
-    document_id: int, uow: Uow, user: Clerk, body: Annotated[ReceiveIn | None, Body()] = None
+    document_id: DocumentId, uow: Uow, user: Clerk, body: Annotated[ReceiveIn | None, Body()] = None
 ) -> DocumentOut:
     received = body.to_domain() if body is not None else None
     document = documents.receive(uow, document_id, received, user=user, today=clock.today(), now=clock.now())
@@ -102,10 +103,10 @@ def receive_document(
 
 
 @router.post("/documents/{document_id}/cancel")
-def cancel_document(document_id: int, uow: Uow, user: Clerk) -> DocumentOut:
+def cancel_document(document_id: DocumentId, uow: Uow, user: Clerk) -> DocumentOut:
     return DocumentOut.from_domain(documents.cancel(uow, document_id, user=user))
 
 
 @router.get("/documents/{document_id}/entries")
-def document_entries(document_id: int, uow: Uow, _user: Viewer) -> list[EntryOut]:
+def document_entries(document_id: DocumentId, uow: Uow, _user: Viewer) -> list[EntryOut]:
     return [EntryOut.from_domain(e) for e in documents.entries(uow, document_id)]

@@ -1,4 +1,4 @@
-"""The page at `/` until the web UI arrives: what this is, where the docs are, how to get a token."""
+"""The page at `/`: what this is, where the API docs are, how to get a token."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ _PAGE = """<!doctype html>
 <h1>itemtrace</h1>
 <p>Track every unit of stock by its serial, lot and package number. Version {version}.</p>
 <ul>
-<li><a href="/docs">Interactive API documentation</a> (<a href="/openapi.json">OpenAPI</a>)</li>
+<li><a href="/docs">Interactive API documentation</a> (<a href="/redoc">ReDoc</a>,
+<a href="/openapi.json">OpenAPI</a>)</li>
 <li>The REST API lives under <code>/api/v1</code>.</li>
 </ul>
 <h2>Getting a token</h2>

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query
 from itemtrace.api import clock
 from itemtrace.api.deps import Admin, Clerk, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_str, page
-from itemtrace.api.schemas.common import Code
+from itemtrace.api.params import CodePath, SkuPath
+from itemtrace.api.schemas.common import LocationCode, Sku
 from itemtrace.api.schemas.masterdata import (
     ItemIn,
     ItemOut,
@@ -23,6 +24,7 @@ from itemtrace.api.schemas.masterdata import (
     TrackingCodeIn,
     TrackingCodeOut,
 )
+from itemtrace.domain import limits
 from itemtrace.services import masterdata
 
 router = APIRouter(tags=["master data"])
@@ -43,7 +45,7 @@ def list_tracking_codes(
 
 
 @router.get("/tracking-codes/{code}")
-def get_tracking_code(code: str, uow: Uow, _user: Viewer) -> TrackingCodeOut:
+def get_tracking_code(code: CodePath, uow: Uow, _user: Viewer) -> TrackingCodeOut:
     return TrackingCodeOut.from_domain(masterdata.get_tracking_code(uow, code))
 
 
@@ -60,7 +62,7 @@ def list_items(uow: Uow, _user: Viewer, limit: Limit = 50, cursor: Cursor = None
 
 
 @router.get("/items/{sku}")
-def get_item(sku: str, uow: Uow, _user: Viewer) -> ItemOut:
+def get_item(sku: SkuPath, uow: Uow, _user: Viewer) -> ItemOut:
     return ItemOut.from_domain(masterdata.get_item(uow, sku))
 
 
@@ -77,7 +79,7 @@ def list_locations(uow: Uow, _user: Viewer, limit: Limit = 50, cursor: Cursor = 
 
 
 @router.get("/locations/{code}")
-def get_location(code: str, uow: Uow, _user: Viewer) -> LocationOut:
+def get_location(code: CodePath, uow: Uow, _user: Viewer) -> LocationOut:
     return LocationOut.from_domain(masterdata.get_location(uow, code))
 
 
@@ -94,7 +96,7 @@ def list_partners(uow: Uow, _user: Viewer, limit: Limit = 50, cursor: Cursor = N
 
 
 @router.get("/partners/{code}")
-def get_partner(code: str, uow: Uow, _user: Viewer) -> PartnerOut:
+def get_partner(code: CodePath, uow: Uow, _user: Viewer) -> PartnerOut:
     return PartnerOut.from_domain(masterdata.get_partner(uow, code))
 
 
@@ -105,18 +107,18 @@ def create_number_series(body: NumberSeriesIn, uow: Uow, _user: Admin) -> Number
 
 
 @router.get("/number-series/{code}")
-def get_number_series(code: str, uow: Uow, _user: Viewer) -> NumberSeriesOut:
+def get_number_series(code: CodePath, uow: Uow, _user: Viewer) -> NumberSeriesOut:
     return NumberSeriesOut.from_domain(masterdata.get_series(uow, code))
 
 
 @router.post("/number-series/{code}/next")
 def next_numbers(
-    code: str,
+    code: CodePath,
     uow: Uow,
     _user: Clerk,
-    count: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    item: Annotated[Code | None, Query()] = None,
-    location: Annotated[Code | None, Query()] = None,
+    count: Annotated[int, Query(ge=1, le=limits.MAX_DRAW, description="How many numbers to hand out")] = 1,
+    item: Annotated[Sku | None, Query(description="The value of the {item} token")] = None,
+    location: Annotated[LocationCode | None, Query(description="The value of the {location} token")] = None,
 ) -> NumbersOut:
     numbers = masterdata.next_numbers(
         uow, code, count, today=clock.today(), item=item or "", location=location or ""

@@ -10,7 +10,8 @@ from itemtrace.adapters.spreadsheets import SheetFormat
 from itemtrace.api import clock
 from itemtrace.api.deps import Clerk, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_int, page
-from itemtrace.api.schemas.common import Code, Number
+from itemtrace.api.params import RecallId
+from itemtrace.api.schemas.common import Number, Sku
 from itemtrace.api.schemas.tracing import RecallIn, RecallOut, RecallRowOut, TraceOut
 from itemtrace.domain.tracing import DEFAULT_DEPTH, DEFAULT_MAX_NODES, TraceDirection
 from itemtrace.services import masterdata, tracing
@@ -22,7 +23,7 @@ router = APIRouter(tags=["trace and recall"])
 def trace(
     uow: Uow,
     _user: Viewer,
-    item: Annotated[Code, Query(description="The item's SKU")],
+    item: Annotated[Sku, Query(description="The item's SKU")],
     serial: Annotated[Number | None, Query(description="Trace this serial (or give lot)")] = None,
     lot: Annotated[Number | None, Query(description="Trace this lot (or give serial)")] = None,
     direction: TraceDirection = TraceDirection.FORWARD,
@@ -60,7 +61,7 @@ def list_recalls(uow: Uow, _user: Viewer, limit: Limit = 50, cursor: Cursor = No
 
 
 @router.get("/recalls/{recall_id}")
-def get_recall(recall_id: int, uow: Uow, _user: Viewer) -> RecallOut:
+def get_recall(recall_id: RecallId, uow: Uow, _user: Viewer) -> RecallOut:
     return RecallOut.from_domain(tracing.get_recall(uow, recall_id))
 
 
@@ -75,7 +76,9 @@ def get_recall(recall_id: int, uow: Uow, _user: Viewer) -> RecallOut:
         }
     },
 )
-def export_recall(recall_id: int, uow: Uow, _user: Viewer, format: SheetFormat = SheetFormat.CSV) -> Response:
+def export_recall(
+    recall_id: RecallId, uow: Uow, _user: Viewer, format: SheetFormat = SheetFormat.CSV
+) -> Response:
     content = tracing.export_recall(uow, recall_id, format)
     filename = f"recall-{recall_id}.{format.value}"
     return Response(

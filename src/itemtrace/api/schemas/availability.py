@@ -1,11 +1,13 @@
-"""Availability schema: on hand, reserved and available, summed and by lot (SPEC §5)."""
+"""Availability schema: on hand, expired, reserved and available, summed and by lot (SPEC §5)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from itemtrace.api.schemas.common import QuantityOut
 from itemtrace.domain.availability import Availability
+
+_EXPIRED = "Of `on_hand`, the stock past its expiration date (before today): never `available`."
 
 
 class LotAvailabilityOut(BaseModel):
@@ -13,6 +15,7 @@ class LotAvailabilityOut(BaseModel):
     on_hand: QuantityOut
     reserved: QuantityOut
     available: QuantityOut
+    expired: QuantityOut = Field(description=_EXPIRED)
 
 
 class AvailabilityOut(BaseModel):
@@ -21,6 +24,7 @@ class AvailabilityOut(BaseModel):
     on_hand: QuantityOut
     reserved: QuantityOut
     available: QuantityOut
+    expired: QuantityOut = Field(description=_EXPIRED)
     lots: list[LotAvailabilityOut]
 
     @classmethod
@@ -31,8 +35,15 @@ class AvailabilityOut(BaseModel):
             on_hand=found.on_hand,
             reserved=found.reserved,
             available=found.available,
+            expired=found.expired,
             lots=[
-                LotAvailabilityOut(lot=x.lot, on_hand=x.on_hand, reserved=x.reserved, available=x.available)
+                LotAvailabilityOut(
+                    lot=x.lot,
+                    on_hand=x.on_hand,
+                    reserved=x.reserved,
+                    available=x.available,
+                    expired=x.expired,
+                )
                 for x in found.lots
             ],
         )

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from itemtrace.api.schemas.common import QuantityOut, Timestamp
+from itemtrace.api.schemas.common import (
+    CONTROL_MESSAGE,
+    CardDescription,
+    CommentText,
+    QuantityOut,
+    StrictModel,
+    Timestamp,
+    has_control,
+)
+from itemtrace.domain import limits
 from itemtrace.domain.cards import Card, Comment, Genealogy, GenealogyLink, HistoryEntry, Listed
 from itemtrace.domain.status import TrackingStatus
 
@@ -193,16 +204,56 @@ class PackageCardOut(LotCardOut):
         return cls(**LotCardOut.fields_of(card), contents=contents)
 
 
-class CardPatch(BaseModel):
+def _attributes(value: dict[str, Any]) -> dict[str, Any]:
+    """Free-form JSON, bounded: nesting, size, and values every database stores as they are."""
+    _check_json(value, depth=1, where="attributes")
+    size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+    if size > limits.ATTRIBUTES_BYTES:
+        raise ValueError(
+            f"attributes are {size} bytes as JSON; at most {limits.ATTRIBUTES_BYTES} are kept on a card"
+        )
+    return value
+
+
+def _check_json(value: object, *, depth: int, where: str) -> None:
+    if isinstance(value, dict | list) and depth > limits.ATTRIBUTES_DEPTH:
+        raise ValueError(f"{where}: attributes nest at most {limits.ATTRIBUTES_DEPTH} levels deep")
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if has_control(key):
+                raise ValueError(f"{where}: a key holds a control character, which is not allowed")
+            _check_json(inner, depth=depth + 1, where=f"{where}.{key}")
+    elif isinstance(value, list):
+        for n, inner in enumerate(value):
+            _check_json(inner, depth=depth + 1, where=f"{where}.{n}")
+    elif isinstance(value, str) and has_control(value):
+        raise ValueError(f"{where}: {CONTROL_MESSAGE}")
+    elif isinstance(value, int) and not isinstance(value, bool) and not _INT64.start <= value < _INT64.stop:
+        raise ValueError(f"{where}: integers are kept up to 64 bits; send a larger one as a string")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where}: numbers must be finite")
+
+
+_INT64 = range(-limits.MAX_INT64 - 1, limits.MAX_INT64 + 1)
+
+
+Attributes = Annotated[dict[str, Any], AfterValidator(_attributes)]
+
+
+class CardPatch(StrictModel):
     """The maintained fields of a card; absent fields stay as they are, attributes are merged."""
 
     blocked: bool | None = None
-    description: str | None = Field(default=None, max_length=2000)
-    attributes: dict[str, Any] | None = None
+    description: CardDescription | None = None
+    attributes: Attributes | None = Field(
+        default=None,
+        description=f"Free-form JSON, merged into the card's: at most {limits.ATTRIBUTES_DEPTH} levels "
+        f"deep and {limits.ATTRIBUTES_BYTES} bytes",
+    )
 
 
-class CommentIn(BaseModel):
-    text: str = Field(min_length=1, max_length=4000)
+class CommentIn(StrictModel):
+    text: CommentText
 
 
 class SerialRowOut(BaseModel):

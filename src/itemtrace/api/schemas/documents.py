@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, Field, model_validator
 
-from itemtrace.api.schemas.common import Code, Number, QuantityIn, QuantityOut, Timestamp
+from itemtrace.api.schemas.common import (
+    LocationCode,
+    Number,
+    PartnerCode,
+    QuantityIn,
+    QuantityOut,
+    Reference,
+    Sku,
+    StrictModel,
+    Timestamp,
+)
+from itemtrace.domain import limits
 from itemtrace.domain.documents import (
     Assign,
     Document,
@@ -21,8 +33,9 @@ from itemtrace.domain.documents import (
 from itemtrace.domain.ledger import LedgerEntry
 
 
-class TrackingIn(BaseModel):
-    """One tracking line; a serial's quantity defaults to 1."""
+class TrackingIn(StrictModel):
+    """One tracking line; a serial's quantity defaults to 1. The `new_*` fields name what a
+    reclassification turns the number into, and belong to reclassification documents only."""
 
     serial: Number | None = None
     lot: Number | None = None
@@ -50,14 +63,14 @@ class TrackingIn(BaseModel):
         )
 
 
-class AssignIn(BaseModel):
+class AssignIn(StrictModel):
     """New numbers for an inbound line: from the item's series, or a customised run from `start`."""
 
     serial: bool = False
     lot: bool = False
     start: Number | None = None
-    increment: int = Field(default=1, ge=1)
-    count: int | None = Field(default=None, ge=1, le=100_000)
+    increment: int = Field(default=1, ge=1, le=limits.MAX_INCREMENT)
+    count: int | None = Field(default=None, ge=1, le=limits.MAX_TRACKING)
     new_lot: bool = False
 
     def to_domain(self) -> Assign:
@@ -85,13 +98,30 @@ def _explicit(t: TrackingIn) -> Decimal | None:
     return Decimal(1) if t.serial is not None else None
 
 
-class LineIn(BaseModel):
-    item: Code
+_RENAMES = ("new_serial", "new_lot", "new_package", "new_expiration_date")
+
+
+def _refuse_renames(what: str, lines: Sequence[LineIn | ReceivedLineIn]) -> None:
+    """`new_*` fields rename numbers, which only a reclassification does: anywhere else they
+    would be stored and ignored, so they are refused by name."""
+    for n, line in enumerate(lines):
+        for t, tracking in enumerate(line.tracking):
+            for name in _RENAMES:
+                if getattr(tracking, name) is not None:
+                    raise ValueError(
+                        f"lines.{n}.tracking.{t}.{name}: only reclassification documents rename "
+                        f"numbers, not {what} (leave out new_serial, new_lot, new_package and "
+                        "new_expiration_date)"
+                    )
+
+
+class LineIn(StrictModel):
+    item: Sku
     quantity: QuantityIn
-    from_location: Code | None = None
-    to_location: Code | None = None
+    from_location: LocationCode | None = None
+    to_location: LocationCode | None = None
     role: Role | None = None
-    tracking: list[TrackingIn] = Field(default_factory=list)
+    tracking: list[TrackingIn] = Field(default_factory=list, max_length=limits.MAX_TRACKING)
     assign: AssignIn | None = None
 
     @model_validator(mode="after")
@@ -104,6 +134,11 @@ class LineIn(BaseModel):
         given = sum((_explicit(t) or Decimal(0) for t in self.tracking), Decimal(0))
         if open_lines and given >= self.quantity:
             raise ValueError("a tracking line without a quantity takes what is left of the line, and none is")
+        assign = self.assign
+        numbers_serials = assign is not None and assign.count is None and (assign.serial or assign.start)
+        # The undefined quantity becomes that many serials: bounded like tracking lines are.
+        if numbers_serials and self.quantity - given > limits.MAX_TRACKING:
+            raise ValueError(f"one line assigns at most {limits.MAX_TRACKING} serials: split the line")
         return self
 
     def to_domain(self) -> Line:
@@ -118,15 +153,21 @@ class LineIn(BaseModel):
         )
 
 
-class DocumentIn(BaseModel):
+class DocumentIn(StrictModel):
     """A draft document; `posting_date` defaults to today when posted."""
 
     type: DocumentType
-    partner: Code | None = None
-    reference: str | None = Field(default=None, max_length=200)
+    partner: PartnerCode | None = None
+    reference: Reference | None = None
     posting_date: date | None = None
     in_transit: bool = False
-    lines: list[LineIn] = Field(min_length=1)
+    lines: list[LineIn] = Field(min_length=1, max_length=limits.MAX_LINES)
+
+    @model_validator(mode="after")
+    def _renames_only_in_reclassifications(self) -> DocumentIn:
+        if self.type is not DocumentType.RECLASSIFICATION:
+            _refuse_renames(f"{self.type.value} documents", self.lines)
+        return self
 
     def to_domain(self) -> Document:
         return Document(
@@ -139,10 +180,10 @@ class DocumentIn(BaseModel):
         )
 
 
-class ReceivedLineIn(BaseModel):
-    item: Code
+class ReceivedLineIn(StrictModel):
+    item: Sku
     quantity: QuantityIn | None = None
-    tracking: list[TrackingIn] = Field(default_factory=list)
+    tracking: list[TrackingIn] = Field(default_factory=list, max_length=limits.MAX_TRACKING)
 
     @model_validator(mode="after")
     def _quantity_or_tracking(self) -> ReceivedLineIn:
@@ -153,10 +194,15 @@ class ReceivedLineIn(BaseModel):
         return self
 
 
-class ReceiveIn(BaseModel):
+class ReceiveIn(StrictModel):
     """What arrived at the end of an in-transit transfer; it must equal what was shipped."""
 
-    lines: list[ReceivedLineIn]
+    lines: list[ReceivedLineIn] = Field(max_length=limits.MAX_LINES)
+
+    @model_validator(mode="after")
+    def _no_renames(self) -> ReceiveIn:
+        _refuse_renames("transit receipts", self.lines)
+        return self
 
     def to_domain(self) -> list[tuple[str, TrackingLine]]:
         received: list[tuple[str, TrackingLine]] = []

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from itemtrace.api.schemas.common import Code
+from itemtrace.api.schemas.common import (
+    Formula,
+    Gtin,
+    LocationCode,
+    Name,
+    PartnerCode,
+    SeriesCode,
+    SeriesPattern,
+    Sku,
+    StrictModel,
+    TrackingCodeCode,
+    TrackingCodeDescription,
+    Unit,
+)
+from itemtrace.domain import limits
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner, PartnerKind
 from itemtrace.domain.posting import ItemPolicy
 from itemtrace.domain.tracking import DimensionPolicy, SerialUnique, TrackingCode
 
 
-class DimensionPolicyIO(BaseModel):
+class DimensionPolicyIO(StrictModel):
     """Per serial/lot/package: `specific` (follows the unit for life), required `inbound`, `outbound`."""
 
     specific: bool = False
@@ -25,9 +39,9 @@ class DimensionPolicyIO(BaseModel):
         return cls(specific=policy.specific, inbound=policy.inbound, outbound=policy.outbound)
 
 
-class TrackingCodeIn(BaseModel):
-    code: Code
-    description: str = Field(default="", max_length=200)
+class TrackingCodeIn(StrictModel):
+    code: TrackingCodeCode
+    description: TrackingCodeDescription = ""
     serial: DimensionPolicyIO = Field(default_factory=DimensionPolicyIO)
     lot: DimensionPolicyIO = Field(default_factory=DimensionPolicyIO)
     package: DimensionPolicyIO = Field(default_factory=DimensionPolicyIO)
@@ -35,7 +49,7 @@ class TrackingCodeIn(BaseModel):
     use_expiration_dates: bool = False
     require_expiration_date: bool = False
     strict_expiration: bool = False
-    warranty_formula: str | None = Field(default=None, max_length=40)
+    warranty_formula: Formula | None = None
     require_warranty_date: bool = False
 
     def to_domain(self) -> TrackingCode:
@@ -84,15 +98,15 @@ class TrackingCodeOut(BaseModel):
         )
 
 
-class ItemIn(BaseModel):
-    sku: Code
-    name: str = Field(min_length=1, max_length=200)
-    unit: str = Field(default="pcs", min_length=1, max_length=20)
-    gtin: str | None = None
-    tracking_code: Code | None = None
-    serial_series: Code | None = None
-    lot_series: Code | None = None
-    shelf_life: str | None = Field(default=None, max_length=40)
+class ItemIn(StrictModel):
+    sku: Sku
+    name: Name
+    unit: Unit = "pcs"
+    gtin: Gtin | None = None
+    tracking_code: TrackingCodeCode | None = None
+    serial_series: SeriesCode | None = None
+    lot_series: SeriesCode | None = None
+    shelf_life: Formula | None = None
 
     def to_domain(self) -> Item:
         return Item(
@@ -132,11 +146,11 @@ class ItemOut(BaseModel):
         )
 
 
-class LocationIn(BaseModel):
-    code: Code
-    name: str = Field(min_length=1, max_length=200)
+class LocationIn(StrictModel):
+    code: LocationCode
+    name: Name
     kind: LocationKind = LocationKind.INTERNAL
-    parent: Code | None = None
+    parent: LocationCode | None = None
 
     def to_domain(self) -> Location:
         return Location(code=self.code, name=self.name, kind=self.kind, parent=self.parent)
@@ -153,9 +167,9 @@ class LocationOut(BaseModel):
         return cls(code=location.code, name=location.name, kind=location.kind, parent=location.parent)
 
 
-class PartnerIn(BaseModel):
-    code: Code
-    name: str = Field(min_length=1, max_length=200)
+class PartnerIn(StrictModel):
+    code: PartnerCode
+    name: Name
     kind: PartnerKind
 
     def to_domain(self) -> Partner:
@@ -172,11 +186,13 @@ class PartnerOut(BaseModel):
         return cls(code=partner.code, name=partner.name, kind=partner.kind)
 
 
-class NumberSeriesIn(BaseModel):
-    code: Code
-    pattern: str = Field(min_length=1, max_length=100)
-    start: int = Field(default=1, ge=0)
-    increment: int = Field(default=1, ge=1)
+class NumberSeriesIn(StrictModel):
+    """A series' pattern must render numbers of at most 50 characters, counter included."""
+
+    code: SeriesCode
+    pattern: SeriesPattern
+    start: int = Field(default=1, ge=0, le=limits.MAX_SEQUENCE)
+    increment: int = Field(default=1, ge=1, le=limits.MAX_INCREMENT)
 
     def to_domain(self) -> NumberSeries:
         return NumberSeries(code=self.code, pattern=self.pattern, start=self.start, increment=self.increment)

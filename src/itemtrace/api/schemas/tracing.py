@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from itemtrace.api.schemas.common import Code, Number, QuantityOut, Timestamp
+from itemtrace.api.schemas.common import Number, QuantityOut, RecallReason, Sku, StrictModel, Timestamp
 from itemtrace.api.schemas.masterdata import PartnerOut
 from itemtrace.domain.masterdata import Partner
 from itemtrace.domain.status import TrackingStatus
@@ -108,14 +108,14 @@ class TraceOut(BaseModel):
         )
 
 
-class RecallIn(BaseModel):
+class RecallIn(StrictModel):
     """Recall one lot or one serial of an item; `block` blocks it and everything affected on hand."""
 
-    item: Code
+    item: Sku
     serial: Number | None = None
     lot: Number | None = None
     block: bool = False
-    reason: str = Field(default="", max_length=2000)
+    reason: RecallReason = ""
 
     @model_validator(mode="after")
     def _one_number(self) -> RecallIn:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from itemtrace.domain.users import MAX_NAME, Role, User
+from itemtrace.api.schemas.common import Password, StrictModel, UserName
+from itemtrace.domain.users import Role, User
 
 
-class UserIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=MAX_NAME)
+class UserIn(StrictModel):
+    name: UserName
     role: Role
-    password: str | None = Field(default=None, min_length=1, max_length=200)
+    password: Password | None = None
 
 
-class UserPatch(BaseModel):
+class UserPatch(StrictModel):
     """What an admin may change about a user; fields left out stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
 
     role: Role | None = None
     active: bool | None = Field(default=None, description="false disables the user: its token answers 401")
