@@ -62,6 +62,8 @@ def fill(uow: UnitOfWork, total: int) -> None:
                 now=now(),
             )
         done = start + BATCH
+        if done in (50_000, 200_000) or done % 500_000 == 0:
+            analyze(uow)
         print(
             f"\r  filling: {done:>9,} / {total:,} serials ({time.perf_counter() - started:5.0f} s)",
             end="",
@@ -69,6 +71,16 @@ def fill(uow: UnitOfWork, total: int) -> None:
             flush=True,
         )
     print(file=sys.stderr)
+
+
+def analyze(uow: UnitOfWork) -> None:
+    """Refresh the planner's statistics as autovacuum would while a table grows (a server with
+    autovacuum off, like this machine's, otherwise plans a 10,000-serial receipt's lookups for
+    an empty table and takes a minute for each)."""
+    with uow.writing():
+        uow.session.execute(text("ANALYZE balance"))
+        uow.session.execute(text("ANALYZE ledger_entry"))
+        uow.commit()
 
 
 def raw_reads(engine: Engine, item_id: int, serials: list[str]) -> list[float]:
