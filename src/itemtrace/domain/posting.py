@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -28,7 +29,7 @@ from itemtrace.domain.documents import (
 )
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.ledger import LedgerEntry
-from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Item, Location, LocationKind
+from itemtrace.domain.masterdata import STOCK_KINDS, VIRTUAL_LOCATIONS, Item, Location, LocationKind
 from itemtrace.domain.tracking import (
     UNTRACKED,
     Dimension,
@@ -41,7 +42,6 @@ from itemtrace.domain.tracking import (
 ZERO = Decimal(0)
 DIMENSIONS = (Dimension.SERIAL, Dimension.LOT, Dimension.PACKAGE)
 # Stock "in inventory": what serial_exists looks at.
-STOCK_KINDS = {LocationKind.INTERNAL, LocationKind.TRANSIT}
 # Outbound movements allowed for expired stock (SPEC §3 lot_expired).
 _EXPIRED_ALLOWED = {DocumentType.SCRAP, DocumentType.ADJUSTMENT, DocumentType.RETURN_SHIPMENT}
 
@@ -285,7 +285,11 @@ class _Stock:
         self.qty[(target, key)] += quantity
 
     def where(
-        self, item: str | None, serial: str, kinds: set[LocationKind], locations: Mapping[str, Location]
+        self,
+        item: str | None,
+        serial: str,
+        kinds: AbstractSet[LocationKind],
+        locations: Mapping[str, Location],
     ) -> list[tuple[str, TrackingKey]]:
         return [
             place
@@ -611,7 +615,7 @@ def _inbound_expiration(
     if key.lot:
         for place in live.by_item.get(line.item, []):
             loc, loc_key = place
-            here = loc == line.from_location or (loc in locations and locations[loc].kind in STOCK_KINDS)
+            here = loc == line.from_location or (loc in locations and locations[loc].kind.in_stock)
             if here and loc_key.lot == key.lot and live.qty[place] > 0 and live.meta[place].expiration_date:
                 known = live.meta[place].expiration_date
                 break
@@ -700,9 +704,7 @@ def _outbound(
                     f"not {named}: name the numbers it has",
                 )
                 continue
-            if elsewhere and (
-                elsewhere[0][0] not in locations or locations[elsewhere[0][0]].kind in STOCK_KINDS
-            ):
+            if elsewhere and (elsewhere[0][0] not in locations or locations[elsewhere[0][0]].kind.in_stock):
                 detail = f"is at {elsewhere[0][0]}, not at {source}: transfer it first or pick another serial"
             elif elsewhere:
                 loc = elsewhere[0][0]

@@ -101,14 +101,14 @@ def recall(
         status = {
             (kind, flag): status_at(kind, blocked=flag) for kind in LocationKind for flag in (False, True)
         }
-        ours, customer = {LocationKind.INTERNAL, LocationKind.TRANSIT}, LocationKind.CUSTOMER
+        customer = LocationKind.CUSTOMER
         finished = tuple(
             FinishedGood(
                 sku,
                 s,
                 lt,
                 status[kind, block and bool(s or lt)],
-                code if kind in ours else None,
+                code if kind.in_stock else None,
                 partner if kind is customer else None,
             )
             for sku, s, lt, code, kind, partner in last_places
