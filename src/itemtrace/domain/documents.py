@@ -29,6 +29,25 @@ class DocumentType(StrEnum):
     COUNT = "count"
 
 
+# A document's number is its type's prefix and its id: RCPT-000042.
+DOCUMENT_PREFIX: dict[DocumentType, str] = {
+    DocumentType.RECEIPT: "RCPT",
+    DocumentType.SHIPMENT: "SHIP",
+    DocumentType.TRANSFER: "TRF",
+    DocumentType.ADJUSTMENT: "ADJ",
+    DocumentType.SCRAP: "SCRP",
+    DocumentType.ASSEMBLY: "ASM",
+    DocumentType.RETURN_RECEIPT: "RRCPT",
+    DocumentType.RETURN_SHIPMENT: "RSHIP",
+    DocumentType.RECLASSIFICATION: "RCLS",
+    DocumentType.COUNT: "CNT",
+}
+
+
+def document_number(type: DocumentType, document_id: int) -> str:
+    return f"{DOCUMENT_PREFIX[type]}-{document_id:06d}"
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     POSTED = "posted"

@@ -29,7 +29,7 @@ from itemtrace.domain.masterdata import Location, LocationKind, PartnerKind
 from itemtrace.domain.posting import ItemPolicy, Reservation
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
-from itemtrace.storage.repositories import IdempotencyKeyTaken
+from itemtrace.storage.documents import IdempotencyKeyTaken
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 Idempotency = tuple[str, str]  # (key, fingerprint of the request)

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from itemtrace.domain.errors import NotFound, Unauthorized
 from itemtrace.domain.users import Role, User, check_admins_remain, check_name
-from itemtrace.storage.repositories import UserRecord
 from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.users import UserRecord
 
 
 def hash_token(token: str) -> str:

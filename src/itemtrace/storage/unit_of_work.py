@@ -9,18 +9,17 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from itemtrace.storage import dialect
+from itemtrace.storage.cards import Info
+from itemtrace.storage.documents import Documents
+from itemtrace.storage.genealogy import Genealogy
+from itemtrace.storage.ledger import Ledger
+from itemtrace.storage.masterdata import MasterData
+from itemtrace.storage.numbers import Numbers
 from itemtrace.storage.queries import Queries
-from itemtrace.storage.repositories import (
-    Documents,
-    Genealogy,
-    Info,
-    Ledger,
-    MasterData,
-    Numbers,
-    Recalls,
-    Stock,
-    Users,
-)
+from itemtrace.storage.recalls import Recalls
+from itemtrace.storage.stock import Stock
+from itemtrace.storage.users import Users
 
 
 class UnitOfWork:
@@ -106,5 +105,4 @@ class UnitOfWork:
 
 def _autocommit_capable(session: Session) -> bool:
     """PostgreSQL, and the session is not joined to an outer transaction (as in the test suite)."""
-    bind = session.get_bind()
-    return isinstance(bind, Engine) and bind.dialect.name == "postgresql"
+    return isinstance(session.get_bind(), Engine) and dialect.is_postgresql(session)
