@@ -19,13 +19,15 @@ from itemtrace.domain.documents import (
     TrackingLine,
     TransitStatus,
     assign_count,
+    check_assignable,
+    check_partner,
     expand_assign,
     resolve_locations,
     validate_numbers,
 )
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
 from itemtrace.domain.ledger import LedgerEntry
-from itemtrace.domain.masterdata import Location, LocationKind, PartnerKind
+from itemtrace.domain.masterdata import Location
 from itemtrace.domain.posting import ItemPolicy, Reservation
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
@@ -33,14 +35,6 @@ from itemtrace.storage.documents import IdempotencyKeyTaken
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 Idempotency = tuple[str, str]  # (key, fingerprint of the request)
-
-# Who is on the other side of each partner-facing document.
-PARTNER_KIND = {
-    DocumentType.RECEIPT: PartnerKind.VENDOR,
-    DocumentType.RETURN_SHIPMENT: PartnerKind.VENDOR,
-    DocumentType.SHIPMENT: PartnerKind.CUSTOMER,
-    DocumentType.RETURN_RECEIPT: PartnerKind.CUSTOMER,
-}
 
 
 def create(
@@ -275,11 +269,7 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
             partner = uow.masterdata.partner(document.partner)
         except NotFound:
             raise ValidationFailed(f"partner {document.partner} does not exist: create it first") from None
-        expected = PARTNER_KIND.get(document.type)
-        if expected is not None and partner.kind is not expected:
-            raise ValidationFailed(
-                f"a {document.type.value} names a {expected.value}, but {partner.code} is a {partner.kind.value}"
-            )
+        check_partner(document.type, partner)
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
     document = resolve_locations(document, locations)
@@ -287,11 +277,7 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
     lines = []
     for line in document.lines:
         if line.assign is not None:
-            if locations[line.to_location or ""].kind is not LocationKind.INTERNAL or line.from_location in (
-                None,
-                "",
-            ):
-                raise ValidationFailed(f"line {line.line_no}: numbers are assigned on inbound lines only")
+            check_assignable(line, locations)
             line = _assign(uow, line, policies[line.item], posting_date)
         lines.append(line)
     return replace(document, lines=tuple(lines))
