@@ -28,8 +28,10 @@ from itemtrace.domain.documents import (
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Location
-from itemtrace.domain.posting import ItemPolicy, Reservation
-from itemtrace.domain.tracking import Dimension
+from itemtrace.domain.reservations import reservation_conflicts, reservations, reserving_part
+from itemtrace.domain.stock import Reservation, needs
+from itemtrace.domain.tracking import Dimension, ItemPolicy, global_serial_items
+from itemtrace.domain.transit import plan_transit_receipt
 from itemtrace.domain.users import User
 from itemtrace.storage.documents import IdempotencyKeyTaken
 from itemtrace.storage.unit_of_work import UnitOfWork
@@ -139,7 +141,7 @@ def receive(
                 detail = f"transfer {document.number} is not posted yet: post it first, then receive it"
             raise Conflict(detail, code=ErrorCode.DOCUMENT_NOT_DRAFT)
         shipped = uow.ledger.for_document(document_id)
-        entries = posting.plan_transit_receipt(document, shipped, received)
+        entries = plan_transit_receipt(document, shipped, received)
         locations = uow.masterdata.locations(
             {e.to_location for e in entries} | {e.from_location for e in entries}
         )
@@ -151,9 +153,7 @@ def receive(
             posting_date=today,
             now=now,
             kinds={code: loc.kind for code, loc in locations.items()},
-            global_serials=posting.global_serial_items(
-                uow.masterdata.policies({e.key.item for e in entries})
-            ),
+            global_serials=global_serial_items(uow.masterdata.policies({e.key.item for e in entries})),
         )
         uow.documents.set_transit_status(document_id, TransitStatus.RECEIVED)
         uow.commit()
@@ -360,14 +360,14 @@ def _reservations(uow: UnitOfWork, document: Document, *, today: date) -> list[R
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
     policies = uow.masterdata.policies(line.item for line in document.lines)
-    part = posting.reserving_part(document, policies, locations)
+    part = reserving_part(document, policies, locations)
     if not part.lines:
         return []
-    stock = uow.stock.load(posting.needs(part, policies, locations))
-    conflicts = posting.reservation_conflicts(document, stock, policies, locations, today=today)
+    stock = uow.stock.load(needs(part, policies, locations))
+    conflicts = reservation_conflicts(document, stock, policies, locations, today=today)
     if conflicts:
         raise PostingRejected(conflicts)
-    return posting.reservations(document, policies, locations, stock)
+    return reservations(document, policies, locations, stock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,7 +385,7 @@ def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
     policies = uow.masterdata.policies(line.item for line in document.lines)
-    stock = uow.stock.load(posting.needs(document, policies, locations))
+    stock = uow.stock.load(needs(document, policies, locations))
     elsewhere = {b.location for b in stock.buckets} - set(locations)
     if elsewhere:  # where the named numbers are now, for the error messages
         locations = {**locations, **uow.masterdata.locations(elsewhere)}
@@ -404,6 +404,6 @@ def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: Use
         posting_date=planned.posting_date,
         now=now,
         kinds={code: loc.kind for code, loc in planned.locations.items()},
-        global_serials=posting.global_serial_items(planned.policies),
+        global_serials=global_serial_items(planned.policies),
     )
     uow.genealogy.append(document_id, genealogy.links(document, planned.entries))

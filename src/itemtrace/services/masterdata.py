@@ -9,8 +9,7 @@ from typing import TypeVar
 from itemtrace.domain import formulas, numbering
 from itemtrace.domain.errors import NotFound, ValidationFailed
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
-from itemtrace.domain.posting import ItemPolicy
-from itemtrace.domain.tracking import TrackingCode
+from itemtrace.domain.tracking import ItemPolicy, TrackingCode
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from itemtrace.domain.documents import Document, Status, TransitStatus, document_number
 from itemtrace.domain.errors import NotFound
-from itemtrace.domain.posting import Reservation
+from itemtrace.domain.stock import Reservation
 from itemtrace.storage import dialect, mapping
 from itemtrace.storage.dialect import chunks
 from itemtrace.storage.masterdata import MasterData

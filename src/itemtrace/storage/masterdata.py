@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
-from itemtrace.domain.posting import ItemPolicy
-from itemtrace.domain.tracking import UNTRACKED, TrackingCode
+from itemtrace.domain.tracking import UNTRACKED, ItemPolicy, TrackingCode
 from itemtrace.storage import mapping
 from itemtrace.storage.dialect import chunks
 from itemtrace.storage.tables import (

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from itemtrace.domain.documents import Status
 from itemtrace.domain.masterdata import LocationKind
-from itemtrace.domain.posting import (
+from itemtrace.domain.stock import (
     BlockedKey,
     Bucket,
     CustomerMove,
