@@ -26,7 +26,7 @@ from itemtrace.domain.tracing import (
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.storage import mapping
-from itemtrace.storage.tracing import Start, Tracing, block_numbers
+from itemtrace.storage.tracing import Start, Tracing
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 
@@ -66,7 +66,7 @@ def trace(
     """
     check_limits(depth, max_nodes)
     with uow:
-        tracing = Tracing(uow.session, uow.masterdata)
+        tracing = uow.tracing
         start = _start(tracing, item, serial, lot, check=False)
         facts = tracing.trace(direction, start, depth, max_nodes + 1)
         if facts.count == 0:  # the start itself is a node as soon as it was ever posted
@@ -91,7 +91,7 @@ def recall(
     hand; with `block`, block the unit and every affected unit on hand in the same transaction.
     The recall is recorded with its report."""
     with uow.writing():
-        tracing = Tracing(uow.session, uow.masterdata)
+        tracing = uow.tracing
         start = _start(tracing, item, serial, lot)
         tracing.keep_recall_nodes(start)
         facts = tracing.recall_facts()
@@ -126,7 +126,7 @@ def recall(
                     numbers.append((item_id, "lot", lt))
                 elif pkg:
                     numbers.append((None, "package", pkg))
-            blocked = block_numbers(uow.session, numbers)
+            blocked = uow.info.block(numbers)
         tracing.drop_recall_nodes()
         report = RecallReport(
             item=item,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from itemtrace.domain.tracking import Dimension
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import TrackingCommentRow, TrackingInfoRow
+from itemtrace.storage.tracing import block_numbers
 
 
 class CardInfo(NamedTuple):
@@ -80,3 +82,8 @@ class Info:
     def add_comment(self, info_id: int, text: str, user: str | None, now: datetime) -> None:
         self.session.add(TrackingCommentRow(info_id=info_id, text=text, user_name=user, created_at=now))
         self.session.flush()
+
+    def block(self, numbers: Sequence[tuple[int | None, str, str]]) -> int:
+        """Block the cards of (item id, or None for a package; kind; number), making the cards
+        that do not exist yet, in one set-based upsert; returns how many distinct cards."""
+        return block_numbers(self.session, numbers)

@@ -19,6 +19,7 @@ from itemtrace.storage.numbers import Numbers
 from itemtrace.storage.queries import Queries
 from itemtrace.storage.recalls import Recalls
 from itemtrace.storage.stock import Stock
+from itemtrace.storage.tracing import Tracing
 from itemtrace.storage.users import Users
 
 
@@ -39,6 +40,7 @@ class UnitOfWork:
     recalls: Recalls
     numbers: Numbers
     queries: Queries
+    tracing: Tracing
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.recalls = Recalls(session, self.masterdata)
         self.numbers = Numbers(session, self.masterdata)
         self.queries = Queries(session, self.masterdata, self.info)
+        self.tracing = Tracing(session, self.masterdata)
         return self
 
     def __exit__(
