@@ -60,7 +60,7 @@ def create(
         Conflict: `idempotency_conflict` when the key was used with another request.
     """
     try:
-        with uow.writing():
+        with uow.write():
             replay = _replay(uow, idempotency, user, now)
             if replay is not None:
                 return replay
@@ -95,7 +95,7 @@ def post(
 ) -> Document:
     """Post a draft: all lines or none. Raises `PostingRejected` or `document_not_draft`."""
     try:
-        with uow.writing():
+        with uow.write():
             replay = _replay(uow, idempotency, user, now)
             if replay is not None:
                 return replay
@@ -128,7 +128,7 @@ def receive(
     `received` lists (item, tracking line) as counted on arrival; it must equal what was shipped
     (`transit_mismatch`). None receives everything shipped.
     """
-    with uow.writing():
+    with uow.write():
         document = uow.documents.get(document_id, lock=True)
         if document.type is not DocumentType.TRANSFER or not document.in_transit:
             raise ValidationFailed(
@@ -162,7 +162,7 @@ def receive(
 
 def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> Document:
     """Cancel a draft, releasing its reservations; posted documents never change (post a correction)."""
-    with uow.writing():
+    with uow.write():
         document = uow.documents.get(document_id, lock=True)
         document.require_draft()
         uow.documents.set_status(document_id, Status.CANCELLED)

@@ -18,7 +18,7 @@ T = TypeVar("T")
 def create_tracking_code(uow: UnitOfWork, code: TrackingCode) -> TrackingCode:
     if code.warranty_formula:
         formulas.validate(code.warranty_formula)
-    with uow.writing():
+    with uow.write():
         uow.masterdata.add_tracking_code(code)
         uow.commit()
         return uow.masterdata.tracking_code(code.code)
@@ -41,7 +41,7 @@ def create_item(uow: UnitOfWork, item: Item) -> ItemPolicy:
         formulas.validate(item.shelf_life)
     if item.gtin is not None and not (item.gtin.isdigit() and len(item.gtin) in (8, 12, 13, 14)):
         raise ValidationFailed(f"gtin {item.gtin!r} must be 8, 12, 13 or 14 digits")
-    with uow.writing():
+    with uow.write():
         try:
             uow.masterdata.add_item(item)
         except NotFound as missing:
@@ -64,7 +64,7 @@ def list_items(uow: UnitOfWork, *, after: str | None = None, limit: int = 50) ->
 def create_location(uow: UnitOfWork, location: Location) -> Location:
     if location.parent and location.kind is not LocationKind.INTERNAL:
         raise ValidationFailed("only internal locations (warehouses, bins) have a parent")
-    with uow.writing():
+    with uow.write():
         if location.parent:
             try:
                 parent = uow.masterdata.location(location.parent)
@@ -90,7 +90,7 @@ def list_locations(uow: UnitOfWork, *, after: str | None = None, limit: int | No
 
 
 def create_partner(uow: UnitOfWork, partner: Partner) -> Partner:
-    with uow.writing():
+    with uow.write():
         uow.masterdata.add_partner(partner)
         uow.commit()
         return uow.masterdata.partner(partner.code)
@@ -118,7 +118,7 @@ def create_series(uow: UnitOfWork, series: NumberSeries) -> NumberSeries:
         raise ValidationFailed(f"increment must be 1 or more, got {series.increment}")
     if series.start < 0:
         raise ValidationFailed(f"start must not be negative, got {series.start}")
-    with uow.writing():
+    with uow.write():
         uow.masterdata.add_series(series)
         uow.commit()
         return uow.masterdata.series(series.code)
@@ -140,7 +140,7 @@ def next_numbers(
     """Hand out the next `count` numbers of a series; each is handed out once, ever."""
     if not 1 <= count <= 100_000:
         raise ValidationFailed(f"count must be between 1 and 100000, got {count}")
-    with uow.writing():
+    with uow.write():
         series, values = uow.masterdata.allocate(code, count)
         uow.commit()
     return [numbering.render(series.pattern, v, today=today, item=item, location=location) for v in values]

@@ -90,7 +90,7 @@ def recall(
     """Who got the unit (directly or inside finished goods), what contains it, what is still on
     hand; with `block`, block the unit and every affected unit on hand in the same transaction.
     The recall is recorded with its report."""
-    with uow.writing():
+    with uow.write():
         tracing = uow.tracing
         start = _start(tracing, item, serial, lot)
         tracing.keep_recall_nodes(start)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -24,10 +25,12 @@ from itemtrace.storage.users import Users
 
 
 class UnitOfWork:
-    """Use as `with uow:`; services call `uow.commit()` once, anything else is rolled back.
+    """One use case's transaction: `with uow.write():` for a use case that writes, `with
+    uow.read():` for a single-query read, `with uow:` for the rest. Services call `uow.commit()`
+    once; anything else is rolled back on the way out.
 
-    `write=True` (the default for services that post) takes SQLite's write lock up front so
-    concurrent posters queue instead of failing; on PostgreSQL the stock rows are locked instead.
+    A writer takes SQLite's write lock up front so concurrent writers queue instead of failing; on
+    PostgreSQL the rows a posting touches are locked instead.
     """
 
     masterdata: MasterData
@@ -52,14 +55,31 @@ class UnitOfWork:
     def for_engine(cls, engine: Engine) -> UnitOfWork:
         return cls(sessionmaker(bind=engine, expire_on_commit=False))
 
+    def write(self) -> AbstractContextManager[Self]:
+        """Open the unit of work as a writer: `with uow.write():`."""
+        return self._open(write=True)
+
+    def read(self) -> AbstractContextManager[Self]:
+        """Open the unit of work for one read: `with uow.read():`. On PostgreSQL it runs without
+        BEGIN/ROLLBACK round trips (each statement sees its own snapshot, so use it for
+        single-query reads)."""
+        return self._open(read_only=True)
+
+    @contextmanager
+    def _open(self, *, write: bool = False, read_only: bool = False) -> Iterator[Self]:
+        self._begin(write=write, read_only=read_only)
+        try:
+            yield self
+        finally:
+            self._end()
+
+    # The older spelling: a flag for the next `with uow:`. Kept for services/info_cards.py, which
+    # another branch is changing; use `write()` / `read()`.
     def writing(self) -> Self:
-        """Mark the next `with` block as a writer (call before entering)."""
         self._write = True
         return self
 
     def reading(self) -> Self:
-        """Mark the next `with` block as read-only: on PostgreSQL it runs without BEGIN/ROLLBACK
-        round trips (each statement sees its own snapshot, so use it for single-query reads)."""
         self._read_only = True
         return self
 
@@ -70,12 +90,21 @@ class UnitOfWork:
         return self._session
 
     def __enter__(self) -> Self:
+        self._begin(write=self._write, read_only=self._read_only)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._end()
+
+    def _begin(self, *, write: bool, read_only: bool) -> None:
         if self._session is not None:
             raise RuntimeError("a unit of work is not re-entrant: open one `with uow:` per use case")
         session = self.session_factory()
-        if self._write:
+        if write:
             session.connection(execution_options={"sqlite_write": True})
-        elif self._read_only and _autocommit_capable(session):
+        elif read_only and _autocommit_capable(session):
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         self._session = session
         self.masterdata = MasterData(session)
@@ -89,11 +118,8 @@ class UnitOfWork:
         self.numbers = Numbers(session, self.masterdata)
         self.queries = Queries(session, self.masterdata, self.info)
         self.tracing = Tracing(session, self.masterdata)
-        return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def _end(self) -> None:
         session, self._session, self._write, self._read_only = self._session, None, False, False
         if session is not None:
             session.rollback()
