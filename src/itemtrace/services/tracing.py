@@ -25,7 +25,6 @@ from itemtrace.domain.tracing import (
 )
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
-from itemtrace.storage import mapping
 from itemtrace.storage.tracing import Start, Tracing
 from itemtrace.storage.unit_of_work import UnitOfWork
 
@@ -141,7 +140,7 @@ def recall(
             created_by=user.name,
             created_at=now,
         )
-        recall_id = uow.recalls.add(start.item_id, report, mapping.recall_to_json(report))
+        recall_id = uow.recalls.add(start.item_id, report)
         uow.commit()
     return RecallReport(**{**_fields(report), "id": recall_id})
 

@@ -21,7 +21,8 @@ class Recalls:
         self.session = session
         self.md = masterdata
 
-    def add(self, item_id: int, report: RecallReport, data: dict[str, Any]) -> int:
+    def add(self, item_id: int, report: RecallReport) -> int:
+        """Record a recall as it was run, its report kept as a JSON snapshot; returns its id."""
         row = RecallRow(
             item_id=item_id,
             serial=mapping.blank(report.serial),
@@ -30,7 +31,7 @@ class Recalls:
             block=report.block,
             created_by=report.created_by,
             created_at=report.created_at,
-            report=data,
+            report=mapping.recall_to_json(report),
         )
         self.session.add(row)
         self.session.flush()
