@@ -10,8 +10,9 @@ from decimal import Decimal
 from itemtrace.domain.documents import Document, DocumentType, Line, Role, TrackingLine, resolve_locations
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Item, Location, LocationKind
-from itemtrace.domain.posting import BlockedKey, Bucket, ItemPolicy, Reservation, StockView, plan
-from itemtrace.domain.tracking import Dimension, DimensionPolicy, TrackingCode, TrackingKey
+from itemtrace.domain.posting import plan
+from itemtrace.domain.stock import BlockedKey, Bucket, Reservation, StockView
+from itemtrace.domain.tracking import Dimension, DimensionPolicy, ItemPolicy, TrackingCode, TrackingKey
 
 TODAY = date(2026, 3, 10)
 

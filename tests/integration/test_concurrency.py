@@ -273,7 +273,7 @@ def test_a_new_document_does_not_wait_for_another_open_document_transaction(fres
     given_world(uow)
     receive(uow, "GLUE", lot("L1", 10))
     held = UnitOfWork.for_engine(engine)
-    with held.writing():  # an open transaction that created a document and has not committed
+    with held.write():  # an open transaction that created a document and has not committed
         held.documents.add(shipment([lot("L1", 1)], 1).numbered(), user="clerk", now=now())
         done = threading.Event()
 

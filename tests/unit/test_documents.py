@@ -15,13 +15,15 @@ from itemtrace.domain.documents import (
     Role,
     Status,
     assign_count,
+    check_assignable,
+    check_partner,
     expand_assign,
     line_direction,
     resolve_locations,
     validate_numbers,
 )
 from itemtrace.domain.errors import Conflict, ErrorCode, ValidationFailed
-from itemtrace.domain.masterdata import Location, LocationKind
+from itemtrace.domain.masterdata import Location, LocationKind, Partner, PartnerKind
 from itemtrace.domain.tracking import Direction
 from tests.builders import (
     ADJUSTMENT,
@@ -321,3 +323,43 @@ def test_assigning_serials_to_a_fractional_undefined_quantity_is_refused():
         assign_count(replace(drill, assign=Assign(serial=True)))
 
     assert "whole quantity" in refused.value.detail
+
+
+@pytest.mark.parametrize(
+    ("type", "kind"),
+    [
+        (DocumentType.RECEIPT, PartnerKind.VENDOR),
+        (DocumentType.RETURN_SHIPMENT, PartnerKind.VENDOR),
+        (DocumentType.SHIPMENT, PartnerKind.CUSTOMER),
+        (DocumentType.RETURN_RECEIPT, PartnerKind.CUSTOMER),
+    ],
+)
+def test_a_partner_facing_document_names_a_partner_of_its_kind(type: DocumentType, kind: PartnerKind):
+    other = PartnerKind.CUSTOMER if kind is PartnerKind.VENDOR else PartnerKind.VENDOR
+
+    check_partner(type, Partner("P1", "Right kind", kind))
+    with pytest.raises(ValidationFailed) as refused:
+        check_partner(type, Partner("P2", "Wrong kind", other))
+
+    assert refused.value.detail == f"a {type.value} names a {kind.value}, but P2 is a {other.value}"
+
+
+def test_a_transfer_may_name_any_partner():
+    check_partner(DocumentType.TRANSFER, Partner("P1", "Vendor", PartnerKind.VENDOR))
+    check_partner(DocumentType.TRANSFER, Partner("P2", "Customer", PartnerKind.CUSTOMER))
+
+
+@pytest.mark.parametrize(
+    ("from_location", "to_location", "assignable"),
+    [(SUPPLIER, "WH1", True), ("WH2", "WH1", True), ("WH1", CUSTOMER, False), ("WH1", SCRAP, False)],
+)
+def test_numbers_are_assigned_on_inbound_lines_only(from_location: str, to_location: str, assignable: bool):
+    wanted = Line("DRILL", Decimal(2), from_location, to_location, assign=Assign(serial=True), line_no=3)
+
+    if assignable:
+        check_assignable(wanted, LOCATIONS)
+        return
+    with pytest.raises(ValidationFailed) as refused:
+        check_assignable(wanted, LOCATIONS)
+
+    assert refused.value.detail == "line 3: numbers are assigned on inbound lines only"

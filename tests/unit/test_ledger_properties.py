@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from itemtrace.domain.errors import PostingRejected
 from itemtrace.domain.ledger import LedgerEntry, fold, unbalanced_keys
 from itemtrace.domain.masterdata import LocationKind
-from itemtrace.domain.posting import Bucket, StockView
+from itemtrace.domain.stock import Bucket, StockView
 from itemtrace.domain.tracking import TrackingKey
 from tests.builders import (
     LOCATIONS,

@@ -9,7 +9,8 @@ import pytest
 
 from itemtrace.domain.documents import DocumentType, Role
 from itemtrace.domain.errors import ErrorCode, PostingRejected
-from itemtrace.domain.posting import needs, reservation_conflicts, reservations
+from itemtrace.domain.reservations import reservation_conflicts, reservations
+from itemtrace.domain.stock import needs
 from itemtrace.domain.tracking import SerialUnique, TrackingKey
 from tests.builders import (
     ADJUSTMENT,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from itemtrace.domain.errors import ErrorCode, PostingRejected
-from itemtrace.domain.posting import plan_transit_receipt
+from itemtrace.domain.transit import plan_transit_receipt
 from tests.builders import (
     TRANSIT,
     bucket,

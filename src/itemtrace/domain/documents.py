@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from itemtrace.domain.errors import Conflict, ErrorCode, ValidationFailed
-from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Location, LocationKind
+from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Location, LocationKind, Partner, PartnerKind
 from itemtrace.domain.tracking import Direction, TrackingKey
 
 
@@ -27,6 +27,25 @@ class DocumentType(StrEnum):
     RETURN_SHIPMENT = "return_shipment"
     RECLASSIFICATION = "reclassification"
     COUNT = "count"
+
+
+# A document's number is its type's prefix and its id: RCPT-000042.
+DOCUMENT_PREFIX: dict[DocumentType, str] = {
+    DocumentType.RECEIPT: "RCPT",
+    DocumentType.SHIPMENT: "SHIP",
+    DocumentType.TRANSFER: "TRF",
+    DocumentType.ADJUSTMENT: "ADJ",
+    DocumentType.SCRAP: "SCRP",
+    DocumentType.ASSEMBLY: "ASM",
+    DocumentType.RETURN_RECEIPT: "RRCPT",
+    DocumentType.RETURN_SHIPMENT: "RSHIP",
+    DocumentType.RECLASSIFICATION: "RCLS",
+    DocumentType.COUNT: "CNT",
+}
+
+
+def document_number(type: DocumentType, document_id: int) -> str:
+    return f"{DOCUMENT_PREFIX[type]}-{document_id:06d}"
 
 
 class Status(StrEnum):
@@ -236,6 +255,34 @@ def resolve_locations(document: Document, locations: Mapping[str, Location]) -> 
             )
         resolved.append(replace(line, from_location=source, to_location=target))
     return replace(document, lines=tuple(resolved))
+
+
+# Who is on the other side of each partner-facing document.
+PARTNER_KIND: dict[DocumentType, PartnerKind] = {
+    DocumentType.RECEIPT: PartnerKind.VENDOR,
+    DocumentType.RETURN_SHIPMENT: PartnerKind.VENDOR,
+    DocumentType.SHIPMENT: PartnerKind.CUSTOMER,
+    DocumentType.RETURN_RECEIPT: PartnerKind.CUSTOMER,
+}
+
+
+def check_partner(document_type: DocumentType, partner: Partner) -> None:
+    """A receipt or a return shipment names a vendor; a shipment or a return receipt a customer."""
+    expected = PARTNER_KIND.get(document_type)
+    if expected is not None and partner.kind is not expected:
+        raise ValidationFailed(
+            f"a {document_type.value} names a {expected.value}, but {partner.code} is a {partner.kind.value}"
+        )
+
+
+def check_assignable(line: Line, locations: Mapping[str, Location]) -> None:
+    """Numbers are assigned (from a series or a run) on inbound lines only: into one of our own
+    places, from a named one."""
+    if locations[line.to_location or ""].kind is not LocationKind.INTERNAL or line.from_location in (
+        None,
+        "",
+    ):
+        raise ValidationFailed(f"line {line.line_no}: numbers are assigned on inbound lines only")
 
 
 def validate_numbers(document: Document) -> None:

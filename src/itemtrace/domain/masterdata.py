@@ -19,6 +19,24 @@ class LocationKind(StrEnum):
     def virtual(self) -> bool:
         return self is not LocationKind.INTERNAL
 
+    @property
+    def in_stock(self) -> bool:
+        """Stock here is ours and on hand: on our shelves or on the road between them."""
+        return self is LocationKind.INTERNAL or self is LocationKind.TRANSIT
+
+    @property
+    def projected(self) -> bool:
+        """The balance projection keeps the places where stock is held: ours and customers'.
+        Suppliers, production, scrap and adjustment are sources and sinks; the ledger alone
+        records them."""
+        return self.in_stock or self is LocationKind.CUSTOMER
+
+
+# The kinds as sets, for queries that filter on them: derived from the properties above, never
+# spelled out again.
+STOCK_KINDS = frozenset(kind for kind in LocationKind if kind.in_stock)
+PROJECTED_KINDS = frozenset(kind for kind in LocationKind if kind.projected)
+
 
 # `itemtrace init` creates one virtual location of each kind, with these codes.
 VIRTUAL_LOCATIONS: dict[LocationKind, str] = {

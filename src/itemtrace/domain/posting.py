@@ -1,223 +1,47 @@
 """Posting rules: turn a draft document into ledger entries, or refuse it with every violation.
 
-`needs()` says which stock the rules must see; the storage layer loads exactly that (with row
-locks) into a `StockView`; `plan()` then runs every rule of SPEC §3 that posting enforces and
-either returns the entries or raises one `PostingRejected` listing all violations.
-
-Reservations (rule `reserved`): a draft outbound document reserves what it names at its source
-(`reservations()`); other documents' reservations come with the `StockView`, and `plan()` never
-takes reserved stock: naming it is refused, auto-picking skips it.
+`stock.needs()` says which stock the rules must see; the storage layer loads exactly that (with
+row locks) into a `StockView`; `plan()` then runs every rule of SPEC §3 that posting enforces and
+either returns the entries or raises one `PostingRejected` listing all violations. Reserved stock
+(see `reservations`) is never taken: naming it is refused, auto-picking skips it.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 from itemtrace.domain import formulas
-from itemtrace.domain.documents import (
-    Document,
-    DocumentType,
-    Line,
-    Role,
-    TrackingLine,
-    line_direction,
-)
+from itemtrace.domain.documents import Document, DocumentType, Line, Role, TrackingLine, line_direction
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.ledger import LedgerEntry
-from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Item, Location, LocationKind
+from itemtrace.domain.masterdata import STOCK_KINDS, VIRTUAL_LOCATIONS, Location, LocationKind
 from itemtrace.domain.status import is_expired
+from itemtrace.domain.stock import (
+    DIMENSIONS,
+    ZERO,
+    BlockedKey,
+    Bucket,
+    LiveStock,
+    StockView,
+    describe,
+    fmt_quantity,
+    is_blocked,
+    numbers_of,
+)
 from itemtrace.domain.tracking import (
-    UNTRACKED,
     Dimension,
     Direction,
     SerialUnique,
     TrackingCode,
     TrackingKey,
 )
+from itemtrace.domain.tracking import ItemPolicy as ItemPolicy  # api/schemas/masterdata.py imports it here
 
-ZERO = Decimal(0)
-DIMENSIONS = (Dimension.SERIAL, Dimension.LOT, Dimension.PACKAGE)
-# Stock "in inventory": what serial_exists looks at.
-STOCK_KINDS = {LocationKind.INTERNAL, LocationKind.TRANSIT}
 # Outbound movements allowed for expired stock (SPEC §3 lot_expired).
 _EXPIRED_ALLOWED = {DocumentType.SCRAP, DocumentType.ADJUSTMENT, DocumentType.RETURN_SHIPMENT}
-
-
-@dataclass(frozen=True, slots=True)
-class ItemPolicy:
-    item: Item
-    code: TrackingCode = UNTRACKED
-
-
-def global_serial_items(policies: Mapping[str, ItemPolicy]) -> frozenset[str]:
-    """The items whose serial numbers are unique across all items (`serial_unique: global`)."""
-    return frozenset(sku for sku, p in policies.items() if p.code.serial_unique is SerialUnique.GLOBAL)
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerMove:
-    """A movement of a returned key into or out of a customer place, for `held_by_partner`."""
-
-    partner: str | None
-    key: TrackingKey
-    quantity: Decimal
-    into_customer: bool
-    out_of_customer: bool
-
-
-def held_by_partner(
-    moves: Sequence[CustomerMove], wanted: set[TrackingKey]
-) -> dict[tuple[str | None, TrackingKey], Decimal]:
-    """What each partner holds of each wanted key: delivered minus returned.
-
-    A wanted key names some numbers; a movement counts for it when it has every number the key
-    names (a returned lot counts every delivery of that lot, whatever its serials).
-    """
-    held: dict[tuple[str | None, TrackingKey], Decimal] = defaultdict(Decimal)
-    by_numbers: dict[tuple[str, str | None, str | None, str | None], list[TrackingKey]] = defaultdict(list)
-    for key in wanted:
-        by_numbers[(key.item, key.serial, key.lot, key.package)].append(key)
-    for move in moves:
-        sign = int(move.into_customer) - int(move.out_of_customer)
-        if not sign:
-            continue
-        k = move.key
-        for serial in {k.serial, None}:
-            for lot in {k.lot, None}:
-                for package in {k.package, None}:
-                    for key in by_numbers.get((k.item, serial, lot, package), ()):
-                        held[(move.partner, key)] += sign * move.quantity
-    return dict(held)
-
-
-@dataclass(frozen=True, slots=True)
-class Bucket:
-    """A balance: the quantity of one tracking key at one location."""
-
-    location: str
-    key: TrackingKey
-    quantity: Decimal
-    expiration_date: date | None = None
-    first_in_date: date | None = None
-
-
-BlockedKey = tuple[str | None, Dimension, str]  # (item, dimension, number); packages have no item
-
-
-@dataclass(frozen=True, slots=True)
-class Reservation:
-    """What an open (draft) outbound document names at its source location.
-
-    `key` holds the numbers the tracking line names (a serial is completed with its lot and
-    package when it is found there); no numbers at all is a quantity of an untracked item.
-    """
-
-    document: str  # the document's number: errors tell the user which one to post or cancel
-    location: str
-    key: TrackingKey
-    quantity: Decimal
-    line_no: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class StockView:
-    """What the rules may see of current stock: loaded by storage for exactly the touched numbers."""
-
-    buckets: Sequence[Bucket] = ()
-    blocked: frozenset[BlockedKey] = frozenset()
-    # (partner, returned key) → what that partner holds of it (delivered minus returned), for
-    # the keys a return names (`not_sold_to_partner`).
-    delivered: Mapping[tuple[str | None, TrackingKey], Decimal] = field(default_factory=dict)
-    # What other open documents reserve at the touched sources (`reserved`).
-    reservations: Sequence[Reservation] = ()
-
-
-Named = tuple[set[str], set[str], set[str]]  # serials, lots, packages named at one place
-
-
-@dataclass(slots=True)
-class StockNeeds:
-    """Which stock a document touches: the storage layer loads (and locks) exactly this."""
-
-    serials_of_item: set[tuple[str, str]] = field(default_factory=set)  # (item, serial), anywhere
-    serials_global: set[str] = field(default_factory=set)  # serial of any item, anywhere
-    lots_of_item: set[tuple[str, str]] = field(default_factory=set)  # (item, lot), anywhere
-    # (item, location) → the named numbers to load there, or None for every bucket there.
-    at_source: dict[tuple[str, str], Named | None] = field(default_factory=dict)
-    # The same for where lines put stock (and a return's customer): locked with the sources, all
-    # in one order (item, then location), so two postings moving one lot in opposite directions,
-    # or a return and a shipment of it, queue instead of deadlocking.
-    locked: dict[tuple[str, str], Named | None] = field(default_factory=dict)
-    items: set[str] = field(default_factory=set)  # every item touched: their blocked numbers are loaded
-    # (our place it goes to, key as the return names it): what a return takes back. Storage
-    # locks those balances there and at every customer place (so two returns of one key queue)
-    # and sums what each partner holds of the key; the buckets also give back a lot's date.
-    returned: set[tuple[str, TrackingKey]] = field(default_factory=set)
-    # The document whose own reservations are not loaded (it may take what it reserved).
-    document_id: int | None = None
-
-
-def _is_inbound(document: Document, line: Line, locations: Mapping[str, Location]) -> bool:
-    return line_direction(document.type, line, locations) is Direction.INBOUND
-
-
-def needs(
-    document: Document, policies: Mapping[str, ItemPolicy], locations: Mapping[str, Location]
-) -> StockNeeds:
-    """The stock the rules of `plan()` will look at, for one set-based load."""
-    result = StockNeeds(document_id=document.id)
-    for line in document.lines:
-        code = policies[line.item].code if line.item in policies else UNTRACKED
-        result.items.add(line.item)
-        for t in line.tracking:
-            if t.serial:
-                if code.serial_unique is SerialUnique.GLOBAL:
-                    result.serials_global.add(t.serial)
-                result.serials_of_item.add((line.item, t.serial))
-            if t.lot:
-                result.lots_of_item.add((line.item, t.lot))
-        if line.from_location is None:
-            continue
-        if _is_inbound(document, line, locations):
-            if document.type is DocumentType.RETURN_RECEIPT:
-                target = line.to_location or ""
-                result.returned.update((target, t.key(line.item)) for t in line.tracking)
-                if line.tracked_quantity < line.quantity:
-                    result.returned.add((target, TrackingKey(line.item)))
-                # What the customer holds and where it goes back to, locked in the same order
-                # as a shipment's (see `locked`), so returns queue behind each other.
-                _name_at(result.locked, (line.item, line.from_location), line)
-                _name_at(result.locked, (line.item, target), line)
-            continue
-        _name_at(result.at_source, (line.item, line.from_location), line)
-        if line.to_location:
-            _name_at(result.locked, (line.item, line.to_location), line)
-    return result
-
-
-def _name_at(places: dict[tuple[str, str], Named | None], place: tuple[str, str], line: Line) -> None:
-    """Add what `line` names to what is wanted at `place`; None (every bucket there) when the
-    line leaves a quantity to pick."""
-    if line.tracked_quantity < line.quantity or any(
-        not (t.serial or t.lot or t.package) for t in line.tracking
-    ):
-        places[place] = None  # something left to pick: load every bucket there
-        return
-    if place in places and places[place] is None:
-        return
-    named = places.get(place) or (set(), set(), set())
-    for t in line.tracking:
-        if t.serial:
-            named[0].add(t.serial)
-        elif t.lot:
-            named[1].add(t.lot)
-        elif t.package:
-            named[2].add(t.package)
-    places[place] = named
 
 
 class _Violations:
@@ -226,134 +50,6 @@ class _Violations:
 
     def add(self, line: int | None, tracking: str | None, code: ErrorCode, detail: str) -> None:
         self.items.append(Violation(line=line, tracking=tracking, code=code, detail=detail))
-
-
-def _describe(key: TrackingKey) -> str:
-    parts = [f"{dim.value} {key.number(dim)}" for dim in DIMENSIONS if key.number(dim)]
-    return (" ".join(parts) + f" of {key.item}") if parts else f"untracked stock of {key.item}"
-
-
-def _fmt(quantity: Decimal) -> str:
-    return format(quantity.normalize(), "f")
-
-
-class _Stock:
-    """The loaded buckets, decremented and incremented as the document's lines are planned."""
-
-    def __init__(self, buckets: Sequence[Bucket], reservations: Sequence[Reservation] = ()) -> None:
-        self.qty: dict[tuple[str, TrackingKey], Decimal] = defaultdict(Decimal)
-        self.meta: dict[tuple[str, TrackingKey], Bucket] = {}
-        self.by_item: dict[str, list[tuple[str, TrackingKey]]] = defaultdict(list)
-        self.by_serial: dict[str, list[tuple[str, TrackingKey]]] = defaultdict(list)
-        # Per bucket: the quantity other open documents reserve, and which documents they are.
-        self.held: dict[tuple[str, TrackingKey], Decimal] = defaultdict(Decimal)
-        self.holders: dict[tuple[str, TrackingKey], list[str]] = defaultdict(list)
-        # What this document's return lines took back so far, per (partner, key).
-        self.returned: dict[tuple[str | None, TrackingKey], Decimal] = defaultdict(Decimal)
-        for b in buckets:
-            place = (b.location, b.key)
-            if place not in self.meta:
-                self._index(place)
-            self.qty[place] += b.quantity
-            self.meta[place] = b
-        self._reserve(reservations)
-
-    def _reserve(self, reservations: Sequence[Reservation]) -> None:
-        """Lay each reservation on the buckets it names, most specific first, in picking order.
-
-        A serial claims its unit before a lot claims what is left of the lot; what a reservation
-        names beyond the stock there claims nothing.
-        """
-
-        def specific(r: Reservation) -> tuple[int, str, int]:
-            return (-sum(1 for _ in _numbers(r.key)), r.document, r.line_no)
-
-        for r in sorted(reservations, key=specific):
-            wanted = r.quantity
-            for place in self.matching(r.location, r.key):
-                if wanted <= 0:
-                    break
-                take = min(self.free(place), wanted)
-                if take <= 0:
-                    continue
-                self.held[place] += take
-                if r.document not in self.holders[place]:
-                    self.holders[place].append(r.document)
-                wanted -= take
-
-    def free(self, place: tuple[str, TrackingKey]) -> Decimal:
-        """What is at `place` and not reserved by another open document."""
-        return max(self.qty[place] - self.held[place], ZERO)
-
-    def _index(self, place: tuple[str, TrackingKey]) -> None:
-        self.by_item[place[1].item].append(place)
-        if place[1].serial:
-            self.by_serial[place[1].serial].append(place)
-
-    def move(
-        self, source: str, target: str, key: TrackingKey, quantity: Decimal, bucket: Bucket | None
-    ) -> None:
-        self.qty[(source, key)] -= quantity
-        if (target, key) not in self.meta:
-            self._index((target, key))
-            self.meta[(target, key)] = Bucket(
-                target,
-                key,
-                ZERO,
-                bucket.expiration_date if bucket else None,
-                bucket.first_in_date if bucket else None,
-            )
-        self.qty[(target, key)] += quantity
-
-    def where(
-        self, item: str | None, serial: str, kinds: set[LocationKind], locations: Mapping[str, Location]
-    ) -> list[tuple[str, TrackingKey]]:
-        return [
-            place
-            for place in self.by_serial.get(serial, [])
-            if (item is None or place[1].item == item)
-            and self.qty[place] > 0
-            and place[0] in locations
-            and locations[place[0]].kind in kinds
-        ]
-
-    def matching(self, location: str, wanted: TrackingKey) -> list[tuple[str, TrackingKey]]:
-        """Buckets with stock at `location` that have every number `wanted` names, FEFO then FIFO."""
-        found = []
-        # A named serial is found through its index: shipping 10,000 named serials stays linear.
-        pool = self.by_serial.get(wanted.serial, []) if wanted.serial else self.by_item.get(wanted.item, [])
-        for place in pool:
-            loc, key = place
-            if loc != location or key.item != wanted.item or self.qty[place] <= 0:
-                continue
-            if any(wanted.number(d) and wanted.number(d) != key.number(d) for d in DIMENSIONS):
-                continue
-            found.append(place)
-        return sorted(found, key=self._order)
-
-    def _order(self, place: tuple[str, TrackingKey]) -> tuple[date, date, TrackingKey]:
-        meta = self.meta[place]
-        return (meta.expiration_date or date.max, meta.first_in_date or date.max, place[1])
-
-    def candidates(
-        self, location: str, item: str, want: TrackingLine, blocked: frozenset[BlockedKey]
-    ) -> list[tuple[str, TrackingKey]]:
-        """Buckets at `location` matching the numbers `want` names, in FEFO then FIFO order.
-
-        Blocked numbers are never picked for what the request leaves open (a named blocked
-        number is refused by `_check_blocked` instead). A named serial is one unit, nothing is
-        picked for it: its blocked lot or package is refused by `_outbound`.
-        """
-        wanted = want.key(item)
-        return [
-            place
-            for place in self.matching(location, wanted)
-            if wanted.serial
-            or not any(
-                not wanted.number(dim) and _is_blocked(item, dim, number, blocked)
-                for number, dim in _numbers(place[1])
-            )
-        ]
 
 
 def plan(
@@ -373,7 +69,7 @@ def plan(
     violations = _Violations()
     # A document's own reservations never stand in its way (storage leaves them out already).
     others = [r for r in stock.reservations if document.number is None or r.document != document.number]
-    live = _Stock(stock.buckets, others)
+    live = LiveStock(stock.buckets, others)
     entries: list[LedgerEntry] = []
     seen_serials: dict[tuple[str, str], int] = {}
     transit = VIRTUAL_LOCATIONS[LocationKind.TRANSIT]
@@ -422,7 +118,7 @@ def _check_shape(
                 line.line_no,
                 t.serial or t.lot or t.package,
                 ErrorCode.TRACKING_INCOMPLETE,
-                f"line {line.line_no}: tracking quantities must be positive, got {_fmt(t.quantity)}",
+                f"line {line.line_no}: tracking quantities must be positive, got {fmt_quantity(t.quantity)}",
             )
         for dim in DIMENSIONS:
             number = t.key(line.item).number(dim)
@@ -441,7 +137,7 @@ def _check_shape(
                     line.line_no,
                     t.serial,
                     ErrorCode.SERIAL_QUANTITY,
-                    f"line {line.line_no}: serial {t.serial} has quantity {_fmt(t.quantity)}; "
+                    f"line {line.line_no}: serial {t.serial} has quantity {fmt_quantity(t.quantity)}; "
                     "a serial number is exactly one unit",
                 )
             first = seen_serials.setdefault((line.item, t.serial), line.line_no)
@@ -461,8 +157,8 @@ def _check_shape(
             line.line_no,
             None,
             ErrorCode.TRACKING_INCOMPLETE,
-            f"line {line.line_no}: tracking lines add up to {_fmt(tracked)} but the line quantity is "
-            f"{_fmt(line.quantity)}: remove tracking lines or raise the quantity",
+            f"line {line.line_no}: tracking lines add up to {fmt_quantity(tracked)} but the line quantity is "
+            f"{fmt_quantity(line.quantity)}: remove tracking lines or raise the quantity",
         )
         return
     for dim in DIMENSIONS:
@@ -483,8 +179,8 @@ def _check_shape(
                 line.line_no,
                 None,
                 ErrorCode.TRACKING_INCOMPLETE,
-                f"line {line.line_no}: {dim.value} numbers cover {_fmt(given)} of {_fmt(line.quantity)} "
-                f"{line.item}; the undefined quantity {_fmt(line.quantity - given)} must be 0",
+                f"line {line.line_no}: {dim.value} numbers cover {fmt_quantity(given)} of {fmt_quantity(line.quantity)} "
+                f"{line.item}; the undefined quantity {fmt_quantity(line.quantity - given)} must be 0",
             )
     if code.policy(Dimension.SERIAL).tracked and line.quantity != line.quantity.to_integral_value():
         violations.add(
@@ -497,8 +193,8 @@ def _check_shape(
 
 def _check_blocked(line: Line, blocked: frozenset[BlockedKey], violations: _Violations) -> None:
     for t in line.tracking:
-        for number, dim in _numbers(t):
-            if _is_blocked(line.item, dim, number, blocked):
+        for number, dim in numbers_of(t):
+            if is_blocked(line.item, dim, number, blocked):
                 violations.add(
                     line.line_no,
                     number,
@@ -508,22 +204,12 @@ def _check_blocked(line: Line, blocked: frozenset[BlockedKey], violations: _Viol
                 )
 
 
-def _is_blocked(item: str, dim: Dimension, number: str, blocked: frozenset[BlockedKey]) -> bool:
-    return (None if dim is Dimension.PACKAGE else item, dim, number) in blocked
-
-
-def _numbers(t: TrackingLine | TrackingKey) -> Iterator[tuple[str, Dimension]]:
-    for dim, number in ((Dimension.SERIAL, t.serial), (Dimension.LOT, t.lot), (Dimension.PACKAGE, t.package)):
-        if number:
-            yield number, dim
-
-
 def _inbound(
     document: Document,
     line: Line,
     policy: ItemPolicy,
     target: str,
-    live: _Stock,
+    live: LiveStock,
     stock: StockView,
     locations: Mapping[str, Location],
     posting_date: date,
@@ -578,7 +264,7 @@ def _returnable(
     t: TrackingLine,
     key: TrackingKey,
     stock: StockView,
-    live: _Stock,
+    live: LiveStock,
     violations: _Violations,
 ) -> bool:
     """`not_sold_to_partner`: a customer returns no more of a key than it holds (delivered to it
@@ -598,12 +284,12 @@ def _returnable(
         )
     elif holds > 0:
         detail = (
-            f"{customer} holds {_fmt(holds)} of {_describe(key)}, not {_fmt(t.quantity)}: a customer returns "
+            f"{customer} holds {fmt_quantity(holds)} of {describe(key)}, not {fmt_quantity(t.quantity)}: a customer returns "
             "at most what it was delivered and has not returned yet; lower the quantity"
         )
     else:
         detail = (
-            f"{customer} holds none of {_describe(key)} (nothing of it was delivered to {customer}, or all of "
+            f"{customer} holds none of {describe(key)} (nothing of it was delivered to {customer}, or all of "
             "it came back already): check the partner and the numbers"
         )
     violations.add(line.line_no, key.label(), ErrorCode.NOT_SOLD_TO_PARTNER, f"line {line.line_no}: {detail}")
@@ -615,7 +301,7 @@ def _inbound_expiration(
     t: TrackingLine,
     key: TrackingKey,
     policy: ItemPolicy,
-    live: _Stock,
+    live: LiveStock,
     locations: Mapping[str, Location],
     posting_date: date,
     violations: _Violations,
@@ -632,7 +318,7 @@ def _inbound_expiration(
     if key.lot:
         for place in live.by_item.get(line.item, []):
             loc, loc_key = place
-            here = loc == line.from_location or (loc in locations and locations[loc].kind in STOCK_KINDS)
+            here = loc == line.from_location or (loc in locations and locations[loc].kind.in_stock)
             if here and loc_key.lot == key.lot and live.qty[place] > 0 and live.meta[place].expiration_date:
                 known = live.meta[place].expiration_date
                 break
@@ -653,13 +339,13 @@ def _inbound_expiration(
             line.line_no,
             key.label(),
             ErrorCode.EXPIRATION_DATE_REQUIRED,
-            f"line {line.line_no}: {_describe(key)} needs an expiration date (tracking code {code.code}): "
+            f"line {line.line_no}: {describe(key)} needs an expiration date (tracking code {code.code}): "
             "give expiration_date on the tracking line",
         )
     return expiration
 
 
-def _returning_date(line: Line, key: TrackingKey, live: _Stock) -> date | None:
+def _returning_date(line: Line, key: TrackingKey, live: LiveStock) -> date | None:
     """The date a serial or lot had where the line takes it from (a customer returning it): a
     return brings back the same units, it does not start a new shelf life."""
     pool = live.by_serial.get(key.serial, []) if key.serial else live.by_item.get(line.item, [])
@@ -682,7 +368,7 @@ def _outbound(
     code: TrackingCode,
     blocked: frozenset[BlockedKey],
     target: str,
-    live: _Stock,
+    live: LiveStock,
     locations: Mapping[str, Location],
     posting_date: date,
     violations: _Violations,
@@ -721,9 +407,7 @@ def _outbound(
                     f"not {named}: name the numbers it has",
                 )
                 continue
-            if elsewhere and (
-                elsewhere[0][0] not in locations or locations[elsewhere[0][0]].kind in STOCK_KINDS
-            ):
+            if elsewhere and (elsewhere[0][0] not in locations or locations[elsewhere[0][0]].kind.in_stock):
                 detail = f"is at {elsewhere[0][0]}, not at {source}: transfer it first or pick another serial"
             elif elsewhere:
                 loc = elsewhere[0][0]
@@ -757,8 +441,8 @@ def _outbound(
             bucket = live.meta[place]
             picked = place[1]
             if t.serial:
-                held = [(n, d) for n, d in _numbers(picked) if not key.number(d)]
-                locked = [(n, d) for n, d in held if _is_blocked(line.item, d, n, blocked)]
+                held = [(n, d) for n, d in numbers_of(picked) if not key.number(d)]
+                locked = [(n, d) for n, d in held if is_blocked(line.item, d, n, blocked)]
                 for number, dim in locked:
                     violations.add(
                         line.line_no,
@@ -774,7 +458,7 @@ def _outbound(
                     line.line_no,
                     picked.label(),
                     ErrorCode.LOT_EXPIRED,
-                    f"line {line.line_no}: {_describe(picked)} expired on {bucket.expiration_date.isoformat()}, "
+                    f"line {line.line_no}: {describe(picked)} expired on {bucket.expiration_date.isoformat()}, "
                     f"before the posting date {posting_date.isoformat()}: scrap it or pick another lot",
                 )
                 continue
@@ -784,7 +468,7 @@ def _outbound(
                     line.line_no,
                     picked.label(),
                     ErrorCode.POSTING_DATE_ORDER,
-                    f"line {line.line_no}: {_describe(picked)} arrived at {source} on {arrived.isoformat()}, "
+                    f"line {line.line_no}: {describe(picked)} arrived at {source} on {arrived.isoformat()}, "
                     f"so it cannot leave on {posting_date.isoformat()}: date the document on or after "
                     f"{arrived.isoformat()}",
                 )
@@ -813,7 +497,7 @@ def _short(
     key: TrackingKey,
     source: str,
     places: Sequence[tuple[str, TrackingKey]],
-    live: _Stock,
+    live: LiveStock,
     blocked: frozenset[BlockedKey],
     violations: _Violations,
 ) -> None:
@@ -828,8 +512,8 @@ def _short(
             {
                 (dim.value, number)
                 for p in hidden
-                for number, dim in _numbers(p[1])
-                if not key.number(dim) and _is_blocked(line.item, dim, number, blocked)
+                for number, dim in numbers_of(p[1])
+                if not key.number(dim) and is_blocked(line.item, dim, number, blocked)
             }
         )
         for dim_name, number in locked:
@@ -837,8 +521,8 @@ def _short(
                 line.line_no,
                 number,
                 ErrorCode.TRACKING_BLOCKED,
-                f"line {line.line_no}: {_fmt(t.quantity)} of {_describe(key)} requested at {source}: "
-                f"only {_fmt(there)} of it is outside {dim_name} {number}, which is blocked: unblock it "
+                f"line {line.line_no}: {fmt_quantity(t.quantity)} of {describe(key)} requested at {source}: "
+                f"only {fmt_quantity(there)} of it is outside {dim_name} {number}, which is blocked: unblock it "
                 "on its card before moving it, or lower the quantity",
             )
         if locked:
@@ -855,19 +539,19 @@ def _short(
             )
         else:
             detail = (
-                f"line {line.line_no}: {_fmt(t.quantity)} of {_describe(key)} requested at {source}: "
-                f"{_fmt(have)} there, but {_fmt(held)} of it reserved by {by}: post or cancel {by} first, "
+                f"line {line.line_no}: {fmt_quantity(t.quantity)} of {describe(key)} requested at {source}: "
+                f"{fmt_quantity(have)} there, but {fmt_quantity(held)} of it reserved by {by}: post or cancel {by} first, "
                 "or lower the quantity"
             )
         violations.add(line.line_no, key.label(), ErrorCode.RESERVED, detail)
         return
-    reserved_note = f" ({_fmt(held)} of it reserved by {by})" if holders else ""
+    reserved_note = f" ({fmt_quantity(held)} of it reserved by {by})" if holders else ""
     violations.add(
         line.line_no,
         key.label(),
         ErrorCode.INSUFFICIENT_QUANTITY,
-        f"line {line.line_no}: {_fmt(t.quantity)} of {_describe(key)} requested at {source}, "
-        f"only {_fmt(have)} there{reserved_note}: lower the quantity or move stock there first",
+        f"line {line.line_no}: {fmt_quantity(t.quantity)} of {describe(key)} requested at {source}, "
+        f"only {fmt_quantity(have)} there{reserved_note}: lower the quantity or move stock there first",
     )
 
 
@@ -894,128 +578,7 @@ def _warranty(
             line.line_no,
             key.label(),
             ErrorCode.WARRANTY_DATE_REQUIRED,
-            f"line {line.line_no}: {_describe(key)} needs a warranty date (tracking code {code.code}): "
+            f"line {line.line_no}: {describe(key)} needs a warranty date (tracking code {code.code}): "
             "give warranty_date on the tracking line or set a warranty formula",
         )
     return None
-
-
-def plan_transit_receipt(
-    document: Document,
-    shipped: Sequence[LedgerEntry],
-    received: Sequence[tuple[str, TrackingLine]] | None,
-) -> list[LedgerEntry]:
-    """Complete an in-transit transfer: what is received must equal what was shipped (transit_mismatch)."""
-    transit = VIRTUAL_LOCATIONS[LocationKind.TRANSIT]
-    out = [e for e in shipped if e.to_location == transit]
-    if received is not None:
-        want: dict[TrackingKey, Decimal] = defaultdict(Decimal)
-        for e in out:
-            want[e.key] += e.quantity
-        got: dict[TrackingKey, Decimal] = defaultdict(Decimal)
-        for item, t in received:
-            got[t.key(item)] += t.quantity
-        wrong = sorted(k for k in set(want) | set(got) if want[k] != got[k])
-        if wrong:
-            raise PostingRejected(
-                [
-                    Violation(
-                        line=None,
-                        tracking=key.label(),
-                        code=ErrorCode.TRANSIT_MISMATCH,
-                        detail=f"{_describe(key)}: shipped {_fmt(want[key])}, received {_fmt(got[key])}; "
-                        "a transfer receives exactly what it shipped (receive without a body to take it all)",
-                    )
-                    for key in wrong
-                ]
-            )
-    by_line = {line.line_no: line for line in document.lines}
-    return [
-        LedgerEntry(
-            key=e.key,
-            quantity=e.quantity,
-            from_location=transit,
-            to_location=by_line[e.line_no].to_location or "",
-            line_no=e.line_no,
-            expiration_date=e.expiration_date,
-            warranty_date=e.warranty_date,
-        )
-        for e in out
-    ]
-
-
-# -- reservations (rule `reserved`) -----------------------------------------------------------------
-
-
-def reserving_part(
-    document: Document, policies: Mapping[str, ItemPolicy], locations: Mapping[str, Location]
-) -> Document:
-    """The part of a draft that reserves stock: its outbound lines, cut to what they name.
-
-    A tracked item's line keeps its named tracking lines (an unnamed quantity promises nothing in
-    particular); an untracked item's line keeps its whole quantity.
-    """
-    lines = []
-    for line in document.lines:
-        if not line.from_location or line_direction(document.type, line, locations) is not Direction.OUTBOUND:
-            continue
-        code = policies[line.item].code if line.item in policies else UNTRACKED
-        if any(code.policy(dim).tracked for dim in DIMENSIONS):
-            named = tuple(t for t in line.tracking if t.named and t.quantity > 0)
-            if named:
-                lines.append(replace(line, tracking=named, quantity=sum((t.quantity for t in named), ZERO)))
-        else:
-            lines.append(line)
-    return replace(document, lines=tuple(lines))
-
-
-def reservations(
-    document: Document,
-    policies: Mapping[str, ItemPolicy],
-    locations: Mapping[str, Location],
-    stock: StockView | None = None,
-) -> list[Reservation]:
-    """What a draft reserves at each line's source: one per named tracking line, or the quantity.
-
-    With `stock`, a named serial found at the source is completed with its lot and package, so
-    availability by lot counts it where it is.
-    """
-    live = _Stock(stock.buckets) if stock is not None else None
-    result = []
-    for line in reserving_part(document, policies, locations).lines:
-        source = line.from_location or ""
-        for t in line.tracking:
-            key = t.key(line.item)
-            if t.serial and live is not None:
-                found = live.matching(source, key)
-                key = found[0][1] if len(found) == 1 else key
-            result.append(Reservation(document.number or "", source, key, t.quantity, line.line_no))
-        rest = line.quantity - line.tracked_quantity
-        if rest > 0:
-            result.append(
-                Reservation(document.number or "", source, TrackingKey(line.item), rest, line.line_no)
-            )
-    return result
-
-
-def reservation_conflicts(
-    document: Document,
-    stock: StockView,
-    policies: Mapping[str, ItemPolicy],
-    locations: Mapping[str, Location],
-    *,
-    today: date,
-) -> list[Violation]:
-    """The `reserved` violations alone: what storing a draft is refused for.
-
-    The other rules wait for posting (a draft may name stock that is still on its way), but two
-    open documents never promise the same stock.
-    """
-    part = reserving_part(document, policies, locations)
-    if not part.lines:
-        return []
-    try:
-        plan(part, stock, policies, locations, today=today)
-    except PostingRejected as refused:
-        return [v for v in refused.violations if v.code is ErrorCode.RESERVED]
-    return []

@@ -16,8 +16,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from itemtrace.domain.errors import ErrorCode, ValidationFailed
-from itemtrace.domain.masterdata import LocationKind
-from itemtrace.domain.posting import STOCK_KINDS
+from itemtrace.domain.masterdata import STOCK_KINDS, LocationKind
 from itemtrace.domain.status import TrackingStatus, status_at
 from itemtrace.domain.tracking import TrackingKey
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from itemtrace.domain.masterdata import Item
 
 
 class Dimension(StrEnum):
@@ -78,3 +81,14 @@ class TrackingKey:
     def label(self) -> str | None:
         """The most specific number, for error messages ("the tracking concerned")."""
         return self.serial or self.lot or self.package
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPolicy:
+    item: Item
+    code: TrackingCode = UNTRACKED
+
+
+def global_serial_items(policies: Mapping[str, ItemPolicy]) -> frozenset[str]:
+    """The items whose serial numbers are unique across all items (`serial_unique: global`)."""
+    return frozenset(sku for sku, p in policies.items() if p.code.serial_unique is SerialUnique.GLOBAL)

@@ -21,28 +21,24 @@ from itemtrace.domain.documents import (
     TrackingLine,
     TransitStatus,
     assign_count,
+    check_assignable,
+    check_partner,
     expand_assign,
     resolve_locations,
     validate_numbers,
 )
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
 from itemtrace.domain.ledger import LedgerEntry
-from itemtrace.domain.masterdata import Location, LocationKind, PartnerKind
-from itemtrace.domain.posting import ItemPolicy, Reservation
-from itemtrace.domain.tracking import Dimension
+from itemtrace.domain.masterdata import Location
+from itemtrace.domain.reservations import reservation_conflicts, reservations, reserving_part
+from itemtrace.domain.stock import Reservation, needs
+from itemtrace.domain.tracking import Dimension, ItemPolicy, global_serial_items
+from itemtrace.domain.transit import plan_transit_receipt
 from itemtrace.domain.users import User
-from itemtrace.storage.repositories import IdempotencyKeyTaken
+from itemtrace.storage.documents import IdempotencyKeyTaken
 from itemtrace.storage.unit_of_work import Contention, UnitOfWork
 
 Idempotency = tuple[str, str]  # (key, fingerprint of the request)
-
-# Who is on the other side of each partner-facing document.
-PARTNER_KIND = {
-    DocumentType.RECEIPT: PartnerKind.VENDOR,
-    DocumentType.RETURN_SHIPMENT: PartnerKind.VENDOR,
-    DocumentType.SHIPMENT: PartnerKind.CUSTOMER,
-    DocumentType.RETURN_RECEIPT: PartnerKind.CUSTOMER,
-}
 
 
 _ATTEMPTS = 3
@@ -90,7 +86,7 @@ def create(
         Conflict: `idempotency_conflict` when the key was used with another request.
     """
     try:
-        with uow.writing():
+        with uow.write():
             replay = _replay(uow, idempotency, user, now)
             if replay is not None:
                 return replay
@@ -126,7 +122,7 @@ def post(
 ) -> Document:
     """Post a draft: all lines or none. Raises `PostingRejected` or `document_not_draft`."""
     try:
-        with uow.writing():
+        with uow.write():
             replay = _replay(uow, idempotency, user, now)
             if replay is not None:
                 return replay
@@ -160,7 +156,7 @@ def receive(
     `received` lists (item, tracking line) as counted on arrival; it must equal what was shipped
     (`transit_mismatch`). None receives everything shipped.
     """
-    with uow.writing():
+    with uow.write():
         document = uow.documents.get(document_id, lock=True)
         if document.type is not DocumentType.TRANSFER or not document.in_transit:
             raise ValidationFailed(
@@ -173,7 +169,7 @@ def receive(
                 detail = f"transfer {document.number} is not posted yet: post it first, then receive it"
             raise Conflict(detail, code=ErrorCode.DOCUMENT_NOT_DRAFT)
         shipped = uow.ledger.for_document(document_id)
-        entries = posting.plan_transit_receipt(document, shipped, received)
+        entries = plan_transit_receipt(document, shipped, received)
         locations = uow.masterdata.locations(
             {e.to_location for e in entries} | {e.from_location for e in entries}
         )
@@ -185,9 +181,7 @@ def receive(
             posting_date=today,
             now=now,
             kinds={code: loc.kind for code, loc in locations.items()},
-            global_serials=posting.global_serial_items(
-                uow.masterdata.policies({e.key.item for e in entries})
-            ),
+            global_serials=global_serial_items(uow.masterdata.policies({e.key.item for e in entries})),
         )
         uow.documents.set_transit_status(document_id, TransitStatus.RECEIVED)
         uow.commit()
@@ -197,7 +191,7 @@ def receive(
 @_run_again_on_contention
 def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> Document:
     """Cancel a draft, releasing its reservations; posted documents never change (post a correction)."""
-    with uow.writing():
+    with uow.write():
         document = uow.documents.get(document_id, lock=True)
         document.require_draft()
         uow.documents.set_status(document_id, Status.CANCELLED)
@@ -304,11 +298,7 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
             partner = uow.masterdata.partner(document.partner)
         except NotFound:
             raise ValidationFailed(f"partner {document.partner} does not exist: create it first") from None
-        expected = PARTNER_KIND.get(document.type)
-        if expected is not None and partner.kind is not expected:
-            raise ValidationFailed(
-                f"a {document.type.value} names a {expected.value}, but {partner.code} is a {partner.kind.value}"
-            )
+        check_partner(document.type, partner)
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
     document = resolve_locations(document, locations)
@@ -316,11 +306,7 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
     lines = []
     for line in document.lines:
         if line.assign is not None:
-            if locations[line.to_location or ""].kind is not LocationKind.INTERNAL or line.from_location in (
-                None,
-                "",
-            ):
-                raise ValidationFailed(f"line {line.line_no}: numbers are assigned on inbound lines only")
+            check_assignable(line, locations)
             line = _assign(uow, line, policies[line.item], posting_date)
         lines.append(line)
     return replace(document, lines=tuple(lines))
@@ -403,14 +389,14 @@ def _reservations(uow: UnitOfWork, document: Document, *, today: date) -> list[R
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
     policies = uow.masterdata.policies(line.item for line in document.lines)
-    part = posting.reserving_part(document, policies, locations)
+    part = reserving_part(document, policies, locations)
     if not part.lines:
         return []
-    stock = uow.stock.load(posting.needs(part, policies, locations))
-    conflicts = posting.reservation_conflicts(document, stock, policies, locations, today=today)
+    stock = uow.stock.load(needs(part, policies, locations))
+    conflicts = reservation_conflicts(document, stock, policies, locations, today=today)
     if conflicts:
         raise PostingRejected(conflicts)
-    return posting.reservations(document, policies, locations, stock)
+    return reservations(document, policies, locations, stock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,7 +414,7 @@ def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
     policies = uow.masterdata.policies(line.item for line in document.lines)
-    stock = uow.stock.load(posting.needs(document, policies, locations))
+    stock = uow.stock.load(needs(document, policies, locations))
     elsewhere = {b.location for b in stock.buckets} - set(locations)
     if elsewhere:  # where the named numbers are now, for the error messages
         locations = {**locations, **uow.masterdata.locations(elsewhere)}
@@ -447,6 +433,6 @@ def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: Use
         posting_date=planned.posting_date,
         now=now,
         kinds={code: loc.kind for code, loc in planned.locations.items()},
-        global_serials=posting.global_serial_items(planned.policies),
+        global_serials=global_serial_items(planned.policies),
     )
     uow.genealogy.append(document_id, genealogy.links(document, planned.entries))

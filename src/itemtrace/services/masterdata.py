@@ -9,8 +9,7 @@ from typing import TypeVar
 from itemtrace.domain import formulas, limits, numbering
 from itemtrace.domain.errors import NotFound, ValidationFailed
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
-from itemtrace.domain.posting import ItemPolicy
-from itemtrace.domain.tracking import TrackingCode
+from itemtrace.domain.tracking import ItemPolicy, TrackingCode
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -19,7 +18,7 @@ T = TypeVar("T")
 def create_tracking_code(uow: UnitOfWork, code: TrackingCode) -> TrackingCode:
     if code.warranty_formula:
         formulas.validate(code.warranty_formula)
-    with uow.writing():
+    with uow.write():
         uow.masterdata.add_tracking_code(code)
         uow.commit()
         return uow.masterdata.tracking_code(code.code)
@@ -42,7 +41,7 @@ def create_item(uow: UnitOfWork, item: Item) -> ItemPolicy:
         formulas.validate(item.shelf_life)
     if item.gtin is not None and not (item.gtin.isdigit() and len(item.gtin) in (8, 12, 13, 14)):
         raise ValidationFailed(f"gtin {item.gtin!r} must be 8, 12, 13 or 14 digits")
-    with uow.writing():
+    with uow.write():
         try:
             uow.masterdata.add_item(item)
         except NotFound as missing:
@@ -65,7 +64,7 @@ def list_items(uow: UnitOfWork, *, after: str | None = None, limit: int = 50) ->
 def create_location(uow: UnitOfWork, location: Location) -> Location:
     if location.parent and location.kind is not LocationKind.INTERNAL:
         raise ValidationFailed("only internal locations (warehouses, bins) have a parent")
-    with uow.writing():
+    with uow.write():
         if location.parent:
             try:
                 parent = uow.masterdata.location(location.parent)
@@ -91,7 +90,7 @@ def list_locations(uow: UnitOfWork, *, after: str | None = None, limit: int | No
 
 
 def create_partner(uow: UnitOfWork, partner: Partner) -> Partner:
-    with uow.writing():
+    with uow.write():
         uow.masterdata.add_partner(partner)
         uow.commit()
         return uow.masterdata.partner(partner.code)
@@ -115,7 +114,7 @@ def list_partners(uow: UnitOfWork, *, after: str | None = None, limit: int | Non
 
 def create_series(uow: UnitOfWork, series: NumberSeries) -> NumberSeries:
     numbering.check_series(series.pattern, start=series.start, increment=series.increment)
-    with uow.writing():
+    with uow.write():
         uow.masterdata.add_series(series)
         uow.commit()
         return uow.masterdata.series(series.code)
@@ -141,7 +140,7 @@ def next_numbers(
     """
     if not 1 <= count <= limits.MAX_DRAW:
         raise ValidationFailed(f"count must be between 1 and {limits.MAX_DRAW}, got {count}")
-    with uow.writing():
+    with uow.write():
         series, values = uow.masterdata.allocate(code, count)
         numbers = [
             numbering.render(series.pattern, v, today=today, item=item, location=location) for v in values

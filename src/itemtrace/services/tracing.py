@@ -25,8 +25,7 @@ from itemtrace.domain.tracing import (
 )
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
-from itemtrace.storage import mapping
-from itemtrace.storage.tracing import Start, Tracing, block_numbers
+from itemtrace.storage.tracing import Start, Tracing
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 
@@ -66,7 +65,7 @@ def trace(
     """
     check_limits(depth, max_nodes)
     with uow:
-        tracing = Tracing(uow.session, uow.masterdata)
+        tracing = uow.tracing
         start = _start(tracing, item, serial, lot, check=False)
         facts = tracing.trace(direction, start, depth, max_nodes + 1)
         if facts.count == 0:  # the start itself is a node as soon as it was ever posted
@@ -90,8 +89,8 @@ def recall(
     """Who got the unit (directly or inside finished goods), what contains it, what is still on
     hand; with `block`, block the unit and every affected unit on hand in the same transaction.
     The recall is recorded with its report."""
-    with uow.writing():
-        tracing = Tracing(uow.session, uow.masterdata)
+    with uow.write():
+        tracing = uow.tracing
         start = _start(tracing, item, serial, lot)
         tracing.keep_recall_nodes(start)
         facts = tracing.recall_facts()
@@ -101,14 +100,14 @@ def recall(
         status = {
             (kind, flag): status_at(kind, blocked=flag) for kind in LocationKind for flag in (False, True)
         }
-        ours, customer = {LocationKind.INTERNAL, LocationKind.TRANSIT}, LocationKind.CUSTOMER
+        customer = LocationKind.CUSTOMER
         finished = tuple(
             FinishedGood(
                 sku,
                 s,
                 lt,
                 status[kind, block and bool(s or lt)],
-                code if kind in ours else None,
+                code if kind.in_stock else None,
                 partner if kind is customer else None,
             )
             for sku, s, lt, code, kind, partner in last_places
@@ -126,7 +125,7 @@ def recall(
                     numbers.append((item_id, "lot", lt))
                 elif pkg:
                     numbers.append((None, "package", pkg))
-            blocked = block_numbers(uow.session, numbers)
+            blocked = uow.info.block(numbers)
         tracing.drop_recall_nodes()
         report = RecallReport(
             item=item,
@@ -141,7 +140,7 @@ def recall(
             created_by=user.name,
             created_at=now,
         )
-        recall_id = uow.recalls.add(start.item_id, report, mapping.recall_to_json(report))
+        recall_id = uow.recalls.add(start.item_id, report)
         uow.commit()
     return RecallReport(**{**_fields(report), "id": recall_id})
 

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from itemtrace.domain.errors import NotFound, Unauthorized
 from itemtrace.domain.users import Role, User, check_admins_remain, check_name
-from itemtrace.storage.repositories import UserRecord
 from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.users import UserRecord
 
 
 def hash_token(token: str) -> str:
@@ -45,7 +45,7 @@ def add_user(uow: UnitOfWork, name: str, role: Role, *, password: str | None = N
     """Create a user and return its API token (shown once; only its hash is stored)."""
     check_name(name)
     token = new_token()
-    with uow.writing():
+    with uow.write():
         uow.users.add(name, role.value, hash_token(token), hash_password(password) if password else None, now)
         uow.commit()
     return token
@@ -58,7 +58,7 @@ def update_user(uow: UnitOfWork, name: str, *, role: Role | None = None, active:
         NotFound: no user of that name.
         ValidationFailed: the change would leave no active admin.
     """
-    with uow.writing():
+    with uow.write():
         # Active admins are locked first (in name order), then the user: two admins demoting
         # each other at once are decided one after the other, and one of them stays admin.
         admins = uow.users.active_admins(lock=True)
@@ -73,7 +73,7 @@ def update_user(uow: UnitOfWork, name: str, *, role: Role | None = None, active:
 def rotate_token(uow: UnitOfWork, name: str) -> tuple[User, str]:
     """Give a user a new API token and return it: the old one stops working at once."""
     token = new_token()
-    with uow.writing():
+    with uow.write():
         user = _user(_found(uow.users.by_name(name, lock=True), name))
         uow.users.set_token(name, hash_token(token))
         uow.commit()
@@ -88,7 +88,7 @@ def bootstrap_admin(uow: UnitOfWork, name: str, *, now: datetime) -> str:
     """
     check_name(name)
     token = new_token()
-    with uow.writing():
+    with uow.write():
         if uow.users.by_name(name, lock=True) is None:
             uow.users.add(name, Role.ADMIN.value, hash_token(token), None, now)
         else:
@@ -99,7 +99,7 @@ def bootstrap_admin(uow: UnitOfWork, name: str, *, now: datetime) -> str:
 
 
 def authenticate(uow: UnitOfWork, token: str) -> User:
-    with uow.reading():
+    with uow.read():
         found = uow.users.by_token_hash(hash_token(token))
     if found is None:
         raise Unauthorized(
@@ -124,7 +124,7 @@ def login(uow: UnitOfWork, name: str, password: str) -> User:
 
 
 def list_users(uow: UnitOfWork, *, after: str | None = None, limit: int | None = None) -> list[User]:
-    with uow.reading():
+    with uow.read():
         return [_user(r) for r in uow.users.list(after=after, limit=limit)]
 
 

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from itemtrace.domain.documents import Assign, TrackingLine
+from itemtrace.domain.documents import (
+    Assign,
+    Document,
+    DocumentType,
+    Line,
+    Role,
+    Status,
+    TrackingLine,
+    TransitStatus,
+)
+from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner, PartnerKind
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracing import Delivery, FinishedGood, OnHand, RecallReport
-from itemtrace.domain.tracking import DimensionPolicy, SerialUnique, TrackingCode
+from itemtrace.domain.tracking import DimensionPolicy, SerialUnique, TrackingCode, TrackingKey
 from itemtrace.storage.tables import (
+    DocumentLineRow,
+    DocumentRow,
     ItemRow,
+    LedgerEntryRow,
     LocationRow,
     NumberSeriesRow,
     PartnerRow,
+    RecallRow,
     TrackingCodeRow,
 )
 
@@ -166,6 +181,68 @@ def assign_from_json(data: dict[str, Any] | None) -> Assign | None:
     )
 
 
+class LineRow(NamedTuple):
+    """A stored document line with its item's and locations' codes."""
+
+    line: DocumentLineRow
+    sku: str
+    source: str | None
+    target: str | None
+
+
+def document_from_rows(row: DocumentRow, partner: str | None, lines: Sequence[LineRow]) -> Document:
+    return Document(
+        id=row.id,
+        number=row.number,
+        type=DocumentType(row.type),
+        status=Status(row.status),
+        partner=partner,
+        reference=row.reference,
+        posting_date=row.posting_date,
+        in_transit=row.in_transit,
+        transit_status=TransitStatus(row.transit_status) if row.transit_status else None,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        posted_by=row.posted_by,
+        posted_at=row.posted_at,
+        lines=tuple(
+            Line(
+                item=sku,
+                quantity=line.quantity,
+                from_location=source,
+                to_location=target,
+                tracking=tuple(tracking_from_json(t) for t in line.tracking),
+                assign=assign_from_json(line.assign),
+                role=Role(line.role) if line.role else None,
+                line_no=line.line_no,
+            )
+            for line, sku, source, target in lines
+        ),
+    )
+
+
+def tracking_key(item: str, serial: str | None, lot: str | None, package: str | None) -> TrackingKey:
+    """The key of stored numbers ('' when absent)."""
+    return TrackingKey(item, unblank(serial), unblank(lot), unblank(package))
+
+
+def ledger_entry_from_row(row: LedgerEntryRow, sku: str, source: str, target: str) -> LedgerEntry:
+    return LedgerEntry(
+        key=tracking_key(sku, row.serial, row.lot, row.package),
+        quantity=row.quantity,
+        from_location=source,
+        to_location=target,
+        line_no=row.line_no,
+        expiration_date=row.expiration_date,
+        warranty_date=row.warranty_date,
+        id=row.id,
+        document_id=row.document_id,
+        posting_date=row.posting_date,
+        user=row.user_name,
+        posted_at=row.posted_at,
+    )
+
+
 def recall_to_json(report: RecallReport) -> dict[str, Any]:
     """The recall report as stored with the recall (a snapshot: later movements do not change it).
     Each row is the report's own tuple, written by the engine's JSON serializer as an array of its
@@ -202,6 +279,21 @@ def _on_hand(row: Any) -> OnHand:
     return OnHand(location, item, serial, lot, Decimal(quantity))
 
 
+def recall_from_row(row: RecallRow, item: str) -> RecallReport:
+    """A recall as it was run: its stored row and the report snapshot kept in it."""
+    return recall_from_json(
+        row.report or {},
+        id=row.id,
+        item=item,
+        serial=unblank(row.serial),
+        lot=unblank(row.lot),
+        reason=row.reason,
+        block=row.block,
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
 def recall_from_json(
     data: dict[str, Any],
     *,
@@ -212,10 +304,8 @@ def recall_from_json(
     reason: str,
     block: bool,
     created_by: str | None,
-    created_at: Any,
-) -> Any:
-    from itemtrace.domain.tracing import RecallReport
-
+    created_at: datetime | None,
+) -> RecallReport:
     return RecallReport(
         item=item,
         serial=serial,

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, aliased
 from itemtrace.domain.availability import Amount
 from itemtrace.domain.cards import Card, Comment, HistoryEntry, Listed, LocationQuantity, PartnerQuantity
 from itemtrace.domain.errors import NotFound
-from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.masterdata import PROJECTED_KINDS, LocationKind
 from itemtrace.domain.status import KIND_OF_STATUS, TrackingStatus, is_expired, status_at
 from itemtrace.domain.tracking import Dimension, SerialUnique, TrackingKey
+from itemtrace.storage.cards import Info
 from itemtrace.storage.mapping import unblank
-from itemtrace.storage.repositories import PROJECTED_KINDS, Info, MasterData
+from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import (
     BalanceRow,
     DocumentRow,

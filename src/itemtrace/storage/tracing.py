@@ -17,12 +17,12 @@ from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.cards import Genealogy, GenealogyLink
-from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.masterdata import STOCK_KINDS, LocationKind
 from itemtrace.domain.tracing import LinkFact, MoveFact, TraceDirection
 from itemtrace.domain.tracking import Dimension, TrackingKey
-from itemtrace.storage import bulk
+from itemtrace.storage import dialect
 from itemtrace.storage.mapping import unblank
-from itemtrace.storage.repositories import STOCK_KINDS, MasterData
+from itemtrace.storage.masterdata import MasterData
 
 SCALE = Decimal(1000)
 
@@ -505,5 +505,5 @@ def block_numbers(session: Session, numbers: Sequence[tuple[int | None, str, str
     """Set `blocked` on the cards of (item id, kind, number), creating cards as needed, in one
     set-based upsert; returns how many distinct cards that is."""
     unique = sorted(set(numbers), key=lambda n: (n[0] or 0, n[1], n[2]))
-    bulk.block_cards(session.connection(), unique)
+    dialect.block_cards(session.connection(), unique)
     return len(unique)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -10,18 +11,18 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from itemtrace.storage import dialect
+from itemtrace.storage.cards import Info
+from itemtrace.storage.documents import Documents
+from itemtrace.storage.genealogy import Genealogy
+from itemtrace.storage.ledger import Ledger
+from itemtrace.storage.masterdata import MasterData
+from itemtrace.storage.numbers import Numbers
 from itemtrace.storage.queries import Queries
-from itemtrace.storage.repositories import (
-    Documents,
-    Genealogy,
-    Info,
-    Ledger,
-    MasterData,
-    Numbers,
-    Recalls,
-    Stock,
-    Users,
-)
+from itemtrace.storage.recalls import Recalls
+from itemtrace.storage.stock import Stock
+from itemtrace.storage.tracing import Tracing
+from itemtrace.storage.users import Users
 
 # PostgreSQL's deadlock_detected and serialization_failure: it failed this transaction to let
 # another one through; nothing of it was written, and running it again is safe.
@@ -33,11 +34,18 @@ class Contention(Exception):
     locking the same rows in opposite orders): the whole use case may simply run again."""
 
 
-class UnitOfWork:
-    """Use as `with uow:`; services call `uow.commit()` once, anything else is rolled back.
+def _raise_contention(error: DBAPIError) -> None:
+    if getattr(error.orig, "sqlstate", None) in _TRY_AGAIN:
+        raise Contention(str(error.orig)) from error
 
-    `write=True` (the default for services that post) takes SQLite's write lock up front so
-    concurrent posters queue instead of failing; on PostgreSQL the stock rows are locked instead.
+
+class UnitOfWork:
+    """One use case's transaction: `with uow.write():` for a use case that writes, `with
+    uow.read():` for a single-query read, `with uow:` for the rest. Services call `uow.commit()`
+    once; anything else is rolled back on the way out.
+
+    A writer takes SQLite's write lock up front so concurrent writers queue instead of failing; on
+    PostgreSQL the rows a posting touches are locked instead.
     """
 
     masterdata: MasterData
@@ -50,6 +58,7 @@ class UnitOfWork:
     recalls: Recalls
     numbers: Numbers
     queries: Queries
+    tracing: Tracing
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -61,14 +70,34 @@ class UnitOfWork:
     def for_engine(cls, engine: Engine) -> UnitOfWork:
         return cls(sessionmaker(bind=engine, expire_on_commit=False))
 
+    def write(self) -> AbstractContextManager[Self]:
+        """Open the unit of work as a writer: `with uow.write():`."""
+        return self._open(write=True)
+
+    def read(self) -> AbstractContextManager[Self]:
+        """Open the unit of work for one read: `with uow.read():`. On PostgreSQL it runs without
+        BEGIN/ROLLBACK round trips (each statement sees its own snapshot, so use it for
+        single-query reads)."""
+        return self._open(read_only=True)
+
+    @contextmanager
+    def _open(self, *, write: bool = False, read_only: bool = False) -> Iterator[Self]:
+        self._begin(write=write, read_only=read_only)
+        try:
+            yield self
+        except DBAPIError as error:
+            _raise_contention(error)
+            raise
+        finally:
+            self._end()
+
+    # The older spelling: a flag for the next `with uow:`. Kept for services/info_cards.py, which
+    # another branch is changing; use `write()` / `read()`.
     def writing(self) -> Self:
-        """Mark the next `with` block as a writer (call before entering)."""
         self._write = True
         return self
 
     def reading(self) -> Self:
-        """Mark the next `with` block as read-only: on PostgreSQL it runs without BEGIN/ROLLBACK
-        round trips (each statement sees its own snapshot, so use it for single-query reads)."""
         self._read_only = True
         return self
 
@@ -79,12 +108,23 @@ class UnitOfWork:
         return self._session
 
     def __enter__(self) -> Self:
+        self._begin(write=self._write, read_only=self._read_only)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._end()
+        if isinstance(exc, DBAPIError):
+            _raise_contention(exc)
+
+    def _begin(self, *, write: bool, read_only: bool) -> None:
         if self._session is not None:
             raise RuntimeError("a unit of work is not re-entrant: open one `with uow:` per use case")
         session = self.session_factory()
-        if self._write:
+        if write:
             session.connection(execution_options={"sqlite_write": True})
-        elif self._read_only and _autocommit_capable(session):
+        elif read_only and _autocommit_capable(session):
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         self._session = session
         self.masterdata = MasterData(session)
@@ -97,18 +137,9 @@ class UnitOfWork:
         self.recalls = Recalls(session, self.masterdata)
         self.numbers = Numbers(session, self.masterdata)
         self.queries = Queries(session, self.masterdata, self.info)
-        return self
+        self.tracing = Tracing(session, self.masterdata)
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            self._close()
-        finally:
-            if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in _TRY_AGAIN:
-                raise Contention(str(exc.orig)) from exc
-
-    def _close(self) -> None:
+    def _end(self) -> None:
         session, self._session, self._write, self._read_only = self._session, None, False, False
         if session is not None:
             session.rollback()
@@ -123,5 +154,4 @@ class UnitOfWork:
 
 def _autocommit_capable(session: Session) -> bool:
     """PostgreSQL, and the session is not joined to an outer transaction (as in the test suite)."""
-    bind = session.get_bind()
-    return isinstance(bind, Engine) and bind.dialect.name == "postgresql"
+    return isinstance(session.get_bind(), Engine) and dialect.is_postgresql(session)

@@ -1,18 +1,94 @@
-"""Set-based writes of ledger rows and balance deltas: one statement per batch, never one per row.
+"""Every SQLite/PostgreSQL difference: set-based writes, upserts, row locks, id draws, and what
+an integrity error's constraint is called.
 
-PostgreSQL gets each column as one array and `unnest`s it server-side (one round trip for
-10,000 rows); SQLite, in process, takes a plain `executemany`.
+PostgreSQL gets each column of a bulk write as one array and `unnest`s it server-side (one round
+trip for 10,000 rows); SQLite, in process, takes a plain `executemany`. PostgreSQL locks the rows a
+posting reads (`FOR UPDATE`); SQLite's writers hold the database's write lock instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, cast
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import BigInteger, Connection, MetaData, Table, bindparam, case, func, text, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    MetaData,
+    Select,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    case,
+    func,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from itemtrace.storage.tables import BalanceRow, GenealogyItemRow, LedgerEntryRow
+from itemtrace.storage.tables import BalanceRow, Base, GenealogyItemRow, LedgerEntryRow
+
+CHUNK = 2000  # bound parameters per IN list: well under SQLite's and PostgreSQL's limits
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+
+
+def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    """`values` in lists of at most `size`, for IN lists and batched writes."""
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def is_postgresql(bind: Session | Connection) -> bool:
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    return dialect.name == "postgresql"
+
+
+def for_update(query: _Query, session: Session, *, of: Any = None) -> _Query:
+    """Lock the rows `query` reads until the transaction ends (PostgreSQL); on SQLite the
+    writer already holds the database's write lock, so the query is returned as it is."""
+    if not is_postgresql(session):
+        return query
+    return query.with_for_update(of=of) if of is not None else query.with_for_update()
+
+
+def _unique_columns() -> dict[str, str]:
+    """SQLite names the columns of a failed unique index, not the index: map them back."""
+    names: dict[str, str] = {}
+    for table in Base.metadata.sorted_tables:
+        for index in table.indexes:
+            if index.unique and index.name:
+                names.setdefault(", ".join(f"{table.name}.{c.name}" for c in index.columns), str(index.name))
+        for constraint in table.constraints:
+            if constraint.name and isinstance(constraint, UniqueConstraint):
+                columns = ", ".join(f"{table.name}.{c.name}" for c in constraint.columns)
+                names.setdefault(columns, str(constraint.name))
+    return names
+
+
+_SQLITE_UNIQUE = _unique_columns()
+
+
+def constraint_name(error: IntegrityError) -> str | None:
+    """The name of the constraint or unique index an integrity error broke, on either database."""
+    diag = getattr(error.orig, "diag", None)  # psycopg
+    if diag is not None:
+        return cast(str | None, diag.constraint_name)
+    message = str(error.orig)
+    for prefix in ("UNIQUE constraint failed: ", "CHECK constraint failed: "):
+        if message.startswith(prefix):
+            found = message.removeprefix(prefix).strip()
+            return _SQLITE_UNIQUE.get(found) if prefix.startswith("UNIQUE") else found
+    return None
+
 
 LEDGER_COLUMNS = [
     ("document_id", "bigint"),
@@ -52,10 +128,10 @@ SQLITE_BATCH = 5000
 def _raw(row: Any) -> Table:
     """The Core table with plain BIGINT quantities, for rows whose quantities are pre-scaled."""
     source: Table = row.__table__
-    columns = [c._copy() for c in source.columns]
-    for column in columns:
-        if column.name == "quantity":
-            column.type = BigInteger()
+    columns = [
+        Column(c.name, BigInteger() if c.name == "quantity" else c.type, primary_key=c.primary_key)
+        for c in source.columns
+    ]
     return Table(source.name, MetaData(), *columns)
 
 

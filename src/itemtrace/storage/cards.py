@@ -1,0 +1,89 @@
+"""Information cards of serials, lots and packages: description, blocked, attributes, comments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from itemtrace.domain.tracking import Dimension
+from itemtrace.storage.masterdata import MasterData
+from itemtrace.storage.tables import TrackingCommentRow, TrackingInfoRow
+from itemtrace.storage.tracing import block_numbers
+
+
+class CardInfo(NamedTuple):
+    """The maintained fields of a serial's, lot's or package's card."""
+
+    id: int
+    blocked: bool
+    description: str
+    attributes: dict[str, Any]
+
+
+class CardComment(NamedTuple):
+    text: str
+    user_name: str | None
+    created_at: datetime
+
+
+class Info:
+    """Information cards: description, blocked, attributes, comments."""
+
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
+        self.session = session
+        self.md = masterdata
+
+    def _where(self, item: str | None, kind: Dimension, number: str) -> Any:
+        item_id = self.md.item_id(item) if item else None
+        return and_(
+            TrackingInfoRow.item_id == item_id if item_id else TrackingInfoRow.item_id.is_(None),
+            TrackingInfoRow.kind == kind.value,
+            TrackingInfoRow.number == number,
+        )
+
+    def _row(self, item: str | None, kind: Dimension, number: str) -> TrackingInfoRow | None:
+        return self.session.scalar(select(TrackingInfoRow).where(self._where(item, kind, number)))
+
+    def get(self, item: str | None, kind: Dimension, number: str) -> CardInfo | None:
+        row = self._row(item, kind, number)
+        if row is None:
+            return None
+        return CardInfo(row.id, row.blocked, row.description, dict(row.attributes or {}))
+
+    def get_or_create(self, item: str | None, kind: Dimension, number: str) -> TrackingInfoRow:
+        """The card's row, made if missing. Still the ORM row: `services/info_cards.py` changes it
+        in place (the last service that does; see docs/architecture.md)."""
+        row = self._row(item, kind, number)
+        if row is None:
+            row = TrackingInfoRow(
+                item_id=self.md.item_id(item) if item else None,
+                kind=kind.value,
+                number=number,
+                description="",
+                blocked=False,
+                attributes={},
+            )
+            self.session.add(row)
+            self.session.flush()
+        return row
+
+    def comments(self, info_id: int) -> list[CardComment]:
+        rows = self.session.scalars(
+            select(TrackingCommentRow)
+            .where(TrackingCommentRow.info_id == info_id)
+            .order_by(TrackingCommentRow.id)
+        )
+        return [CardComment(c.text, c.user_name, c.created_at) for c in rows]
+
+    def add_comment(self, info_id: int, text: str, user: str | None, now: datetime) -> None:
+        self.session.add(TrackingCommentRow(info_id=info_id, text=text, user_name=user, created_at=now))
+        self.session.flush()
+
+    def block(self, numbers: Sequence[tuple[int | None, str, str]]) -> int:
+        """Block the cards of (item id, or None for a package; kind; number), making the cards
+        that do not exist yet, in one set-based upsert; returns how many distinct cards."""
+        return block_numbers(self.session, numbers)
