@@ -77,7 +77,7 @@ def analyze(uow: UnitOfWork) -> None:
     """Refresh the planner's statistics as autovacuum would while a table grows (a server with
     autovacuum off, like this machine's, otherwise plans a 10,000-serial receipt's lookups for
     an empty table and takes a minute for each)."""
-    with uow.writing():
+    with uow.write():
         uow.session.execute(text("ANALYZE balance"))
         uow.session.execute(text("ANALYZE ledger_entry"))
         uow.commit()

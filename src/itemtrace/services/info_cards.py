@@ -13,14 +13,12 @@ from itemtrace.domain.cards import Card, Listed
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
-from itemtrace.storage.tracing import Tracing
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 
 def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, *, today: date) -> Card:
-    if kind is Dimension.SERIAL:  # one statement: no transaction round trips needed
-        uow.reading()
-    with uow:
+    # A serial card is one statement: no transaction round trips needed.
+    with uow.read() if kind is Dimension.SERIAL else uow:
         return _with_genealogy(uow, _read(uow, kind, item, number, today))
 
 
@@ -34,8 +32,7 @@ def _read(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, today
 
 def _with_genealogy(uow: UnitOfWork, found: Card) -> Card:
     """The card with what the unit went into and was made from (assembly links)."""
-    tracing = Tracing(uow.session, uow.masterdata)
-    genealogy = tracing.card_genealogy(Dimension(found.kind), found.item, found.number)
+    genealogy = uow.tracing.card_genealogy(Dimension(found.kind), found.item, found.number)
     return replace(found, genealogy=genealogy)
 
 
@@ -51,16 +48,17 @@ def update(
     today: date,
 ) -> Card:
     """Change the card's maintained fields; the number must have been posted (else `not_found`)."""
-    with uow.writing():
+    with uow.write():
         _read(uow, kind, item, number, today)
-        row = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
-        if blocked is not None:
-            row.blocked = blocked
-        if description is not None:
-            row.description = description
-        if attributes is not None:
-            row.attributes = {**(row.attributes or {}), **attributes}
-        uow.session.flush()
+        held = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
+        uow.info.save(
+            held._replace(
+                blocked=held.blocked if blocked is None else blocked,
+                description=held.description if description is None else description,
+                # Given attributes are merged into the card's: a PATCH names only what changes.
+                attributes=held.attributes if attributes is None else {**held.attributes, **attributes},
+            )
+        )
         uow.commit()
         return _with_genealogy(uow, _read(uow, kind, item, number, today))
 
@@ -76,10 +74,10 @@ def comment(
     now: datetime,
     today: date,
 ) -> Card:
-    with uow.writing():
+    with uow.write():
         _read(uow, kind, item, number, today)
-        row = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
-        uow.info.add_comment(row.id, text, user.name, now)
+        held = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
+        uow.info.add_comment(held.id, text, user.name, now)
         uow.commit()
         return _with_genealogy(uow, _read(uow, kind, item, number, today))
 

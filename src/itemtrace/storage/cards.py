@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.tracking import Dimension
@@ -54,22 +54,30 @@ class Info:
             return None
         return CardInfo(row.id, row.blocked, row.description, dict(row.attributes or {}))
 
-    def get_or_create(self, item: str | None, kind: Dimension, number: str) -> TrackingInfoRow:
-        """The card's row, made if missing. Still the ORM row: `services/info_cards.py` changes it
-        in place (the last service that does; see docs/architecture.md)."""
-        row = self._row(item, kind, number)
-        if row is None:
-            row = TrackingInfoRow(
-                item_id=self.md.item_id(item) if item else None,
-                kind=kind.value,
-                number=number,
-                description="",
-                blocked=False,
-                attributes={},
-            )
-            self.session.add(row)
-            self.session.flush()
-        return row
+    def get_or_create(self, item: str | None, kind: Dimension, number: str) -> CardInfo:
+        """The card's maintained fields, the card made (empty) if missing."""
+        found = self.get(item, kind, number)
+        if found is not None:
+            return found
+        row = TrackingInfoRow(
+            item_id=self.md.item_id(item) if item else None,
+            kind=kind.value,
+            number=number,
+            description="",
+            blocked=False,
+            attributes={},
+        )
+        self.session.add(row)
+        self.session.flush()
+        return CardInfo(row.id, False, "", {})
+
+    def save(self, card: CardInfo) -> None:
+        """Store a card's maintained fields as given."""
+        self.session.execute(
+            update(TrackingInfoRow)
+            .where(TrackingInfoRow.id == card.id)
+            .values(blocked=card.blocked, description=card.description, attributes=card.attributes)
+        )
 
     def comments(self, info_id: int) -> list[CardComment]:
         rows = self.session.scalars(

@@ -63,8 +63,6 @@ class UnitOfWork:
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
         self._session: Session | None = None
-        self._write = False
-        self._read_only = False
 
     @classmethod
     def for_engine(cls, engine: Engine) -> UnitOfWork:
@@ -91,16 +89,6 @@ class UnitOfWork:
         finally:
             self._end()
 
-    # The older spelling: a flag for the next `with uow:`. Kept for services/info_cards.py, which
-    # another branch is changing; use `write()` / `read()`.
-    def writing(self) -> Self:
-        self._write = True
-        return self
-
-    def reading(self) -> Self:
-        self._read_only = True
-        return self
-
     @property
     def session(self) -> Session:
         if self._session is None:
@@ -108,7 +96,7 @@ class UnitOfWork:
         return self._session
 
     def __enter__(self) -> Self:
-        self._begin(write=self._write, read_only=self._read_only)
+        self._begin(write=False, read_only=False)
         return self
 
     def __exit__(
@@ -140,7 +128,7 @@ class UnitOfWork:
         self.tracing = Tracing(session, self.masterdata)
 
     def _end(self) -> None:
-        session, self._session, self._write, self._read_only = self._session, None, False, False
+        session, self._session = self._session, None
         if session is not None:
             session.rollback()
             session.close()
