@@ -1,7 +1,7 @@
 """Posting rules: turn a draft document into ledger entries, or refuse it with every violation.
 
 `stock.needs()` says which stock the rules must see; the storage layer loads exactly that (with
-row locks) into a `StockView`; `plan()` then runs every rule of SPEC §3 that posting enforces and
+row locks) into a `StockView`; `plan()` then runs every rule that posting enforces and
 either returns the entries or raises one `PostingRejected` listing all violations. Reserved stock
 (see `reservations`) is never taken: naming it is refused, auto-picking skips it.
 """
@@ -40,7 +40,7 @@ from itemtrace.domain.tracking import (
 )
 from itemtrace.domain.tracking import ItemPolicy as ItemPolicy  # api/schemas/masterdata.py imports it here
 
-# Outbound movements allowed for expired stock (SPEC §3 lot_expired).
+# Outbound movements allowed for expired stock (rule lot_expired).
 _EXPIRED_ALLOWED = {DocumentType.SCRAP, DocumentType.ADJUSTMENT, DocumentType.RETURN_SHIPMENT}
 
 

@@ -245,7 +245,7 @@ def _replay(
 ) -> Document | None:
     """The first result again for `user`'s known key with the same request; a conflict for another.
 
-    Keys are the user's own: another user's same key is a new request (SPEC §3).
+    Keys are the user's own: another user's same key is a new request.
 
     With `now`, an unknown key is claimed for this request (released again if it fails).
     """
