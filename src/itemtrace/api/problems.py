@@ -1,4 +1,4 @@
-"""Errors → `application/problem+json` (RFC 9457) with the SPEC's stable `code`."""
+"""Errors → `application/problem+json` (RFC 9457) with a stable `code` from `ErrorCode`."""
 
 from __future__ import annotations
 
