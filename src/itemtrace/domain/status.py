@@ -39,7 +39,8 @@ def is_expired(expiration_date: date | None, *, today: date) -> bool:
     """Past its date: the expiration date is before `today`; on the date itself it is still good.
 
     The one rule behind the `expired` status, availability's `expired` and posting's `lot_expired`
-    (the `expired` status, rule `lot_expired`); `storage/queries.py` mirrors it in SQL (`_expired`) to filter lists.
+    (the `expired` status, rule `lot_expired`); `storage/status_sql.py` mirrors it in SQL
+    (`expired`) to filter lists.
     """
     return expiration_date is not None and expiration_date < today
 

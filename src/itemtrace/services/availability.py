@@ -24,5 +24,5 @@ def availability(
         NotFound: the item or location does not exist.
     """
     with uow:
-        on_hand, reserved = uow.queries.availability(item, location=location, lot=lot, serial=serial)
+        on_hand, reserved = uow.availability.availability(item, location=location, lot=lot, serial=serial)
         return summarise(item, location, on_hand, reserved, today=today)

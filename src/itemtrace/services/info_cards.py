@@ -24,10 +24,10 @@ def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, *, tod
 
 def _read(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, today: date) -> Card:
     if kind is Dimension.SERIAL:
-        return uow.queries.serial_card(item or "", number, today=today)
+        return uow.card_reads.serial_card(item or "", number, today=today)
     if kind is Dimension.LOT:
-        return uow.queries.lot_card(item or "", number, today=today)
-    return uow.queries.package_card(number, today=today)
+        return uow.card_reads.lot_card(item or "", number, today=today)
+    return uow.card_reads.package_card(number, today=today)
 
 
 def _with_genealogy(uow: UnitOfWork, found: Card) -> Card:
@@ -95,7 +95,7 @@ def list_serials(
     today: date,
 ) -> list[Listed]:
     with uow:
-        return uow.queries.serials(
+        return uow.lists.serials(
             item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit, today=today
         )
 
@@ -113,6 +113,6 @@ def list_lots(
     today: date,
 ) -> list[Listed]:
     with uow:
-        return uow.queries.lots(
+        return uow.lists.lots(
             item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit, today=today
         )

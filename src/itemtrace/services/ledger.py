@@ -50,10 +50,10 @@ def check(uow: UnitOfWork) -> CheckReport:
     """The projection against the ledger, and the ledger's invariants: no balance below zero, no
     serial in stock twice."""
     with uow:
-        diffs = uow.queries.projection_differences()
+        diffs = uow.check.projection_differences()
         return CheckReport(
-            entries=uow.queries.ledger_count(),
+            entries=uow.check.ledger_count(),
             differences=[Difference(loc, key, have, want) for _, loc, key, have, want in diffs],
-            negatives=[Negative(loc, key, qty) for loc, key, qty in uow.queries.negative_balances()],
-            duplicates=[Duplicate(serial, places) for serial, places in uow.queries.serials_in_stock_twice()],
+            negatives=[Negative(loc, key, qty) for loc, key, qty in uow.check.negative_balances()],
+            duplicates=[Duplicate(serial, places) for serial, places in uow.check.serials_in_stock_twice()],
         )

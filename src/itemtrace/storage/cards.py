@@ -10,9 +10,9 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.tracking import Dimension
+from itemtrace.storage import dialect
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import TrackingCommentRow, TrackingInfoRow
-from itemtrace.storage.tracing import block_numbers
 
 
 class CardInfo(NamedTuple):
@@ -94,4 +94,12 @@ class Info:
     def block(self, numbers: Sequence[tuple[int | None, str, str]]) -> int:
         """Block the cards of (item id, or None for a package; kind; number), making the cards
         that do not exist yet, in one set-based upsert; returns how many distinct cards."""
-        return block_numbers(self.session, numbers)
+        return _block_numbers(self.session, numbers)
+
+
+def _block_numbers(session: Session, numbers: Sequence[tuple[int | None, str, str]]) -> int:
+    """Set `blocked` on the cards of (item id, kind, number), creating cards as needed, in one
+    set-based upsert; returns how many distinct cards that is."""
+    unique = sorted(set(numbers), key=lambda n: (n[0] or 0, n[1], n[2]))
+    dialect.block_cards(session.connection(), unique)
+    return len(unique)

@@ -7,24 +7,20 @@ reached at; facts about them (links, movements, deliveries, stock) are joined to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.cards import Genealogy, GenealogyLink
-from itemtrace.domain.masterdata import STOCK_KINDS, LocationKind
+from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.tracing import LinkFact, MoveFact, TraceDirection
 from itemtrace.domain.tracking import Dimension, TrackingKey
-from itemtrace.storage import dialect
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.masterdata import MasterData
-
-SCALE = Decimal(1000)
+from itemtrace.storage.trace_values import KINDS, Decoder, as_date, units
+from itemtrace.storage.walk_sql import is_start, link_on, linked, movements, sides, walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,77 +33,6 @@ class Start:
     @property
     def key(self) -> TrackingKey:
         return TrackingKey(self.item, **{self.dimension.value: self.number})
-
-
-_KEY = ("item_id", "serial", "lot", "package")
-
-
-def _sides(direction: TraceDirection) -> tuple[str, str]:
-    """(the side a walk step leaves from, the side it arrives at) of a genealogy link."""
-    return ("input", "output") if direction is TraceDirection.FORWARD else ("output", "input")
-
-
-def _link_key(alias: str, side: str) -> str:
-    return ", ".join(f"{alias}.{side}_{c}" for c in _KEY)
-
-
-def _link_on(alias: str, side: str, other: str) -> str:
-    return " AND ".join(f"{alias}.{side}_{c} = {other}.{c}" for c in _KEY)
-
-
-def _linked(alias: str, side: str) -> str:
-    """The unit `alias` is of an item that is on `side` of some genealogy link: else it has no
-    link on that side, and looking for one would only cost an index probe. Written as NOT ...
-    NOT IN: PostgreSQL turns a plain IN into a join, which it runs after the probe it is meant to
-    save; a NOT IN stays a set, hashed once, tested before the probe."""
-    return f"NOT ({alias}.item_id NOT IN (SELECT g.item_id FROM genealogy_item g WHERE g.side = '{side}'))"
-
-
-def _walk(direction: TraceDirection, dimension: Dimension, *, limited: bool = True) -> str:
-    """CTEs `start` (the start's buckets as the ledger knows them: a lot may be in several
-    packages), `reach` (the walk) and `nodes` (the start's buckets at depth 0 and every distinct
-    key reached, at the shallowest depth). Each step probes a covering link index with a whole
-    key, so the walk never visits the link table itself; and only from units of an item linked on
-    that side at all (`genealogy_item`): the units that end the walk cost no probe.
-
-    `limited`: stop at `:depth` steps, which needs the depth of every visit (a key reached at two
-    depths is visited twice). A walk without limit keeps each key once, at depth 1."""
-    here, there = _sides(direction)
-    depth, step, stop = ("depth", "r.depth + 1", "AND r.depth < :depth") if limited else ("", "", "")
-    return f"""
-        WITH RECURSIVE start(item_id, serial, lot, package) AS (
-            SELECT DISTINCT e.item_id, e.serial, e.lot, e.package FROM ledger_entry e
-            WHERE e.item_id = :item AND e.{dimension.value} = :number AND e.{dimension.value} <> ''
-        ),
-        reach(item_id, serial, lot, package{", " + depth if limited else ""}) AS (
-            SELECT {_link_key("l", there)}{", 1" if limited else ""}
-            FROM start s JOIN genealogy_link l ON {_link_on("l", here, "s")}
-            WHERE {_linked("s", here)}
-            UNION
-            SELECT {_link_key("l", there)}{", " + step if limited else ""}
-            FROM reach r JOIN genealogy_link l ON {_link_on("l", here, "r")}
-            WHERE {_linked("r", here)} {stop}
-        ),
-        nodes AS (
-            SELECT item_id, serial, lot, package, MIN(depth) AS depth FROM (
-                SELECT item_id, serial, lot, package, 0 AS depth FROM start
-                UNION ALL SELECT item_id, serial, lot, package, {depth or "1"} FROM reach
-            ) AS visits
-            GROUP BY item_id, serial, lot, package
-        )
-    """
-
-
-def _is_start(alias: str, dimension: Dimension, prefix: str = "") -> str:
-    return f"({alias}.{prefix}item_id = :item AND {alias}.{prefix}{dimension.value} = :number)"
-
-
-def _movements(nodes: str, columns: str, joins: str = "") -> str:
-    """`SELECT {columns}` of the ledger rows of `nodes` (alias `n`; rows alias `e`): one range of
-    the ledger's whole-key index per node, which also holds the id, both locations, the quantity,
-    the date, the document and the partner, so selecting only those never visits the table."""
-    on = " AND ".join(f"e.{c} = n.{c}" for c in _KEY)
-    return f"SELECT {columns} FROM {nodes} n JOIN ledger_entry e ON {on} {joins}"
 
 
 # The rows of one trace statement, by their first column (they come in this order):
@@ -162,48 +87,6 @@ class TraceFacts:
     blocked: list[TrackingKey]
 
 
-class _Decoder:
-    """Turns result values into domain values, remembering each distinct one: a graph repeats the
-    same keys, quantities and dates thousands of times."""
-
-    def __init__(self, items: dict[int, str]) -> None:
-        self.items = items
-        self.keys: dict[Any, TrackingKey] = {}
-        self.units: dict[int, Decimal] = {}
-        self.dates: dict[Any, date] = {}
-
-    def key_of(self, columns: tuple[int, str, str, str]) -> TrackingKey:
-        """The key of (item id, serial, lot, package), the item's sku among `items`."""
-        found = self.keys.get(columns)
-        if found is None:
-            item, serial, lot, package = columns
-            found = self.keys[columns] = _key(self.items[item], serial, lot, package)
-        return found
-
-    def quantity(self, value: Any) -> Decimal:
-        found = self.units.get(value)
-        if found is None:
-            found = self.units[value] = _units(value)
-        return found
-
-    def date(self, value: Any) -> date:
-        found = self.dates.get(value)
-        if found is None:
-            found = self.dates[value] = _as_date(value)
-        return found
-
-
-_KINDS = {kind.value: kind for kind in LocationKind}
-
-
-def _units(value: Any) -> Decimal:
-    return Decimal(int(value)) / SCALE
-
-
-def _key(sku: str, serial: str, lot: str, package: str) -> TrackingKey:
-    return TrackingKey(sku, unblank(serial), unblank(lot), unblank(package))
-
-
 class Tracing:
     def __init__(self, session: Session, masterdata: MasterData) -> None:
         self.session = session
@@ -225,7 +108,7 @@ class Tracing:
     def exists(self, start: Start) -> bool:
         found = self.session.execute(
             text(
-                f"SELECT 1 FROM ledger_entry e WHERE {_is_start('e', start.dimension)} "
+                f"SELECT 1 FROM ledger_entry e WHERE {is_start('e', start.dimension)} "
                 f"AND e.{start.dimension.value} <> '' LIMIT 1"
             ),
             {"item": start.item_id, "number": start.number},
@@ -239,9 +122,9 @@ class Tracing:
         limit arrives at a node (the walk took it); one leaving the deepest level is kept only if
         it arrives at a node reached another way. Items and locations come as rows of their own,
         once each, rather than joined to every row that names them."""
-        here, there = _sides(direction)
+        here, there = sides(direction)
         under = "(SELECT found FROM counted) < :limit"
-        moves = _movements(
+        moves = movements(
             "nodes",
             "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, "
             "e.from_location_id, e.to_location_id, e.document_id, e.partner_id",
@@ -249,7 +132,7 @@ class Tracing:
         production = f"(e.from_location_id IN {_PRODUCTION} OR e.to_location_id IN {_PRODUCTION})"
         card = "EXISTS (SELECT 1 FROM tracking_info t WHERE t.blocked AND t.kind = '{kind}' AND {match})"
         sql = (
-            _walk(direction, start.dimension)
+            walk(direction, start.dimension)
             + f"""
             , counted AS (
                 SELECT COUNT(*) AS found, COALESCE(MAX(depth), 0) AS deepest
@@ -262,10 +145,10 @@ class Tracing:
                    l.quantity, d.number, d.posting_date,
                    l.output_item_id, l.output_serial, l.output_lot, l.output_package, NULL
             FROM nodes m
-            JOIN genealogy_link l ON {_link_on("l", here, "m")}
+            JOIN genealogy_link l ON {link_on("l", here, "m")}
             JOIN document d ON d.id = l.document_id
-            WHERE {under} AND {_linked("m", here)}
-              AND (m.depth < :depth OR EXISTS (SELECT 1 FROM nodes n WHERE {_link_on("l", there, "n")}))
+            WHERE {under} AND {linked("m", here)}
+              AND (m.depth < :depth OR EXISTS (SELECT 1 FROM nodes n WHERE {link_on("l", there, "n")}))
             UNION ALL
             SELECT {_MOVE}, e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, d.number, e.posting_date,
                    e.from_location_id, d.type, {_PARTNER}, NULL, e.to_location_id
@@ -300,12 +183,12 @@ class Tracing:
         items: dict[int, str] = {}
         places: dict[int, tuple[str, LocationKind]] = {}
         found = deepest = 0
-        decode = _Decoder(items)
+        decode = Decoder(items)
         key_of, quantity, as_date = decode.key_of, decode.quantity, decode.date
         links: list[LinkFact] = []
         moves_found: list[MoveFact] = []
         blocked: list[TrackingKey] = []
-        kinds = _KINDS
+        kinds = KINDS
         for r in rows:  # items and places come first
             tag = r[0]
             if tag == _MOVE:
@@ -359,7 +242,7 @@ class Tracing:
         rows = self.session.execute(text(" UNION ALL ".join(sides) + " ORDER BY 1, 2"), params)
         for r in rows:
             link = GenealogyLink(
-                r[2], unblank(r[3]), unblank(r[4]), unblank(r[5]), r[6], _as_date(r[7]), _units(r[8])
+                r[2], unblank(r[3]), unblank(r[4]), unblank(r[5]), r[6], as_date(r[7]), units(r[8])
             )
             (went_into if r[0] else made_from).append(link)
         return Genealogy(went_into=tuple(went_into), made_from=tuple(made_from))
@@ -379,7 +262,7 @@ class Tracing:
         on_commit = " ON COMMIT DROP" if self._postgresql else ""
         self._run(f"CREATE TEMPORARY TABLE recall_node ({columns}){on_commit}", {})
         self._run(
-            _walk(TraceDirection.FORWARD, start.dimension, limited=False)
+            walk(TraceDirection.FORWARD, start.dimension, limited=False)
             + "INSERT INTO recall_node SELECT ROW_NUMBER() OVER (ORDER BY item_id, serial, lot, package), "
             "item_id, serial, lot, package, depth FROM nodes ORDER BY item_id, serial, lot, package",
             {"item": start.item_id, "number": start.number},
@@ -395,7 +278,7 @@ class Tracing:
         took it; and what each node still holds on our shelves or on the road (the sum of its
         movements in and out of each such place). Items, locations and partners are looked up
         once each rather than joined to every row."""
-        hit = _movements(
+        hit = movements(
             "recall_node",
             "e.id, e.item_id, e.serial, e.lot, e.package, e.quantity, e.posting_date, "
             "e.from_location_id, e.to_location_id, e.document_id, e.partner_id, n.depth, n.no",
@@ -404,7 +287,7 @@ class Tracing:
             self.md.location_id(code): (code, found.kind) for code, found in self.md.locations().items()
         }
         customers = [i for i, (_, kind) in places.items() if kind is LocationKind.CUSTOMER] or [0]
-        holding = [i for i, (_, kind) in places.items() if kind.value in STOCK_KINDS] or [0]
+        holding = [i for i, (_, kind) in places.items() if kind.in_stock] or [0]
         sql = f"""
             WITH hit AS ({hit}),
             delivered AS (
@@ -449,7 +332,7 @@ class Tracing:
         rows = self._run(statement, {"customers": customers, "holding": holding}).all()
         items: dict[int, str] = {}
         partners: dict[int, str] = {}
-        decode = _Decoder(items)
+        decode = Decoder(items)
         deliveries: list[tuple[Any, ...]] = []
         finished: list[tuple[Any, ...]] = []
         held: list[tuple[Any, ...]] = []
@@ -495,15 +378,3 @@ class Tracing:
         finished.sort(key=lambda f: (f[0], f[1] or "", f[2] or ""))
         held.sort(key=lambda h: (h[0], h[1], h[2] or "", h[3] or ""))
         return RecallFacts([d[:8] for d in deliveries], finished, held)
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def block_numbers(session: Session, numbers: Sequence[tuple[int | None, str, str]]) -> int:
-    """Set `blocked` on the cards of (item id, kind, number), creating cards as needed, in one
-    set-based upsert; returns how many distinct cards that is."""
-    unique = sorted(set(numbers), key=lambda n: (n[0] or 0, n[1], n[2]))
-    dialect.block_cards(session.connection(), unique)
-    return len(unique)

@@ -12,13 +12,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from itemtrace.storage import dialect
+from itemtrace.storage.availability import Availability
 from itemtrace.storage.cards import Info
+from itemtrace.storage.cards_read import CardReads
+from itemtrace.storage.check import Check
 from itemtrace.storage.documents import Documents
 from itemtrace.storage.genealogy import Genealogy
 from itemtrace.storage.ledger import Ledger
+from itemtrace.storage.lists import Lists
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.numbers import Numbers
-from itemtrace.storage.queries import Queries
 from itemtrace.storage.recalls import Recalls
 from itemtrace.storage.stock import Stock
 from itemtrace.storage.tracing import Tracing
@@ -57,7 +60,10 @@ class UnitOfWork:
     genealogy: Genealogy
     recalls: Recalls
     numbers: Numbers
-    queries: Queries
+    card_reads: CardReads
+    lists: Lists
+    availability: Availability
+    check: Check
     tracing: Tracing
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
@@ -124,7 +130,10 @@ class UnitOfWork:
         self.genealogy = Genealogy(session, self.masterdata)
         self.recalls = Recalls(session, self.masterdata)
         self.numbers = Numbers(session, self.masterdata)
-        self.queries = Queries(session, self.masterdata, self.info)
+        self.card_reads = CardReads(session, self.masterdata, self.info)
+        self.lists = Lists(session, self.masterdata)
+        self.availability = Availability(session, self.masterdata)
+        self.check = Check(session)
         self.tracing = Tracing(session, self.masterdata)
 
     def _end(self) -> None:

@@ -1,0 +1,175 @@
+"""`itemtrace check`'s questions to the database: the projection against the ledger, negative
+balances, serials in stock twice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from itemtrace.domain.masterdata import PROJECTED_KINDS
+from itemtrace.domain.tracking import SerialUnique, TrackingKey
+from itemtrace.storage.mapping import unblank
+from itemtrace.storage.tables import (
+    BalanceRow,
+    ItemRow,
+    LedgerEntryRow,
+    LocationRow,
+    Quantity,
+    TrackingCodeRow,
+)
+
+
+class Check:
+    """`uow.check`: what `services/ledger.py` verifies."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def projection_differences(self) -> list[tuple[str, str, TrackingKey, Decimal, Decimal]]:
+        """Compare the balance projection with balances recomputed from the whole ledger.
+
+        Returns (item, location, key, projected, recomputed) for every difference.
+        """
+        moves = (
+            select(
+                LedgerEntryRow.item_id.label("item_id"),
+                LedgerEntryRow.from_location_id.label("location_id"),
+                LedgerEntryRow.serial.label("serial"),
+                LedgerEntryRow.lot.label("lot"),
+                LedgerEntryRow.package.label("package"),
+                (-type_coerce(LedgerEntryRow.quantity, Quantity.impl)).label("units"),
+            )
+            .union_all(
+                select(
+                    LedgerEntryRow.item_id,
+                    LedgerEntryRow.to_location_id,
+                    LedgerEntryRow.serial,
+                    LedgerEntryRow.lot,
+                    LedgerEntryRow.package,
+                    type_coerce(LedgerEntryRow.quantity, Quantity.impl),
+                )
+            )
+            .subquery()
+        )
+        recomputed = (
+            select(
+                moves.c.item_id,
+                moves.c.location_id,
+                moves.c.serial,
+                moves.c.lot,
+                moves.c.package,
+                func.sum(moves.c.units).label("units"),
+            )
+            .group_by(moves.c.item_id, moves.c.location_id, moves.c.serial, moves.c.lot, moves.c.package)
+            .subquery()
+        )
+        projected_ids = set(
+            self.session.scalars(
+                select(LocationRow.id).where(LocationRow.kind.in_([k.value for k in PROJECTED_KINDS]))
+            )
+        )
+        expected: dict[tuple[int, int, str, str, str], int] = {
+            (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.units)
+            for r in self.session.execute(select(recomputed))
+            if r.location_id in projected_ids
+        }
+        raw = BalanceRow.__table__.c
+        projected: dict[tuple[int, int, str, str, str], int] = {
+            (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.quantity)
+            for r in self.session.execute(
+                select(
+                    raw.item_id,
+                    raw.location_id,
+                    raw.serial,
+                    raw.lot,
+                    raw.package,
+                    type_coerce(raw.quantity, Quantity.impl).label("quantity"),
+                )
+            )
+        }
+        diffs = []
+        skus: dict[int, str] = {r[0]: r[1] for r in self.session.execute(select(ItemRow.id, ItemRow.sku))}
+        codes: dict[int, str] = {
+            r[0]: r[1] for r in self.session.execute(select(LocationRow.id, LocationRow.code))
+        }
+        for key in sorted(set(expected) | set(projected)):
+            want, have = expected.get(key, 0), projected.get(key, 0)
+            if want != have:
+                item_id, location_id, serial, lot_no, package = key
+                diffs.append(
+                    (
+                        skus[item_id],
+                        codes[location_id],
+                        TrackingKey(skus[item_id], unblank(serial), unblank(lot_no), unblank(package)),
+                        Decimal(have) / 1000,
+                        Decimal(want) / 1000,
+                    )
+                )
+        return diffs
+
+    def negative_balances(self) -> list[tuple[str, TrackingKey, Decimal]]:
+        """(location, key, quantity) of every balance below zero: at our places, on the road or at
+        a customer (a return that took back more than was delivered)."""
+        b = BalanceRow
+        rows = self.session.execute(
+            select(LocationRow.code, ItemRow.sku, b.serial, b.lot, b.package, b.quantity)
+            .join(LocationRow, LocationRow.id == b.location_id)
+            .join(ItemRow, ItemRow.id == b.item_id)
+            .where(type_coerce(b.quantity, Quantity.impl) < 0)
+            .order_by(ItemRow.sku, LocationRow.code, b.serial, b.lot, b.package)
+        )
+        return [
+            (loc, TrackingKey(sku, unblank(serial), unblank(lot_no), unblank(package)), qty)
+            for loc, sku, serial, lot_no, package, qty in rows
+        ]
+
+    def serials_in_stock_twice(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(serial, [(item, location), ...]) for each serial in stock more than once: twice for one
+        item, or on two items that both have globally unique serials."""
+        b = BalanceRow
+        # Whether serials are global is read from the tracking code itself, not from the balance's
+        # copy of it: check must not trust the denormalised flag it is checking.
+        held = (
+            select(
+                b.serial,
+                ItemRow.sku,
+                LocationRow.code,
+                func.coalesce(TrackingCodeRow.serial_unique == SerialUnique.GLOBAL.value, False),
+                b.quantity,
+            )
+            .join(LocationRow, LocationRow.id == b.location_id)
+            .join(ItemRow, ItemRow.id == b.item_id)
+            .outerjoin(TrackingCodeRow, TrackingCodeRow.id == ItemRow.tracking_code_id)
+            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0)
+        )
+        repeated = (
+            select(b.serial)
+            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0)
+            .group_by(b.serial)
+            .having(func.count() > 1)
+        )
+        places: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+        for serial, sku, loc, global_serial, _ in self.session.execute(
+            held.where(b.serial.in_(repeated)).order_by(b.serial, ItemRow.sku, LocationRow.code)
+        ):
+            places[serial].append((sku, loc, bool(global_serial)))
+        for serial, sku, loc, global_serial, qty in self.session.execute(
+            held.where(type_coerce(b.quantity, Quantity.impl) > 1000)
+        ):
+            places[serial].extend([(sku, loc, bool(global_serial))] * int(qty))
+        twice = []
+        for serial, found in sorted(places.items()):
+            skus = [sku for sku, _, _ in found]
+            if len(set(skus)) < len(skus) or sum(1 for _, _, g in found if g) > 1:
+                twice.append((serial, [(sku, loc) for sku, loc, _ in found]))
+        return twice
+
+    def ledger_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(LedgerEntryRow)) or 0)
+
+
+__all__: Sequence[str] = ["Check"]
