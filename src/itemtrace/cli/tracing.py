@@ -22,7 +22,7 @@ from itemtrace.domain.tracing import DEFAULT_DEPTH, DEFAULT_MAX_NODES, TraceDire
 
 if TYPE_CHECKING:  # imported where used: `itemtrace --help` loads no openpyxl, SQLAlchemy, pydantic
     from itemtrace.adapters.spreadsheets import SheetFormat
-    from itemtrace.api.schemas.tracing import EdgeOut, NodeOut, RecallOut, TraceOut
+    from itemtrace.schemas.tracing import EdgeOut, NodeOut, RecallOut, TraceOut
 
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 Serial = Annotated[str | None, typer.Option("--serial", "-s", help="The serial number.")]
@@ -64,7 +64,7 @@ def trace(
     json_output: JsonFlag = False,
 ) -> None:
     """Trace a serial or lot forward (what it went into, who got it) or backward (what it came from)."""
-    from itemtrace.api.schemas.tracing import TraceOut
+    from itemtrace.schemas.tracing import TraceOut
     from itemtrace.services import masterdata, tracing
 
     cli = Cli.of(ctx)
@@ -93,7 +93,7 @@ def recall(
     json_output: JsonFlag = False,
 ) -> None:
     """Run a recall: customers who got it (also inside finished goods), finished goods, stock on hand."""
-    from itemtrace.api.schemas.tracing import RecallOut
+    from itemtrace.schemas.tracing import RecallOut
     from itemtrace.services import tracing
 
     cli = Cli.of(ctx)
@@ -110,7 +110,7 @@ recalls = Typer(help="Recalls that were run: list them, show one, export it.")
 @recalls.command("list")
 def list_recalls(ctx: typer.Context, limit: Limit = 50, json_output: JsonFlag = False) -> None:
     """Recalls, newest first."""
-    from itemtrace.api.schemas.tracing import RecallRowOut
+    from itemtrace.schemas.tracing import RecallRowOut
     from itemtrace.services import tracing
 
     cli = Cli.of(ctx)
@@ -126,7 +126,7 @@ def show_recall_command(
     json_output: JsonFlag = False,
 ) -> None:
     """Show a recall as it was run, and export it with --export."""
-    from itemtrace.api.schemas.tracing import RecallOut
+    from itemtrace.schemas.tracing import RecallOut
     from itemtrace.services import tracing
 
     cli = Cli.of(ctx)

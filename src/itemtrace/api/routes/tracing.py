@@ -11,9 +11,9 @@ from itemtrace.api import clock
 from itemtrace.api.deps import Clerk, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_int, page
 from itemtrace.api.params import RecallId
-from itemtrace.api.schemas.common import Number, Sku
-from itemtrace.api.schemas.tracing import RecallIn, RecallOut, RecallRowOut, TraceOut
 from itemtrace.domain.tracing import DEFAULT_DEPTH, DEFAULT_MAX_NODES, TraceDirection
+from itemtrace.schemas.common import Number, Sku
+from itemtrace.schemas.tracing import RecallIn, RecallOut, RecallRowOut, TraceOut
 from itemtrace.services import masterdata, tracing
 
 router = APIRouter(tags=["trace and recall"])

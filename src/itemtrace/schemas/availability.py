@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from itemtrace.api.schemas.common import QuantityOut
 from itemtrace.domain.availability import Availability
+from itemtrace.schemas.common import QuantityOut
 
 _EXPIRED = "Of `on_hand`, the stock past its expiration date (before today): never `available`."
 
