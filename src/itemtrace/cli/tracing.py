@@ -65,13 +65,13 @@ def trace(
 ) -> None:
     """Trace a serial or lot forward (what it went into, who got it) or backward (what it came from)."""
     from itemtrace.schemas.tracing import TraceOut
-    from itemtrace.services import masterdata, tracing
+    from itemtrace.services import tracing
 
     cli = Cli.of(ctx)
-    graph = tracing.trace(
+    traced = tracing.trace_with_partners(
         cli.uow(), item, serial=serial, lot=lot, direction=direction, depth=depth, max_nodes=max_nodes
     )
-    out = TraceOut.from_domain(graph, masterdata.get_partners(cli.uow(), graph.partners))
+    out = TraceOut.from_domain(traced.graph, traced.partners)
     if cli.json:
         print_json(out.model_dump(mode="json", by_alias=True))
     elif format is GraphFormat.DOT:
