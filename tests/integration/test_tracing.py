@@ -91,6 +91,19 @@ def test_forward_trace_from_a_raw_lot_reaches_every_finished_unit_and_customer(u
     assert graph.depth == 2
 
 
+def test_a_trace_with_its_partners_reads_them_in_the_same_single_transaction(uow, monkeypatch):
+    given_genealogy(uow)
+    begun = []
+    begin = uow._begin
+    monkeypatch.setattr(uow, "_begin", lambda **kw: (begun.append(kw), begin(**kw))[1])
+
+    traced = tracing.trace_with_partners(uow, "GLUE", lot="L1")
+
+    assert len(begun) == 1
+    assert traced.graph == tracing.trace(uow, "GLUE", lot="L1")
+    assert [p.code for p in traced.partners] == ["ACME", "VEND"]
+
+
 def test_backward_trace_from_a_finished_serial_reaches_its_component_lots_and_vendor(uow):
     given_genealogy(uow)
 

@@ -22,9 +22,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from itemtrace.api import problems
-from itemtrace.api.schemas.common import CONTROL_MESSAGE, has_control
 from itemtrace.domain.errors import ErrorCode, Unauthorized
 from itemtrace.domain.users import User
+from itemtrace.schemas.common import CONTROL_MESSAGE, has_control
 
 USER_SCOPE_KEY = "itemtrace.user"
 _NO_TOKEN = "send `Authorization: Bearer TOKEN`; create a token with `itemtrace users add NAME --role ROLE`"

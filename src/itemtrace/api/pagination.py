@@ -15,9 +15,9 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
-from itemtrace.api.schemas.common import has_control
 from itemtrace.domain import limits
 from itemtrace.domain.errors import ValidationFailed
+from itemtrace.schemas.common import has_control
 
 T = TypeVar("T")
 R = TypeVar("R")

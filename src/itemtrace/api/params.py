@@ -10,8 +10,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from itemtrace.api.schemas.common import NO_CONTROL_PATTERN, JsonPattern, LocationCode, Number, Sku
 from itemtrace.domain import limits
+from itemtrace.schemas.common import NO_CONTROL_PATTERN, JsonPattern, LocationCode, Number, Sku
 
 # Codes and numbers in paths: an unknown one (too long, say) is simply not found.
 SkuPath = Annotated[str, Path(description="The item's SKU"), JsonPattern(NO_CONTROL_PATTERN)]

@@ -29,7 +29,7 @@ def availability(
 ) -> None:
     """On hand in internal locations, expired (past its date), reserved by open (draft) documents,
     and available, by lot."""
-    from itemtrace.api.schemas.availability import AvailabilityOut
+    from itemtrace.schemas.availability import AvailabilityOut
     from itemtrace.services import availability as service
 
     cli = Cli.of(ctx)

@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
 
 
 def show_document(cli: Cli, document: Document) -> None:
-    from itemtrace.api.schemas.documents import DocumentOut
+    from itemtrace.schemas.documents import DocumentOut
 
     show(
         cli,
@@ -96,7 +96,7 @@ def create(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a draft document from JSON, and post it with --post."""
-    from itemtrace.api.schemas.documents import DocumentIn
+    from itemtrace.schemas.documents import DocumentIn
     from itemtrace.services import documents
 
     cli = Cli.of(ctx)
@@ -128,7 +128,7 @@ def receive_transfer(
     json_output: JsonFlag = False,
 ) -> None:
     """Receive an in-transit transfer at its destination."""
-    from itemtrace.api.schemas.documents import ReceiveIn
+    from itemtrace.schemas.documents import ReceiveIn
     from itemtrace.services import documents
 
     cli = Cli.of(ctx)
@@ -169,7 +169,7 @@ def list_(
     json_output: JsonFlag = False,
 ) -> None:
     """List documents, newest first."""
-    from itemtrace.api.schemas.documents import DocumentOut
+    from itemtrace.schemas.documents import DocumentOut
     from itemtrace.services import documents
 
     cli = Cli.of(ctx)

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
 
 def show_card(cli: Cli, card: Card) -> None:
     """The card's fields (status, location, holder, dates, blocked…), then its history as a table."""
-    from itemtrace.api.schemas.cards import LotCardOut, PackageCardOut, SerialCardOut
+    from itemtrace.schemas.cards import LotCardOut, PackageCardOut, SerialCardOut
 
     model: SerialCardOut
     if card.kind == Dimension.SERIAL.value:
@@ -181,7 +181,7 @@ def history(
     json_output: JsonFlag = False,
 ) -> None:
     """Every movement of a serial or lot, oldest first: date, document, from, to, partner, user."""
-    from itemtrace.api.schemas.cards import HistoryOut
+    from itemtrace.schemas.cards import HistoryOut
     from itemtrace.services import info_cards
 
     cli = Cli.of(ctx)
@@ -233,7 +233,7 @@ def list_serials(
     json_output: JsonFlag = False,
 ) -> None:
     """List serial numbers with their status, location and holder."""
-    from itemtrace.api.schemas.cards import SerialRowOut
+    from itemtrace.schemas.cards import SerialRowOut
     from itemtrace.services import info_cards
 
     cli = Cli.of(ctx)
@@ -255,7 +255,7 @@ def list_lots(
     json_output: JsonFlag = False,
 ) -> None:
     """List lots with their quantities, location and expiration date."""
-    from itemtrace.api.schemas.cards import LotRowOut
+    from itemtrace.schemas.cards import LotRowOut
     from itemtrace.services import info_cards
 
     cli = Cli.of(ctx)

@@ -98,7 +98,7 @@ def create_tracking_code(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a tracking code (Business Central's Item Tracking Code)."""
-    from itemtrace.api.schemas.masterdata import DimensionPolicyIO, TrackingCodeIn, TrackingCodeOut
+    from itemtrace.schemas.masterdata import DimensionPolicyIO, TrackingCodeIn, TrackingCodeOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -126,7 +126,7 @@ def show_tracking_code(
     ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE")], json_output: JsonFlag = False
 ) -> None:
     """Show a tracking code."""
-    from itemtrace.api.schemas.masterdata import TrackingCodeOut
+    from itemtrace.schemas.masterdata import TrackingCodeOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -137,7 +137,7 @@ def show_tracking_code(
 @tracking_codes.command("list")
 def list_tracking_codes(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List the tracking codes."""
-    from itemtrace.api.schemas.masterdata import TrackingCodeOut
+    from itemtrace.schemas.masterdata import TrackingCodeOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -164,7 +164,7 @@ def create_item(
     json_output: JsonFlag = False,
 ) -> None:
     """Create an item."""
-    from itemtrace.api.schemas.masterdata import ItemIn, ItemOut
+    from itemtrace.schemas.masterdata import ItemIn, ItemOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -187,7 +187,7 @@ def show_item(
     ctx: typer.Context, sku: Annotated[str, typer.Argument(metavar="SKU")], json_output: JsonFlag = False
 ) -> None:
     """Show an item."""
-    from itemtrace.api.schemas.masterdata import ItemOut
+    from itemtrace.schemas.masterdata import ItemOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -203,7 +203,7 @@ def list_items(
     json_output: JsonFlag = False,
 ) -> None:
     """List items by SKU."""
-    from itemtrace.api.schemas.masterdata import ItemOut
+    from itemtrace.schemas.masterdata import ItemOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -226,7 +226,7 @@ def create_location(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a location."""
-    from itemtrace.api.schemas.masterdata import LocationIn, LocationOut
+    from itemtrace.schemas.masterdata import LocationIn, LocationOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -238,7 +238,7 @@ def create_location(
 @locations.command("list")
 def list_locations(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List the locations, virtual ones included."""
-    from itemtrace.api.schemas.masterdata import LocationOut
+    from itemtrace.schemas.masterdata import LocationOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -258,7 +258,7 @@ def create_partner(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a vendor or customer."""
-    from itemtrace.api.schemas.masterdata import PartnerIn, PartnerOut
+    from itemtrace.schemas.masterdata import PartnerIn, PartnerOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -270,7 +270,7 @@ def create_partner(
 @partners.command("list")
 def list_partners(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List vendors and customers."""
-    from itemtrace.api.schemas.masterdata import PartnerOut
+    from itemtrace.schemas.masterdata import PartnerOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -294,7 +294,7 @@ def create_series(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a number series."""
-    from itemtrace.api.schemas.masterdata import NumberSeriesIn, NumberSeriesOut
+    from itemtrace.schemas.masterdata import NumberSeriesIn, NumberSeriesOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -306,7 +306,7 @@ def create_series(
 @number_series.command("list")
 def list_series(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List the number series."""
-    from itemtrace.api.schemas.masterdata import NumberSeriesOut
+    from itemtrace.schemas.masterdata import NumberSeriesOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)
@@ -324,7 +324,7 @@ def next_numbers(
     json_output: JsonFlag = False,
 ) -> None:
     """Hand out the next numbers of a series (each number is handed out once, ever); one per line."""
-    from itemtrace.api.schemas.masterdata import NumbersOut
+    from itemtrace.schemas.masterdata import NumbersOut
     from itemtrace.services import masterdata
 
     cli = Cli.of(ctx)

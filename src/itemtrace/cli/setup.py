@@ -67,7 +67,7 @@ def demo(
 
 def check(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """Recompute every balance from the ledger and compare it with the stored projection."""
-    from itemtrace.api.schemas.common import as_number
+    from itemtrace.schemas.common import as_number
     from itemtrace.services import ledger
 
     cli = Cli.of(ctx)

@@ -22,7 +22,7 @@ from itemtrace.domain.tracing import DEFAULT_DEPTH, DEFAULT_MAX_NODES, TraceDire
 
 if TYPE_CHECKING:  # imported where used: `itemtrace --help` loads no openpyxl, SQLAlchemy, pydantic
     from itemtrace.adapters.spreadsheets import SheetFormat
-    from itemtrace.api.schemas.tracing import EdgeOut, NodeOut, RecallOut, TraceOut
+    from itemtrace.schemas.tracing import EdgeOut, NodeOut, RecallOut, TraceOut
 
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 Serial = Annotated[str | None, typer.Option("--serial", "-s", help="The serial number.")]
@@ -64,14 +64,14 @@ def trace(
     json_output: JsonFlag = False,
 ) -> None:
     """Trace a serial or lot forward (what it went into, who got it) or backward (what it came from)."""
-    from itemtrace.api.schemas.tracing import TraceOut
-    from itemtrace.services import masterdata, tracing
+    from itemtrace.schemas.tracing import TraceOut
+    from itemtrace.services import tracing
 
     cli = Cli.of(ctx)
-    graph = tracing.trace(
+    traced = tracing.trace_with_partners(
         cli.uow(), item, serial=serial, lot=lot, direction=direction, depth=depth, max_nodes=max_nodes
     )
-    out = TraceOut.from_domain(graph, masterdata.get_partners(cli.uow(), graph.partners))
+    out = TraceOut.from_domain(traced.graph, traced.partners)
     if cli.json:
         print_json(out.model_dump(mode="json", by_alias=True))
     elif format is GraphFormat.DOT:
@@ -93,7 +93,7 @@ def recall(
     json_output: JsonFlag = False,
 ) -> None:
     """Run a recall: customers who got it (also inside finished goods), finished goods, stock on hand."""
-    from itemtrace.api.schemas.tracing import RecallOut
+    from itemtrace.schemas.tracing import RecallOut
     from itemtrace.services import tracing
 
     cli = Cli.of(ctx)
@@ -110,7 +110,7 @@ recalls = Typer(help="Recalls that were run: list them, show one, export it.")
 @recalls.command("list")
 def list_recalls(ctx: typer.Context, limit: Limit = 50, json_output: JsonFlag = False) -> None:
     """Recalls, newest first."""
-    from itemtrace.api.schemas.tracing import RecallRowOut
+    from itemtrace.schemas.tracing import RecallRowOut
     from itemtrace.services import tracing
 
     cli = Cli.of(ctx)
@@ -126,7 +126,7 @@ def show_recall_command(
     json_output: JsonFlag = False,
 ) -> None:
     """Show a recall as it was run, and export it with --export."""
-    from itemtrace.api.schemas.tracing import RecallOut
+    from itemtrace.schemas.tracing import RecallOut
     from itemtrace.services import tracing
 
     cli = Cli.of(ctx)

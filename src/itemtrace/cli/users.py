@@ -43,7 +43,7 @@ def add(
 @group.command("list")
 def list_(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List the users, their roles and whether they are active."""
-    from itemtrace.api.schemas.users import UserOut
+    from itemtrace.schemas.users import UserOut
     from itemtrace.services import users
 
     cli = Cli.of(ctx)
@@ -63,7 +63,7 @@ def set_(
     json_output: JsonFlag = False,
 ) -> None:
     """Change a user's role or enable/disable it (the last active admin stays one)."""
-    from itemtrace.api.schemas.users import UserOut
+    from itemtrace.schemas.users import UserOut
     from itemtrace.services import users
 
     cli = Cli.of(ctx)
@@ -75,7 +75,7 @@ def set_(
 @group.command("disable")
 def disable(ctx: typer.Context, name: Name, json_output: JsonFlag = False) -> None:
     """Disable a user: its token and password are refused from now on (`set NAME --active` undoes it)."""
-    from itemtrace.api.schemas.users import UserOut
+    from itemtrace.schemas.users import UserOut
     from itemtrace.services import users
 
     cli = Cli.of(ctx)
@@ -94,7 +94,7 @@ def rotate_token(ctx: typer.Context, name: Name, json_output: JsonFlag = False) 
 
 def _show_token(cli: Cli, user: User, token: str, said: str) -> None:
     if cli.json:
-        from itemtrace.api.schemas.users import NewUserOut
+        from itemtrace.schemas.users import NewUserOut
 
         print_json(NewUserOut.with_token(user, token).model_dump(mode="json"))
         return

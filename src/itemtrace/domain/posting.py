@@ -38,7 +38,7 @@ from itemtrace.domain.tracking import (
     TrackingCode,
     TrackingKey,
 )
-from itemtrace.domain.tracking import ItemPolicy as ItemPolicy  # api/schemas/masterdata.py imports it here
+from itemtrace.domain.tracking import ItemPolicy as ItemPolicy  # schemas/masterdata.py imports it here
 
 # Outbound movements allowed for expired stock (rule lot_expired).
 _EXPIRED_ALLOWED = {DocumentType.SCRAP, DocumentType.ADJUSTMENT, DocumentType.RETURN_SHIPMENT}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
@@ -99,12 +99,6 @@ def create_partner(uow: UnitOfWork, partner: Partner) -> Partner:
 def get_partner(uow: UnitOfWork, code: str) -> Partner:
     with uow:
         return uow.masterdata.partner(code)
-
-
-def get_partners(uow: UnitOfWork, codes: Iterable[str]) -> list[Partner]:
-    """The partners with these codes, in the order given (a trace names the partners it reached)."""
-    with uow:
-        return [uow.masterdata.partner(code) for code in codes]
 
 
 def list_partners(uow: UnitOfWork, *, after: str | None = None, limit: int | None = None) -> list[Partner]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from itemtrace.adapters import spreadsheets
 from itemtrace.adapters.spreadsheets import Cell, SheetFormat
 from itemtrace.domain.errors import NotFound, ValidationFailed
-from itemtrace.domain.masterdata import LocationKind
+from itemtrace.domain.masterdata import LocationKind, Partner
 from itemtrace.domain.status import status_at
 from itemtrace.domain.tracing import (
     DEFAULT_DEPTH,
@@ -47,6 +48,14 @@ def _start(tracing: Tracing, item: str, serial: str | None, lot: str | None, *, 
     return start
 
 
+@dataclass(frozen=True, slots=True)
+class Traced:
+    """A trace graph and the partners it reached, in the order of `graph.partners`."""
+
+    graph: Graph
+    partners: list[Partner]
+
+
 def trace(
     uow: UnitOfWork,
     item: str,
@@ -65,14 +74,45 @@ def trace(
     """
     check_limits(depth, max_nodes)
     with uow:
-        tracing = uow.tracing
-        start = _start(tracing, item, serial, lot, check=False)
-        facts = tracing.trace(direction, start, depth, max_nodes + 1)
-        if facts.count == 0:  # the start itself is a node as soon as it was ever posted
-            raise _not_found(start)
-        if facts.count > max_nodes:
-            raise TraceTooLarge(max_nodes)
-        return build_graph(direction, start.key, facts.links, facts.moves, facts.blocked, depth=facts.deepest)
+        return _graph(uow, item, serial, lot, direction, depth, max_nodes)
+
+
+def trace_with_partners(
+    uow: UnitOfWork,
+    item: str,
+    *,
+    serial: str | None = None,
+    lot: str | None = None,
+    direction: TraceDirection = TraceDirection.FORWARD,
+    depth: int = DEFAULT_DEPTH,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> Traced:
+    """`trace`, plus the partners the graph reached, read in the same transaction (what the API
+    and the CLI show). Raises as `trace` does."""
+    check_limits(depth, max_nodes)
+    with uow:
+        graph = _graph(uow, item, serial, lot, direction, depth, max_nodes)
+        return Traced(graph, [uow.masterdata.partner(code) for code in graph.partners])
+
+
+def _graph(
+    uow: UnitOfWork,
+    item: str,
+    serial: str | None,
+    lot: str | None,
+    direction: TraceDirection,
+    depth: int,
+    max_nodes: int,
+) -> Graph:
+    """The trace, inside an open unit of work."""
+    tracing = uow.tracing
+    start = _start(tracing, item, serial, lot, check=False)
+    facts = tracing.trace(direction, start, depth, max_nodes + 1)
+    if facts.count == 0:  # the start itself is a node as soon as it was ever posted
+        raise _not_found(start)
+    if facts.count > max_nodes:
+        raise TraceTooLarge(max_nodes)
+    return build_graph(direction, start.key, facts.links, facts.moves, facts.blocked, depth=facts.deepest)
 
 
 def recall(

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from itemtrace.api import clock
 from itemtrace.api.deps import Uow, Viewer
 from itemtrace.api.params import LocationFilter, LotFilter, SerialFilter
-from itemtrace.api.schemas.availability import AvailabilityOut
-from itemtrace.api.schemas.common import Sku
+from itemtrace.schemas.availability import AvailabilityOut
+from itemtrace.schemas.common import Sku
 from itemtrace.services import availability as service
 
 router = APIRouter(tags=["availability"])

@@ -13,7 +13,9 @@ from itemtrace.api import clock
 from itemtrace.api.deps import Clerk, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_pair, page
 from itemtrace.api.params import ItemFilter, LocationFilter, LotFilter, NumberPath, SearchText, SkuPath
-from itemtrace.api.schemas.cards import (
+from itemtrace.domain.status import TrackingStatus
+from itemtrace.domain.tracking import Dimension
+from itemtrace.schemas.cards import (
     CardPatch,
     CommentIn,
     LotCardOut,
@@ -22,8 +24,6 @@ from itemtrace.api.schemas.cards import (
     SerialCardOut,
     SerialRowOut,
 )
-from itemtrace.domain.status import TrackingStatus
-from itemtrace.domain.tracking import Dimension
 from itemtrace.services import info_cards
 
 router = APIRouter(tags=["tracking cards"])

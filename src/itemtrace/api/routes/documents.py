@@ -12,8 +12,8 @@ from itemtrace.api import clock
 from itemtrace.api.deps import Clerk, IdempotencyKey, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_int, page
 from itemtrace.api.params import DocumentId
-from itemtrace.api.schemas.documents import DocumentIn, DocumentOut, EntryOut, ReceiveIn
 from itemtrace.domain.documents import DocumentType, Status
+from itemtrace.schemas.documents import DocumentIn, DocumentOut, EntryOut, ReceiveIn
 from itemtrace.services import documents
 from itemtrace.services.documents import Idempotency
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from itemtrace.api.schemas.users import HealthOut
+from itemtrace.schemas.users import HealthOut
 
 router = APIRouter(tags=["health"])
 

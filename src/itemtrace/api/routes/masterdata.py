@@ -10,8 +10,9 @@ from itemtrace.api import clock
 from itemtrace.api.deps import Admin, Clerk, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_str, page
 from itemtrace.api.params import CodePath, SkuPath
-from itemtrace.api.schemas.common import LocationCode, Sku
-from itemtrace.api.schemas.masterdata import (
+from itemtrace.domain import limits
+from itemtrace.schemas.common import LocationCode, Sku
+from itemtrace.schemas.masterdata import (
     ItemIn,
     ItemOut,
     LocationIn,
@@ -24,7 +25,6 @@ from itemtrace.api.schemas.masterdata import (
     TrackingCodeIn,
     TrackingCodeOut,
 )
-from itemtrace.domain import limits
 from itemtrace.services import masterdata
 
 router = APIRouter(tags=["master data"])

@@ -11,10 +11,10 @@ from itemtrace.api import clock
 from itemtrace.api.deps import Clerk, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_int, page
 from itemtrace.api.params import RecallId
-from itemtrace.api.schemas.common import Number, Sku
-from itemtrace.api.schemas.tracing import RecallIn, RecallOut, RecallRowOut, TraceOut
 from itemtrace.domain.tracing import DEFAULT_DEPTH, DEFAULT_MAX_NODES, TraceDirection
-from itemtrace.services import masterdata, tracing
+from itemtrace.schemas.common import Number, Sku
+from itemtrace.schemas.tracing import RecallIn, RecallOut, RecallRowOut, TraceOut
+from itemtrace.services import tracing
 
 router = APIRouter(tags=["trace and recall"])
 
@@ -32,10 +32,10 @@ def trace(
         int, Query(ge=1, le=1_000_000, description="Refuse (trace_too_large) past this many nodes")
     ] = DEFAULT_MAX_NODES,
 ) -> TraceOut:
-    graph = tracing.trace(
+    traced = tracing.trace_with_partners(
         uow, item, serial=serial, lot=lot, direction=direction, depth=depth, max_nodes=max_nodes
     )
-    return TraceOut.from_domain(graph, masterdata.get_partners(uow, graph.partners))
+    return TraceOut.from_domain(traced.graph, traced.partners)
 
 
 @router.post("/recalls", status_code=201)

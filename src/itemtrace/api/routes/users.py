@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from itemtrace.api import clock
 from itemtrace.api.deps import Admin, CurrentUser, Uow
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_str, page
-from itemtrace.api.schemas.users import NewUserOut, UserIn, UserOut, UserPatch
 from itemtrace.domain.users import User
+from itemtrace.schemas.users import NewUserOut, UserIn, UserOut, UserPatch
 from itemtrace.services import users
 
 router = APIRouter(tags=["users"])

@@ -8,17 +8,6 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, model_validator
 
-from itemtrace.api.schemas.common import (
-    LocationCode,
-    Number,
-    PartnerCode,
-    QuantityIn,
-    QuantityOut,
-    Reference,
-    Sku,
-    StrictModel,
-    Timestamp,
-)
 from itemtrace.domain import limits
 from itemtrace.domain.documents import (
     Assign,
@@ -31,6 +20,17 @@ from itemtrace.domain.documents import (
     TransitStatus,
 )
 from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.schemas.common import (
+    LocationCode,
+    Number,
+    PartnerCode,
+    QuantityIn,
+    QuantityOut,
+    Reference,
+    Sku,
+    StrictModel,
+    Timestamp,
+)
 
 
 class TrackingIn(StrictModel):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from itemtrace.api.schemas.common import Password, StrictModel, UserName
 from itemtrace.domain.users import Role, User
+from itemtrace.schemas.common import Password, StrictModel, UserName
 
 
 class UserIn(StrictModel):

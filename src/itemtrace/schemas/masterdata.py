@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from itemtrace.api.schemas.common import (
+from itemtrace.domain import limits
+from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner, PartnerKind
+from itemtrace.domain.posting import ItemPolicy
+from itemtrace.domain.tracking import DimensionPolicy, SerialUnique, TrackingCode
+from itemtrace.schemas.common import (
     Formula,
     Gtin,
     LocationCode,
@@ -18,10 +22,6 @@ from itemtrace.api.schemas.common import (
     TrackingCodeDescription,
     Unit,
 )
-from itemtrace.domain import limits
-from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner, PartnerKind
-from itemtrace.domain.posting import ItemPolicy
-from itemtrace.domain.tracking import DimensionPolicy, SerialUnique, TrackingCode
 
 
 class DimensionPolicyIO(StrictModel):

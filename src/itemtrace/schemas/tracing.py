@@ -7,8 +7,6 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from itemtrace.api.schemas.common import Number, QuantityOut, RecallReason, Sku, StrictModel, Timestamp
-from itemtrace.api.schemas.masterdata import PartnerOut
 from itemtrace.domain.masterdata import Partner
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracing import (
@@ -21,6 +19,8 @@ from itemtrace.domain.tracing import (
     RecallReport,
     TraceDirection,
 )
+from itemtrace.schemas.common import Number, QuantityOut, RecallReason, Sku, StrictModel, Timestamp
+from itemtrace.schemas.masterdata import PartnerOut
 
 
 class NodeOut(BaseModel):

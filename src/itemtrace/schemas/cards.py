@@ -9,7 +9,10 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from itemtrace.api.schemas.common import (
+from itemtrace.domain import limits
+from itemtrace.domain.cards import Card, Comment, Genealogy, GenealogyLink, HistoryEntry, Listed
+from itemtrace.domain.status import TrackingStatus
+from itemtrace.schemas.common import (
     CONTROL_MESSAGE,
     CardDescription,
     CommentText,
@@ -18,9 +21,6 @@ from itemtrace.api.schemas.common import (
     Timestamp,
     has_control,
 )
-from itemtrace.domain import limits
-from itemtrace.domain.cards import Card, Comment, Genealogy, GenealogyLink, HistoryEntry, Listed
-from itemtrace.domain.status import TrackingStatus
 
 
 class CommentOut(BaseModel):

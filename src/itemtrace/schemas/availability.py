@@ -1,11 +1,11 @@
-"""Availability schema: on hand, expired, reserved and available, summed and by lot (SPEC §5)."""
+"""Availability schema: on hand, expired, reserved and available, summed and by lot."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from itemtrace.api.schemas.common import QuantityOut
 from itemtrace.domain.availability import Availability
+from itemtrace.schemas.common import QuantityOut
 
 _EXPIRED = "Of `on_hand`, the stock past its expiration date (before today): never `available`."
 
