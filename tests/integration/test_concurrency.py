@@ -313,3 +313,30 @@ def test_transfers_of_one_lot_in_opposite_directions_at_once_all_post(fresh_engi
     assert all(isinstance(r, Document) for r in results), results
     assert ledger.check(uow).ok
     engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_card_read_in_one_snapshot_does_not_see_a_posting_committed_halfway(fresh_engine, backend):
+    """`uow.snapshot()`: the statements of one read (a card, then its genealogy, …) all see the
+    same moment. A shipment committed between two of them is seen by neither: on PostgreSQL
+    because the read is a repeatable-read transaction (read committed would see it in the
+    second statement), on SQLite because a read transaction keeps its snapshot."""
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    receive(uow, "DRILL", *sn("SN-1"))
+    reader = UnitOfWork.for_engine(engine)
+
+    with reader.snapshot():
+        before = reader.card_reads.serial_card("DRILL", "SN-1", today=TODAY)
+        thread = threading.Thread(target=lambda: ship(UnitOfWork.for_engine(engine), "DRILL", *sn("SN-1")))
+        thread.start()
+        thread.join(timeout=60)
+        after = reader.card_reads.serial_card("DRILL", "SN-1", today=TODAY)
+
+    assert not thread.is_alive()
+    assert (before.status, after.status) == ("available", "available")
+    assert len(after.history) == 1
+    assert info_cards.card(uow, Dimension.SERIAL, "DRILL", "SN-1", today=TODAY).status == "delivered"
+    engine.dispose()

@@ -17,8 +17,8 @@ from itemtrace.storage.unit_of_work import UnitOfWork
 
 
 def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, *, today: date) -> Card:
-    # A serial card is one statement: no transaction round trips needed.
-    with uow.read() if kind is Dimension.SERIAL else uow:
+    # The card and its genealogy are read from one snapshot.
+    with uow.snapshot():
         return _with_genealogy(uow, _read(uow, kind, item, number, today))
 
 

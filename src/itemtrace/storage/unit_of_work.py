@@ -44,7 +44,8 @@ def _raise_contention(error: DBAPIError) -> None:
 
 class UnitOfWork:
     """One use case's transaction: `with uow.write():` for a use case that writes, `with
-    uow.read():` for a single-query read, `with uow:` for the rest. Services call `uow.commit()`
+    uow.read():` for a single-query read, `with uow.snapshot():` for a read of several queries
+    that must agree, `with uow:` for the rest. Services call `uow.commit()`
     once; anything else is rolled back on the way out.
 
     A writer takes SQLite's write lock up front so concurrent writers queue instead of failing; on
@@ -84,9 +85,17 @@ class UnitOfWork:
         single-query reads)."""
         return self._open(read_only=True)
 
+    def snapshot(self) -> AbstractContextManager[Self]:
+        """Open the unit of work for a read of several statements that must agree with each
+        other (a card and its genealogy): on PostgreSQL a read-only, repeatable-read transaction,
+        so every statement sees the same moment; SQLite's read transaction already does."""
+        return self._open(snapshot=True)
+
     @contextmanager
-    def _open(self, *, write: bool = False, read_only: bool = False) -> Iterator[Self]:
-        self._begin(write=write, read_only=read_only)
+    def _open(
+        self, *, write: bool = False, read_only: bool = False, snapshot: bool = False
+    ) -> Iterator[Self]:
+        self._begin(write=write, read_only=read_only, snapshot=snapshot)
         try:
             yield self
         except DBAPIError as error:
@@ -112,7 +121,7 @@ class UnitOfWork:
         if isinstance(exc, DBAPIError):
             _raise_contention(exc)
 
-    def _begin(self, *, write: bool, read_only: bool) -> None:
+    def _begin(self, *, write: bool, read_only: bool, snapshot: bool = False) -> None:
         if self._session is not None:
             raise RuntimeError("a unit of work is not re-entrant: open one `with uow:` per use case")
         session = self.session_factory()
@@ -120,6 +129,10 @@ class UnitOfWork:
             session.connection(execution_options={"sqlite_write": True})
         elif read_only and _autocommit_capable(session):
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        elif snapshot and _autocommit_capable(session):
+            session.connection(
+                execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+            )
         self._session = session
         self.masterdata = MasterData(session)
         self.documents = Documents(session, self.masterdata)
