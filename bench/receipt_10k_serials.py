@@ -7,6 +7,7 @@ driver into the same table, in one transaction.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -94,11 +95,10 @@ def run(backend: str, root: Path) -> dict[str, Any]:
             posted.append(documents.create(uow, draft, user=SYSTEM, post=True, today=TODAY, now=now()))
 
         for run_no in range(RUNS):
-            ours.append(timed(lambda d=receipt(f"R{run_no}"): post(d)))  # type: ignore[misc]
+            document = receipt(f"R{run_no}")
+            ours.append(timed(partial(post, document)))
         known = ids(engine, posted[0].number or "")
-        raw = [
-            timed(lambda n=n: raw_insert(engine, f"RAW{n}", known["document"], known)) for n in range(RUNS)
-        ]
+        raw = [timed(partial(raw_insert, engine, f"RAW{n}", known["document"], known)) for n in range(RUNS)]
         return figure(median(ours), "s", median(raw))
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from itemtrace.domain.documents import Document, DocumentType, Line, Role, TrackingLine, resolve_locations
 from itemtrace.domain.ledger import LedgerEntry
@@ -96,35 +97,35 @@ def document(
     *lines: Line,
     resolve: bool = True,
     locations: Mapping[str, Location] = LOCATIONS,
-    **header: object,
+    **header: Any,
 ) -> Document:
     """A numbered draft; its virtual locations are filled in unless `resolve=False`."""
-    doc = Document(type, tuple(lines), **header).numbered()  # type: ignore[arg-type]
+    doc = Document(type, tuple(lines), **header).numbered()
     return resolve_locations(doc, locations) if resolve else doc
 
 
 def _inside(lines: Iterable[Line], side: str, at: str) -> tuple[Line, ...]:
-    return tuple(ln if getattr(ln, side) else replace(ln, **{side: at}) for ln in lines)
+    return tuple(ln if getattr(ln, side) else replace(ln, **{side: at}) for ln in lines)  # type: ignore[arg-type]
 
 
-def receipt(*lines: Line, at: str = "WH1", partner: str = "VEND-1", **header: object) -> Document:
+def receipt(*lines: Line, at: str = "WH1", partner: str = "VEND-1", **header: Any) -> Document:
     return document(DocumentType.RECEIPT, *_inside(lines, "to_location", at), partner=partner, **header)
 
 
-def shipment(*lines: Line, at: str = "WH1", partner: str = "CUST-1", **header: object) -> Document:
+def shipment(*lines: Line, at: str = "WH1", partner: str = "CUST-1", **header: Any) -> Document:
     return document(DocumentType.SHIPMENT, *_inside(lines, "from_location", at), partner=partner, **header)
 
 
-def scrap(*lines: Line, at: str = "WH1", **header: object) -> Document:
+def scrap(*lines: Line, at: str = "WH1", **header: Any) -> Document:
     return document(DocumentType.SCRAP, *_inside(lines, "from_location", at), **header)
 
 
-def transfer(*lines: Line, source: str = "WH1", target: str = "WH2", **header: object) -> Document:
+def transfer(*lines: Line, source: str = "WH1", target: str = "WH2", **header: Any) -> Document:
     moved = _inside(_inside(lines, "from_location", source), "to_location", target)
     return document(DocumentType.TRANSFER, *moved, **header)
 
 
-def return_receipt(*lines: Line, at: str = "WH1", partner: str = "CUST-1", **header: object) -> Document:
+def return_receipt(*lines: Line, at: str = "WH1", partner: str = "CUST-1", **header: Any) -> Document:
     return document(
         DocumentType.RETURN_RECEIPT, *_inside(lines, "to_location", at), partner=partner, **header
     )

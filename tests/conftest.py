@@ -246,7 +246,7 @@ def session_factory(engine: Engine) -> Iterator[Callable[[], object]]:
 
 
 @pytest.fixture
-def uow(session_factory: sessionmaker) -> UnitOfWork:  # type: ignore[type-arg]
+def uow(session_factory: sessionmaker) -> UnitOfWork:
     return UnitOfWork(session_factory)
 
 

@@ -13,7 +13,7 @@ with warnings.catch_warnings():
     # Starlette 1.x prefers httpx2 for its TestClient and warns when it finds httpx; the client
     # works the same with either, so the warning is not news (add httpx2 to drop this).
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+    from fastapi.testclient import TestClient as TestClient
 
 from itemtrace.api.app import create_app
 from itemtrace.domain.users import Role

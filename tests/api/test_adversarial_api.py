@@ -18,7 +18,8 @@ def serial_path(serial: str, item: str = "DRILL") -> str:
 def test_serials_with_commas_quotes_and_unicode_page_one_by_one_without_loss(world, as_clerk, as_viewer):
     as_clerk.ok("/documents?post=true", receipt(serials_in(*ODD)))
 
-    seen, cursor, pages = [], None, 0
+    seen: list[str] = []
+    cursor, pages = None, 0
     while True:
         params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
         response = as_viewer.get("/serials", params=params)

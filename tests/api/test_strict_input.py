@@ -517,7 +517,12 @@ def test_one_token_lookup_serves_a_request_with_a_body(world, as_clerk, monkeypa
 
     calls = []
     real = users.authenticate
-    monkeypatch.setattr(users, "authenticate", lambda uow, token: calls.append(token) or real(uow, token))
+
+    def counted(uow, token):
+        calls.append(token)
+        return real(uow, token)
+
+    monkeypatch.setattr(users, "authenticate", counted)
 
     as_clerk.ok("/documents", receipt(serials_in("ONCE")))
 
@@ -529,7 +534,7 @@ def test_one_token_lookup_serves_a_request_with_a_body(world, as_clerk, monkeypa
 def openapi() -> dict[str, Any]:
     """The OpenAPI document, built once (it needs no database)."""
 
-    def no_database() -> None:
+    def no_database() -> Any:
         raise AssertionError("the document is built without a database")
 
     return create_app(session_factory=no_database).openapi()

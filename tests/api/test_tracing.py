@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -371,7 +372,7 @@ def test_a_recall_exports_as_xlsx(genealogy, as_clerk, as_viewer):
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     first = dict(zip(header, rows[0], strict=True))
     assert (first["section"], first["partner"], first["serial"], first["quantity"]) == (
@@ -380,6 +381,7 @@ def test_a_recall_exports_as_xlsx(genealogy, as_clerk, as_viewer):
         "FG-1",
         1,
     )
+    assert isinstance(first["date"], datetime)
     assert first["date"].date().isoformat() == "2026-03-03"
     assert len(rows) == 6
 

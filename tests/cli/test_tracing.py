@@ -186,7 +186,7 @@ def test_a_recorded_recall_is_listed_shown_and_exported_as_xlsx(kits, tmp_path):
         1,
     )
     assert shown == first
-    sheet = load_workbook(target).active
+    sheet = load_workbook(target).worksheets[0]
     header, customer, *_ = list(sheet.iter_rows(values_only=True))
     assert dict(zip(header, customer, strict=True))["serial"] == "KIT-1"
 

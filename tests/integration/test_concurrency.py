@@ -149,11 +149,12 @@ def test_two_drafts_receiving_one_global_serial_on_two_items_post_it_once(fresh_
             for item in ("SAW", "PHONE")
         ]
 
+        def post_one(u: UnitOfWork, i: int, drafts: list[Document] = drafts) -> Document:
+            return documents.post(u, drafts[i % 2].stored_id, user=CLERK, today=TODAY, now=now())
+
         results = race(
             engine,
-            lambda u, i, drafts=drafts: documents.post(
-                u, drafts[i % 2].id, user=CLERK, today=TODAY, now=now()
-            ),
+            post_one,
             posters=2,
         )
 
@@ -179,7 +180,7 @@ def test_a_draft_and_seven_posts_at_once_ship_one_serial_exactly_once(fresh_engi
 
     def work(u: UnitOfWork, i: int) -> object:
         if i == 0:
-            return documents.post(u, draft.id, user=CLERK, today=TODAY, now=now())
+            return documents.post(u, draft.stored_id, user=CLERK, today=TODAY, now=now())
         return documents.create(u, shipment(sn("SN-1"), 1), user=CLERK, post=True, today=TODAY, now=now())
 
     results = race(engine, work)

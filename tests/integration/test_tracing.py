@@ -95,7 +95,12 @@ def test_a_trace_with_its_partners_reads_them_in_the_same_single_transaction(uow
     given_genealogy(uow)
     begun = []
     begin = uow._begin
-    monkeypatch.setattr(uow, "_begin", lambda **kw: (begun.append(kw), begin(**kw))[1])
+
+    def counted(**kw):
+        begun.append(kw)
+        return begin(**kw)
+
+    monkeypatch.setattr(uow, "_begin", counted)
 
     traced = tracing.trace_with_partners(uow, "GLUE", lot="L1")
 
@@ -164,6 +169,7 @@ def test_recall_of_a_raw_lot_lists_customers_finished_goods_and_stock_on_hand(uo
         ("WH1", "GLUE", None, "L1", Decimal(8)),
     ]
     assert report.blocked == 0
+    assert report.id is not None
     assert tracing.get_recall(uow, report.id).customers == report.customers
 
 
@@ -221,6 +227,7 @@ def test_a_recall_exports_one_row_per_customer_delivery_before_the_rest(uow):
 
     from itemtrace.adapters.spreadsheets import SheetFormat
 
+    assert report.id is not None
     content = tracing.export_recall(uow, report.id, SheetFormat.CSV).decode()
 
     header, *rows = [line.split(",") for line in content.splitlines()]

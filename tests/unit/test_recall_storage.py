@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import orjson
 
@@ -26,7 +27,7 @@ REPORT = RecallReport(
     on_hand=(OnHand("WH1", "GLUE", None, "L1", Decimal("7.5")),),
     blocked=2,
 )
-HEADER = {
+HEADER: dict[str, Any] = {
     "id": 4,
     "item": "GLUE",
     "serial": None,

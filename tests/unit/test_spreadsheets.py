@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -33,8 +33,9 @@ def test_xlsx_writes_one_sheet_with_typed_cells():
     book = load_workbook(io.BytesIO(content))
 
     assert book.sheetnames == ["recall 1"]
-    header, first, second = list(book.active.iter_rows(values_only=True))
+    header, first, second = list(book.worksheets[0].iter_rows(values_only=True))
     assert list(header) == HEADER
+    assert isinstance(first[2], datetime)
     assert (first[0], first[1], first[2].date(), first[3], first[4]) == (
         "DRILL",
         2,

@@ -152,6 +152,13 @@ class Document:
             transit_status=TransitStatus.IN_TRANSIT if in_transit else None,
         )
 
+    @property
+    def stored_id(self) -> int:
+        """The id of a document that storage has written; a draft not yet written has none."""
+        if self.id is None:
+            raise ValueError("this document has not been stored yet: it has no id")
+        return self.id
+
     def require_draft(self) -> None:
         if self.status is not Status.DRAFT:
             raise Conflict(
