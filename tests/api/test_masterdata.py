@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import API
+from tests.api.conftest import API, receipt, serials_in, serials_out, shipment
 
 
 def test_a_tracking_code_defaults_every_flag_to_false_and_serial_unique_to_item(as_admin):
@@ -320,3 +320,23 @@ def test_only_admins_set_up_master_data(as_clerk):
 def test_master_data_reads_need_a_token(client):
     for path in ("/tracking-codes", "/items", "/locations", "/partners", "/number-series/X"):
         assert client.get(API + path).status_code == 401, path
+
+
+def test_a_formula_pasted_from_business_central_sets_the_warranty_on_shipment(world, as_admin, as_clerk):
+    as_admin.created(
+        "/tracking-codes", {"code": "WTY", "serial": {"specific": True}, "warranty_formula": "<CM+1Y>"}
+    )
+    as_admin.created("/items", {"sku": "PUMP", "name": "Pump", "tracking_code": "WTY"})
+    as_clerk.ok("/documents?post=true", receipt(serials_in("P-1", item="PUMP"), posting_date="1996-05-01"))
+
+    as_clerk.ok("/documents?post=true", shipment(serials_out("P-1", item="PUMP"), posting_date="1996-05-21"))
+
+    card = as_clerk.get("/items/PUMP/serials/P-1").json()
+    assert card["warranty_date"] == "1997-05-31"  # the month's end, then a year on
+
+
+def test_a_bad_formula_is_refused_with_where_it_goes_wrong(as_admin):
+    response = as_admin.post("/items", {"sku": "JAM", "name": "Jam", "shelf_life": "1Y6M"})
+
+    assert response.status_code == 422
+    assert "a sign (+ or -) is missing before '6M'" in response.json()["detail"]
