@@ -27,6 +27,9 @@ def test_a_serial_card_with_a_slash_shows_status_location_and_history(world, as_
         "blocked": False,
         "description": "",
         "attributes": {},
+        "warranty": {"date": None, "status": "none", "days_left": None},
+        "service_log": [],
+        "replaces": None,
     }
     assert card["comments"] == []
     assert card["genealogy"] == {"went_into": [], "made_from": []}

@@ -14,7 +14,18 @@ import typer
 from typer.exceptions import TyperException
 
 from itemtrace import __version__
-from itemtrace.cli import availability, documents, info_cards, masterdata, server, setup, tracing, users
+from itemtrace.cli import (
+    availability,
+    documents,
+    info_cards,
+    masterdata,
+    reports,
+    server,
+    service,
+    setup,
+    tracing,
+    users,
+)
 from itemtrace.cli.context import Cli, hide_password
 from itemtrace.cli.framework import LazyGroup, Typer
 from itemtrace.cli.present import error_json, error_lines, print_json
@@ -192,6 +203,8 @@ documents.register(commands)
 info_cards.register(commands)
 tracing.register(commands)
 availability.register(commands)
+service.register(commands)
+reports.register(commands)
 
 
 def main() -> None:

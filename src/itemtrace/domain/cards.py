@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from itemtrace.domain.status import TrackingStatus
+from itemtrace.domain.warranty import NO_WARRANTY, ServiceEntry, Warranty
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,11 @@ class Card:
     holders: tuple[PartnerQuantity, ...] = ()
     contents: tuple[LocationQuantity, ...] = ()
     genealogy: Genealogy = field(default_factory=Genealogy)
+    # Serials only: the warranty on the day the card was read, what was done to the unit, and
+    # the serial it replaced (a replacement sent under warranty).
+    warranty: Warranty = NO_WARRANTY
+    service_log: tuple[ServiceEntry, ...] = ()
+    replaces: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

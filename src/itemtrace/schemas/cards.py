@@ -12,11 +12,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from itemtrace.domain import limits
 from itemtrace.domain.cards import Card, Comment, Genealogy, GenealogyLink, HistoryEntry, Listed
 from itemtrace.domain.status import TrackingStatus
+from itemtrace.domain.warranty import ServiceEntry, ServiceKind, Warranty, WarrantyLine, WarrantyStatus
 from itemtrace.schemas.common import (
     CONTROL_MESSAGE,
     CardDescription,
     CommentText,
+    Number,
     QuantityOut,
+    ServiceNote,
     StrictModel,
     Timestamp,
     has_control,
@@ -31,6 +34,75 @@ class CommentOut(BaseModel):
     @classmethod
     def from_domain(cls, comment: Comment) -> CommentOut:
         return cls(text=comment.text, user=comment.user, created_at=comment.created_at)
+
+
+Day = date  # a field named `date` hides the type inside its class
+
+
+class WarrantyOut(BaseModel):
+    """The warranty on the day the card is read: `active` through its last day, then `expired`."""
+
+    date: Day | None
+    status: WarrantyStatus
+    days_left: int | None
+
+    @classmethod
+    def from_domain(cls, warranty: Warranty) -> WarrantyOut:
+        return cls(date=warranty.date, status=warranty.status, days_left=warranty.days_left)
+
+
+class ServiceOut(BaseModel):
+    kind: ServiceKind
+    note: str
+    date: Day
+    user: str | None
+    created_at: Timestamp
+    replacement: str | None
+
+    @classmethod
+    def from_domain(cls, entry: ServiceEntry) -> ServiceOut:
+        return cls(
+            kind=entry.kind,
+            note=entry.note,
+            date=entry.date,
+            user=entry.user,
+            created_at=entry.created_at,
+            replacement=entry.replacement,
+        )
+
+
+class ServiceIn(StrictModel):
+    """`kind`: inspection, repair, replacement or warranty_claim; `date` defaults to today. A
+    replacement may name the serial sent in the unit's place: it keeps this unit's warranty."""
+
+    kind: ServiceKind
+    note: ServiceNote = ""
+    date: Day | None = None
+    replacement: Number | None = None
+
+
+class WarrantyLineOut(BaseModel):
+    customer: str | None
+    item: str
+    serial: str
+    warranty_date: date | None
+    status: WarrantyStatus
+    days_left: int | None
+
+    @classmethod
+    def from_domain(cls, line: WarrantyLine) -> WarrantyLineOut:
+        return cls(
+            customer=line.customer,
+            item=line.item,
+            serial=line.serial,
+            warranty_date=line.warranty.date,
+            status=line.warranty.status,
+            days_left=line.warranty.days_left,
+        )
+
+
+class WarrantyReportOut(BaseModel):
+    items: list[WarrantyLineOut]
 
 
 class HistoryOut(BaseModel):
@@ -143,6 +215,9 @@ class SerialCardOut(BaseModel):
     comments: list[CommentOut]
     history: list[HistoryOut]
     genealogy: GenealogyOut
+    warranty: WarrantyOut
+    service_log: list[ServiceOut]
+    replaces: str | None
 
     @classmethod
     def fields_of(cls, card: Card) -> dict[str, Any]:
@@ -162,6 +237,9 @@ class SerialCardOut(BaseModel):
             "comments": [CommentOut.from_domain(c) for c in card.comments],
             "history": [HistoryOut.from_domain(h) for h in card.history],
             "genealogy": GenealogyOut.from_domain(card.genealogy),
+            "warranty": WarrantyOut.from_domain(card.warranty),
+            "service_log": [ServiceOut.from_domain(s) for s in card.service_log],
+            "replaces": card.replaces,
         }
 
     @classmethod

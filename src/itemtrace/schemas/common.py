@@ -189,6 +189,12 @@ CommentText = Annotated[
     AfterValidator(_no_control_in_text),
     JsonPattern(TEXT_PATTERN),
 ]
+ServiceNote = Annotated[
+    str,
+    StringConstraints(max_length=limits.COMMENT),
+    AfterValidator(_no_control_in_text),
+    JsonPattern(TEXT_PATTERN),
+]
 RecallReason = Annotated[
     str,
     StringConstraints(max_length=limits.RECALL_REASON),

@@ -22,15 +22,21 @@ def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, *, tod
     # read committed) cut card reads from 680 to 270 per second, a cost not yet understood; its
     # genealogy is then read at a slightly later moment than the card.
     with uow.read() if kind is Dimension.SERIAL else uow.snapshot():
-        return _with_genealogy(uow, _read(uow, kind, item, number, today))
+        return full_card(uow, kind, item, number, today)
 
 
-def _read(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, today: date) -> Card:
+def card_of(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, today: date) -> Card:
+    """The card read inside the caller's unit of work (`not_found` if the number was never posted)."""
     if kind is Dimension.SERIAL:
         return uow.card_reads.serial_card(item or "", number, today=today)
     if kind is Dimension.LOT:
         return uow.card_reads.lot_card(item or "", number, today=today)
     return uow.card_reads.package_card(number, today=today)
+
+
+def full_card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, today: date) -> Card:
+    """The card with its genealogy, inside the caller's unit of work."""
+    return _with_genealogy(uow, card_of(uow, kind, item, number, today))
 
 
 def _with_genealogy(uow: UnitOfWork, found: Card) -> Card:
@@ -52,7 +58,7 @@ def update(
 ) -> Card:
     """Change the card's maintained fields; the number must have been posted (else `not_found`)."""
     with uow.write():
-        _read(uow, kind, item, number, today)
+        card_of(uow, kind, item, number, today)
         held = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
         uow.info.save(
             held._replace(
@@ -63,7 +69,7 @@ def update(
             )
         )
         uow.commit()
-        return _with_genealogy(uow, _read(uow, kind, item, number, today))
+        return full_card(uow, kind, item, number, today)
 
 
 def comment(
@@ -78,11 +84,11 @@ def comment(
     today: date,
 ) -> Card:
     with uow.write():
-        _read(uow, kind, item, number, today)
+        card_of(uow, kind, item, number, today)
         held = uow.info.get_or_create(item if kind is not Dimension.PACKAGE else None, kind, number)
         uow.info.add_comment(held.id, text, user.name, now)
         uow.commit()
-        return _with_genealogy(uow, _read(uow, kind, item, number, today))
+        return full_card(uow, kind, item, number, today)
 
 
 def list_serials(

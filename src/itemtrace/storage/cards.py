@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.tracking import Dimension
+from itemtrace.domain.warranty import ServiceEntry, ServiceKind
 from itemtrace.storage import dialect
 from itemtrace.storage.masterdata import MasterData
-from itemtrace.storage.tables import TrackingCommentRow, TrackingInfoRow
+from itemtrace.storage.tables import LedgerEntryRow, ServiceLogRow, TrackingCommentRow, TrackingInfoRow
 
 
 class CardInfo(NamedTuple):
@@ -90,6 +91,41 @@ class Info:
     def add_comment(self, info_id: int, text: str, user: str | None, now: datetime) -> None:
         self.session.add(TrackingCommentRow(info_id=info_id, text=text, user_name=user, created_at=now))
         self.session.flush()
+
+    def service_log(self, info_id: int) -> tuple[ServiceEntry, ...]:
+        rows = self.session.scalars(
+            select(ServiceLogRow).where(ServiceLogRow.info_id == info_id).order_by(ServiceLogRow.id)
+        )
+        return tuple(
+            ServiceEntry(
+                ServiceKind(r.kind), r.note, r.service_date, r.user_name, r.created_at, r.replacement_serial
+            )
+            for r in rows
+        )
+
+    def add_service(self, info_id: int, entry: ServiceEntry) -> None:
+        self.session.add(
+            ServiceLogRow(
+                info_id=info_id,
+                kind=entry.kind.value,
+                note=entry.note,
+                service_date=entry.date,
+                user_name=entry.user,
+                created_at=entry.created_at,
+                replacement_serial=entry.replacement,
+            )
+        )
+        self.session.flush()
+
+    def warranty_date(self, item: str, serial: str) -> date | None:
+        """The serial's last warranty date as its movements carry it (its card's warranty)."""
+        e = LedgerEntryRow
+        return self.session.scalar(
+            select(e.warranty_date)
+            .where(e.item_id == self.md.item_id(item), e.serial == serial, e.warranty_date.is_not(None))
+            .order_by(e.id.desc())
+            .limit(1)
+        )
 
     def block(self, numbers: Sequence[tuple[int | None, str, str]]) -> int:
         """Block the cards of (item id, or None for a package; kind; number), making the cards

@@ -19,6 +19,7 @@ from itemtrace.domain.errors import NotFound
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.status import TrackingStatus, is_expired, status_at
 from itemtrace.domain.tracking import Dimension, TrackingKey
+from itemtrace.domain.warranty import warranty_on
 from itemtrace.storage.cards import Info
 from itemtrace.storage.history import Move, history_query, moves
 from itemtrace.storage.mapping import unblank
@@ -31,6 +32,7 @@ from itemtrace.storage.tables import (
     LocationRow,
     Quantity,
     ReservationRow,
+    ServiceLogRow,
     TrackingInfoRow,
 )
 
@@ -76,12 +78,17 @@ class CardReads:
             self.md.item_id(item)  # an unknown item is reported as such
             raise NotFound("serial", f"{serial} of item {item}")
         history = moves(rows)
-        info_id, blocked, description, attributes, lot_blocked, reserved, package_blocked = rows[-1][19:26]
+        info_id, blocked, description, attributes, lot_blocked, reserved, package_blocked, replaces = rows[
+            -1
+        ][19:27]
         last = history[-1]
         kind = LocationKind(last.to_kind)
         # Blocked when the serial, its lot or its package is: posting refuses any of them.
         held = bool(blocked) or bool(lot_blocked) or bool(package_blocked)
         expiration = next((m.expiration_date for m in reversed(history) if m.expiration_date), None)
+        warranty = next((m.warranty_date for m in reversed(history) if m.warranty_date), None)
+        if warranty is None and replaces is not None:  # a replacement keeps the replaced unit's warranty
+            warranty = self.info.warranty_date(item, replaces)
         return Card(
             kind="serial",
             item=item,
@@ -95,13 +102,16 @@ class CardReads:
             location=last.entry.to_location if kind.in_stock else None,
             holder=last.entry.partner if kind is LocationKind.CUSTOMER else None,
             expiration_date=expiration,
-            warranty_date=next((m.warranty_date for m in reversed(history) if m.warranty_date), None),
+            warranty_date=warranty,
             blocked=bool(blocked),
             description=description or "",
             attributes=dict(attributes or {}),
             comments=self._comments(info_id) if info_id is not None else (),
             history=tuple(m.entry for m in history),
             on_hand=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
+            warranty=warranty_on(warranty, today),
+            service_log=self.info.service_log(info_id) if info_id is not None else (),
+            replaces=replaces,
         )
 
     def lot_card(self, item: str, lot: str, *, today: date) -> Card:
@@ -255,6 +265,23 @@ class CardReads:
         )
 
 
+def _replaced_serial(e: type[LedgerEntryRow]) -> Any:
+    """The serial this one was sent to replace (a `replacement` in a service log), if any."""
+    replaced = aliased(TrackingInfoRow, name="replaced")
+    return (
+        select(replaced.number)
+        .join(ServiceLogRow, ServiceLogRow.info_id == replaced.id)
+        .where(
+            ServiceLogRow.replacement_serial == e.serial,
+            replaced.item_id == e.item_id,
+            replaced.kind == "serial",
+        )
+        .order_by(ServiceLogRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 @functools.cache
 def _serial_card_query() -> Any:
     """Built once per process, so SQLAlchemy's compiled cache is hit without rebuilding it."""
@@ -271,6 +298,7 @@ def _serial_card_query() -> Any:
             lot_info.blocked,
             serial_reserved(),
             package_info.blocked,
+            _replaced_serial(e),
         )
         .outerjoin(
             serial_info,

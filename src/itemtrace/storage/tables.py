@@ -353,6 +353,29 @@ class TrackingCommentRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class ServiceLogRow(Base):
+    """What was done to a serial (its card): inspection, repair, replacement, warranty claim."""
+
+    __tablename__ = "service_log"
+    __table_args__ = (
+        # A replacement's card finds the unit it replaced (and takes its warranty).
+        Index(
+            "ix_service_log_replacement",
+            "replacement_serial",
+            sqlite_where=text("replacement_serial IS NOT NULL"),
+            postgresql_where=text("replacement_serial IS NOT NULL"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    info_id: Mapped[int] = mapped_column(ForeignKey("tracking_info.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    service_date: Mapped[date] = mapped_column(Date)
+    user_name: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replacement_serial: Mapped[str | None] = mapped_column(Number)
+
+
 class IdempotencyKeyRow(Base):
     """A key belongs to the user who sent it: another user's same key is another request."""
 

@@ -23,6 +23,7 @@ from itemtrace.storage.lists import Lists
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.numbers import Numbers
 from itemtrace.storage.recalls import Recalls
+from itemtrace.storage.reports import Reports
 from itemtrace.storage.stock import Stock
 from itemtrace.storage.tracing import Tracing
 from itemtrace.storage.users import Users
@@ -65,6 +66,7 @@ class UnitOfWork:
     lists: Lists
     availability: Availability
     check: Check
+    reports: Reports
     tracing: Tracing
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
@@ -147,6 +149,7 @@ class UnitOfWork:
         self.lists = Lists(session, self.masterdata)
         self.availability = Availability(session, self.masterdata)
         self.check = Check(session)
+        self.reports = Reports(session, self.masterdata)
         self.tracing = Tracing(session, self.masterdata)
 
     def _end(self) -> None:

@@ -23,8 +23,9 @@ from itemtrace.schemas.cards import (
     PackageCardOut,
     SerialCardOut,
     SerialRowOut,
+    ServiceIn,
 )
-from itemtrace.services import info_cards
+from itemtrace.services import info_cards, warranty
 
 router = APIRouter(tags=["tracking cards"])
 
@@ -34,6 +35,25 @@ router = APIRouter(tags=["tracking cards"])
 def comment_serial(sku: SkuPath, serial: NumberPath, body: CommentIn, uow: Uow, user: Clerk) -> SerialCardOut:
     card = info_cards.comment(
         uow, Dimension.SERIAL, sku, serial, body.text, user=user, now=clock.now(), today=clock.today()
+    )
+    return SerialCardOut.from_domain(card)
+
+
+@router.post("/items/{sku}/serials/{serial:path}/service", status_code=201)
+def service_serial(sku: SkuPath, serial: NumberPath, body: ServiceIn, uow: Uow, user: Clerk) -> SerialCardOut:
+    """Log what was done to the unit: inspection, repair, replacement (naming the serial sent in
+    its place, which keeps this unit's warranty) or warranty claim. Answers the card."""
+    card = warranty.log_service(
+        uow,
+        sku,
+        serial,
+        body.kind,
+        body.note,
+        on=body.date,
+        replacement=body.replacement,
+        user=user,
+        now=clock.now(),
+        today=clock.today(),
     )
     return SerialCardOut.from_domain(card)
 

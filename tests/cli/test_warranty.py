@@ -1,0 +1,43 @@
+"""Warranty and service from the command line: `service add`, the card's warranty and service
+log, `report warranty`. Dates are relative to today (the CLI uses the wall clock)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+
+def test_a_service_is_logged_and_the_warranty_ending_soon_is_reported(with_drills):
+    today = date.today()
+    shipped_on = today - relativedelta(years=2) + timedelta(days=10)  # DRILL-X: 2-year warranty
+    with_drills.ok(
+        "receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN-1", "--serial", "SN-2",
+        "--partner", "ACME", "--posting-date", (shipped_on - timedelta(days=5)).isoformat(),
+    )  # fmt: skip
+    with_drills.ok(
+        "ship", "DRILL-X", "--from", "WH1", "--partner", "CUST-01", "--serial", "SN-1",
+        "--posting-date", shipped_on.isoformat(),
+    )  # fmt: skip
+
+    card = with_drills.json("service", "add", "DRILL-X", "SN-1", "--kind", "repair", "--note", "new chuck")
+    report = with_drills.json("report", "warranty", "--within-days", "30")
+
+    assert card["warranty"] == {
+        "date": (today + timedelta(days=10)).isoformat(),
+        "status": "active",
+        "days_left": 10,
+    }
+    assert [(s["kind"], s["note"]) for s in card["service_log"]] == [("repair", "new chuck")]
+    assert [(r["customer"], r["serial"], r["days_left"]) for r in report["items"]] == [
+        ("CUST-01", "SN-1", 10)
+    ]
+
+
+def test_a_replacement_of_a_different_kind_is_a_one_line_error(with_drills):
+    with_drills.ok("receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN-1", "--serial", "SN-2")
+
+    result = with_drills("service", "add", "DRILL-X", "SN-1", "--kind", "repair", "--replacement", "SN-2")
+
+    assert result.exit_code == 1
+    assert "only a replacement names a replacement serial" in result.stderr
