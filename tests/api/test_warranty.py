@@ -54,7 +54,7 @@ def test_a_warranty_that_ended_yesterday_is_expired_and_one_ending_today_active(
     first = as_clerk.get("/items/PUMP/serials/P-1").json()["warranty"]
     second = as_clerk.get("/items/PUMP/serials/P-2").json()["warranty"]
 
-    assert (first["status"], first["days_left"]) == ("expired", 0)
+    assert (first["status"], first["days_left"]) == ("expired", -1)
     assert (second["status"], second["days_left"]) == ("active", 0)
 
 

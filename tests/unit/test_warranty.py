@@ -18,8 +18,8 @@ TODAY = date(2026, 11, 30)
         (date(2026, 12, 31), WarrantyStatus.ACTIVE, 31),
         (date(2026, 12, 1), WarrantyStatus.ACTIVE, 1),
         (date(2026, 11, 30), WarrantyStatus.ACTIVE, 0),  # its last day
-        (date(2026, 11, 29), WarrantyStatus.EXPIRED, 0),
-        (date(2020, 1, 1), WarrantyStatus.EXPIRED, 0),
+        (date(2026, 11, 29), WarrantyStatus.EXPIRED, -1),  # ended yesterday
+        (date(2026, 1, 1), WarrantyStatus.EXPIRED, -333),
     ],
 )
 def test_status_and_days_left_on_a_day(end, status, days_left):

@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -97,3 +98,18 @@ def page(
         items=[present(r) for r in shown],
         next_cursor=encode_cursor(position(shown[-1])) if more else None,
     )
+
+
+def cursor_date_id(cursor: str | None) -> tuple[date, int] | None:
+    """A (date, id) position, as the expiring report pages by date."""
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        day, row_id = position
+        found = (date.fromisoformat(day), int(row_id))
+    except (TypeError, ValueError):
+        raise _invalid() from None
+    if isinstance(row_id, bool) or not 0 <= found[1] <= limits.MAX_ID:
+        raise _invalid()
+    return found

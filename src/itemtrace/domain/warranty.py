@@ -23,7 +23,7 @@ class WarrantyStatus(StrEnum):
 class Warranty:
     date: date | None
     status: WarrantyStatus
-    days_left: int | None  # 0 on its last day and after it ends; None without a date
+    days_left: int | None  # 0 on its last day, negative once it has ended; None without a date
 
 
 NO_WARRANTY = Warranty(None, WarrantyStatus.NONE, None)
@@ -33,9 +33,8 @@ def warranty_on(end: date | None, today: date) -> Warranty:
     """`warranty_on(date(2027, 1, 10), date(2027, 1, 1))` → active, 9 days left."""
     if end is None:
         return NO_WARRANTY
-    if end >= today:
-        return Warranty(end, WarrantyStatus.ACTIVE, (end - today).days)
-    return Warranty(end, WarrantyStatus.EXPIRED, 0)
+    status = WarrantyStatus.ACTIVE if end >= today else WarrantyStatus.EXPIRED
+    return Warranty(end, status, (end - today).days)
 
 
 class ServiceKind(StrEnum):

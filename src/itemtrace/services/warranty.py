@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from itemtrace.domain.cards import Card
 from itemtrace.domain.errors import NotFound, ValidationFailed
+from itemtrace.domain.expiry import window_end
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.domain.warranty import ServiceEntry, ServiceKind, WarrantyLine
 from itemtrace.services.info_cards import card_of, full_card
 from itemtrace.storage.unit_of_work import UnitOfWork
-
-MAX_WINDOW_DAYS = 3660  # ten years: a longer window is a typo
 
 
 def log_service(
@@ -63,9 +62,6 @@ def ending(
     today: date,
 ) -> list[WarrantyLine]:
     """Warranties of delivered serials ending from today to `within_days` days on, by customer."""
-    if not 0 <= within_days <= MAX_WINDOW_DAYS:
-        raise ValidationFailed(f"within_days must be 0 to {MAX_WINDOW_DAYS}, not {within_days}")
+    until = window_end(within_days, today)
     with uow.read():
-        return uow.reports.warranty(
-            today=today, until=today + timedelta(days=within_days), item=item, customer=customer
-        )
+        return uow.reports.warranty(today=today, until=until, item=item, customer=customer)

@@ -1,14 +1,16 @@
-"""Reports over current stock: warranties ending soon (by customer)."""
+"""Reports over current stock: what expires soon (on hand), warranties ending soon (by customer)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from itemtrace.domain.expiry import Expiring, expiring
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.warranty import WarrantyLine, warranty_on
+from itemtrace.storage.mapping import unblank
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import BalanceRow, ItemRow, LedgerEntryRow, LocationRow, PartnerRow
 
@@ -19,6 +21,52 @@ class Reports:
     def __init__(self, session: Session, masterdata: MasterData) -> None:
         self.session = session
         self.md = masterdata
+
+    def expiring(
+        self,
+        *,
+        today: date,
+        until: date,
+        item: str | None = None,
+        locations: list[str] | None = None,
+        after: tuple[date, int] | None = None,
+        limit: int = 50,
+    ) -> list[Expiring]:
+        """Stock on hand (internal places) whose expiration date is on or before `until`: the
+        expired first, oldest date first; `after` is the position of the previous page's last."""
+        b = BalanceRow
+        query = (
+            select(
+                ItemRow.sku, LocationRow.code, b.serial, b.lot, b.package, b.quantity, b.expiration_date, b.id
+            )
+            .join(LocationRow, LocationRow.id == b.location_id)
+            .join(ItemRow, ItemRow.id == b.item_id)
+            .where(
+                b.in_stock,
+                b.quantity > 0,
+                b.expiration_date.is_not(None),
+                b.expiration_date <= until,
+                LocationRow.kind == LocationKind.INTERNAL.value,
+            )
+            .order_by(b.expiration_date, b.id)
+            .limit(limit)
+        )
+        if item is not None:
+            query = query.where(b.item_id == self.md.item_id(item))
+        if locations is not None:
+            query = query.where(b.location_id.in_([self.md.location_id(code) for code in locations]))
+        if after is not None:
+            query = query.where(
+                or_(b.expiration_date > after[0], and_(b.expiration_date == after[0], b.id > after[1]))
+            )
+        found = []
+        for sku, code, serial, lot, package, quantity, expires, balance_id in self.session.execute(query):
+            assert expires is not None  # the query keeps dated stock only
+            numbers = (unblank(serial), unblank(lot), unblank(package))
+            found.append(
+                expiring(sku, code, numbers, quantity, expires, today=today, position=(expires, balance_id))
+            )
+        return found
 
     def warranty(
         self,

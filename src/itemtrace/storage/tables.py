@@ -304,6 +304,14 @@ class BalanceRow(Base):
             postgresql_where=text("package <> ''"),
         ),
         Index("ix_balance_location_item", "location_id", "item_id"),
+        # The expiring report, by date: only stock with a date that is still there.
+        Index(
+            "ix_balance_expiring",
+            "expiration_date",
+            "id",
+            sqlite_where=text("in_stock AND quantity > 0 AND expiration_date IS NOT NULL"),
+            postgresql_where=text("in_stock AND quantity > 0 AND expiration_date IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))

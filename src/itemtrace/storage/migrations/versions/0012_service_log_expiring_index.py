@@ -1,4 +1,5 @@
-"""a serial's service log: inspections, repairs, replacements, warranty claims
+"""a serial's service log (inspections, repairs, replacements, warranty claims); an index for the
+expiring report
 
 Revision ID: 0012
 Revises: 0007
@@ -42,8 +43,19 @@ def upgrade() -> None:
             postgresql_where=sa.text("replacement_serial IS NOT NULL"),
         )
 
+    with op.batch_alter_table("balance", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_balance_expiring",
+            ["expiration_date", "id"],
+            unique=False,
+            sqlite_where=sa.text("in_stock AND quantity > 0 AND expiration_date IS NOT NULL"),
+            postgresql_where=sa.text("in_stock AND quantity > 0 AND expiration_date IS NOT NULL"),
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("balance", schema=None) as batch_op:
+        batch_op.drop_index("ix_balance_expiring")
     with op.batch_alter_table("service_log", schema=None) as batch_op:
         batch_op.drop_index("ix_service_log_replacement")
         batch_op.drop_index(batch_op.f("ix_service_log_info_id"))

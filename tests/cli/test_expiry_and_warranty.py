@@ -1,4 +1,4 @@
-"""Warranty and service from the command line: `service add`, the card's warranty and service
+"""Expiry and warranty from the command line: `report expiring`, `service add`, the card's warranty
 log, `report warranty`. Dates are relative to today (the CLI uses the wall clock)."""
 
 from __future__ import annotations
@@ -41,3 +41,25 @@ def test_a_replacement_of_a_different_kind_is_a_one_line_error(with_drills):
 
     assert result.exit_code == 1
     assert "only a replacement names a replacement serial" in result.stderr
+
+
+def test_report_expiring_lists_the_expired_first_and_exports_the_file(with_drills, tmp_path):
+    today = date.today()
+    with_drills.ok("tracking-codes", "create", "LOTX", "--lot-specific", "--use-expiration-dates")
+    with_drills.ok("items", "create", "GLUE", "--name", "Glue", "--tracking-code", "LOTX")
+    for lot, days in (("G-LATE", 20), ("G-OLD", -3)):
+        with_drills.ok(
+            "receive", "GLUE", "5", "--to", "WH1", "--lot", lot, "--partner", "ACME",
+            "--expiration-date", (today + timedelta(days=days)).isoformat(),
+            "--posting-date", (today - timedelta(days=10)).isoformat(),
+        )  # fmt: skip
+    target = tmp_path / "expiring.csv"
+
+    report = with_drills.json("report", "expiring", "--within-days", "30")
+    with_drills.ok("report", "expiring", "--export", str(target))
+
+    assert [(r["lot"], r["days_left"], r["expired"]) for r in report["items"]] == [
+        ("G-OLD", -3, True),
+        ("G-LATE", 20, False),
+    ]
+    assert target.read_text().splitlines()[1].split(",")[3:6] == ["GLUE", "WH1", "G-OLD"]
