@@ -1,5 +1,5 @@
-"""Expiry and warranty from the command line: `report expiring`, `service add`, the card's warranty
-log, `report warranty`. Dates are relative to today (the CLI uses the wall clock)."""
+"""Expiry and warranty from the command line: `report expiring`, `service add`, the card's warranty and
+service log, `report warranty`. Dates are relative to today (the CLI uses the wall clock)."""
 
 from __future__ import annotations
 
