@@ -316,10 +316,10 @@ def _inbound_expiration(
         return t.expiration_date
     known: date | None = None
     if key.lot:
-        for place in live.by_item.get(line.item, []):
-            loc, loc_key = place
+        for place in live.by_lot.get((line.item, key.lot), []):
+            loc = place[0]
             here = loc == line.from_location or (loc in locations and locations[loc].kind.in_stock)
-            if here and loc_key.lot == key.lot and live.qty[place] > 0 and live.meta[place].expiration_date:
+            if here and live.qty[place] > 0 and live.meta[place].expiration_date:
                 known = live.meta[place].expiration_date
                 break
     if t.expiration_date and known and t.expiration_date != known:
@@ -348,7 +348,12 @@ def _inbound_expiration(
 def _returning_date(line: Line, key: TrackingKey, live: LiveStock) -> date | None:
     """The date a serial or lot had where the line takes it from (a customer returning it): a
     return brings back the same units, it does not start a new shelf life."""
-    pool = live.by_serial.get(key.serial, []) if key.serial else live.by_item.get(line.item, [])
+    if key.serial:
+        pool = live.by_serial.get(key.serial, [])
+    elif key.lot:
+        pool = live.by_lot.get((line.item, key.lot), [])
+    else:
+        pool = live.by_item.get(line.item, [])
     for place in pool:
         loc, found = place
         if (

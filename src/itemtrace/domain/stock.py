@@ -206,6 +206,8 @@ class LiveStock:
         self.meta: dict[tuple[str, TrackingKey], Bucket] = {}
         self.by_item: dict[str, list[tuple[str, TrackingKey]]] = defaultdict(list)
         self.by_serial: dict[str, list[tuple[str, TrackingKey]]] = defaultdict(list)
+        # (item, lot) → its buckets: a document naming 10,000 lots looks each up, not the item's all.
+        self.by_lot: dict[tuple[str, str], list[tuple[str, TrackingKey]]] = defaultdict(list)
         # Per bucket: the quantity other open documents reserve, and which documents they are.
         self.held: dict[tuple[str, TrackingKey], Decimal] = defaultdict(Decimal)
         self.holders: dict[tuple[str, TrackingKey], list[str]] = defaultdict(list)
@@ -250,6 +252,8 @@ class LiveStock:
         self.by_item[place[1].item].append(place)
         if place[1].serial:
             self.by_serial[place[1].serial].append(place)
+        if place[1].lot:
+            self.by_lot[(place[1].item, place[1].lot)].append(place)
 
     def move(
         self, source: str, target: str, key: TrackingKey, quantity: Decimal, bucket: Bucket | None
@@ -286,7 +290,12 @@ class LiveStock:
         """Buckets with stock at `location` that have every number `wanted` names, FEFO then FIFO."""
         found = []
         # A named serial is found through its index: shipping 10,000 named serials stays linear.
-        pool = self.by_serial.get(wanted.serial, []) if wanted.serial else self.by_item.get(wanted.item, [])
+        if wanted.serial:
+            pool = self.by_serial.get(wanted.serial, [])
+        elif wanted.lot:
+            pool = self.by_lot.get((wanted.item, wanted.lot), [])
+        else:
+            pool = self.by_item.get(wanted.item, [])
         for place in pool:
             loc, key = place
             if loc != location or key.item != wanted.item or self.qty[place] <= 0:

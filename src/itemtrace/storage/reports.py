@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.expiry import Expiring, expiring
@@ -12,7 +12,14 @@ from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.warranty import WarrantyLine, warranty_on
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.masterdata import MasterData
-from itemtrace.storage.tables import BalanceRow, ItemRow, LedgerEntryRow, LocationRow, PartnerRow
+from itemtrace.storage.tables import (
+    DATED_STOCK_SQL,
+    BalanceRow,
+    ItemRow,
+    LedgerEntryRow,
+    LocationRow,
+    PartnerRow,
+)
 
 
 class Reports:
@@ -42,9 +49,7 @@ class Reports:
             .join(LocationRow, LocationRow.id == b.location_id)
             .join(ItemRow, ItemRow.id == b.item_id)
             .where(
-                b.in_stock,
-                b.quantity > 0,
-                b.expiration_date.is_not(None),
+                text(DATED_STOCK_SQL),
                 b.expiration_date <= until,
                 LocationRow.kind == LocationKind.INTERNAL.value,
             )

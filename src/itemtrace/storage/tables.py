@@ -260,6 +260,12 @@ class LedgerEntryRow(Base):
     warranty_date: Mapped[date | None] = mapped_column(Date)
 
 
+# Stock with a date that is still there. SQLite uses a partial index only when the query repeats its
+# condition as written (literal 0, bare boolean), so queries use `DATED_STOCK_SQL` verbatim.
+DATED_STOCK = "in_stock AND quantity > 0 AND expiration_date IS NOT NULL"
+DATED_STOCK_SQL = "balance.in_stock AND balance.quantity > 0 AND balance.expiration_date IS NOT NULL"
+
+
 class BalanceRow(Base):
     """The projection: quantity per (item, location, serial, lot, package), kept with the ledger."""
 
@@ -309,8 +315,8 @@ class BalanceRow(Base):
             "ix_balance_expiring",
             "expiration_date",
             "id",
-            sqlite_where=text("in_stock AND quantity > 0 AND expiration_date IS NOT NULL"),
-            postgresql_where=text("in_stock AND quantity > 0 AND expiration_date IS NOT NULL"),
+            sqlite_where=text(DATED_STOCK),
+            postgresql_where=text(DATED_STOCK),
         ),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
