@@ -97,6 +97,9 @@ class Card:
     holders: tuple[PartnerQuantity, ...] = ()
     contents: tuple[LocationQuantity, ...] = ()
     genealogy: Genealogy = field(default_factory=Genealogy)
+    # Reclassification: the numbers this one was renamed to, and those renamed into it.
+    renamed_to: tuple[GenealogyLink, ...] = ()
+    renamed_from: tuple[GenealogyLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

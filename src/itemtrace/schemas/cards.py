@@ -143,6 +143,10 @@ class SerialCardOut(BaseModel):
     comments: list[CommentOut]
     history: list[HistoryOut]
     genealogy: GenealogyOut
+    # Reclassification links (docs/reclassification.md): the numbers this one became, and those
+    # that became it, each with its document.
+    renamed_to: list[GenealogyLinkOut] = []
+    renamed_from: list[GenealogyLinkOut] = []
 
     @classmethod
     def fields_of(cls, card: Card) -> dict[str, Any]:
@@ -162,6 +166,8 @@ class SerialCardOut(BaseModel):
             "comments": [CommentOut.from_domain(c) for c in card.comments],
             "history": [HistoryOut.from_domain(h) for h in card.history],
             "genealogy": GenealogyOut.from_domain(card.genealogy),
+            "renamed_to": [GenealogyLinkOut.from_domain(g) for g in card.renamed_to],
+            "renamed_from": [GenealogyLinkOut.from_domain(g) for g in card.renamed_from],
         }
 
     @classmethod

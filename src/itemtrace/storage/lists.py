@@ -29,7 +29,13 @@ from itemtrace.storage.tables import (
 )
 
 # Where the last of a lot can have gone once none is on our shelves or on the road.
-_GONE_KINDS = (LocationKind.CUSTOMER, LocationKind.PRODUCTION, LocationKind.SCRAP, LocationKind.ADJUSTMENT)
+_GONE_KINDS = (
+    LocationKind.CUSTOMER,
+    LocationKind.PRODUCTION,
+    LocationKind.SCRAP,
+    LocationKind.ADJUSTMENT,
+    LocationKind.RECLASSIFICATION,
+)
 
 ZERO = Decimal(0)
 

@@ -23,6 +23,7 @@ from itemtrace.storage.lists import Lists
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.numbers import Numbers
 from itemtrace.storage.recalls import Recalls
+from itemtrace.storage.reclass import Reclass
 from itemtrace.storage.stock import Stock
 from itemtrace.storage.tracing import Tracing
 from itemtrace.storage.users import Users
@@ -148,6 +149,7 @@ class UnitOfWork:
         self.availability = Availability(session, self.masterdata)
         self.check = Check(session)
         self.tracing = Tracing(session, self.masterdata)
+        self.reclass = Reclass(session, self.masterdata)
 
     def _end(self) -> None:
         session, self._session = self._session, None
