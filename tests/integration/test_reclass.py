@@ -12,10 +12,23 @@ from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLin
 from itemtrace.domain.errors import ErrorCode, PostingRejected
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracing import TraceDirection
-from itemtrace.domain.tracking import Dimension
+from itemtrace.domain.masterdata import Item
+from itemtrace.domain.tracking import Dimension, TrackingCode
 from itemtrace.services import availability, documents, info_cards, ledger, masterdata, tracing
 from tests.conftest import TODAY, now
-from tests.world import CLERK, given_world, lot, receive, ship, sn
+from itemtrace.storage.tables import ReclassLinkRow
+from tests.world import (
+    CLERK,
+    SPECIFIC,
+    count_rows,
+    document_rows,
+    given_world,
+    ledger_rows,
+    lot,
+    receive,
+    ship,
+    sn,
+)
 
 MAY = date(2027, 5, 1)
 JUNE = date(2027, 6, 1)
@@ -63,3 +76,217 @@ def test_renaming_a_serial_ends_the_old_number_and_starts_the_new_one(uow):
     assert [(r.serial, r.document) for r in old.renamed_to] == [("SN-9", posted.number)]
     assert [(r.serial, r.document) for r in new.renamed_from] == [("SN-1", posted.number)]
     assert ledger.check(uow).ok
+
+
+def test_renaming_a_whole_lot_keeps_its_date_and_copies_its_card(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10, MAY))
+    info_cards.update(
+        uow, Dimension.LOT, "GLUE", "L1", description="batch 7", attributes={"grade": "A"}, today=TODAY
+    )
+    info_cards.comment(uow, Dimension.LOT, "GLUE", "L1", "smells fine", user=CLERK, now=now(), today=TODAY)
+
+    reclassify(uow, "GLUE", rename("L1", 10, new_lot="L2"))
+
+    old, new = card(uow, Dimension.LOT, "GLUE", "L1"), card(uow, Dimension.LOT, "GLUE", "L2")
+    assert (old.status, old.on_hand) == (TrackingStatus.RENAMED, 0)
+    assert (new.status, new.on_hand, new.expiration_date) == (TrackingStatus.AVAILABLE, 10, MAY)
+    assert (new.description, new.attributes, [c.text for c in new.comments]) == (
+        "batch 7",
+        {"grade": "A"},
+        ["smells fine"],
+    )
+    assert ledger.check(uow).ok
+
+
+def test_copy_info_false_leaves_the_new_card_blank(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10, MAY))
+    info_cards.update(uow, Dimension.LOT, "GLUE", "L1", description="batch 7", today=TODAY)
+
+    reclassify(uow, "GLUE", rename("L1", 10, new_lot="L2", copy_info=False))
+
+    assert card(uow, Dimension.LOT, "GLUE", "L2").description == ""
+
+
+def test_splitting_part_of_a_lot_into_a_new_lot_with_a_new_date(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10, MAY))
+
+    reclassify(uow, "GLUE", rename("L1", 4, new_lot="L3", new_expiration_date=JUNE), to="WH2")
+
+    old, new = card(uow, Dimension.LOT, "GLUE", "L1"), card(uow, Dimension.LOT, "GLUE", "L3")
+    assert (old.on_hand, old.expiration_date, old.status) == (6, MAY, TrackingStatus.AVAILABLE)
+    assert (new.on_hand, new.expiration_date, [q.location for q in new.locations]) == (4, JUNE, ["WH2"])
+    assert [(r.lot, r.quantity) for r in old.renamed_to] == [("L3", 4)]
+    assert ledger.check(uow).ok
+
+
+def test_merging_lots_into_a_new_lot_with_one_date(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 3, MAY), lot("L2", 5, JUNE))
+
+    reclassify(
+        uow,
+        "GLUE",
+        rename("L1", 3, new_lot="L9", new_expiration_date=JUNE),
+        rename("L2", 5, new_lot="L9", new_expiration_date=JUNE),
+    )
+
+    merged = card(uow, Dimension.LOT, "GLUE", "L9")
+    assert (merged.on_hand, merged.expiration_date) == (8, JUNE)
+    assert sorted(r.lot for r in merged.renamed_from) == ["L1", "L2"]
+    assert ledger.check(uow).ok
+
+
+def test_merging_lots_with_different_dates_is_refused_naming_the_new_lot(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 3, MAY), lot("L2", 5, JUNE))
+
+    assert refused(uow, "GLUE", rename("L1", 3, new_lot="L9"), rename("L2", 5, new_lot="L9")) == [
+        (1, "L9", ErrorCode.RECLASS_RULE)
+    ]
+
+
+def test_merging_into_a_lot_on_hand_takes_its_date(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 3, MAY), lot("L2", 5, JUNE))
+
+    assert refused(uow, "GLUE", rename("L1", 3, new_lot="L2", new_expiration_date=MAY)) == [
+        (1, "L1", ErrorCode.RECLASS_RULE)
+    ]
+    reclassify(uow, "GLUE", rename("L1", 3, new_lot="L2"))
+
+    assert (
+        card(uow, Dimension.LOT, "GLUE", "L2").on_hand,
+        card(uow, Dimension.LOT, "GLUE", "L2").expiration_date,
+    ) == (
+        8,
+        JUNE,
+    )
+
+
+def test_re_dating_a_lot_changes_its_date_everywhere_it_is(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10, MAY))
+    receive(uow, "GLUE", lot("L1", 4), at="WH2")
+    draft = Document(
+        DocumentType.RECLASSIFICATION,
+        (
+            Line("GLUE", Decimal(10), "WH1", tracking=(rename("L1", 10, new_expiration_date=JUNE),)),
+            Line("GLUE", Decimal(4), "WH2", tracking=(rename("L1", 4, new_expiration_date=JUNE),)),
+        ),
+    )
+
+    posted = documents.create(uow, draft, user=CLERK, post=True, today=TODAY, now=now())
+
+    redated = card(uow, Dimension.LOT, "GLUE", "L1")
+    assert (redated.on_hand, redated.expiration_date, redated.status) == (14, JUNE, TrackingStatus.AVAILABLE)
+    assert redated.history[-1].document == posted.number
+    assert redated.renamed_to == ()
+    found = availability.availability(uow, "GLUE", lot="L1", today=date(2027, 5, 15))
+    assert found.available == 14  # past the old date, before the new one
+    assert ledger.check(uow).ok
+
+
+def test_re_dating_part_of_a_lot_is_refused_with_what_is_left_out(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10, MAY))
+    receive(uow, "GLUE", lot("L1", 4), at="WH2")
+
+    with pytest.raises(PostingRejected) as caught:
+        reclassify(uow, "GLUE", rename("L1", 10, new_expiration_date=JUNE))
+
+    [violation] = caught.value.violations
+    assert (violation.line, violation.tracking, violation.code) == (1, "L1", ErrorCode.RECLASS_RULE)
+    assert "4 at WH2" in violation.detail
+
+
+def test_renaming_a_package(uow):
+    given_world(uow)
+    masterdata.create_tracking_code(uow, TrackingCode("PKG", package=SPECIFIC))
+    masterdata.create_item(uow, Item("BOX", "Box", tracking_code="PKG"))
+    receive(uow, "BOX", TrackingLine(package="P1", quantity=Decimal(6)))
+
+    reclassify(uow, "BOX", TrackingLine(package="P1", quantity=Decimal(6), new_package="P2"))
+
+    assert card(uow, Dimension.PACKAGE, None, "P2").on_hand == 6
+    assert card(uow, Dimension.PACKAGE, None, "P1").status is TrackingStatus.RENAMED
+    assert ledger.check(uow).ok
+
+
+def test_a_new_serial_in_stock_is_refused_as_serial_exists(uow):
+    given_world(uow)
+    receive(uow, "DRILL", *sn("SN-1", "SN-2"))
+
+    assert refused(uow, "DRILL", TrackingLine(serial="SN-1", new_serial="SN-2")) == [
+        (1, "SN-2", ErrorCode.SERIAL_EXISTS)
+    ]
+
+
+def test_the_old_number_must_be_there_and_free(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 3, MAY))
+    info_cards.update(uow, Dimension.LOT, "GLUE", "L1", blocked=True, today=TODAY)
+
+    assert refused(uow, "GLUE", rename("L1", 5, new_lot="L2")) == [
+        (1, "L1", ErrorCode.TRACKING_BLOCKED),
+        (1, "L1", ErrorCode.INSUFFICIENT_QUANTITY),
+    ]
+
+
+def test_a_lot_reserved_by_an_open_shipment_is_not_renamed(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 3, MAY))
+    draft = Document(
+        DocumentType.SHIPMENT, (Line("GLUE", Decimal(3), "WH1", tracking=(lot("L1", 3),)),), partner="ACME"
+    )
+    documents.create(uow, draft, user=CLERK, today=TODAY, now=now())
+
+    assert refused(uow, "GLUE", rename("L1", 3, new_lot="L2")) == [(1, "L1", ErrorCode.RESERVED)]
+
+
+def test_a_refused_reclassification_writes_nothing(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 3, MAY))
+    before = (ledger_rows(uow), document_rows(uow), count_rows(uow, ReclassLinkRow))
+
+    refused(uow, "GLUE", rename("L1", 3, new_lot="L2"), rename("L1", 1, new_lot="L3"), quantity=4)
+
+    assert (ledger_rows(uow), document_rows(uow), count_rows(uow, ReclassLinkRow)) == before
+
+
+def test_a_recall_of_the_old_lot_reaches_customers_of_the_new_one_and_back(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10, MAY))
+    ship(uow, "GLUE", lot("L1", 2), to="BETA")
+    reclassify(uow, "GLUE", rename("L1", 8, new_lot="L2"))
+    ship(uow, "GLUE", lot("L2", 3), to="ACME")
+
+    for start in ("L1", "L2"):
+        report = tracing.recall(uow, "GLUE", lot=start, user=CLERK, now=now())
+        assert sorted((d.partner, d.lot, d.quantity, d.contains) for d in report.customers) == [
+            ("ACME", "L2", 3, False),
+            ("BETA", "L1", 2, False),
+        ], start
+        assert [(h.location, h.lot, h.quantity) for h in report.on_hand] == [("WH1", "L2", 5)]
+
+
+def test_trace_crosses_a_rename_forward_and_backward(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10, MAY))
+    posted = reclassify(uow, "GLUE", rename("L1", 10, new_lot="L2"))
+    ship(uow, "GLUE", lot("L2", 3), to="ACME")
+
+    forward = tracing.trace(uow, "GLUE", lot="L1", direction=TraceDirection.FORWARD)
+    backward = tracing.trace(uow, "GLUE", lot="L2", direction=TraceDirection.BACKWARD)
+
+    for graph in (forward, backward):
+        renames = [
+            (e.source, e.target, e.kind, e.document)
+            for e in graph.edges
+            if e.type == "reclassification" and e.kind == "renamed_to"
+        ]
+        assert renames == [("GLUE/lot:L1", "GLUE/lot:L2", "renamed_to", posted.number)]
+    assert "partner:ACME" in {e.target for e in forward.edges}
+    assert {"GLUE/lot:L1", "GLUE/lot:L2"} <= {n.id for n in backward.nodes}

@@ -260,7 +260,7 @@ class Tracing:
     # -- recall ---------------------------------------------------------------------------------
     def keep_recall_nodes(self, start: Start) -> None:
         """Walk forward once, as far as the genealogy goes, into the temporary table `recall_node`:
-        the start's buckets at depth 0 and every unit reached, each numbered. The recall's other
+        the start's buckets (under every name a reclassification gave it) at depth 0 and every unit reached, each numbered. The recall's other
         statements read it instead of walking again. Rows go in key order, so the lookups driven
         by it visit the indexes in order; the number stands for the key where rows are grouped
         by unit. The table lives until `drop_recall_nodes` (or, on PostgreSQL, the end of the
@@ -272,7 +272,7 @@ class Tracing:
         on_commit = " ON COMMIT DROP" if self._postgresql else ""
         self._run(f"CREATE TEMPORARY TABLE recall_node ({columns}){on_commit}", {})
         self._run(
-            walk(TraceDirection.FORWARD, start.dimension, limited=False)
+            walk(TraceDirection.FORWARD, start.dimension, limited=False, renamed=True)
             + "INSERT INTO recall_node SELECT ROW_NUMBER() OVER (ORDER BY item_id, serial, lot, package), "
             "item_id, serial, lot, package, depth FROM nodes ORDER BY item_id, serial, lot, package",
             {"item": start.item_id, "number": start.number},
