@@ -10,13 +10,13 @@ import pytest
 
 from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected
+from itemtrace.domain.masterdata import Item
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracing import TraceDirection
-from itemtrace.domain.masterdata import Item
 from itemtrace.domain.tracking import Dimension, TrackingCode
 from itemtrace.services import availability, documents, info_cards, ledger, masterdata, tracing
-from tests.conftest import TODAY, now
 from itemtrace.storage.tables import ReclassLinkRow
+from tests.conftest import TODAY, now
 from tests.world import (
     CLERK,
     SPECIFIC,

@@ -91,7 +91,9 @@ def plan(
             continue  # the deeper rules need a well-formed line
         _check_blocked(line, stock.blocked, violations)
         if document.type is DocumentType.RECLASSIFICATION:
-            entries.extend(_reclassify(document, line, policy, stock, live, locations, posting_date, violations))
+            entries.extend(
+                _reclassify(document, line, policy, stock, live, locations, posting_date, violations)
+            )
             continue
         target = line.to_location or ""
         if document.type is DocumentType.TRANSFER and document.in_transit:
@@ -139,7 +141,15 @@ def _reclassify(
         part = replace(line, quantity=t.quantity, tracking=(t,) if t.named else ())
         before = len(violations.items)
         departures = _outbound(
-            document, part, policy.code, stock.blocked, reclass.RECLASS, live, locations, posting_date, violations
+            document,
+            part,
+            policy.code,
+            stock.blocked,
+            reclass.RECLASS,
+            live,
+            locations,
+            posting_date,
+            violations,
         )
         if len(violations.items) > before:
             continue

@@ -130,7 +130,12 @@ def _on_hand(stock: StockView, locations: Mapping[str, Location]) -> dict[tuple[
     """Buckets on hand (our places and the road) before the document, by (item, lot)."""
     lots: dict[tuple[str, str], list[Bucket]] = defaultdict(list)
     for b in stock.buckets:
-        if b.key.lot and b.quantity > 0 and b.location in locations and locations[b.location].kind in STOCK_KINDS:
+        if (
+            b.key.lot
+            and b.quantity > 0
+            and b.location in locations
+            and locations[b.location].kind in STOCK_KINDS
+        ):
             lots[(b.key.item, b.key.lot)].append(b)
     return lots
 
@@ -306,18 +311,18 @@ def check_document(
                     "every line the same new_expiration_date",
                 )
             )
-    for (item, lot), uses in sorted(merged.items()):
-        sources = sorted({old for _, old, _ in uses})
-        dates = {d for _, _, d in uses}
-        if len(sources) > 1 and len(dates) > 1:
-            line_no = min(n for n, _, _ in uses)
+    for (item, lot), merges in sorted(merged.items()):
+        sources = sorted({old for _, old, _ in merges})
+        new_dates = {d for _, _, d in merges}
+        if len(sources) > 1 and len(new_dates) > 1:
+            line_no = min(n for n, _, _ in merges)
             found.append(
                 Violation(
                     line_no,
                     lot,
                     ErrorCode.RECLASS_RULE,
                     f"line {line_no}: lots {', '.join(sources)} of {item} merged into new lot {lot} have "
-                    f"different expiration dates ({', '.join(_iso(d) for d in sorted(dates, key=_order))}): "
+                    f"different expiration dates ({', '.join(_iso(d) for d in sorted(new_dates, key=_order))}): "
                     "give every line merging into it the same new_expiration_date",
                 )
             )
@@ -376,4 +381,8 @@ def _copy_info(line: Line | None, old: TrackingKey, new: TrackingKey) -> bool:
 
 def redated(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
     """The arrivals that keep their key under a new date: their balances take the new date."""
-    return [arr for dep, arr in pairs(entries) if dep.key == arr.key and arr.expiration_date != dep.expiration_date]
+    return [
+        arr
+        for dep, arr in pairs(entries)
+        if dep.key == arr.key and arr.expiration_date != dep.expiration_date
+    ]

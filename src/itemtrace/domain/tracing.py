@@ -224,7 +224,9 @@ def build_graph(
         status, location, holder, quantity = _state(by_node.get(i, ()), i in blocked_ids)
         nodes.append(Node(i, keys[i], quantity, status, location, holder, start=i in starts))
     edges: list[Edge] = [
-        Edge(source, target, _LINK_KIND[link.type], link.document, link.type, link.posting_date, link.quantity)
+        Edge(
+            source, target, _LINK_KIND[link.type], link.document, link.type, link.posting_date, link.quantity
+        )
         for source, target, link in link_list
     ]
     partners: set[str] = set()

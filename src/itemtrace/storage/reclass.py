@@ -209,9 +209,7 @@ class Reclass:
             ).all()
             found.append(
                 tuple(
-                    GenealogyLink(
-                        r[0], unblank(r[1]), unblank(r[2]), unblank(r[3]), r[4], _date(r[5]), r[6]
-                    )
+                    GenealogyLink(r[0], unblank(r[1]), unblank(r[2]), unblank(r[3]), r[4], _date(r[5]), r[6])
                     for r in rows
                 )
             )
