@@ -178,7 +178,7 @@ class Reclass:
             .group_by(LocationRow.code)
             .order_by(LocationRow.code)
         ).all()
-        return [(code, Decimal(int(q)) / 1000) for code, q in rows]
+        return [(code, Decimal(q)) for code, q in rows]  # the sum keeps the column type (Quantity)
 
     def card_renames(
         self, dimension: Dimension, item: str | None, number: str
