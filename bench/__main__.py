@@ -18,6 +18,7 @@ from bench import (
     http_post,
     post_latency,
     receipt_10k_serials,
+    reclass_lot_100k,
     serial_card,
 )
 
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "http_post": http_post.main,
     "http_card": http_card.main,
     "post_latency": post_latency.main,
+    "reclass_lot_100k": reclass_lot_100k.main,
 }
 # One module may contribute several names (it generates its data set once for all of them).
 GROUPS = {
