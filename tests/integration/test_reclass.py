@@ -290,3 +290,19 @@ def test_trace_crosses_a_rename_forward_and_backward(uow):
         assert renames == [("GLUE/lot:L1", "GLUE/lot:L2", "renamed_to", posted.number)]
     assert "partner:ACME" in {e.target for e in forward.edges}
     assert {"GLUE/lot:L1", "GLUE/lot:L2"} <= {n.id for n in backward.nodes}
+
+
+def test_the_serial_list_shows_a_renamed_serial_as_renamed(uow):
+    given_world(uow)
+    receive(uow, "DRILL", *sn("SN-1", "SN-2"))
+    reclassify(uow, "DRILL", TrackingLine(serial="SN-1", new_serial="SN-9"))
+
+    serials = info_cards.list_serials(uow, item="DRILL", today=TODAY)
+
+    assert [(s.number, s.status) for s in serials] == [
+        ("SN-1", TrackingStatus.RENAMED),
+        ("SN-2", TrackingStatus.AVAILABLE),
+        ("SN-9", TrackingStatus.AVAILABLE),
+    ]
+    renamed = info_cards.list_serials(uow, status=TrackingStatus.RENAMED, today=TODAY)
+    assert [s.number for s in renamed] == ["SN-1"]
