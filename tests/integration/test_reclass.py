@@ -306,3 +306,20 @@ def test_the_serial_list_shows_a_renamed_serial_as_renamed(uow):
     ]
     renamed = info_cards.list_serials(uow, status=TrackingStatus.RENAMED, today=TODAY)
     assert [s.number for s in renamed] == ["SN-1"]
+
+
+def test_the_lot_list_shows_a_lot_renamed_away_as_renamed(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10, MAY), lot("L3", 2, MAY))
+    reclassify(uow, "GLUE", rename("L1", 10, new_lot="L2"), rename("L3", 1, new_lot="L4"))
+
+    lots = info_cards.list_lots(uow, item="GLUE", today=TODAY)
+    renamed = info_cards.list_lots(uow, status=TrackingStatus.RENAMED, today=TODAY)
+
+    assert [(x.number, x.status) for x in lots] == [
+        ("L1", TrackingStatus.RENAMED),
+        ("L2", TrackingStatus.AVAILABLE),
+        ("L3", TrackingStatus.AVAILABLE),
+        ("L4", TrackingStatus.AVAILABLE),
+    ]
+    assert [x.number for x in renamed] == ["L1"]

@@ -21,6 +21,7 @@ from itemtrace.storage.status_sql import serial_reserved, status_filter, when
 from itemtrace.storage.tables import (
     BalanceRow,
     ItemRow,
+    ReclassLinkRow,
     LedgerEntryRow,
     LocationRow,
     PartnerRow,
@@ -200,6 +201,13 @@ class Lists:
             (and_(transit_units > 0, blocked == 1), TrackingStatus.BLOCKED.value),
             (transit_units > 0, TrackingStatus.IN_TRANSIT.value),
             *((gone_kind == kind.value, status_at(kind).value) for kind in _GONE_KINDS),
+            # Nothing held anywhere and a reclassification renamed it: `renamed`.
+            (
+                select(ReclassLinkRow.id)
+                .where(ReclassLinkRow.item_id == ItemRow.id, ReclassLinkRow.old_lot == BalanceRow.lot)
+                .exists(),
+                TrackingStatus.RENAMED.value,
+            ),
             else_=TrackingStatus.RETURNED_TO_VENDOR.value,
         )
         query = (
@@ -241,7 +249,7 @@ class Lists:
                 ),
             )
             .where(BalanceRow.lot != "")
-            .group_by(ItemRow.sku, BalanceRow.lot)
+            .group_by(ItemRow.sku, BalanceRow.lot, ItemRow.id)  # sku is unique: the id adds no group
             .order_by(ItemRow.sku, BalanceRow.lot)
             .limit(limit)
         )
