@@ -21,11 +21,11 @@ from itemtrace.storage.status_sql import serial_reserved, status_filter, when
 from itemtrace.storage.tables import (
     BalanceRow,
     ItemRow,
-    ReclassLinkRow,
     LedgerEntryRow,
     LocationRow,
     PartnerRow,
     Quantity,
+    ReclassLinkRow,
     TrackingInfoRow,
 )
 
