@@ -323,3 +323,20 @@ def test_the_lot_list_shows_a_lot_renamed_away_as_renamed(uow):
         ("L4", TrackingStatus.AVAILABLE),
     ]
     assert [x.number for x in renamed] == ["L1"]
+
+
+def test_re_dating_a_serial_keeps_its_number_and_shows_the_new_date(uow):
+    given_world(uow)
+    receive(uow, "DRILL", TrackingLine(serial="SN-1", expiration_date=MAY))
+
+    posted = reclassify(uow, "DRILL", TrackingLine(serial="SN-1", new_expiration_date=JUNE))
+
+    redated = card(uow, Dimension.SERIAL, "DRILL", "SN-1")
+    assert (redated.status, redated.location, redated.expiration_date) == (
+        TrackingStatus.AVAILABLE,
+        "WH1",
+        JUNE,
+    )
+    assert [h.document for h in redated.history][-2:] == [posted.number, posted.number]
+    assert (redated.renamed_to, redated.renamed_from) == ((), ())
+    assert ledger.check(uow).ok

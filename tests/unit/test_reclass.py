@@ -273,3 +273,22 @@ def test_a_re_date_is_no_rename():
     doc = reclassification(at("WH1", lot("L1", 3, new_expiration_date=JUNE)))
     entries = planned(doc, MILK, stock=stock(bucket("MILK", 3, lot="L1", expires=MAY)), today=TODAY)
     assert reclass.links(doc, entries) == []
+
+
+def test_a_lot_in_several_packages_is_renamed_package_by_package():
+    held = stock(bucket("MILK", 2, lot="L1", package="P1"), bucket("MILK", 3, lot="L1", package="P2"))
+    code = tracking_code("LP", lot=MILK.code.lot, package=INBOUND_ONLY)
+    doc = reclassification(at("WH1", lot("L1", 5, new_lot="L2")))
+
+    entries = planned(doc, lot_item(code=code), stock=held)
+
+    assert [(e.key.lot, e.key.package, e.from_location, e.quantity) for e in entries] == [
+        ("L1", "P1", "WH1", 2),
+        ("L2", "P1", RC, 2),
+        ("L1", "P2", "WH1", 3),
+        ("L2", "P2", RC, 3),
+    ]
+    assert [(r.old.package, r.new.lot, r.quantity) for r in reclass.links(doc, entries)] == [
+        ("P1", "L2", 2),
+        ("P2", "L2", 3),
+    ]
