@@ -14,7 +14,11 @@ def test_a_serial_card_with_a_slash_shows_status_location_and_history(world, as_
 
     assert response.status_code == 200
     card = response.json()
-    assert {k: v for k, v in card.items() if k not in ("history", "comments", "genealogy")} == {
+    assert {
+        k: v
+        for k, v in card.items()
+        if k not in ("history", "comments", "genealogy", "renamed_to", "renamed_from")
+    } == {
         "item": "DRILL",
         "serial": SN,
         "lot": None,
@@ -33,6 +37,7 @@ def test_a_serial_card_with_a_slash_shows_status_location_and_history(world, as_
     }
     assert card["comments"] == []
     assert card["genealogy"] == {"went_into": [], "made_from": []}
+    assert (card["renamed_to"], card["renamed_from"]) == ([], [])
     [moved] = card["history"]
     assert moved["document"] == received["number"]
     assert moved["document_id"] == received["id"]

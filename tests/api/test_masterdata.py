@@ -199,15 +199,29 @@ def test_locations_list_includes_the_virtual_ones_in_code_order(as_admin):
 
     codes = [loc["code"] for loc in as_admin.get("/locations", params={"limit": 500}).json()["items"]]
 
-    assert codes == ["ADJUSTMENT", "CUSTOMER", "PRODUCTION", "SCRAP", "SUPPLIER", "TRANSIT", "WH"]
+    assert codes == [
+        "ADJUSTMENT",
+        "CUSTOMER",
+        "PRODUCTION",
+        "RECLASSIFICATION",
+        "SCRAP",
+        "SUPPLIER",
+        "TRANSIT",
+        "WH",
+    ]
 
 
 def test_locations_page_by_code(as_admin):
     first = as_admin.get("/locations", params={"limit": 4}).json()
     second = as_admin.get("/locations", params={"limit": 4, "cursor": first["next_cursor"]}).json()
 
-    assert [loc["code"] for loc in first["items"]] == ["ADJUSTMENT", "CUSTOMER", "PRODUCTION", "SCRAP"]
-    assert [loc["code"] for loc in second["items"]] == ["SUPPLIER", "TRANSIT"]
+    assert [loc["code"] for loc in first["items"]] == [
+        "ADJUSTMENT",
+        "CUSTOMER",
+        "PRODUCTION",
+        "RECLASSIFICATION",
+    ]
+    assert [loc["code"] for loc in second["items"]] == ["SCRAP", "SUPPLIER", "TRANSIT"]
     assert second["next_cursor"] is None
 
 

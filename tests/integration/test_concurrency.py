@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from itemtrace.domain.documents import Document, DocumentType, Line
+from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected
 from itemtrace.domain.tracking import Dimension
 from itemtrace.services import documents, info_cards, ledger
@@ -340,4 +340,38 @@ def test_a_card_read_in_one_snapshot_does_not_see_a_posting_committed_halfway(fr
     assert (before.status, after.status) == ("available", "available")
     assert len(after.history) == 1
     assert info_cards.card(uow, Dimension.SERIAL, "DRILL", "SN-1", today=TODAY).status == "delivered"
+    engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_reclassifications_racing_to_rename_one_lot_move_it_once(fresh_engine, backend):
+    """Decided by the row lock on the lot's balance at the source (`Stock.load`, FOR UPDATE): the
+    first rename takes the whole lot, each other one then reads that nothing is left and is
+    refused by the rule, not by the CHECK backstop. Without the lock every poster plans against
+    10 and the losers are caught only when their UPDATE would go negative."""
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10))
+
+    def rename(u: UnitOfWork, i: int) -> object:
+        tracking = (TrackingLine(lot="L1", quantity=Decimal(10), new_lot=f"N{i}"),)
+        draft = Document(
+            DocumentType.RECLASSIFICATION, (Line("GLUE", Decimal(10), "WH1", tracking=tracking),)
+        )
+        return documents.create(u, draft, user=CLERK, post=True, today=TODAY, now=now())
+
+    results = race(engine, rename)
+
+    posted = [r for r in results if isinstance(r, Document)]
+    refusals = [r for r in results if isinstance(r, PostingRejected)]
+    assert (len(posted), len(refusals)) == (1, POSTERS - 1), results
+    assert {v.code for r in refusals for v in r.violations} == {ErrorCode.INSUFFICIENT_QUANTITY}
+    assert all("only 0 there" in v.detail for r in refusals for v in r.violations), refusals
+    [winner] = posted
+    new_lot = winner.lines[0].tracking[0].new_lot or ""
+    assert info_cards.card(uow, Dimension.LOT, "GLUE", new_lot, today=TODAY).on_hand == Decimal(10)
+    assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1", today=TODAY).on_hand == Decimal(0)
+    assert ledger.check(uow).ok
     engine.dispose()

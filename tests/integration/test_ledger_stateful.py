@@ -241,6 +241,38 @@ class LedgerMachine(RuleBasedStateMachine):
         if ok:
             self.stock[(at, None)] += qty
 
+    # -- reclassification --------------------------------------------------------------------
+    @rule(serial=st.sampled_from(SERIALS), new=st.sampled_from(SERIALS), at=where)
+    def rename_serial(self, serial, new, at):
+        if serial == new:
+            return
+        ok = self.serial_at.get(serial) == at and self.serial_at.get(new) is None  # else serial_exists
+        tracking = [TrackingLine(serial=serial, new_serial=new)]
+        self.attempt(ok, DocumentType.RECLASSIFICATION, self.serial_item, 1, tracking, source=at)
+        if ok:
+            self.serial_at[serial], self.serial_at[new] = None, at
+            self.holder[serial] = None
+
+    @rule(
+        number=st.sampled_from(LOTS),
+        new=st.sampled_from(LOTS),
+        qty=st.integers(1, 6),
+        source=where,
+        dest=where,
+    )
+    def rename_lot(self, number, new, qty, source, dest):
+        """Split, merge or rename part of a lot, moving it as well when `dest` differs."""
+        if number == new:
+            return
+        ok = self.stock[(source, number)] >= qty
+        tracking = [TrackingLine(lot=number, quantity=Decimal(qty), new_lot=new)]
+        self.attempt(
+            ok, DocumentType.RECLASSIFICATION, self.lot_item, qty, tracking, source=source, target=dest
+        )
+        if ok:
+            self.stock[(source, number)] -= qty
+            self.stock[(dest, new)] += qty
+
     # -- invariants ------------------------------------------------------------------------------
     def balances(self) -> list[tuple[str, str, str, int, bool, Decimal]]:
         with self.uow:

@@ -19,6 +19,7 @@ from itemtrace.cli import (
     documents,
     info_cards,
     masterdata,
+    reclass,
     reports,
     server,
     service,
@@ -200,6 +201,7 @@ server.register(commands)
 users.register(commands)
 masterdata.register(commands)
 documents.register(commands)
+reclass.register(commands)
 info_cards.register(commands)
 tracing.register(commands)
 availability.register(commands)

@@ -103,6 +103,9 @@ class Card:
     warranty: Warranty = NO_WARRANTY
     service_log: tuple[ServiceEntry, ...] = ()
     replaces: str | None = None
+    # Reclassification: the numbers this one was renamed to, and those renamed into it.
+    renamed_to: tuple[GenealogyLink, ...] = ()
+    renamed_from: tuple[GenealogyLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

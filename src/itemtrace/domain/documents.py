@@ -76,6 +76,8 @@ class TrackingLine:
     new_lot: str | None = None
     new_package: str | None = None
     new_expiration_date: date | None = None
+    # Reclassification: copy the old number's card (description, attributes, comments) to the new.
+    copy_info: bool = True
 
     def key(self, item: str) -> TrackingKey:
         return TrackingKey(item, self.serial, self.lot, self.package)
@@ -188,6 +190,7 @@ _REQUIRED_KINDS: dict[DocumentType, tuple[set[LocationKind], set[LocationKind]]]
     DocumentType.SCRAP: ({LocationKind.INTERNAL}, {LocationKind.SCRAP}),
     DocumentType.RETURN_RECEIPT: ({LocationKind.CUSTOMER}, {LocationKind.INTERNAL}),
     DocumentType.RETURN_SHIPMENT: ({LocationKind.INTERNAL}, {LocationKind.SUPPLIER}),
+    DocumentType.RECLASSIFICATION: ({LocationKind.INTERNAL}, {LocationKind.INTERNAL}),
 }
 
 
@@ -227,6 +230,8 @@ def resolve_locations(document: Document, locations: Mapping[str, Location]) -> 
                 raise ValidationFailed(f"line {line.line_no}: assembly lines need a role, consume or output")
             kind_from = LocationKind.PRODUCTION if line.role is Role.OUTPUT else None
             kind_to = LocationKind.PRODUCTION if line.role is Role.CONSUME else None
+        if document.type is DocumentType.RECLASSIFICATION and target is None:
+            target = source  # reclassified where it is unless the line moves it
         if source is None and kind_from is not None:
             source = virtual[kind_from]
         if target is None and kind_to is not None:

@@ -14,6 +14,8 @@ class LocationKind(StrEnum):
     PRODUCTION = "production"
     SCRAP = "scrap"
     ADJUSTMENT = "adjustment"
+    # Where a reclassification's old numbers go and its new numbers come from (docs/reclassification.md).
+    RECLASSIFICATION = "reclassification"
 
     @property
     def virtual(self) -> bool:
@@ -46,6 +48,7 @@ VIRTUAL_LOCATIONS: dict[LocationKind, str] = {
     LocationKind.PRODUCTION: "PRODUCTION",
     LocationKind.SCRAP: "SCRAP",
     LocationKind.ADJUSTMENT: "ADJUSTMENT",
+    LocationKind.RECLASSIFICATION: "RECLASSIFICATION",
 }
 
 

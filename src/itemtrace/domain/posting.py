@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from itemtrace.domain import formulas
+from itemtrace.domain import formulas, reclass
 from itemtrace.domain.documents import Document, DocumentType, Line, Role, TrackingLine, line_direction
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.ledger import LedgerEntry
@@ -41,7 +42,13 @@ from itemtrace.domain.tracking import (
 from itemtrace.domain.tracking import ItemPolicy as ItemPolicy  # schemas/masterdata.py imports it here
 
 # Outbound movements allowed for expired stock (rule lot_expired).
-_EXPIRED_ALLOWED = {DocumentType.SCRAP, DocumentType.ADJUSTMENT, DocumentType.RETURN_SHIPMENT}
+# Reclassification: an expired lot may be re-dated or renamed where it is.
+_EXPIRED_ALLOWED = {
+    DocumentType.SCRAP,
+    DocumentType.ADJUSTMENT,
+    DocumentType.RETURN_SHIPMENT,
+    DocumentType.RECLASSIFICATION,
+}
 
 
 class _Violations:
@@ -83,6 +90,11 @@ def plan(
         if len(violations.items) > before:
             continue  # the deeper rules need a well-formed line
         _check_blocked(line, stock.blocked, violations)
+        if document.type is DocumentType.RECLASSIFICATION:
+            entries.extend(
+                _reclassify(document, line, policy, stock, live, locations, posting_date, violations)
+            )
+            continue
         target = line.to_location or ""
         if document.type is DocumentType.TRANSFER and document.in_transit:
             target = transit
@@ -97,8 +109,53 @@ def plan(
                 )
             )
 
+    if document.type is DocumentType.RECLASSIFICATION:
+        violations.items.extend(reclass.check_document(document, entries, stock, locations))
     if violations.items:
         raise PostingRejected(violations.items)
+    return entries
+
+
+def _reclassify(
+    document: Document,
+    line: Line,
+    policy: ItemPolicy,
+    stock: StockView,
+    live: LiveStock,
+    locations: Mapping[str, Location],
+    posting_date: date,
+    violations: _Violations,
+) -> list[LedgerEntry]:
+    """A reclassification line: each tracking line's stock leaves as an outbound line would (into
+    RECLASS), and `reclass.arrive` brings it back under its new numbers (domain/reclass.py)."""
+    shape = reclass.check_line(line, policy)
+    violations.items.extend(shape)
+    if shape:
+        return []
+    requests = list(line.tracking)
+    rest = line.quantity - line.tracked_quantity
+    if rest > 0:
+        requests.append(TrackingLine(quantity=rest))
+    entries: list[LedgerEntry] = []
+    for t in requests:
+        part = replace(line, quantity=t.quantity, tracking=(t,) if t.named else ())
+        before = len(violations.items)
+        departures = _outbound(
+            document,
+            part,
+            policy.code,
+            stock.blocked,
+            reclass.RECLASS,
+            live,
+            locations,
+            posting_date,
+            violations,
+        )
+        if len(violations.items) > before:
+            continue
+        arrived, found = reclass.arrive(line, t, departures, policy, live, stock, locations, posting_date)
+        violations.items.extend(found)
+        entries.extend(arrived)
     return entries
 
 

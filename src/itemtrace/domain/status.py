@@ -19,6 +19,7 @@ class TrackingStatus(StrEnum):
     SCRAPPED = "scrapped"
     ADJUSTED_OUT = "adjusted_out"
     RETURNED_TO_VENDOR = "returned_to_vendor"
+    RENAMED = "renamed"  # reclassified to another number: its card links `renamed_to`
 
 
 _BY_KIND = {
@@ -29,6 +30,7 @@ _BY_KIND = {
     LocationKind.SCRAP: TrackingStatus.SCRAPPED,
     LocationKind.ADJUSTMENT: TrackingStatus.ADJUSTED_OUT,
     LocationKind.SUPPLIER: TrackingStatus.RETURNED_TO_VENDOR,
+    LocationKind.RECLASSIFICATION: TrackingStatus.RENAMED,
 }
 
 # The statuses whose stock sits in a location of this kind.

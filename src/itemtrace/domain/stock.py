@@ -112,6 +112,14 @@ def needs(
                 result.serials_of_item.add((line.item, t.serial))
             if t.lot:
                 result.lots_of_item.add((line.item, t.lot))
+            # A reclassification's new numbers: a new serial must not be in stock, a lot merged
+            # into must show its date (domain/reclass.py).
+            if t.new_serial:
+                if code.serial_unique is SerialUnique.GLOBAL:
+                    result.serials_global.add(t.new_serial)
+                result.serials_of_item.add((line.item, t.new_serial))
+            if t.new_lot:
+                result.lots_of_item.add((line.item, t.new_lot))
         if line.from_location is None:
             continue
         if is_inbound(document, line, locations):

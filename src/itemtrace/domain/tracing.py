@@ -39,6 +39,7 @@ class LinkFact(NamedTuple):
     quantity: Decimal
     document: str
     posting_date: date
+    type: str = "assembly"  # or "reclassification": a rename, old number → new number
 
 
 class MoveFact(NamedTuple):
@@ -173,6 +174,9 @@ _MOVE_KIND = {
     (LocationKind.SUPPLIER, True): "returned_to",
 }
 _OUTWARD = (LocationKind.CUSTOMER, LocationKind.SUPPLIER)
+# A genealogy link's edge: an assembly consumed the input into the output; a reclassification
+# renamed the old number (input) to the new one (output).
+_LINK_KIND = {"assembly": "consumed_into", "reclassification": "renamed_to"}
 
 
 def build_graph(
@@ -220,7 +224,9 @@ def build_graph(
         status, location, holder, quantity = _state(by_node.get(i, ()), i in blocked_ids)
         nodes.append(Node(i, keys[i], quantity, status, location, holder, start=i in starts))
     edges: list[Edge] = [
-        Edge(source, target, "consumed_into", link.document, "assembly", link.posting_date, link.quantity)
+        Edge(
+            source, target, _LINK_KIND[link.type], link.document, link.type, link.posting_date, link.quantity
+        )
         for source, target, link in link_list
     ]
     partners: set[str] = set()

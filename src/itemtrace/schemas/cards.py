@@ -218,6 +218,10 @@ class SerialCardOut(BaseModel):
     warranty: WarrantyOut
     service_log: list[ServiceOut]
     replaces: str | None
+    # Reclassification links (docs/reclassification.md): the numbers this one became, and those
+    # that became it, each with its document.
+    renamed_to: list[GenealogyLinkOut] = []
+    renamed_from: list[GenealogyLinkOut] = []
 
     @classmethod
     def fields_of(cls, card: Card) -> dict[str, Any]:
@@ -240,6 +244,8 @@ class SerialCardOut(BaseModel):
             "warranty": WarrantyOut.from_domain(card.warranty),
             "service_log": [ServiceOut.from_domain(s) for s in card.service_log],
             "replaces": card.replaces,
+            "renamed_to": [GenealogyLinkOut.from_domain(g) for g in card.renamed_to],
+            "renamed_from": [GenealogyLinkOut.from_domain(g) for g in card.renamed_from],
         }
 
     @classmethod

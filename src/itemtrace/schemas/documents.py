@@ -47,6 +47,8 @@ class TrackingIn(StrictModel):
     new_lot: Number | None = None
     new_package: Number | None = None
     new_expiration_date: date | None = None
+    # Reclassification: copy the old number's card to the new number (docs/reclassification.md).
+    copy_info: bool = True
 
     def to_domain(self, quantity: Decimal) -> TrackingLine:
         return TrackingLine(
@@ -60,6 +62,7 @@ class TrackingIn(StrictModel):
             new_lot=self.new_lot,
             new_package=self.new_package,
             new_expiration_date=self.new_expiration_date,
+            copy_info=self.copy_info,
         )
 
 
@@ -229,6 +232,7 @@ class TrackingOut(BaseModel):
     new_lot: str | None
     new_package: str | None
     new_expiration_date: date | None
+    copy_info: bool = True
 
     @classmethod
     def from_domain(cls, t: TrackingLine) -> TrackingOut:
@@ -243,6 +247,7 @@ class TrackingOut(BaseModel):
             new_lot=t.new_lot,
             new_package=t.new_package,
             new_expiration_date=t.new_expiration_date,
+            copy_info=t.copy_info,
         )
 
 

@@ -54,7 +54,7 @@ class NodeOut(BaseModel):
 
 
 class EdgeOut(BaseModel):
-    """`consumed_into` (node → node), `shipped_to` / `returned_to` (node → `partner:CODE`),
+    """`consumed_into` or `renamed_to` (a reclassification; node → node), `shipped_to` / `returned_to` (node → `partner:CODE`),
     `received_from` / `returned_by` (`partner:CODE` → node) or `moved` (node → itself)."""
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
-from itemtrace.domain import genealogy, numbering, posting
+from itemtrace.domain import genealogy, numbering, posting, reclass
 from itemtrace.domain.documents import (
     Document,
     DocumentType,
@@ -35,6 +35,7 @@ from itemtrace.domain.stock import Reservation, needs
 from itemtrace.domain.tracking import Dimension, ItemPolicy, global_serial_items
 from itemtrace.domain.transit import plan_transit_receipt
 from itemtrace.domain.users import User
+from itemtrace.services import reclass as reclass_service
 from itemtrace.storage.documents import IdempotencyKeyTaken
 from itemtrace.storage.unit_of_work import Contention, UnitOfWork
 
@@ -285,7 +286,7 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
         raise ValidationFailed("a document needs at least one line")
     if document.in_transit and document.type is not DocumentType.TRANSFER:
         raise ValidationFailed("only transfers can go in transit")
-    if document.type in (DocumentType.RECLASSIFICATION, DocumentType.COUNT):
+    if document.type is DocumentType.COUNT:
         raise ValidationFailed(f"{document.type.value} documents are not supported yet")
     validate_numbers(document)
     genealogy.check_assembly(document)
@@ -412,6 +413,8 @@ class _Planned:
 def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
     """Load (and lock) the stock the document touches and run the posting rules over it."""
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
+    if document.type is DocumentType.RECLASSIFICATION:
+        codes.add(reclass.RECLASS)
     locations = uow.masterdata.locations(codes)
     policies = uow.masterdata.policies(line.item for line in document.lines)
     stock = uow.stock.load(needs(document, policies, locations))
@@ -436,3 +439,5 @@ def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: Use
         global_serials=global_serial_items(planned.policies),
     )
     uow.genealogy.append(document_id, genealogy.links(document, planned.entries))
+    if document.type is DocumentType.RECLASSIFICATION:
+        reclass_service.record(uow, document, planned.entries, now=now)

@@ -25,11 +25,18 @@ from itemtrace.storage.tables import (
     LocationRow,
     PartnerRow,
     Quantity,
+    ReclassLinkRow,
     TrackingInfoRow,
 )
 
 # Where the last of a lot can have gone once none is on our shelves or on the road.
-_GONE_KINDS = (LocationKind.CUSTOMER, LocationKind.PRODUCTION, LocationKind.SCRAP, LocationKind.ADJUSTMENT)
+_GONE_KINDS = (
+    LocationKind.CUSTOMER,
+    LocationKind.PRODUCTION,
+    LocationKind.SCRAP,
+    LocationKind.ADJUSTMENT,
+    LocationKind.RECLASSIFICATION,
+)
 
 ZERO = Decimal(0)
 
@@ -194,6 +201,13 @@ class Lists:
             (and_(transit_units > 0, blocked == 1), TrackingStatus.BLOCKED.value),
             (transit_units > 0, TrackingStatus.IN_TRANSIT.value),
             *((gone_kind == kind.value, status_at(kind).value) for kind in _GONE_KINDS),
+            # Nothing held anywhere and a reclassification renamed it: `renamed`.
+            (
+                select(ReclassLinkRow.id)
+                .where(ReclassLinkRow.item_id == ItemRow.id, ReclassLinkRow.old_lot == BalanceRow.lot)
+                .exists(),
+                TrackingStatus.RENAMED.value,
+            ),
             else_=TrackingStatus.RETURNED_TO_VENDOR.value,
         )
         query = (
@@ -235,7 +249,7 @@ class Lists:
                 ),
             )
             .where(BalanceRow.lot != "")
-            .group_by(ItemRow.sku, BalanceRow.lot)
+            .group_by(ItemRow.sku, BalanceRow.lot, ItemRow.id)  # sku is unique: the id adds no group
             .order_by(ItemRow.sku, BalanceRow.lot)
             .limit(limit)
         )

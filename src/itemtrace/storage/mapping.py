@@ -137,6 +137,8 @@ def tracking_to_json(t: TrackingLine) -> dict[str, Any]:
         value = getattr(t, name)
         if value:
             data[name] = _iso(value)
+    if not t.copy_info:
+        data["copy_info"] = False
     return data
 
 
@@ -152,6 +154,7 @@ def tracking_from_json(data: dict[str, Any]) -> TrackingLine:
         new_lot=data.get("new_lot"),
         new_package=data.get("new_package"),
         new_expiration_date=_date(data.get("new_expiration_date")),
+        copy_info=bool(data.get("copy_info", True)),
     )
 
 

@@ -467,6 +467,32 @@ class GenealogyItemRow(Base):
     side: Mapped[str] = mapped_column(String(6), primary_key=True)
 
 
+class ReclassLinkRow(Base):
+    """A reclassification renamed `old` into `new` (item, serial, lot, package) on a document: the
+    cards' `renamed_to` / `renamed_from`. Trace and recall walk the genealogy link written with it."""
+
+    __tablename__ = "reclass_link"
+    __table_args__ = (
+        Index("ix_reclass_link_old", "item_id", "old_lot", "old_serial"),
+        Index("ix_reclass_link_new", "item_id", "new_lot", "new_serial"),
+        Index("ix_reclass_link_old_serial", "item_id", "old_serial"),
+        Index("ix_reclass_link_new_serial", "item_id", "new_serial"),
+        Index("ix_reclass_link_old_package", "old_package"),
+        Index("ix_reclass_link_new_package", "new_package"),
+        Index("ix_reclass_link_document", "document_id"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    old_serial: Mapped[str] = mapped_column(Number, default="")
+    old_lot: Mapped[str] = mapped_column(Number, default="")
+    old_package: Mapped[str] = mapped_column(Number, default="")
+    new_serial: Mapped[str] = mapped_column(Number, default="")
+    new_lot: Mapped[str] = mapped_column(Number, default="")
+    new_package: Mapped[str] = mapped_column(Number, default="")
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+
+
 class RecallRow(Base):
     """A recall as it was run: who, when, why, whether it blocked, and the report it produced."""
 

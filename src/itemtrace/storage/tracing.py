@@ -43,7 +43,7 @@ _ITEM, _PLACE, _COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3, 4, 5
 #             rather than joined per row)
 #   _COUNT    nodes found (at most the limit), the deepest level
 #   _LINK     document id, input item id/serial/lot/package, quantity, document, date,
-#             output item id/serial/lot/package
+#             output item id/serial/lot/package, 1 for a reclassification's rename (else 0)
 #   _MOVE     entry id, item id/serial/lot/package, quantity, document, date, from location id,
 #             document type, partner, -, to location id. Movements into or out of production are
 #             an assembly's consumption or output: the genealogy links show them, so their
@@ -143,7 +143,8 @@ class Tracing:
             -- column of the union from the branches in the order they come.
             SELECT {_LINK}, l.document_id, l.input_item_id, l.input_serial, l.input_lot, l.input_package,
                    l.quantity, d.number, d.posting_date,
-                   l.output_item_id, l.output_serial, l.output_lot, l.output_package, NULL
+                   l.output_item_id, l.output_serial, l.output_lot, l.output_package,
+                   CASE WHEN d.type = 'reclassification' THEN 1 ELSE 0 END
             FROM nodes m
             JOIN genealogy_link l ON {link_on("l", here, "m")}
             JOIN document d ON d.id = l.document_id
@@ -209,7 +210,16 @@ class Tracing:
                     )
                 )
             elif tag == _LINK:
-                links.append(LinkFact(key_of(r[2:6]), key_of(r[9:13]), quantity(r[6]), r[7], as_date(r[8])))
+                links.append(
+                    LinkFact(
+                        key_of(r[2:6]),
+                        key_of(r[9:13]),
+                        quantity(r[6]),
+                        r[7],
+                        as_date(r[8]),
+                        "reclassification" if r[13] else "assembly",
+                    )
+                )
             elif tag == _ITEM:
                 items[r[1]] = r[3]
             elif tag == _PLACE:
@@ -234,7 +244,7 @@ class Tracing:
                 FROM genealogy_link l {of_item}
                 JOIN item i ON i.id = l.{there}_item_id
                 JOIN document d ON d.id = l.document_id
-                WHERE l.{here}_{dimension.value} = :number""")
+                WHERE l.{here}_{dimension.value} = :number AND d.type <> 'reclassification'""")
         if item is not None:
             params["item"] = item
         went_into: list[GenealogyLink] = []
@@ -250,7 +260,7 @@ class Tracing:
     # -- recall ---------------------------------------------------------------------------------
     def keep_recall_nodes(self, start: Start) -> None:
         """Walk forward once, as far as the genealogy goes, into the temporary table `recall_node`:
-        the start's buckets at depth 0 and every unit reached, each numbered. The recall's other
+        the start's buckets (under every name a reclassification gave it) at depth 0 and every unit reached, each numbered. The recall's other
         statements read it instead of walking again. Rows go in key order, so the lookups driven
         by it visit the indexes in order; the number stands for the key where rows are grouped
         by unit. The table lives until `drop_recall_nodes` (or, on PostgreSQL, the end of the
@@ -262,7 +272,7 @@ class Tracing:
         on_commit = " ON COMMIT DROP" if self._postgresql else ""
         self._run(f"CREATE TEMPORARY TABLE recall_node ({columns}){on_commit}", {})
         self._run(
-            walk(TraceDirection.FORWARD, start.dimension, limited=False)
+            walk(TraceDirection.FORWARD, start.dimension, limited=False, renamed=True)
             + "INSERT INTO recall_node SELECT ROW_NUMBER() OVER (ORDER BY item_id, serial, lot, package), "
             "item_id, serial, lot, package, depth FROM nodes ORDER BY item_id, serial, lot, package",
             {"item": start.item_id, "number": start.number},

@@ -23,6 +23,7 @@ from itemtrace.storage.lists import Lists
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.numbers import Numbers
 from itemtrace.storage.recalls import Recalls
+from itemtrace.storage.reclass import Reclass
 from itemtrace.storage.reports import Reports
 from itemtrace.storage.stock import Stock
 from itemtrace.storage.tracing import Tracing
@@ -151,6 +152,7 @@ class UnitOfWork:
         self.check = Check(session)
         self.reports = Reports(session, self.masterdata)
         self.tracing = Tracing(session, self.masterdata)
+        self.reclass = Reclass(session, self.masterdata)
 
     def _end(self) -> None:
         session, self._session = self._session, None

@@ -32,7 +32,24 @@ def linked(alias: str, side: str) -> str:
     return f"NOT ({alias}.item_id NOT IN (SELECT g.item_id FROM genealogy_item g WHERE g.side = '{side}'))"
 
 
-def walk(direction: TraceDirection, dimension: Dimension, *, limited: bool = True) -> str:
+def family(dimension: Dimension) -> str:
+    """CTE `family`: the start's number and every number a reclassification renamed it from or
+    to, transitively (same item, same dimension): all the names one stock had."""
+    col = dimension.value
+    return f"""
+        family(number) AS (
+            SELECT CAST(:number AS VARCHAR(50))
+            UNION
+            SELECT CASE WHEN l.old_{col} = f.number THEN l.new_{col} ELSE l.old_{col} END
+            FROM family f JOIN reclass_link l
+              ON l.item_id = :item AND (l.old_{col} = f.number OR l.new_{col} = f.number)
+            WHERE l.old_{col} <> '' AND l.new_{col} <> ''
+        ),"""
+
+
+def walk(
+    direction: TraceDirection, dimension: Dimension, *, limited: bool = True, renamed: bool = False
+) -> str:
     """CTEs `start` (the start's buckets as the ledger knows them: a lot may be in several
     packages), `reach` (the walk) and `nodes` (the start's buckets at depth 0 and every distinct
     key reached, at the shallowest depth). Each step probes a covering link index with a whole
@@ -42,11 +59,14 @@ def walk(direction: TraceDirection, dimension: Dimension, *, limited: bool = Tru
     `limited`: stop at `:depth` steps, which needs the depth of every visit (a key reached at two
     depths is visited twice). A walk without limit keeps each key once, at depth 1."""
     here, there = sides(direction)
+    # `renamed` (a recall): the start is the number under every name it had (`family`).
+    names = "IN (SELECT number FROM family)" if renamed else "= :number"
     depth, step, stop = ("depth", "r.depth + 1", "AND r.depth < :depth") if limited else ("", "", "")
     return f"""
-        WITH RECURSIVE start(item_id, serial, lot, package) AS (
+        WITH RECURSIVE {family(dimension) if renamed else ""}
+        start(item_id, serial, lot, package) AS (
             SELECT DISTINCT e.item_id, e.serial, e.lot, e.package FROM ledger_entry e
-            WHERE e.item_id = :item AND e.{dimension.value} = :number AND e.{dimension.value} <> ''
+            WHERE e.item_id = :item AND e.{dimension.value} {names} AND e.{dimension.value} <> ''
         ),
         reach(item_id, serial, lot, package{", " + depth if limited else ""}) AS (
             SELECT {_link_key("l", there)}{", 1" if limited else ""}
@@ -79,4 +99,4 @@ def movements(nodes: str, columns: str, joins: str = "") -> str:
     return f"SELECT {columns} FROM {nodes} n JOIN ledger_entry e ON {on} {joins}"
 
 
-__all__: Sequence[str] = ["is_start", "link_on", "linked", "movements", "sides", "walk"]
+__all__: Sequence[str] = ["family", "is_start", "link_on", "linked", "movements", "sides", "walk"]
