@@ -18,6 +18,7 @@ from itemtrace.domain.documents import Document, DocumentType, Line, Role, Track
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import STOCK_KINDS, VIRTUAL_LOCATIONS, Location, LocationKind
+from itemtrace.domain.masterdata_changes import closed_detail, closed_locations
 from itemtrace.domain.status import is_expired
 from itemtrace.domain.stock import (
     DIMENSIONS,
@@ -78,6 +79,8 @@ def plan(
         policy = policies[line.item]
         code = policy.code
         direction = line_direction(document.type, line, locations)
+        for closed in closed_locations((line.from_location, line.to_location), locations):
+            violations.add(line.line_no, None, ErrorCode.LOCATION_CLOSED, closed_detail(line.line_no, closed))
         before = len(violations.items)
         _check_shape(line, code, direction, seen_serials, violations)
         if len(violations.items) > before:
