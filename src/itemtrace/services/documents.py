@@ -363,9 +363,11 @@ def _from_series(
 ) -> list[str]:
     """The next `count` numbers of the item's series, skipping numbers the item already has."""
     if series is None:
+        field = f"{dimension.value}_series"
         raise ValidationFailed(
-            f"line {line.line_no}: item {sku} has no {dimension.value} number series: set "
-            f"{dimension.value}_series on the item, or give the numbers"
+            f"line {line.line_no}: item {sku} has no {dimension.value} number series: give the numbers, "
+            f'or set one on the item (PATCH /items/{sku} with {{"{field}": "CODE"}}, or '
+            f"itemtrace items set {sku} --{field.replace('_', '-')} CODE)"
         )
     numbers: list[str] = []
     while len(numbers) < count:

@@ -1,0 +1,82 @@
+"""`set` in each master-data group, and closing and deleting locations, from the command line."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_items_set_changes_the_name_and_series_and_an_empty_value_clears(with_drills):
+    with_drills.ok("number-series", "create", "LOTS", "--pattern", "L-{seq:4}")
+
+    changed = with_drills.json("items", "set", "DRILL-X", "--name", "Drill 18V", "--lot-series", "LOTS")
+    cleared = with_drills.json("items", "set", "DRILL-X", "--lot-series", "")
+
+    assert (changed["name"], changed["lot_series"], changed["tracking_code"]) == ("Drill 18V", "LOTS", "SN")
+    assert cleared["lot_series"] is None
+    assert cleared["name"] == "Drill 18V"
+
+
+def test_items_set_refuses_a_new_tracking_code_once_the_item_has_entries(with_drills):
+    with_drills.ok("tracking-codes", "create", "LOT", "--lot-specific")
+    with_drills.ok("receive", "DRILL-X", "1", "--to", "WH1", "--serial", "SN-1")
+
+    result = with_drills("items", "set", "DRILL-X", "--tracking-code", "LOT")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error[item_has_entries]: item DRILL-X has ledger entries")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_tracking_codes_set_changes_one_flag_and_keeps_the_others(with_drills):
+    with_drills.ok("tracking-codes", "create", "OUT", "--serial-outbound")
+
+    changed = with_drills.json("tracking-codes", "set", "OUT", "--serial-inbound", "--warranty-formula", "1Y")
+    in_use = with_drills.ok("receive", "DRILL-X", "1", "--to", "WH1", "--serial", "SN-1")
+    refused = with_drills("tracking-codes", "set", "SN", "--no-serial-specific", "--json")
+
+    assert changed["serial"] == {"specific": False, "inbound": True, "outbound": True}
+    assert changed["warranty_formula"] == "1Y"
+    assert in_use.exit_code == 0
+    assert refused.exit_code == 1
+    assert json.loads(refused.stdout)["code"] == "item_has_entries"
+
+
+def test_locations_set_closes_and_opens_a_location(with_drills):
+    closed = with_drills.json("locations", "set", "WH1", "--closed")
+    refused = with_drills("receive", "DRILL-X", "1", "--to", "WH1", "--serial", "SN-1")
+    opened = with_drills.json("locations", "set", "WH1", "--open", "--name", "Main hall")
+
+    assert closed["closed"] is True
+    assert refused.exit_code == 1
+    assert "location_closed" in refused.stderr
+    assert (opened["closed"], opened["name"]) == (False, "Main hall")
+    with_drills.ok("receive", "DRILL-X", "1", "--to", "WH1", "--serial", "SN-1")
+
+
+def test_locations_delete_removes_an_unused_location_and_refuses_a_used_one(with_drills):
+    with_drills.ok("locations", "create", "TYPO", "--name", "Typo")
+    with_drills.ok("receive", "DRILL-X", "1", "--to", "WH1", "--serial", "SN-1")
+
+    deleted = with_drills.json("locations", "delete", "TYPO")
+    refused = with_drills("locations", "delete", "WH1")
+
+    assert deleted == {"deleted": "TYPO"}
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("error[location_in_use]")
+    assert "--closed" in refused.stderr
+
+
+def test_partners_and_number_series_set(with_drills):
+    with_drills.ok("number-series", "create", "SN", "--pattern", "S-{seq:3}")
+    with_drills.ok("number-series", "next", "SN", "--count", "5")
+
+    partner = with_drills.json("partners", "set", "CUST-01", "--name", "Northwind Traders")
+    series = with_drills.json("number-series", "set", "SN", "--pattern", "SN-{seq:4}", "--start", "1")
+    back = with_drills("number-series", "set", "SN", "--next-value", "3")
+    number = with_drills("number-series", "next", "SN")
+
+    assert partner["name"] == "Northwind Traders"
+    assert (series["pattern"], series["next_value"]) == ("SN-{seq:4}", 6)
+    assert back.exit_code == 1
+    assert "validation_error" in back.stderr
+    assert number.stdout == "SN-0006\n"
