@@ -80,3 +80,18 @@ def test_partners_and_number_series_set(with_drills):
     assert back.exit_code == 1
     assert "validation_error" in back.stderr
     assert number.stdout == "SN-0006\n"
+
+
+def test_availability_and_lists_of_a_warehouse_count_its_bins_unless_no_children(with_drills):
+    with_drills.ok("locations", "create", "WH1-A", "--name", "Bin A", "--parent", "WH1")
+    with_drills.ok("receive", "DRILL-X", "1", "--to", "WH1", "--serial", "SN-1")
+    with_drills.ok("receive", "DRILL-X", "1", "--to", "WH1-A", "--serial", "SN-2")
+
+    warehouse = with_drills.json("availability", "DRILL-X", "--location", "WH1")
+    alone = with_drills.json("availability", "DRILL-X", "--location", "WH1", "--no-children")
+    listed = with_drills.json("serials", "list", "--location", "WH1")
+    own = with_drills.json("serials", "list", "--location", "WH1", "--no-children")
+
+    assert (warehouse["on_hand"], alone["on_hand"]) == (2, 1)
+    assert [s["serial"] for s in listed["items"]] == ["SN-1", "SN-2"]
+    assert [s["serial"] for s in own["items"]] == ["SN-1"]

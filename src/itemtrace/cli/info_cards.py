@@ -207,6 +207,10 @@ LocationFilter = Annotated[str | None, typer.Option("--location", help="Only at 
 StatusFilter = Annotated[TrackingStatus | None, typer.Option("--status", help="Only this status.")]
 LotFilter = Annotated[str | None, typer.Option("--lot", help="Only this lot.")]
 Query = Annotated[str | None, typer.Option("--q", help="Numbers containing this text.")]
+Children = Annotated[
+    bool,
+    typer.Option("--children/--no-children", help="With --location: include the locations under it (bins)."),
+]
 LIST_COLUMNS: Sequence[str] = [
     "item",
     "serial",
@@ -230,6 +234,7 @@ def list_serials(
     lot: LotFilter = None,
     q: Query = None,
     limit: Limit = 50,
+    children: Children = True,
     json_output: JsonFlag = False,
 ) -> None:
     """List serial numbers with their status, location and holder."""
@@ -238,7 +243,15 @@ def list_serials(
 
     cli = Cli.of(ctx)
     found = info_cards.list_serials(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
+        cli.uow(),
+        item=item,
+        location=location,
+        status=status,
+        lot=lot,
+        q=q,
+        limit=limit,
+        include_children=children,
+        today=cli.today(),
     )
     show_list(cli, [SerialRowOut.from_domain(r) for r in found], title="serials", columns=LIST_COLUMNS)
 
@@ -252,6 +265,7 @@ def list_lots(
     lot: LotFilter = None,
     q: Query = None,
     limit: Limit = 50,
+    children: Children = True,
     json_output: JsonFlag = False,
 ) -> None:
     """List lots with their quantities, location and expiration date."""
@@ -260,6 +274,14 @@ def list_lots(
 
     cli = Cli.of(ctx)
     found = info_cards.list_lots(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
+        cli.uow(),
+        item=item,
+        location=location,
+        status=status,
+        lot=lot,
+        q=q,
+        limit=limit,
+        include_children=children,
+        today=cli.today(),
     )
     show_list(cli, [LotRowOut.from_domain(r) for r in found], title="lots", columns=LIST_COLUMNS)
