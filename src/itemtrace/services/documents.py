@@ -30,6 +30,7 @@ from itemtrace.domain.documents import (
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Location
+from itemtrace.domain.outbound_numbers import assigns_on_outbound
 from itemtrace.domain.reservations import reservation_conflicts, reservations, reserving_part
 from itemtrace.domain.stock import Reservation, needs
 from itemtrace.domain.tracking import Dimension, ItemPolicy, global_serial_items
@@ -306,7 +307,8 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
     lines = []
     for line in document.lines:
         if line.assign is not None:
-            check_assignable(line, locations)
+            if not assigns_on_outbound(document, line, policies[line.item], locations):
+                check_assignable(line, locations)  # else: new numbers given on the way out
             line = _assign(uow, line, policies[line.item], posting_date)
         lines.append(line)
     return replace(document, lines=tuple(lines))
