@@ -95,3 +95,24 @@ def test_availability_and_lists_of_a_warehouse_count_its_bins_unless_no_children
     assert (warehouse["on_hand"], alone["on_hand"]) == (2, 1)
     assert [s["serial"] for s in listed["items"]] == ["SN-1", "SN-2"]
     assert [s["serial"] for s in own["items"]] == ["SN-1"]
+
+
+def test_ship_gives_serials_to_untracked_stock_of_an_outbound_only_item(itemtrace):
+    itemtrace.ok("number-series", "create", "PSN", "--pattern", "P-{seq:3}")
+    itemtrace.ok("tracking-codes", "create", "SN-OUT", "--serial-outbound")
+    itemtrace.ok(
+        "items", "create", "PHONE", "--name", "Phone", "--tracking-code", "SN-OUT", "--serial-series", "PSN"
+    )
+    itemtrace.ok("locations", "create", "WH1", "--name", "Main")
+    itemtrace.ok("partners", "create", "CUST", "--name", "Customer", "--kind", "customer")
+    itemtrace.ok("receive", "PHONE", "3", "--to", "WH1")
+
+    typed = itemtrace.json("ship", "PHONE", "--from", "WH1", "--partner", "CUST", "--serial", "IMEI-1")
+    assigned = itemtrace.json(
+        "ship", "PHONE", "--from", "WH1", "--partner", "CUST", "-q", "2", "--assign-serials"
+    )
+    card = itemtrace.json("serial", "show", "PHONE", "IMEI-1")
+
+    assert [t["serial"] for t in typed["lines"][0]["tracking"]] == ["IMEI-1"]
+    assert [t["serial"] for t in assigned["lines"][0]["tracking"]] == ["P-001", "P-002"]
+    assert (card["status"], card["holder"]) == ("delivered", "CUST")
