@@ -13,7 +13,6 @@ come back by that number. `specific` tracking is not touched: a number it names 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -45,7 +44,7 @@ def given_on_outbound(code: TrackingCode) -> tuple[Dimension, ...]:
 
 def plain(key: TrackingKey, dims: tuple[Dimension, ...]) -> TrackingKey:
     """The key without its numbers of `dims`: the untracked stock a new number is taken from."""
-    return replace(key, **{d.value: None for d in dims})
+    return _with(key, dict.fromkeys(dims))
 
 
 def assigns_on_outbound(
@@ -142,7 +141,7 @@ def number_at_source(
             continue
         for place, take in picks:
             picked = place[1]
-            numbered = replace(picked, **{d.value: key.number(d) for d in new})
+            numbered = _with(picked, {d: key.number(d) for d in new})
             bucket = live.meta[place]
             for entry_key, origin, target in (
                 (picked, source, NUMBERED_VIA),
@@ -195,6 +194,12 @@ def _untracked_at(
         return (meta.expiration_date or date.max, meta.first_in_date or date.max, numbers)
 
     return sorted(found, key=order)
+
+
+def _with(key: TrackingKey, numbers: Mapping[Dimension, str | None]) -> TrackingKey:
+    """`key` with the numbers of some dimensions replaced."""
+    serial, lot, package = (numbers[d] if d in numbers else key.number(d) for d in DIMENSIONS)
+    return TrackingKey(key.item, serial, lot, package)
 
 
 def _numbers(key: TrackingKey) -> list[tuple[str, Dimension]]:
