@@ -161,11 +161,13 @@ def number_at_source(
     return entries
 
 
-def reserved_key(key: TrackingKey, code: TrackingCode, on_hand: bool) -> TrackingKey:
-    """What a draft naming `key` reserves: the key, or, for a new number given on the way out
-    (`on_hand` false: not at the source under it), the untracked stock it will be taken from."""
+def reserved_key(key: TrackingKey, code: TrackingCode, live: LiveStock, source: str) -> TrackingKey:
+    """What a draft naming `key` at `source` reserves: the key, or, for a new number given on the
+    way out (not on hand there under it), the untracked stock it will be taken from."""
     new = tuple(d for d in given_on_outbound(code) if key.number(d))
-    return plain(key, new) if new and not on_hand else key
+    if not new or any(live.free(p) > 0 for p in live.matching(source, key)):
+        return key
+    return plain(key, new)
 
 
 def _untracked_at(

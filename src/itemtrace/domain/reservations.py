@@ -74,8 +74,7 @@ def reservations(
                 found = live.matching(source, key)
                 key = found[0][1] if len(found) == 1 else key
             if live is not None and line.item in policies:
-                on_hand = any(live.free(p) > 0 for p in live.matching(source, key))
-                key = reserved_key(key, policies[line.item].code, on_hand)
+                key = reserved_key(key, policies[line.item].code, live, source)
             result.append(Reservation(document.number or "", source, key, t.quantity, line.line_no))
         rest = line.quantity - line.tracked_quantity
         if rest > 0:
