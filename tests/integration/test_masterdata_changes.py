@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from itemtrace.domain.documents import DocumentType
 from itemtrace.domain.errors import Conflict, ErrorCode, PostingRejected, ValidationFailed
 from itemtrace.domain.masterdata import Location
 from itemtrace.domain.tracking import DimensionPolicy
-from itemtrace.services import availability, masterdata
-from tests.conftest import TODAY
-from tests.world import given_world, receive, ship, sn
+from itemtrace.services import availability, documents, masterdata
+from tests.conftest import TODAY, now
+from tests.world import CLERK, given_world, post, receive, ship, sn
 
 
 def test_an_items_entries_pin_its_tracking_code_but_not_its_name(uow):
@@ -91,3 +92,20 @@ def test_a_warehouse_counts_its_bins_at_any_depth(uow):
     shelf = availability.availability(uow, "BOLT", location="WH1-A", today=TODAY)
 
     assert (everything.on_hand, own.on_hand, shelf.on_hand) == (9, 8, 1)
+
+
+def test_goods_on_the_road_are_not_received_into_a_location_closed_meanwhile(uow):
+    given_world(uow)
+    receive(uow, "DRILL", *sn("SN-1"))
+    shipped = post(
+        uow, DocumentType.TRANSFER, "DRILL", 1, sn("SN-1"), source="WH1", target="WH2", in_transit=True
+    )
+    masterdata.update_location(uow, "WH2", {"closed": True})
+
+    with pytest.raises(PostingRejected) as refused:
+        documents.receive(uow, shipped.id or 0, user=CLERK, today=TODAY, now=now())
+    masterdata.update_location(uow, "WH2", {"closed": False})
+    documents.receive(uow, shipped.id or 0, user=CLERK, today=TODAY, now=now())
+
+    assert [v.code for v in refused.value.violations] == [ErrorCode.LOCATION_CLOSED]
+    assert availability.availability(uow, "DRILL", location="WH2", today=TODAY).on_hand == 1

@@ -27,9 +27,17 @@ from itemtrace.domain.documents import (
     resolve_locations,
     validate_numbers,
 )
-from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
+from itemtrace.domain.errors import (
+    Conflict,
+    ErrorCode,
+    NotFound,
+    PostingRejected,
+    ValidationFailed,
+    Violation,
+)
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Location
+from itemtrace.domain.masterdata_changes import closed_detail, closed_locations
 from itemtrace.domain.outbound_numbers import assigns_on_outbound
 from itemtrace.domain.reservations import reservation_conflicts, reservations, reserving_part
 from itemtrace.domain.stock import Reservation, needs
@@ -174,6 +182,13 @@ def receive(
         locations = uow.masterdata.locations(
             {e.to_location for e in entries} | {e.from_location for e in entries}
         )
+        refused = [
+            Violation(line_no, None, ErrorCode.LOCATION_CLOSED, closed_detail(line_no, code))
+            for line_no, code in sorted({(e.line_no, e.to_location) for e in entries})
+            if closed_locations([code], locations)
+        ]
+        if refused:  # the destination was closed while the goods were on the road
+            raise PostingRejected(refused)
         uow.ledger.append(
             entries,
             document_id=document_id,
