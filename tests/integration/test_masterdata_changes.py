@@ -21,8 +21,11 @@ def test_an_items_entries_pin_its_tracking_code_but_not_its_name(uow):
     with pytest.raises(Conflict) as refused:
         masterdata.update_item(uow, "DRILL", {"tracking_code": None})
     renamed = masterdata.update_item(uow, "DRILL", {"name": "Drill 18V", "serial_series": None})
+    with pytest.raises(Conflict) as unit:
+        masterdata.update_item(uow, "DRILL", {"unit": "box"})
 
     assert refused.value.code is ErrorCode.ITEM_HAS_ENTRIES
+    assert unit.value.code is ErrorCode.ITEM_HAS_ENTRIES
     assert (renamed.item.name, renamed.item.serial_series, renamed.code.code) == ("Drill 18V", None, "SN")
     assert masterdata.get_item(uow, "BOLT").code.code == "LOT"
 
