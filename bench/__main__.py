@@ -19,6 +19,7 @@ from bench import (
     post_latency,
     receipt_10k_serials,
     serial_card,
+    warehouse_availability,
 )
 
 BENCHMARKS = {
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "http_post": http_post.main,
     "http_card": http_card.main,
     "post_latency": post_latency.main,
+    "warehouse_availability": warehouse_availability.main,
 }
 # One module may contribute several names (it generates its data set once for all of them).
 GROUPS = {
