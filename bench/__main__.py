@@ -23,6 +23,7 @@ from bench import (
     reclass_lot_100k,
     report_expiring,
     serial_card,
+    warehouse_availability,
 )
 
 BENCHMARKS: dict[str, Callable[..., dict[str, dict[str, Any]]]] = {
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, dict[str, Any]]]] = {
     "post_latency": post_latency.main,
     "report_expiring": report_expiring.main,
     "reclass_lot_100k": reclass_lot_100k.main,
+    "warehouse_availability": warehouse_availability.main,
 }
 # One module may contribute several names (it generates its data set once for all of them).
 GROUPS = {

@@ -115,3 +115,17 @@ def test_bad_report_parameters_are_refused(milk, as_viewer, params):
     response = as_viewer.get("/reports/expiring", params=params)
 
     assert response.status_code in (404, 422), response.text
+
+
+def test_a_warehouse_reports_its_bins_unless_told_not_to(milk, as_admin, as_clerk):
+    as_admin.created("/locations", {"code": "WH1-B1", "name": "Bin 1", "parent": "WH1"})
+    as_clerk.ok(
+        "/documents?post=true",
+        receipt(lot_in("L-BIN", 2, "2026-11-25", to="WH1-B1"), posting_date="2026-10-01"),
+    )
+
+    with_bins = rows(as_clerk, within_days=30, location="WH1")
+    alone = rows(as_clerk, within_days=30, location="WH1", include_children="false")
+
+    assert [(r[0], r[1]) for r in with_bins] == [("L-OLD", "WH1"), ("L-BIN", "WH1-B1"), ("L-SOON", "WH1")]
+    assert [(r[0], r[1]) for r in alone] == [("L-OLD", "WH1"), ("L-SOON", "WH1")]

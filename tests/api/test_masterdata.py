@@ -185,12 +185,13 @@ def test_a_location_defaults_to_internal_and_keeps_its_parent(as_admin, as_viewe
     as_admin.created("/locations", {"code": "WH", "name": "Warehouse"})
     created = as_admin.created("/locations", {"code": "WH-A1", "name": "Bin A1", "parent": "WH"})
 
-    assert created == {"code": "WH-A1", "name": "Bin A1", "kind": "internal", "parent": "WH"}
+    assert created == {"code": "WH-A1", "name": "Bin A1", "kind": "internal", "parent": "WH", "closed": False}
     assert as_viewer.get("/locations/WH").json() == {
         "code": "WH",
         "name": "Warehouse",
         "kind": "internal",
         "parent": None,
+        "closed": False,
     }
 
 

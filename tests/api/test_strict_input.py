@@ -629,6 +629,12 @@ COLUMNS = [
     ("RecallIn", "item", "ItemRow", "sku"),
     ("RecallIn", "lot", "RecallRow", "lot"),
     ("UserIn", "name", "UserRow", "name"),
+    ("ItemPatch", "name", "ItemRow", "name"),
+    ("ItemPatch", "lot_series", "NumberSeriesRow", "code"),
+    ("TrackingCodePatch", "warranty_formula", "TrackingCodeRow", "warranty_formula"),
+    ("LocationPatch", "name", "LocationRow", "name"),
+    ("PartnerPatch", "name", "PartnerRow", "name"),
+    ("NumberSeriesPatch", "pattern", "NumberSeriesRow", "pattern"),
 ]
 
 

@@ -51,7 +51,13 @@ def test_items_locations_and_partners_list_as_json(itemtrace):
         "lot_series": None,
         "shelf_life": None,
     }
-    assert {"code": "WH1-A", "name": "Aisle A", "kind": "internal", "parent": "WH1"} in locations
+    assert {
+        "code": "WH1-A",
+        "name": "Aisle A",
+        "kind": "internal",
+        "parent": "WH1",
+        "closed": False,
+    } in locations
     assert partners == {"items": [{"code": "CUST-01", "name": "Northwind", "kind": "customer"}]}
 
 

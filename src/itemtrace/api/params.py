@@ -27,5 +27,11 @@ RecallId = Annotated[int, Path(ge=1, le=limits.MAX_ID, description="The recall's
 ItemFilter = Annotated[Sku | None, Query(description="An item's SKU")]
 LocationFilter = Annotated[LocationCode | None, Query(description="A location's code")]
 LotFilter = Annotated[Number | None, Query(description="A lot number")]
+IncludeChildren = Annotated[
+    bool,
+    Query(
+        description="With `location`: count the locations under it too (a warehouse's bins); false: that one only"
+    ),
+]
 SerialFilter = Annotated[Number | None, Query(description="A serial number")]
 SearchText = Annotated[Number | None, Query(description="Part of a number to search for")]

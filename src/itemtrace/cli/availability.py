@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from itemtrace.cli.context import Cli
-from itemtrace.cli.options import JsonFlag, Lot
+from itemtrace.cli.options import Children, JsonFlag, Lot
 from itemtrace.cli.present import show
 
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
@@ -25,15 +25,23 @@ def availability(
     location: Location = None,
     lot: Lot = None,
     serial: Serial = None,
+    children: Children = True,
     json_output: JsonFlag = False,
 ) -> None:
     """On hand in internal locations, expired (past its date), reserved by open (draft) documents,
-    and available, by lot."""
+    and available, by lot. --location counts the locations under it (a warehouse's bins) too,
+    unless --no-children."""
     from itemtrace.schemas.availability import AvailabilityOut
     from itemtrace.services import availability as service
 
     cli = Cli.of(ctx)
     found = service.availability(
-        cli.uow(), item, location=location, lot=lot, serial=serial, today=cli.today()
+        cli.uow(),
+        item,
+        location=location,
+        lot=lot,
+        serial=serial,
+        include_children=children,
+        today=cli.today(),
     )
     show(cli, AvailabilityOut.from_domain(found), title=f"availability of {item}")

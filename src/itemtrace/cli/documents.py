@@ -245,18 +245,36 @@ def ship(
     package: Package = None,
     quantity: QuantityOpt = None,
     warranty_date: WarrantyDate = None,
+    assign_serials: Annotated[
+        bool,
+        typer.Option(
+            "--assign-serials", help="New serials from the series (numbers given on outbound only)."
+        ),
+    ] = False,
+    assign_lot: Annotated[
+        bool, typer.Option("--assign-lot", help="A new lot from the series (numbers given on outbound only).")
+    ] = False,
+    start: Annotated[
+        str | None, typer.Option(help="New serials in a customised run from here (outbound-only numbers).")
+    ] = None,
     reference: Reference = None,
     posting_date: PostingDate = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Ship stock to a customer (a shipment), and post it."""
+    """Ship stock to a customer (a shipment), and post it. For an item whose tracking code
+    requires numbers on outbound postings only, --serial/--lot may name new numbers (taken from
+    the untracked stock), or --assign-serials, --assign-lot, --start draw them."""
     cli = Cli.of(ctx)
     qty = line_quantity(quantity, serial)
+    assign = None
+    if assign_serials or assign_lot or start:
+        assign = Assign(serial=assign_serials, lot=assign_lot, start=start)
     line = Line(
         item,
         qty,
         from_location=from_,
         tracking=tracking_lines(qty, serial, lot, package, warranty_date=warranty_date),
+        assign=assign,
     )
     _post(cli, DocumentType.SHIPMENT, line, partner=partner, reference=reference, posting_date=posting_date)
 

@@ -10,7 +10,7 @@ import typer
 
 from itemtrace.cli.context import Cli
 from itemtrace.cli.framework import Typer
-from itemtrace.cli.options import JsonFlag, Limit
+from itemtrace.cli.options import Children, JsonFlag, Limit
 from itemtrace.cli.present import as_json, show, show_list
 from itemtrace.domain.cards import Card
 from itemtrace.domain.status import TrackingStatus
@@ -230,6 +230,7 @@ def list_serials(
     lot: LotFilter = None,
     q: Query = None,
     limit: Limit = 50,
+    children: Children = True,
     json_output: JsonFlag = False,
 ) -> None:
     """List serial numbers with their status, location and holder."""
@@ -238,7 +239,15 @@ def list_serials(
 
     cli = Cli.of(ctx)
     found = info_cards.list_serials(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
+        cli.uow(),
+        item=item,
+        location=location,
+        status=status,
+        lot=lot,
+        q=q,
+        limit=limit,
+        include_children=children,
+        today=cli.today(),
     )
     show_list(cli, [SerialRowOut.from_domain(r) for r in found], title="serials", columns=LIST_COLUMNS)
 
@@ -252,6 +261,7 @@ def list_lots(
     lot: LotFilter = None,
     q: Query = None,
     limit: Limit = 50,
+    children: Children = True,
     json_output: JsonFlag = False,
 ) -> None:
     """List lots with their quantities, location and expiration date."""
@@ -260,6 +270,14 @@ def list_lots(
 
     cli = Cli.of(ctx)
     found = info_cards.list_lots(
-        cli.uow(), item=item, location=location, status=status, lot=lot, q=q, limit=limit, today=cli.today()
+        cli.uow(),
+        item=item,
+        location=location,
+        status=status,
+        lot=lot,
+        q=q,
+        limit=limit,
+        include_children=children,
+        today=cli.today(),
     )
     show_list(cli, [LotRowOut.from_domain(r) for r in found], title="lots", columns=LIST_COLUMNS)

@@ -334,3 +334,209 @@ def next_numbers(
         return
     for number in numbers:
         print(number)
+
+
+# -- changes (`set`) ---------------------------------------------------------------------------
+# Each `set` sends only the options given, as the API's PATCH does; an empty value ("") clears an
+# optional field (gtin, a series, shelf life, tracking code, warranty formula).
+
+
+def _given(**options: object) -> dict[str, object]:
+    """The options the user gave (None: left out); '' clears an optional field (null)."""
+    return {name: (None if value == "" else value) for name, value in options.items() if value is not None}
+
+
+@tracking_codes.command("set")
+def set_tracking_code(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(metavar="CODE")],
+    description: Annotated[str | None, typer.Option(help="What the code is for.")] = None,
+    serial_specific: Annotated[bool | None, typer.Option("--serial-specific/--no-serial-specific")] = None,
+    serial_inbound: Annotated[bool | None, typer.Option("--serial-inbound/--no-serial-inbound")] = None,
+    serial_outbound: Annotated[bool | None, typer.Option("--serial-outbound/--no-serial-outbound")] = None,
+    lot_specific: Annotated[bool | None, typer.Option("--lot-specific/--no-lot-specific")] = None,
+    lot_inbound: Annotated[bool | None, typer.Option("--lot-inbound/--no-lot-inbound")] = None,
+    lot_outbound: Annotated[bool | None, typer.Option("--lot-outbound/--no-lot-outbound")] = None,
+    package_specific: Annotated[bool | None, typer.Option("--package-specific/--no-package-specific")] = None,
+    package_inbound: Annotated[bool | None, typer.Option("--package-inbound/--no-package-inbound")] = None,
+    package_outbound: Annotated[bool | None, typer.Option("--package-outbound/--no-package-outbound")] = None,
+    serial_unique: Annotated[SerialUnique | None, typer.Option(help="item or global.")] = None,
+    use_expiration_dates: Annotated[
+        bool | None, typer.Option("--use-expiration-dates/--no-use-expiration-dates")
+    ] = None,
+    require_expiration_date: Annotated[
+        bool | None, typer.Option("--require-expiration-date/--no-require-expiration-date")
+    ] = None,
+    strict_expiration: Annotated[
+        bool | None, typer.Option("--strict-expiration/--no-strict-expiration")
+    ] = None,
+    warranty_formula: Annotated[
+        str | None, typer.Option(help="Warranty from the shipment date, e.g. 2Y; '' removes it.")
+    ] = None,
+    require_warranty_date: Annotated[
+        bool | None, typer.Option("--require-warranty-date/--no-require-warranty-date")
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Change a tracking code: only the options given change.
+
+    The serial/lot/package policy and --serial-unique are fixed once an item using the code has
+    ledger entries (item_has_entries): create a new tracking code instead.
+    """
+    from itemtrace.schemas.masterdata import DimensionPolicyIO, TrackingCodeOut, TrackingCodePatch
+    from itemtrace.services import masterdata
+
+    cli = Cli.of(ctx)
+    body = _given(
+        description=description,
+        serial_unique=serial_unique,
+        use_expiration_dates=use_expiration_dates,
+        require_expiration_date=require_expiration_date,
+        strict_expiration=strict_expiration,
+        warranty_formula=warranty_formula,
+        require_warranty_date=require_warranty_date,
+    )
+    flags = {
+        "serial": (serial_specific, serial_inbound, serial_outbound),
+        "lot": (lot_specific, lot_inbound, lot_outbound),
+        "package": (package_specific, package_inbound, package_outbound),
+    }
+    if any(v is not None for values in flags.values() for v in values):
+        # A flag changes one field of a dimension's policy: the others stay as they are.
+        current = TrackingCodeOut.from_domain(masterdata.get_tracking_code(cli.uow(), code))
+        for dim, (specific, inbound, outbound) in flags.items():
+            if specific is None and inbound is None and outbound is None:
+                continue
+            was: DimensionPolicyIO = getattr(current, dim)
+            body[dim] = {
+                "specific": was.specific if specific is None else specific,
+                "inbound": was.inbound if inbound is None else inbound,
+                "outbound": was.outbound if outbound is None else outbound,
+            }
+    patch = TrackingCodePatch.model_validate(body)
+    updated = masterdata.update_tracking_code(cli.uow(), code, patch.changes())
+    show(cli, TrackingCodeOut.from_domain(updated), title=f"tracking code {updated.code}")
+
+
+@items.command("set")
+def set_item(
+    ctx: typer.Context,
+    sku: Annotated[str, typer.Argument(metavar="SKU")],
+    name: Annotated[str | None, typer.Option(help="The item's name.")] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Unit of measure (only while the item has no entries).")
+    ] = None,
+    gtin: Annotated[str | None, typer.Option(help="GTIN; '' removes it.")] = None,
+    tracking_code: Annotated[
+        str | None, typer.Option(help="Tracking code (only while the item has no entries); '' for none.")
+    ] = None,
+    serial_series: Annotated[
+        str | None, typer.Option(help="Number series for new serials; '' for none.")
+    ] = None,
+    lot_series: Annotated[str | None, typer.Option(help="Number series for new lots; '' for none.")] = None,
+    shelf_life: Annotated[str | None, typer.Option(help="e.g. 18M; '' removes it.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Change an item: only the options given change.
+
+    Its tracking code is fixed once it has ledger entries (item_has_entries): create a new item.
+    """
+    from itemtrace.schemas.masterdata import ItemOut, ItemPatch
+    from itemtrace.services import masterdata
+
+    cli = Cli.of(ctx)
+    patch = ItemPatch.model_validate(
+        _given(
+            name=name,
+            unit=unit,
+            gtin=gtin,
+            tracking_code=tracking_code,
+            serial_series=serial_series,
+            lot_series=lot_series,
+            shelf_life=shelf_life,
+        )
+    )
+    updated = masterdata.update_item(cli.uow(), sku, patch.changes())
+    show(cli, ItemOut.from_domain(updated), title=f"item {updated.item.sku}")
+
+
+@locations.command("set")
+def set_location(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(metavar="CODE")],
+    name: Annotated[str | None, typer.Option(help="The location's name.")] = None,
+    closed: Annotated[
+        bool | None,
+        typer.Option(
+            "--closed/--open", help="Close it (no new postings; history and stock stay) or open it."
+        ),
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Rename a location, or close it and open it again."""
+    from itemtrace.schemas.masterdata import LocationOut, LocationPatch
+    from itemtrace.services import masterdata
+
+    cli = Cli.of(ctx)
+    patch = LocationPatch.model_validate(_given(name=name, closed=closed))
+    updated = masterdata.update_location(cli.uow(), code, patch.changes())
+    show(cli, LocationOut.from_domain(updated), title=f"location {updated.code}")
+
+
+@locations.command("delete")
+def delete_location(
+    ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE")], json_output: JsonFlag = False
+) -> None:
+    """Delete a location that was never used (no entries, documents or child locations); close a
+    used one instead (locations set CODE --closed)."""
+    from itemtrace.services import masterdata
+
+    cli = Cli.of(ctx)
+    masterdata.delete_location(cli.uow(), code)
+    if cli.json:
+        print_json({"deleted": code})
+    else:
+        print(f"location {code} deleted")
+
+
+@partners.command("set")
+def set_partner(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(metavar="CODE")],
+    name: Annotated[str | None, typer.Option(help="The partner's name.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Rename a vendor or customer."""
+    from itemtrace.schemas.masterdata import PartnerOut, PartnerPatch
+    from itemtrace.services import masterdata
+
+    cli = Cli.of(ctx)
+    patch = PartnerPatch.model_validate(_given(name=name))
+    updated = masterdata.update_partner(cli.uow(), code, patch.changes())
+    show(cli, PartnerOut.from_domain(updated), title=f"partner {updated.code}")
+
+
+@number_series.command("set")
+def set_series(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(metavar="CODE")],
+    pattern: Annotated[str | None, typer.Option(help="The new pattern, e.g. SN-{YY}-{seq:6}.")] = None,
+    start: Annotated[
+        int | None, typer.Option(help="The first counter value (moves the counter forward only).")
+    ] = None,
+    increment: Annotated[int | None, typer.Option(help="Step between counter values.")] = None,
+    next_value: Annotated[
+        int | None, typer.Option(help="Move the counter forward to this value (never back).")
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Change a number series; its counter never goes back, so no number is handed out twice."""
+    from itemtrace.schemas.masterdata import NumberSeriesOut, NumberSeriesPatch
+    from itemtrace.services import masterdata
+
+    cli = Cli.of(ctx)
+    patch = NumberSeriesPatch.model_validate(
+        _given(pattern=pattern, start=start, increment=increment, next_value=next_value)
+    )
+    updated = masterdata.update_series(cli.uow(), code, patch.changes(), next_value=patch.next_value)
+    show(cli, NumberSeriesOut.from_domain(updated), title=f"number series {updated.code}")

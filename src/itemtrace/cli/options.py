@@ -35,6 +35,10 @@ def parse_date(value: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date: write YYYY-MM-DD") from None
 
 
+Children = Annotated[
+    bool,
+    typer.Option("--children/--no-children", help="With --location: include the locations under it (bins)."),
+]
 JsonFlag = Annotated[
     bool,
     typer.Option("--json", help="Print JSON (for scripts) instead of tables.", callback=_remember_json),

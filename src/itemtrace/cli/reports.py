@@ -8,7 +8,7 @@ import typer
 
 from itemtrace.cli.context import Cli
 from itemtrace.cli.framework import Typer
-from itemtrace.cli.options import JsonFlag
+from itemtrace.cli.options import Children, JsonFlag
 from itemtrace.cli.present import say, show_list
 from itemtrace.cli.tracing import Export, export_format
 
@@ -28,6 +28,7 @@ def expiring_report(
     within_days: WithinDays = 30,
     item: Annotated[str | None, typer.Option("--item", help="Only this item.")] = None,
     location: Annotated[str | None, typer.Option("--location", help="Only this location.")] = None,
+    children: Children = True,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="Rows to show.")] = 50,
     export: Export = None,
     json_output: JsonFlag = False,
@@ -41,13 +42,25 @@ def expiring_report(
     format = export_format(export)
     if export is not None and format is not None:
         content = expiry.export_expiring(
-            cli.uow(), format, within_days=within_days, item=item, location=location, today=cli.today()
+            cli.uow(),
+            format,
+            within_days=within_days,
+            item=item,
+            location=location,
+            include_children=children,
+            today=cli.today(),
         )
         export.write_bytes(content)
         say(cli, f"expiring report written to {export}", {"file": str(export)})
         return
     found = expiry.expiring(
-        cli.uow(), within_days=within_days, item=item, location=location, limit=limit, today=cli.today()
+        cli.uow(),
+        within_days=within_days,
+        item=item,
+        location=location,
+        include_children=children,
+        limit=limit,
+        today=cli.today(),
     )
     show_list(cli, [ExpiringOut.from_domain(e) for e in found], title="expiring")
 

@@ -75,6 +75,7 @@ class Location:
     name: str
     kind: LocationKind = LocationKind.INTERNAL
     parent: str | None = None
+    closed: bool = False  # takes no new postings (`location_closed`); history and stock stay
 
 
 @dataclass(frozen=True, slots=True)

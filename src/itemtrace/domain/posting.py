@@ -19,6 +19,8 @@ from itemtrace.domain.documents import Document, DocumentType, Line, Role, Track
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import STOCK_KINDS, VIRTUAL_LOCATIONS, Location, LocationKind
+from itemtrace.domain.masterdata_changes import closed_detail, closed_locations
+from itemtrace.domain.outbound_numbers import given_on_outbound, number_at_source
 from itemtrace.domain.status import is_expired
 from itemtrace.domain.stock import (
     DIMENSIONS,
@@ -85,6 +87,8 @@ def plan(
         policy = policies[line.item]
         code = policy.code
         direction = line_direction(document.type, line, locations)
+        for closed in closed_locations((line.from_location, line.to_location), locations):
+            violations.add(line.line_no, None, ErrorCode.LOCATION_CLOSED, closed_detail(line.line_no, closed))
         before = len(violations.items)
         _check_shape(line, code, direction, seen_serials, violations)
         if len(violations.items) > before:
@@ -103,6 +107,10 @@ def plan(
                 _inbound(document, line, policy, target, live, stock, locations, posting_date, violations)
             )
         else:
+            before = len(violations.items)
+            entries.extend(number_at_source(line, code, live, locations, stock.blocked, violations.add))
+            if len(violations.items) > before:
+                continue  # a new number that cannot be given: the line cannot leave
             entries.extend(
                 _outbound(
                     document, line, code, stock.blocked, target, live, locations, posting_date, violations
@@ -229,7 +237,11 @@ def _check_shape(
                 ErrorCode.TRACKING_REQUIRED,
                 f"line {line.line_no}: {line.item} needs a {dim.value} number on {direction.value} "
                 f"postings (tracking code {code.code}): add tracking lines with {dim.value} numbers"
-                + (" or assign them from the item's series" if direction is Direction.INBOUND else ""),
+                + (
+                    " or assign them from the item's series"
+                    if direction is Direction.INBOUND or dim in given_on_outbound(code)
+                    else ""
+                ),
             )
         elif given != line.quantity:
             violations.add(

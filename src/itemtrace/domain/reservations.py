@@ -14,6 +14,7 @@ from datetime import date
 from itemtrace.domain.documents import Document, line_direction
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.masterdata import Location
+from itemtrace.domain.outbound_numbers import reserved_key
 from itemtrace.domain.posting import plan
 from itemtrace.domain.stock import (
     DIMENSIONS,
@@ -72,6 +73,8 @@ def reservations(
             if t.serial and live is not None:
                 found = live.matching(source, key)
                 key = found[0][1] if len(found) == 1 else key
+            if live is not None and line.item in policies:
+                key = reserved_key(key, policies[line.item].code, live, source)
             result.append(Reservation(document.number or "", source, key, t.quantity, line.line_no))
         rest = line.quantity - line.tracked_quantity
         if rest > 0:

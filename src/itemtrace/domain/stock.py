@@ -134,6 +134,9 @@ def needs(
                 _name_at(result.locked, (line.item, target), line)
             continue
         _name_at(result.at_source, (line.item, line.from_location), line)
+        if any(code.policy(d).given_on_outbound for d in DIMENSIONS) and any(t.named for t in line.tracking):
+            # New numbers are taken from the untracked stock there (`outbound_numbers`).
+            result.at_source[(line.item, line.from_location)] = None
         if line.to_location:
             _name_at(result.locked, (line.item, line.to_location), line)
     return result

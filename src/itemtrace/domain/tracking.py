@@ -37,6 +37,12 @@ class DimensionPolicy:
     def tracked(self) -> bool:
         return self.specific or self.inbound or self.outbound
 
+    @property
+    def given_on_outbound(self) -> bool:
+        """Required outbound only: stock may be on hand without the number, which is given (typed
+        or assigned) when the stock leaves (`outbound_numbers`)."""
+        return self.outbound and not (self.specific or self.inbound)
+
     def required(self, direction: Direction) -> bool:
         if self.specific:
             return True

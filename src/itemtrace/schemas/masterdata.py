@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field, model_validator
 
 from itemtrace.domain import limits
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner, PartnerKind
@@ -161,10 +163,17 @@ class LocationOut(BaseModel):
     name: str
     kind: LocationKind
     parent: str | None
+    closed: bool = False
 
     @classmethod
     def from_domain(cls, location: Location) -> LocationOut:
-        return cls(code=location.code, name=location.name, kind=location.kind, parent=location.parent)
+        return cls(
+            code=location.code,
+            name=location.name,
+            kind=location.kind,
+            parent=location.parent,
+            closed=location.closed,
+        )
 
 
 class PartnerIn(StrictModel):
@@ -218,3 +227,106 @@ class NumberSeriesOut(BaseModel):
 
 class NumbersOut(BaseModel):
     numbers: list[str]
+
+
+# -- changes (PATCH) ----------------------------------------------------------------------------
+# Every field optional: what the body sets changes, what it leaves out stays. A field the
+# endpoint does not know is refused by name (StrictModel), and a field that cannot be empty
+# refuses null.
+
+
+class Patch(StrictModel):
+    """A PATCH body: `changes()` gives the fields the request set, as domain values."""
+
+    _not_null: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _refuse_null(self) -> Patch:
+        nulls = sorted(n for n in self.model_fields_set if n in self._not_null and getattr(self, n) is None)
+        if nulls:
+            raise ValueError(f"{', '.join(nulls)} cannot be null: leave it out to keep it as it is")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self._domain(name, getattr(self, name)) for name in sorted(self.model_fields_set)}
+
+    def _domain(self, name: str, value: Any) -> Any:
+        return value
+
+
+class TrackingCodePatch(Patch):
+    """The fields of a tracking code to change. The serial/lot/package policy and `serial_unique`
+    are fixed once an item using the code has ledger entries (`item_has_entries`)."""
+
+    _not_null: ClassVar[tuple[str, ...]] = (
+        "description",
+        "serial",
+        "lot",
+        "package",
+        "serial_unique",
+        "use_expiration_dates",
+        "require_expiration_date",
+        "strict_expiration",
+        "require_warranty_date",
+    )
+    description: TrackingCodeDescription | None = None
+    serial: DimensionPolicyIO | None = None
+    lot: DimensionPolicyIO | None = None
+    package: DimensionPolicyIO | None = None
+    serial_unique: SerialUnique | None = None
+    use_expiration_dates: bool | None = None
+    require_expiration_date: bool | None = None
+    strict_expiration: bool | None = None
+    warranty_formula: Formula | None = None
+    require_warranty_date: bool | None = None
+
+    def _domain(self, name: str, value: Any) -> Any:
+        if isinstance(value, DimensionPolicyIO):
+            return value.to_domain()
+        if name == "warranty_formula":
+            return value or None
+        return value
+
+
+class ItemPatch(Patch):
+    """The fields of an item to change; null clears an optional one (gtin, series, shelf life,
+    tracking code). The tracking code (and unit) are fixed once the item has ledger entries."""
+
+    _not_null: ClassVar[tuple[str, ...]] = ("name", "unit")
+    name: Name | None = None
+    unit: Unit | None = None
+    gtin: Gtin | None = None
+    tracking_code: TrackingCodeCode | None = None
+    serial_series: SeriesCode | None = None
+    lot_series: SeriesCode | None = None
+    shelf_life: Formula | None = None
+
+    def _domain(self, name: str, value: Any) -> Any:
+        return (value or None) if name == "shelf_life" else value
+
+
+class LocationPatch(Patch):
+    """Rename a location, or close it: a closed location takes no new postings (`location_closed`)."""
+
+    _not_null: ClassVar[tuple[str, ...]] = ("name", "closed")
+    name: Name | None = None
+    closed: bool | None = None
+
+
+class PartnerPatch(Patch):
+    _not_null: ClassVar[tuple[str, ...]] = ("name",)
+    name: Name | None = None
+
+
+class NumberSeriesPatch(Patch):
+    """Pattern, start and increment may change; the counter never goes back (`next_value` may
+    move it forward)."""
+
+    _not_null: ClassVar[tuple[str, ...]] = ("pattern", "start", "increment", "next_value")
+    pattern: SeriesPattern | None = None
+    start: int | None = Field(default=None, ge=0, le=limits.MAX_SEQUENCE)
+    increment: int | None = Field(default=None, ge=1, le=limits.MAX_INCREMENT)
+    next_value: int | None = Field(default=None, ge=0, le=limits.MAX_SEQUENCE)
+
+    def changes(self) -> dict[str, Any]:
+        return {n: v for n, v in super().changes().items() if n != "next_value"}

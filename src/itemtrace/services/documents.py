@@ -27,9 +27,18 @@ from itemtrace.domain.documents import (
     resolve_locations,
     validate_numbers,
 )
-from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, PostingRejected, ValidationFailed
+from itemtrace.domain.errors import (
+    Conflict,
+    ErrorCode,
+    NotFound,
+    PostingRejected,
+    ValidationFailed,
+    Violation,
+)
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Location
+from itemtrace.domain.masterdata_changes import closed_detail, closed_locations
+from itemtrace.domain.outbound_numbers import assigns_on_outbound
 from itemtrace.domain.reservations import reservation_conflicts, reservations, reserving_part
 from itemtrace.domain.stock import Reservation, needs
 from itemtrace.domain.tracking import Dimension, ItemPolicy, global_serial_items
@@ -174,6 +183,13 @@ def receive(
         locations = uow.masterdata.locations(
             {e.to_location for e in entries} | {e.from_location for e in entries}
         )
+        refused = [
+            Violation(line_no, None, ErrorCode.LOCATION_CLOSED, closed_detail(line_no, code))
+            for line_no, code in sorted({(e.line_no, e.to_location) for e in entries})
+            if closed_locations([code], locations)
+        ]
+        if refused:  # the destination was closed while the goods were on the road
+            raise PostingRejected(refused)
         uow.ledger.append(
             entries,
             document_id=document_id,
@@ -307,7 +323,8 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
     lines = []
     for line in document.lines:
         if line.assign is not None:
-            check_assignable(line, locations)
+            if not assigns_on_outbound(document, line, policies[line.item], locations):
+                check_assignable(line, locations)  # else: new numbers given on the way out
             line = _assign(uow, line, policies[line.item], posting_date)
         lines.append(line)
     return replace(document, lines=tuple(lines))
@@ -364,9 +381,11 @@ def _from_series(
 ) -> list[str]:
     """The next `count` numbers of the item's series, skipping numbers the item already has."""
     if series is None:
+        field = f"{dimension.value}_series"
         raise ValidationFailed(
-            f"line {line.line_no}: item {sku} has no {dimension.value} number series: set "
-            f"{dimension.value}_series on the item, or give the numbers"
+            f"line {line.line_no}: item {sku} has no {dimension.value} number series: give the numbers, "
+            f'or set one on the item (PATCH /items/{sku} with {{"{field}": "CODE"}}, or '
+            f"itemtrace items set {sku} --{field.replace('_', '-')} CODE)"
         )
     numbers: list[str] = []
     while len(numbers) < count:

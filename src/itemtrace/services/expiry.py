@@ -30,6 +30,7 @@ def expiring(
     within_days: int,
     item: str | None = None,
     location: str | None = None,
+    include_children: bool = True,
     after: tuple[date, int] | None = None,
     limit: int = 50,
     today: date,
@@ -37,14 +38,19 @@ def expiring(
     """Stock on hand expiring by today + `within_days` (already expired included), oldest first."""
     until = window_end(within_days, today)
     with uow.read():
-        places = [location] if location is not None else None
         return uow.reports.expiring(
-            today=today, until=until, item=item, locations=places, after=after, limit=limit
+            today=today,
+            until=until,
+            item=item,
+            location=location,
+            include_children=include_children,
+            after=after,
+            limit=limit,
         )
 
 
 def _all(
-    uow: UnitOfWork, within_days: int, item: str | None, location: str | None, today: date
+    uow: UnitOfWork, within_days: int, item: str | None, location: str | None, children: bool, today: date
 ) -> Iterator[Expiring]:
     after = None
     while True:
@@ -53,6 +59,7 @@ def _all(
             within_days=within_days,
             item=item,
             location=location,
+            include_children=children,
             after=after,
             limit=_EXPORT_PAGE,
             today=today,
@@ -70,6 +77,7 @@ def export_expiring(
     within_days: int,
     item: str | None = None,
     location: str | None = None,
+    include_children: bool = True,
     today: date,
 ) -> bytes:
     """The whole report as CSV or XLSX (see `EXPIRING_COLUMNS`)."""
@@ -85,6 +93,6 @@ def export_expiring(
             e.package,
             e.quantity,
         )
-        for e in _all(uow, within_days, item, location, today)
+        for e in _all(uow, within_days, item, location, include_children, today)
     ]
     return spreadsheets.write(format, EXPIRING_COLUMNS, rows, sheet=f"expiring within {within_days} days")

@@ -102,11 +102,20 @@ def list_serials(
     q: str | None = None,
     after: tuple[str, str] | None = None,
     limit: int = 50,
+    include_children: bool = True,
     today: date,
 ) -> list[Listed]:
     with uow:
         return uow.lists.serials(
-            item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit, today=today
+            item=item,
+            location=location,
+            status=status,
+            lot=lot,
+            q=q,
+            after=after,
+            limit=limit,
+            include_children=include_children,
+            today=today,
         )
 
 
@@ -120,9 +129,18 @@ def list_lots(
     q: str | None = None,
     after: tuple[str, str] | None = None,
     limit: int = 50,
+    include_children: bool = True,
     today: date,
 ) -> list[Listed]:
     with uow:
         return uow.lists.lots(
-            item=item, location=location, status=status, lot=lot, q=q, after=after, limit=limit, today=today
+            item=item,
+            location=location,
+            status=status,
+            lot=lot,
+            q=q,
+            after=after,
+            limit=limit,
+            include_children=include_children,
+            today=today,
         )

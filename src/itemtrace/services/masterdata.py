@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from itemtrace.domain import formulas, limits, numbering
-from itemtrace.domain.errors import NotFound, ValidationFailed
+from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
+from itemtrace.domain.masterdata_changes import (
+    changed,
+    check_item_change,
+    check_location_change,
+    check_tracking_code_change,
+    policy_changes,
+    series_counter,
+)
 from itemtrace.domain.tracking import ItemPolicy, TrackingCode
 from itemtrace.storage.unit_of_work import UnitOfWork
 
@@ -36,11 +44,15 @@ def list_tracking_codes(
         return _keyset(uow.masterdata.tracking_codes(), lambda c: c.code, after, limit)
 
 
-def create_item(uow: UnitOfWork, item: Item) -> ItemPolicy:
+def _check_item(item: Item) -> None:
     if item.shelf_life:
         formulas.validate(item.shelf_life)
     if item.gtin is not None and not (item.gtin.isdigit() and len(item.gtin) in (8, 12, 13, 14)):
         raise ValidationFailed(f"gtin {item.gtin!r} must be 8, 12, 13 or 14 digits")
+
+
+def create_item(uow: UnitOfWork, item: Item) -> ItemPolicy:
+    _check_item(item)
     with uow.write():
         try:
             uow.masterdata.add_item(item)
@@ -141,6 +153,115 @@ def next_numbers(
         ]
         uow.commit()
     return numbers
+
+
+# -- changes (PATCH) ----------------------------------------------------------------------------
+# Each takes the fields to change (what the request set, as domain values), checks them as a
+# create would, refuses what the ledger pins (`item_has_entries`), and writes one row.
+
+
+def update_tracking_code(uow: UnitOfWork, code: str, changes: Mapping[str, Any]) -> TrackingCode:
+    """Change a tracking code. Its serial/lot/package policy and `serial_unique` are fixed once an
+    item using it has ledger entries (`item_has_entries`); its other fields may change any time."""
+    with uow.write():
+        old = uow.masterdata.lock_tracking_code(code)
+        new = changed(old, dict(changes))
+        if new.warranty_formula:
+            formulas.validate(new.warranty_formula)
+        if new == old:
+            return old
+        if policy_changes(old, new):
+            check_tracking_code_change(old, new, uow.masterdata.items_with_entries(code))
+        uow.masterdata.update_tracking_code(new)
+        uow.commit()
+        return uow.masterdata.tracking_code(code)
+
+
+def update_item(uow: UnitOfWork, sku: str, changes: Mapping[str, Any]) -> ItemPolicy:
+    """Change an item: name, unit, gtin, series, shelf life any time; its tracking code (and unit)
+    only while it has no ledger entries (`item_has_entries`)."""
+    with uow.write():
+        old = uow.masterdata.lock_item(sku).item
+        new = changed(old, dict(changes))
+        _check_item(new)
+        if new == old:
+            return uow.masterdata.item(sku)
+        pinned = new.tracking_code != old.tracking_code or new.unit != old.unit
+        has_entries = pinned and uow.masterdata.has_entries(sku)
+        check_item_change(old, new, has_entries=has_entries)
+        if has_entries and new.unit != old.unit:
+            raise Conflict(
+                f"item {sku} has ledger entries counted in {old.unit}, so its unit cannot change to "
+                f"{new.unit}: create a new item with the new unit instead",
+                code=ErrorCode.ITEM_HAS_ENTRIES,
+            )
+        try:
+            uow.masterdata.update_item(new)
+        except NotFound as missing:
+            raise ValidationFailed(f"{missing.what} {missing.key} does not exist: create it first") from None
+        uow.commit()
+        return uow.masterdata.item(sku)
+
+
+def update_location(uow: UnitOfWork, code: str, changes: Mapping[str, Any]) -> Location:
+    """Rename a location, or close it (`closed`: no new postings) and open it again."""
+    with uow.write():
+        old = uow.masterdata.location(code)
+        new = changed(old, dict(changes))
+        check_location_change(old, new)
+        if new != old:
+            uow.masterdata.update_location(new)
+            uow.commit()
+        return uow.masterdata.location(code)
+
+
+def delete_location(uow: UnitOfWork, code: str) -> None:
+    """Delete a location that was never used; one with history is closed instead (`location_in_use`)."""
+    with uow.write():
+        location = uow.masterdata.location(code)
+        uses = uow.masterdata.location_uses(code)
+        if location.kind is not LocationKind.INTERNAL:
+            raise Conflict(
+                f"location {code} is the virtual {location.kind.value} location: documents need it, so "
+                "it cannot be deleted",
+                code=ErrorCode.LOCATION_IN_USE,
+            )
+        if uses:
+            raise Conflict(
+                f"location {code} has {' and '.join(uses)}, so it cannot be deleted (its history must "
+                f'stay readable): close it instead (PATCH /locations/{code} with {{"closed": true}}, '
+                f"or itemtrace locations set {code} --closed)",
+                code=ErrorCode.LOCATION_IN_USE,
+            )
+        uow.masterdata.delete_location(code)
+        uow.commit()
+
+
+def update_partner(uow: UnitOfWork, code: str, changes: Mapping[str, Any]) -> Partner:
+    with uow.write():
+        old = uow.masterdata.partner(code)
+        new = changed(old, dict(changes))
+        if new != old:
+            uow.masterdata.update_partner(new)
+            uow.commit()
+        return uow.masterdata.partner(code)
+
+
+def update_series(
+    uow: UnitOfWork, code: str, changes: Mapping[str, Any], *, next_value: int | None = None
+) -> NumberSeries:
+    """Change a series' pattern, start or increment (checked as on create). Its counter never
+    goes back: a `start` or `next_value` ahead of it moves it forward, one behind it is refused."""
+    with uow.write():
+        old = uow.masterdata.lock_series(code)
+        new = changed(old, dict(changes))
+        numbering.check_series(new.pattern, start=new.start, increment=new.increment)
+        at_least = series_counter(old, new, next_value)
+        if next_value is not None and next_value > limits.MAX_SEQUENCE:
+            raise ValidationFailed(f"next_value must be at most {limits.MAX_SEQUENCE}, got {next_value}")
+        updated = uow.masterdata.update_series(new, at_least=at_least)
+        uow.commit()
+        return updated
 
 
 def _keyset(rows: list[T], code: Callable[[T], str], after: str | None, limit: int | None) -> list[T]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from itemtrace.domain.availability import Amount
 from itemtrace.domain.masterdata import LocationKind
+from itemtrace.storage.location_tree import location_ids
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import BalanceRow, LocationRow, Quantity, ReservationRow
@@ -22,15 +23,26 @@ class Availability:
         self.md = masterdata
 
     def availability(
-        self, item: str, *, location: str | None = None, lot: str | None = None, serial: str | None = None
+        self,
+        item: str,
+        *,
+        location: str | None = None,
+        lot: str | None = None,
+        serial: str | None = None,
+        include_children: bool = True,
     ) -> tuple[list[Amount], list[Amount]]:
         """On hand and reserved per (internal location, lot, expiration date): two grouped queries.
 
         A reservation carries the date of the stock it names (its balance, same key and place);
-        whether that is past is the domain's to say. Raises `NotFound` for an unknown item or location.
+        whether that is past is the domain's to say. `location` counts the locations under it too
+        (a warehouse's bins, at any depth), unless `include_children` is false. Raises `NotFound`
+        for an unknown item or location.
         """
         item_id = self.md.item_id(item)
-        location_id = self.md.location_id(location) if location else None
+        places = None
+        if location:
+            self.md.location_id(location)  # NotFound for an unknown one
+            places = location_ids(location, include_children=include_children)
         b, r = BalanceRow, ReservationRow
         named = and_(
             b.item_id == r.item_id,
@@ -66,8 +78,8 @@ class Availability:
                 )
                 .group_by(LocationRow.code, table.lot, b.expiration_date)
             )
-            if location_id is not None:
-                query = query.where(table.location_id == location_id)
+            if places is not None:
+                query = query.where(table.location_id.in_(places))
             if lot:
                 query = query.where(table.lot == lot)
             if serial:

@@ -14,6 +14,7 @@ from itemtrace.domain.cards import Listed
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.status import TrackingStatus, is_expired, status_at
 from itemtrace.storage.history import Target
+from itemtrace.storage.location_tree import location_ids
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.status_sql import expired as expired_sql
@@ -58,6 +59,7 @@ class Lists:
         q: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int = 50,
+        include_children: bool = True,
         today: date,
     ) -> list[Listed]:
         """Serials by (item, serial), each where its last entry put it; `status` filters in SQL."""
@@ -124,7 +126,7 @@ class Lists:
                 tuple_(ItemRow.sku, LedgerEntryRow.serial) > tuple_(literal(after[0]), literal(after[1]))
             )
         if location:
-            query = query.where(Target.code == location)
+            query = query.where(Target.id.in_(location_ids(location, include_children=include_children)))
         if lot:
             query = query.where(LedgerEntryRow.lot == lot)
         if status is not None:
@@ -165,6 +167,7 @@ class Lists:
         q: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int = 50,
+        include_children: bool = True,
         today: date,
     ) -> list[Listed]:
         """Lots by (item, lot) with their status derived in SQL from all their balances."""
@@ -264,10 +267,10 @@ class Lists:
                 tuple_(ItemRow.sku, BalanceRow.lot) > tuple_(literal(after[0]), literal(after[1]))
             )
         if location:
-            located = select(BalanceRow.item_id, BalanceRow.lot).join(
-                LocationRow, LocationRow.id == BalanceRow.location_id
+            located = select(BalanceRow.item_id, BalanceRow.lot).where(
+                BalanceRow.location_id.in_(location_ids(location, include_children=include_children)),
+                BalanceRow.quantity > 0,
             )
-            located = located.where(LocationRow.code == location, BalanceRow.quantity > 0)
             query = query.where(tuple_(BalanceRow.item_id, BalanceRow.lot).in_(located))
         if status is not None:
             query = query.having(derived == status.value)

@@ -102,7 +102,9 @@ def item_from_row(
 
 
 def location_from_row(row: LocationRow, parent: str | None) -> Location:
-    return Location(code=row.code, name=row.name, kind=LocationKind(row.kind), parent=parent)
+    return Location(
+        code=row.code, name=row.name, kind=LocationKind(row.kind), parent=parent, closed=bool(row.closed)
+    )
 
 
 def partner_from_row(row: PartnerRow) -> Partner:

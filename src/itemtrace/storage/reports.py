@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased
 from itemtrace.domain.expiry import Expiring, expiring
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.warranty import WarrantyLine, warranty_on
+from itemtrace.storage.location_tree import location_ids
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import (
@@ -35,7 +36,8 @@ class Reports:
         today: date,
         until: date,
         item: str | None = None,
-        locations: list[str] | None = None,
+        location: str | None = None,
+        include_children: bool = True,
         after: tuple[date, int] | None = None,
         limit: int = 50,
     ) -> list[Expiring]:
@@ -58,8 +60,9 @@ class Reports:
         )
         if item is not None:
             query = query.where(b.item_id == self.md.item_id(item))
-        if locations is not None:
-            query = query.where(b.location_id.in_([self.md.location_id(code) for code in locations]))
+        if location is not None:
+            self.md.location_id(location)  # an unknown location is reported as such
+            query = query.where(b.location_id.in_(location_ids(location, include_children=include_children)))
         if after is not None:
             query = query.where(
                 or_(b.expiration_date > after[0], and_(b.expiration_date == after[0], b.id > after[1]))

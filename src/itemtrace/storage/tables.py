@@ -140,6 +140,7 @@ class LocationRow(Base):
     name: Mapped[str] = mapped_column(String(limits.LOCATION_NAME))
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class PartnerRow(Base):

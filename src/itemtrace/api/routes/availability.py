@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from itemtrace.api import clock
 from itemtrace.api.deps import Uow, Viewer
-from itemtrace.api.params import LocationFilter, LotFilter, SerialFilter
+from itemtrace.api.params import IncludeChildren, LocationFilter, LotFilter, SerialFilter
 from itemtrace.schemas.availability import AvailabilityOut
 from itemtrace.schemas.common import Sku
 from itemtrace.services import availability as service
@@ -24,8 +24,18 @@ def get_availability(
     location: LocationFilter = None,
     lot: LotFilter = None,
     serial: SerialFilter = None,
+    include_children: IncludeChildren = True,
 ) -> AvailabilityOut:
     """Stock in internal locations: `on_hand`, `expired` (past its date), `reserved` by open
-    documents, `available` (neither expired nor reserved)."""
-    found = service.availability(uow, item, location=location, lot=lot, serial=serial, today=clock.today())
+    documents, `available` (neither expired nor reserved). A `location` counts the locations
+    under it (a warehouse's bins) unless `include_children=false`."""
+    found = service.availability(
+        uow,
+        item,
+        location=location,
+        lot=lot,
+        serial=serial,
+        include_children=include_children,
+        today=clock.today(),
+    )
     return AvailabilityOut.from_domain(found)

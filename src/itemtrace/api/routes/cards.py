@@ -12,7 +12,15 @@ from fastapi import APIRouter
 from itemtrace.api import clock
 from itemtrace.api.deps import Clerk, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_pair, page
-from itemtrace.api.params import ItemFilter, LocationFilter, LotFilter, NumberPath, SearchText, SkuPath
+from itemtrace.api.params import (
+    IncludeChildren,
+    ItemFilter,
+    LocationFilter,
+    LotFilter,
+    NumberPath,
+    SearchText,
+    SkuPath,
+)
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
 from itemtrace.schemas.cards import (
@@ -150,6 +158,7 @@ def list_serials(
     q: SearchText = None,
     limit: Limit = 50,
     cursor: Cursor = None,
+    include_children: IncludeChildren = True,
 ) -> Page[SerialRowOut]:
     rows = info_cards.list_serials(
         uow,
@@ -160,6 +169,7 @@ def list_serials(
         q=q,
         after=cursor_pair(cursor),
         limit=limit + 1,
+        include_children=include_children,
         today=clock.today(),
     )
     return page(rows, limit, present=SerialRowOut.from_domain, position=lambda r: [r.item, r.number])
@@ -176,6 +186,7 @@ def list_lots(
     q: SearchText = None,
     limit: Limit = 50,
     cursor: Cursor = None,
+    include_children: IncludeChildren = True,
 ) -> Page[LotRowOut]:
     rows = info_cards.list_lots(
         uow,
@@ -186,6 +197,7 @@ def list_lots(
         q=q,
         after=cursor_pair(cursor),
         limit=limit + 1,
+        include_children=include_children,
         today=clock.today(),
     )
     return page(rows, limit, present=LotRowOut.from_domain, position=lambda r: [r.item, r.number])

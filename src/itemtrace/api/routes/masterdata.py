@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from itemtrace.api import clock
 from itemtrace.api.deps import Admin, Clerk, Uow, Viewer
@@ -15,15 +15,20 @@ from itemtrace.schemas.common import LocationCode, Sku
 from itemtrace.schemas.masterdata import (
     ItemIn,
     ItemOut,
+    ItemPatch,
     LocationIn,
     LocationOut,
+    LocationPatch,
     NumberSeriesIn,
     NumberSeriesOut,
+    NumberSeriesPatch,
     NumbersOut,
     PartnerIn,
     PartnerOut,
+    PartnerPatch,
     TrackingCodeIn,
     TrackingCodeOut,
+    TrackingCodePatch,
 )
 from itemtrace.services import masterdata
 
@@ -49,6 +54,13 @@ def get_tracking_code(code: CodePath, uow: Uow, _user: Viewer) -> TrackingCodeOu
     return TrackingCodeOut.from_domain(masterdata.get_tracking_code(uow, code))
 
 
+@router.patch("/tracking-codes/{code}")
+def update_tracking_code(code: CodePath, body: TrackingCodePatch, uow: Uow, _user: Admin) -> TrackingCodeOut:
+    """Change a tracking code; its serial/lot/package policy and `serial_unique` are fixed once
+    an item using it has ledger entries (409 `item_has_entries`)."""
+    return TrackingCodeOut.from_domain(masterdata.update_tracking_code(uow, code, body.changes()))
+
+
 # -- items -------------------------------------------------------------------------------------
 @router.post("/items", status_code=201)
 def create_item(body: ItemIn, uow: Uow, _user: Admin) -> ItemOut:
@@ -64,6 +76,13 @@ def list_items(uow: Uow, _user: Viewer, limit: Limit = 50, cursor: Cursor = None
 @router.get("/items/{sku}")
 def get_item(sku: SkuPath, uow: Uow, _user: Viewer) -> ItemOut:
     return ItemOut.from_domain(masterdata.get_item(uow, sku))
+
+
+@router.patch("/items/{sku}")
+def update_item(sku: SkuPath, body: ItemPatch, uow: Uow, _user: Admin) -> ItemOut:
+    """Change an item; its tracking code (and unit) are fixed once it has ledger entries (409
+    `item_has_entries`)."""
+    return ItemOut.from_domain(masterdata.update_item(uow, sku, body.changes()))
 
 
 # -- locations ---------------------------------------------------------------------------------
@@ -83,6 +102,20 @@ def get_location(code: CodePath, uow: Uow, _user: Viewer) -> LocationOut:
     return LocationOut.from_domain(masterdata.get_location(uow, code))
 
 
+@router.patch("/locations/{code}")
+def update_location(code: CodePath, body: LocationPatch, uow: Uow, _user: Admin) -> LocationOut:
+    """Rename a location, or close it (`closed: true`: it takes no new postings) and open it again."""
+    return LocationOut.from_domain(masterdata.update_location(uow, code, body.changes()))
+
+
+@router.delete("/locations/{code}", status_code=204)
+def delete_location(code: CodePath, uow: Uow, _user: Admin) -> Response:
+    """Delete a location that was never used; one with entries, documents or child locations is
+    409 `location_in_use` (close it instead)."""
+    masterdata.delete_location(uow, code)
+    return Response(status_code=204)
+
+
 # -- partners ----------------------------------------------------------------------------------
 @router.post("/partners", status_code=201)
 def create_partner(body: PartnerIn, uow: Uow, _user: Admin) -> PartnerOut:
@@ -100,6 +133,11 @@ def get_partner(code: CodePath, uow: Uow, _user: Viewer) -> PartnerOut:
     return PartnerOut.from_domain(masterdata.get_partner(uow, code))
 
 
+@router.patch("/partners/{code}")
+def update_partner(code: CodePath, body: PartnerPatch, uow: Uow, _user: Admin) -> PartnerOut:
+    return PartnerOut.from_domain(masterdata.update_partner(uow, code, body.changes()))
+
+
 # -- number series -----------------------------------------------------------------------------
 @router.post("/number-series", status_code=201)
 def create_number_series(body: NumberSeriesIn, uow: Uow, _user: Admin) -> NumberSeriesOut:
@@ -109,6 +147,14 @@ def create_number_series(body: NumberSeriesIn, uow: Uow, _user: Admin) -> Number
 @router.get("/number-series/{code}")
 def get_number_series(code: CodePath, uow: Uow, _user: Viewer) -> NumberSeriesOut:
     return NumberSeriesOut.from_domain(masterdata.get_series(uow, code))
+
+
+@router.patch("/number-series/{code}")
+def update_number_series(code: CodePath, body: NumberSeriesPatch, uow: Uow, _user: Admin) -> NumberSeriesOut:
+    """Change a series' pattern, start or increment; its counter never goes back (`next_value`
+    may move it forward)."""
+    updated = masterdata.update_series(uow, code, body.changes(), next_value=body.next_value)
+    return NumberSeriesOut.from_domain(updated)
 
 
 @router.post("/number-series/{code}/next")

@@ -10,7 +10,7 @@ from itemtrace.adapters.spreadsheets import SheetFormat
 from itemtrace.api import clock
 from itemtrace.api.deps import Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_date_id, page
-from itemtrace.api.params import ItemFilter, LocationFilter
+from itemtrace.api.params import IncludeChildren, ItemFilter, LocationFilter
 from itemtrace.domain.expiry import MAX_WINDOW_DAYS
 from itemtrace.schemas.cards import WarrantyLineOut, WarrantyReportOut
 from itemtrace.schemas.common import PartnerCode
@@ -43,6 +43,7 @@ def expiring_report(
     within_days: WithinDays = 30,
     item: ItemFilter = None,
     location: LocationFilter = None,
+    include_children: IncludeChildren = True,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ExpiringOut]:
@@ -54,6 +55,7 @@ def expiring_report(
         within_days=within_days,
         item=item,
         location=location,
+        include_children=include_children,
         after=cursor_date_id(cursor),
         limit=limit + 1,
         today=clock.today(),
@@ -82,10 +84,17 @@ def export_expiring(
     within_days: WithinDays = 30,
     item: ItemFilter = None,
     location: LocationFilter = None,
+    include_children: IncludeChildren = True,
     format: SheetFormat = SheetFormat.CSV,
 ) -> Response:
     content = expiry.export_expiring(
-        uow, format, within_days=within_days, item=item, location=location, today=clock.today()
+        uow,
+        format,
+        within_days=within_days,
+        item=item,
+        location=location,
+        include_children=include_children,
+        today=clock.today(),
     )
     return Response(
         content,
