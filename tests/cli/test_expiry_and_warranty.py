@@ -63,3 +63,21 @@ def test_report_expiring_lists_the_expired_first_and_exports_the_file(with_drill
         ("G-LATE", 20, False),
     ]
     assert target.read_text().splitlines()[1].split(",")[3:6] == ["GLUE", "WH1", "G-OLD"]
+
+
+def test_suggest_pick_names_the_lots_to_take_earliest_expiry_first(with_drills):
+    today = date.today()
+    with_drills.ok("tracking-codes", "create", "LOTX", "--lot-specific", "--use-expiration-dates")
+    with_drills.ok("items", "create", "GLUE", "--name", "Glue", "--tracking-code", "LOTX")
+    for lot, days in (("G-LATE", 90), ("G-SOON", 20)):
+        with_drills.ok(
+            "receive", "GLUE", "5", "--to", "WH1", "--lot", lot, "--partner", "ACME",
+            "--expiration-date", (today + timedelta(days=days)).isoformat(),
+        )  # fmt: skip
+
+    found = with_drills.json("suggest-pick", "GLUE", "7", "--location", "WH1")
+    shown = with_drills.ok("suggest-pick", "GLUE", "7")
+
+    assert [(p["lot"], p["quantity"]) for p in found["items"]] == [("G-SOON", 5), ("G-LATE", 2)]
+    assert found["strategy"] == "fefo"
+    assert "G-SOON" in shown.stdout

@@ -24,6 +24,7 @@ from itemtrace.api.routes import (
     health,
     home,
     masterdata,
+    picking,
     reports,
     tracing,
     users,
@@ -76,7 +77,7 @@ def create_app(
         app.add_exception_handler(error, _gave_up_waiting)
     docs.install(app, openapi_url="/openapi.json")
     app.include_router(home.router)
-    for module in (health, users, masterdata, documents, cards, availability, tracing, reports):
+    for module in (health, users, masterdata, documents, cards, availability, picking, tracing, reports):
         app.include_router(module.router, prefix=API_PREFIX)
     openapi.install(app, prefix=API_PREFIX)
 

@@ -1,4 +1,5 @@
-"""`itemtrace availability ITEM`: on hand, expired, reserved by open documents, and available, by lot."""
+"""`itemtrace availability ITEM`: on hand, expired, reserved by open documents, and available, by lot;
+`itemtrace suggest-pick ITEM QTY`: what to take, FEFO or FIFO."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Annotated
 import typer
 
 from itemtrace.cli.context import Cli
-from itemtrace.cli.options import Children, JsonFlag, Lot
+from itemtrace.cli.options import Children, JsonFlag, Lot, QuantityArg
 from itemtrace.cli.present import show
+from itemtrace.domain.picking import Strategy
 
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
 Location = Annotated[str | None, typer.Option("--location", help="Only this internal location.")]
@@ -17,6 +19,7 @@ Serial = Annotated[str | None, typer.Option("--serial", "-s", help="Only this se
 
 def register(app: typer.Typer) -> None:
     app.command("availability", rich_help_panel="Tracking")(availability)
+    app.command("suggest-pick", rich_help_panel="Tracking")(suggest_pick)
 
 
 def availability(
@@ -45,3 +48,37 @@ def availability(
         today=cli.today(),
     )
     show(cli, AvailabilityOut.from_domain(found), title=f"availability of {item}")
+
+
+def suggest_pick(
+    ctx: typer.Context,
+    item: Item,
+    quantity: QuantityArg,
+    location: Location = None,
+    children: Children = True,
+    strategy: Annotated[
+        Strategy | None,
+        typer.Option("--strategy", help="fefo or fifo (default: fefo where the item uses expiration dates)."),
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Which lots, serials and packages to take, in picking order: earliest expiry first (FEFO) or
+    earliest receipt first (FIFO), never blocked, expired or reserved stock."""
+    from itemtrace.schemas.expiry import SuggestionOut
+    from itemtrace.services import picking
+
+    cli = Cli.of(ctx)
+    found = picking.suggest_pick(
+        cli.uow(),
+        item,
+        quantity,
+        location=location,
+        include_children=children,
+        strategy=strategy,
+        today=cli.today(),
+    )
+    show(
+        cli,
+        SuggestionOut.from_domain(item, quantity, found),
+        title=f"pick {quantity} of {item} ({found.strategy})",
+    )

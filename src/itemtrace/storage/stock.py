@@ -25,6 +25,7 @@ from itemtrace.domain.stock import (
 from itemtrace.domain.tracking import Dimension, TrackingKey
 from itemtrace.storage import dialect, mapping
 from itemtrace.storage.dialect import chunks
+from itemtrace.storage.location_tree import location_ids
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import (
     SOURCE,
@@ -154,6 +155,29 @@ class Stock:
             blocked=self._blocked(needs.items),
             delivered=self._delivered(returned),
             reservations=self._reservations(set(needs.at_source), needs.document_id),
+        )
+
+    def on_hand(self, item: str, *, location: str | None = None, include_children: bool = True) -> StockView:
+        """Everything of `item` in our places (at `location` and, unless told not to, the places
+        under it), with what open documents reserve there and its blocked numbers; read, not locked
+        (for suggestions: a posting locks and checks again)."""
+        item_id = self.md.item_id(item)
+        query = self._bucket_query().where(
+            BalanceRow.item_id == item_id, LocationRow.kind == LocationKind.INTERNAL.value
+        )
+        if location is not None:
+            self.md.location_id(location)  # an unknown location is reported as such
+            query = query.where(
+                BalanceRow.location_id.in_(location_ids(location, include_children=include_children))
+            )
+        buckets = []
+        for loc, sku, serial, lot, package, qty, exp, first in self.session.execute(
+            query.order_by(BalanceRow.id)
+        ):
+            buckets.append(Bucket(loc, mapping.tracking_key(sku, serial, lot, package), qty, exp, first))
+        places = {(item, b.location) for b in buckets}
+        return StockView(
+            buckets=buckets, blocked=self._blocked({item}), reservations=self._reservations(places, None)
         )
 
     def _reservations(self, places: set[tuple[str, str]], document_id: int | None) -> list[Reservation]:

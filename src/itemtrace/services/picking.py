@@ -1,0 +1,32 @@
+"""Pick suggestions: which lots, serials and packages to take, FEFO or FIFO (`domain.picking`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from itemtrace.domain.errors import ValidationFailed
+from itemtrace.domain.picking import Strategy, Suggestion, suggest
+from itemtrace.storage.unit_of_work import UnitOfWork
+
+
+def suggest_pick(
+    uow: UnitOfWork,
+    item: str,
+    quantity: Decimal,
+    *,
+    location: str | None = None,
+    include_children: bool = True,
+    strategy: Strategy | None = None,
+    today: date,
+) -> Suggestion:
+    """What to take for `quantity` of `item` at `location` (and its bins): by default FEFO where
+    the item uses expiration dates, else FIFO."""
+    if quantity <= 0:
+        raise ValidationFailed(f"quantity must be positive, got {quantity}")
+    with uow.read():
+        if strategy is None:
+            dated = uow.masterdata.item(item).code.use_expiration_dates  # NotFound for an unknown item
+            strategy = Strategy.FEFO if dated else Strategy.FIFO
+        stock = uow.stock.on_hand(item, location=location, include_children=include_children)
+    return suggest(stock, item, quantity, strategy, today=today)
