@@ -18,6 +18,7 @@ from bench import (
     genealogy,
     http_card,
     http_post,
+    picking,
     post_latency,
     receipt_10k_serials,
     reclass_lot_100k,
@@ -40,6 +41,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, dict[str, Any]]]] = {
 GROUPS = {
     **dict.fromkeys(genealogy.NAMES, genealogy.main),
     **dict.fromkeys(cli_startup.CASES, cli_startup.main),
+    **dict.fromkeys(picking.NAMES, picking.main),
 }
 
 
