@@ -59,6 +59,14 @@ class TransitStatus(StrEnum):
     RECEIVED = "received"
 
 
+class CountScope(StrEnum):
+    """What a count document covers: the items on its lines, or everything at its locations
+    (an item on hand there that no line names was counted and none was found)."""
+
+    ITEM = "item"
+    LOCATION = "location"
+
+
 class Role(StrEnum):
     CONSUME = "consume"
     OUTPUT = "output"
@@ -134,6 +142,7 @@ class Document:
     posted_at: datetime | None = None
     posted_by: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+    count_scope: CountScope | None = None  # count documents only (domain/counting.py)
 
     def numbered(self) -> Document:
         """Give each line its 1-based number (the `line` of a violation)."""
@@ -288,7 +297,8 @@ def check_assignable(line: Line, locations: Mapping[str, Location]) -> None:
 def validate_numbers(document: Document) -> None:
     """Serial, lot and package numbers are 1 to 50 printable characters (they may contain '/')."""
     for line in document.lines:
-        if line.quantity <= 0:
+        # A count line may count nothing at all: nothing of the item was found there.
+        if line.quantity < 0 or (line.quantity == 0 and document.type is not DocumentType.COUNT):
             raise ValidationFailed(f"line {line.line_no}: quantity must be positive, got {line.quantity}")
         if line.quantity != line.quantity.quantize(Decimal("0.001")):
             raise ValidationFailed(f"line {line.line_no}: quantities have at most 3 decimal places")

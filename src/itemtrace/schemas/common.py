@@ -258,6 +258,25 @@ QuantityIn = Annotated[
     AfterValidator(_quantity),
     WithJsonSchema(_QUANTITY_SCHEMA, mode="validation"),
 ]
+
+
+def _quantity_or_zero(value: Decimal) -> Decimal:
+    return value if value == 0 else _quantity(value)
+
+
+# A count line's quantity: what was counted, and nothing found is a count too.
+CountedQuantityIn = Annotated[
+    Decimal,
+    BeforeValidator(_decimal),
+    AfterValidator(_quantity_or_zero),
+    WithJsonSchema(
+        {
+            **_QUANTITY_SCHEMA,
+            "anyOf": [{**_QUANTITY_SCHEMA["anyOf"][0], "minimum": 0}, _QUANTITY_SCHEMA["anyOf"][1]],
+        },
+        mode="validation",
+    ),
+]
 QuantityOut = Annotated[Decimal, PlainSerializer(as_number, return_type=int | float)]
 
 

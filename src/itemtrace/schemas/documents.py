@@ -9,8 +9,10 @@ from decimal import Decimal
 from pydantic import BaseModel, Field, model_validator
 
 from itemtrace.domain import limits
+from itemtrace.domain.counting import Expectation
 from itemtrace.domain.documents import (
     Assign,
+    CountScope,
     Document,
     DocumentType,
     Line,
@@ -21,6 +23,7 @@ from itemtrace.domain.documents import (
 )
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.schemas.common import (
+    CountedQuantityIn,
     LocationCode,
     Number,
     PartnerCode,
@@ -31,6 +34,7 @@ from itemtrace.schemas.common import (
     StrictModel,
     Timestamp,
 )
+from itemtrace.schemas.counts import ExpectedOut
 
 
 class TrackingIn(StrictModel):
@@ -117,7 +121,7 @@ def _refuse_renames(what: str, lines: Sequence[LineIn | ReceivedLineIn]) -> None
 
 class LineIn(StrictModel):
     item: Sku
-    quantity: QuantityIn
+    quantity: CountedQuantityIn  # positive; 0 on count lines only (see DocumentIn)
     from_location: LocationCode | None = None
     to_location: LocationCode | None = None
     role: Role | None = None
@@ -161,12 +165,28 @@ class DocumentIn(StrictModel):
     reference: Reference | None = None
     posting_date: date | None = None
     in_transit: bool = False
+    scope: CountScope | None = Field(
+        default=None, description="count documents: `item` (the default) or `location` (see docs/counts.md)"
+    )
     lines: list[LineIn] = Field(min_length=1, max_length=limits.MAX_LINES)
 
     @model_validator(mode="after")
     def _renames_only_in_reclassifications(self) -> DocumentIn:
         if self.type is not DocumentType.RECLASSIFICATION:
             _refuse_renames(f"{self.type.value} documents", self.lines)
+        return self
+
+    @model_validator(mode="after")
+    def _counts_only(self) -> DocumentIn:
+        if self.type is DocumentType.COUNT:
+            return self
+        if self.scope is not None:
+            raise ValueError("scope: only count documents have a scope (leave it out)")
+        for n, line in enumerate(self.lines):
+            if line.quantity == 0:
+                raise ValueError(
+                    f"lines.{n}.quantity: a quantity must be positive (only a count line counts 0)"
+                )
         return self
 
     def to_domain(self) -> Document:
@@ -177,6 +197,7 @@ class DocumentIn(StrictModel):
             posting_date=self.posting_date,
             in_transit=self.in_transit,
             lines=tuple(line.to_domain() for line in self.lines),
+            count_scope=(self.scope or CountScope.ITEM) if self.type is DocumentType.COUNT else None,
         )
 
 
@@ -254,10 +275,12 @@ class LineOut(BaseModel):
     to_location: str | None
     role: Role | None
     tracking: list[TrackingOut]
+    expected: ExpectedOut | None = None  # a count draft: what is on hand there now
 
     @classmethod
-    def from_domain(cls, line: Line) -> LineOut:
+    def from_domain(cls, line: Line, expected: ExpectedOut | None = None) -> LineOut:
         return cls(
+            expected=expected,
             line=line.line_no,
             item=line.item,
             quantity=line.quantity,
@@ -283,10 +306,17 @@ class DocumentOut(BaseModel):
     posted_by: str | None
     posted_at: Timestamp | None
     lines: list[LineOut]
+    scope: CountScope | None = None  # count documents only
+    # A count draft with scope `location`: items on hand there that no line names (none found).
+    not_listed: list[ExpectedOut] | None = None
 
     @classmethod
-    def from_domain(cls, document: Document) -> DocumentOut:
+    def from_domain(cls, document: Document, expected: Sequence[Expectation] = ()) -> DocumentOut:
+        by_line = {e.line_no: ExpectedOut.from_domain(e) for e in expected if e.line_no}
+        unlisted = [ExpectedOut.from_domain(e) for e in expected if not e.line_no]
         return cls(
+            scope=document.count_scope,
+            not_listed=unlisted if expected and document.count_scope is CountScope.LOCATION else None,
             id=document.id or 0,
             number=document.number or "",
             type=document.type,
@@ -300,7 +330,7 @@ class DocumentOut(BaseModel):
             created_at=document.created_at,
             posted_by=document.posted_by,
             posted_at=document.posted_at,
-            lines=[LineOut.from_domain(line) for line in document.lines],
+            lines=[LineOut.from_domain(line, by_line.get(line.line_no)) for line in document.lines],
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
-from itemtrace.domain import genealogy, numbering, posting
+from itemtrace.domain import counting, genealogy, numbering, posting
 from itemtrace.domain.documents import (
     Document,
     DocumentType,
@@ -35,6 +35,7 @@ from itemtrace.domain.stock import Reservation, needs
 from itemtrace.domain.tracking import Dimension, ItemPolicy, global_serial_items
 from itemtrace.domain.transit import plan_transit_receipt
 from itemtrace.domain.users import User
+from itemtrace.services import counts
 from itemtrace.storage.documents import IdempotencyKeyTaken
 from itemtrace.storage.unit_of_work import Contention, UnitOfWork
 
@@ -285,7 +286,7 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
         raise ValidationFailed("a document needs at least one line")
     if document.in_transit and document.type is not DocumentType.TRANSFER:
         raise ValidationFailed("only transfers can go in transit")
-    if document.type in (DocumentType.RECLASSIFICATION, DocumentType.COUNT):
+    if document.type is DocumentType.RECLASSIFICATION:
         raise ValidationFailed(f"{document.type.value} documents are not supported yet")
     validate_numbers(document)
     genealogy.check_assembly(document)
@@ -301,7 +302,8 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
         check_partner(document.type, partner)
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
-    document = resolve_locations(document, locations)
+    count = document.type is DocumentType.COUNT or document.count_scope is not None
+    document = (counting.resolve_locations if count else resolve_locations)(document, locations)
     posting_date = document.posting_date or today
     lines = []
     for line in document.lines:
@@ -411,6 +413,9 @@ class _Planned:
 
 def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
     """Load (and lock) the stock the document touches and run the posting rules over it."""
+    if document.type is DocumentType.COUNT:
+        entries, places, items = counts.plan(uow, document, today=today)
+        return _Planned(entries, places, items, document.posting_date or today)
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
     policies = uow.masterdata.policies(line.item for line in document.lines)

@@ -77,6 +77,7 @@ class Documents:
                 "created_at": now,
                 "posted_by": document.posted_by,
                 "posted_at": document.posted_at,
+                "count_scope": document.count_scope.value if document.count_scope else None,
             },
         )
         self.session.execute(

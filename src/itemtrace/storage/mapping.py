@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from itemtrace.domain.documents import (
     Assign,
+    CountScope,
     Document,
     DocumentType,
     Line,
@@ -205,6 +206,7 @@ def document_from_rows(row: DocumentRow, partner: str | None, lines: Sequence[Li
         created_at=row.created_at,
         posted_by=row.posted_by,
         posted_at=row.posted_at,
+        count_scope=CountScope(row.count_scope) if row.count_scope else None,
         lines=tuple(
             Line(
                 item=sku,

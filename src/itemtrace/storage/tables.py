@@ -130,6 +130,7 @@ class ItemRow(Base):
     tracking_code_id: Mapped[int | None] = mapped_column(ForeignKey("tracking_code.id"))
     serial_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
     lot_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
+    package_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
     shelf_life: Mapped[str | None] = mapped_column(String(limits.FORMULA))
 
 
@@ -177,6 +178,7 @@ class DocumentRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     posted_by: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    count_scope: Mapped[str | None] = mapped_column(String(10))  # count documents only
 
 
 class DocumentLineRow(Base):
