@@ -151,12 +151,16 @@ def cancel(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) 
 
 @group.command("show")
 def show_(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
-    """Show a document and its lines."""
-    from itemtrace.services import documents
+    """Show a document and its lines (a count draft: what is expected beside what was counted)."""
+    from itemtrace.cli.counts import show_count
+    from itemtrace.services import counts
 
     cli = Cli.of(ctx)
-    document = documents.get(cli.uow(), document_id(cli, ref))
-    show_document(cli, document)
+    found = counts.read(cli.uow(), document_id(cli, ref))
+    if found.expected:
+        show_count(cli, found.document, found.expected)
+    else:
+        show_document(cli, found.document)
 
 
 @group.command("list")

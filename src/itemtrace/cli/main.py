@@ -14,7 +14,17 @@ import typer
 from typer.exceptions import TyperException
 
 from itemtrace import __version__
-from itemtrace.cli import availability, documents, info_cards, masterdata, server, setup, tracing, users
+from itemtrace.cli import (
+    availability,
+    counts,
+    documents,
+    info_cards,
+    masterdata,
+    server,
+    setup,
+    tracing,
+    users,
+)
 from itemtrace.cli.context import Cli, hide_password
 from itemtrace.cli.framework import LazyGroup, Typer
 from itemtrace.cli.present import error_json, error_lines, print_json
@@ -189,6 +199,7 @@ server.register(commands)
 users.register(commands)
 masterdata.register(commands)
 documents.register(commands)
+counts.register(commands)
 info_cards.register(commands)
 tracing.register(commands)
 availability.register(commands)
