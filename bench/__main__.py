@@ -13,6 +13,7 @@ from pathlib import Path
 from bench import (
     cli_startup,
     common,
+    count_10k,
     genealogy,
     http_card,
     http_post,
@@ -23,6 +24,7 @@ from bench import (
 
 BENCHMARKS = {
     "receipt_10k_serials": receipt_10k_serials.main,
+    "count_10k": count_10k.main,
     "serial_card": serial_card.main,
     "http_post": http_post.main,
     "http_card": http_card.main,

@@ -18,7 +18,7 @@ blocked, reserved and expired stock is counted like any other (a block stays on 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -282,7 +282,7 @@ def _compare(line_no: int, place: Place, here: list[Bucket], line: Line | None) 
             )
             continue
         matched.add(key.serial)
-        if any(key.number(d) and key.number(d) != held.key.number(d) for d in DIMENSIONS):
+        if (key.lot and key.lot != held.key.lot) or (key.package and key.package != held.key.package):
             mismatched.append((key, held.key))
     for serial, b in sorted(by_serial.items()):
         if serial not in matched:
@@ -350,6 +350,7 @@ def plan(
     if violations.items:
         raise PostingRejected(violations.items)
     compared = compare(document, stock.buckets, extra)
+    index = _Index(stock.buckets)
     missing = {(d.location, d.key) for e in compared for d in e.missing}
     # Everything missing goes out before anything found comes in: a serial this count moves
     # between two of its places leaves one before it enters the other (its card reads the last).
@@ -369,9 +370,9 @@ def plan(
                 "count it with the numbers it has (or leave them out), or reclassify it first",
             )
         for d in e.found:
-            if d.key.serial and _held_elsewhere(d, policies[e.item], stock, locations, missing, violations):
+            if d.key.serial and _held_elsewhere(d, policies[e.item], index, locations, missing, violations):
                 continue
-            expiration = _expiration(d, policies[e.item], stock, locations, missing, posting_date, violations)
+            expiration = _expiration(d, policies[e.item], index, locations, missing, posting_date, violations)
             entries.append(_entry(d, ADJUSTMENT, d.location, d.quantity, expiration))
     if violations.items:
         raise PostingRejected(violations.items)
@@ -392,10 +393,26 @@ def _entry(
     )
 
 
+class _Index:
+    """The loaded balances by serial and by (item, lot): a count of 10,000 serials looks up its
+    found ones without scanning them all each time."""
+
+    def __init__(self, buckets: Sequence[Bucket]) -> None:
+        self.by_serial: dict[str, list[Bucket]] = defaultdict(list)
+        self.by_lot: dict[tuple[str, str], list[Bucket]] = defaultdict(list)
+        for b in buckets:
+            if b.quantity <= 0:
+                continue
+            if b.key.serial:
+                self.by_serial[b.key.serial].append(b)
+            if b.key.lot:
+                self.by_lot[(b.key.item, b.key.lot)].append(b)
+
+
 def _held_elsewhere(
     d: Difference,
     policy: ItemPolicy,
-    stock: StockView,
+    index: _Index,
     locations: Mapping[str, Location],
     missing: set[tuple[str, TrackingKey]],
     violations: _Violations,
@@ -403,11 +420,9 @@ def _held_elsewhere(
     """`serial_exists`: a serial found here is on hand in another place, and this count does not
     miss it there (a count of both places that misses it there and finds it here moves it)."""
     anywhere = policy.code.serial_unique is SerialUnique.GLOBAL
-    for b in stock.buckets:
+    for b in index.by_serial.get(d.key.serial or "", ()):
         if (
-            b.key.serial == d.key.serial
-            and (anywhere or b.key.item == d.key.item)
-            and b.quantity > 0
+            (anywhere or b.key.item == d.key.item)
             and b.location in locations
             and locations[b.location].kind.in_stock
             and (b.location, b.key) not in missing
@@ -427,7 +442,7 @@ def _held_elsewhere(
 def _expiration(
     d: Difference,
     policy: ItemPolicy,
-    stock: StockView,
+    index: _Index,
     locations: Mapping[str, Location],
     missing: set[tuple[str, TrackingKey]],
     posting_date: date,
@@ -439,8 +454,9 @@ def _expiration(
     if not (key.lot or key.serial):
         return given
     known: date | None = None
-    for b in stock.buckets:
-        if b.quantity <= 0 or b.expiration_date is None or b.key.item != key.item:
+    pool = [*index.by_lot.get((key.item, key.lot or ""), ()), *index.by_serial.get(key.serial or "", ())]
+    for b in pool:
+        if b.expiration_date is None or b.key.item != key.item:
             continue
         same_lot = key.lot is not None and b.key.lot == key.lot
         on_hand = b.location in locations and locations[b.location].kind.in_stock
@@ -478,6 +494,8 @@ def _check_line(
     serials of one unit counted once in the document, numbers the item requires on inbound
     postings on every unit (found stock comes in like received stock)."""
     code, n = policy.code, line.line_no
+    repeats = Counter(t.serial for t in line.tracking if t.serial)
+    untracked = [dim for dim in DIMENSIONS if not code.policy(dim).tracked]
     for t in line.tracking:
         if t.quantity <= 0:
             violations.add(
@@ -486,9 +504,9 @@ def _check_line(
                 ErrorCode.TRACKING_INCOMPLETE,
                 f"line {n}: tracking quantities must be positive, got {fmt_quantity(t.quantity)}",
             )
-        for dim in DIMENSIONS:
-            number = t.key(line.item).number(dim)
-            if number and not code.policy(dim).tracked:
+        for dim in untracked:
+            number = getattr(t, dim.value)
+            if number:
                 violations.add(
                     n,
                     number,
@@ -505,7 +523,7 @@ def _check_line(
                     f"line {n}: serial {t.serial} has quantity {fmt_quantity(t.quantity)}; a serial is one unit",
                 )
             first = seen.setdefault((line.item, t.serial), n)
-            if first != n or sum(1 for o in line.tracking if o.serial == t.serial) > 1:
+            if first != n or repeats[t.serial] > 1:
                 violations.add(
                     n,
                     t.serial,
@@ -525,7 +543,7 @@ def _check_line(
     for dim in DIMENSIONS:
         if line.quantity == 0 or not code.policy(dim).required(Direction.INBOUND):
             continue
-        given = sum((t.quantity for t in line.tracking if t.key(line.item).number(dim)), ZERO)
+        given = sum((t.quantity for t in line.tracking if getattr(t, dim.value)), ZERO)
         if given != line.quantity:
             violations.add(
                 n,

@@ -61,5 +61,7 @@ def _unlisted(uow: UnitOfWork, document: Document) -> set[Place]:
 
 
 def _with(stock: StockView, more: Sequence[Bucket]) -> StockView:
+    if not more:
+        return stock
     known = {(b.location, b.key) for b in stock.buckets}
     return replace(stock, buckets=[*stock.buckets, *(b for b in more if (b.location, b.key) not in known)])
