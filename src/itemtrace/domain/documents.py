@@ -107,6 +107,7 @@ class Assign:
     increment: int = 1
     count: int | None = None
     new_lot: bool = False
+    package: bool = False  # one new package number from the item's package series for the whole line
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +192,12 @@ _REQUIRED_KINDS: dict[DocumentType, tuple[set[LocationKind], set[LocationKind]]]
     DocumentType.RETURN_RECEIPT: ({LocationKind.CUSTOMER}, {LocationKind.INTERNAL}),
     DocumentType.RETURN_SHIPMENT: ({LocationKind.INTERNAL}, {LocationKind.SUPPLIER}),
 }
+
+
+def default_source(document_type: DocumentType) -> str | None:
+    """Where a line of this type takes stock from when it leaves `from_location` out."""
+    kind = _DEFAULT_FROM.get(document_type)
+    return VIRTUAL_LOCATIONS[kind] if kind is not None else None
 
 
 def line_direction(document_type: DocumentType, line: Line, locations: Mapping[str, Location]) -> Direction:
@@ -325,6 +332,16 @@ def expand_assign(line: Line, serials: list[str], lot: str | None) -> Line:
     else:
         added = ()
     return replace(line, tracking=line.tracking + added, assign=None)
+
+
+def pack(line: Line, package: str) -> Line:
+    """Put the whole line in one package: every tracking line without a package gets it, and an
+    undefined quantity becomes a tracking line of that package."""
+    tracking = tuple(t if t.package else replace(t, package=package) for t in line.tracking)
+    rest = line.quantity - line.tracked_quantity
+    if rest > 0:
+        tracking += (TrackingLine(package=package, quantity=rest),)
+    return replace(line, tracking=tracking)
 
 
 def assign_count(line: Line) -> int:

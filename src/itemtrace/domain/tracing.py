@@ -321,6 +321,7 @@ class RecallReport:
     created_by: str | None = None
     created_at: object | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    package: str | None = None  # a recall of the item's units in one package
 
     @property
     def partners(self) -> list[str]:

@@ -76,9 +76,11 @@ class AssignIn(StrictModel):
     increment: int = Field(default=1, ge=1, le=limits.MAX_INCREMENT)
     count: int | None = Field(default=None, ge=1, le=limits.MAX_TRACKING)
     new_lot: bool = False
+    package: bool = Field(default=False, description="one new package number for the whole line")
 
     def to_domain(self) -> Assign:
         return Assign(
+            package=self.package,
             serial=self.serial,
             lot=self.lot,
             start=self.start,
@@ -120,8 +122,9 @@ def _refuse_renames(what: str, lines: Sequence[LineIn | ReceivedLineIn]) -> None
 
 
 class LineIn(StrictModel):
-    item: Sku
-    quantity: CountedQuantityIn  # positive; 0 on count lines only (see DocumentIn)
+    # No item: a transfer, shipment or return receipt line naming one package moves its contents.
+    item: Sku | None = None
+    quantity: CountedQuantityIn | None = None  # positive; 0 on count lines only (see DocumentIn)
     from_location: LocationCode | None = None
     to_location: LocationCode | None = None
     role: Role | None = None
@@ -130,6 +133,15 @@ class LineIn(StrictModel):
 
     @model_validator(mode="after")
     def _one_open_quantity(self) -> LineIn:
+        if self.item is None:
+            if self.quantity is not None or self.assign is not None:
+                raise ValueError(
+                    "a line without an item moves a whole package: give only its tracking "
+                    '[{"package": "…"}] (no quantity, no assign)'
+                )
+            return self
+        if self.quantity is None:
+            raise ValueError("quantity: Field required")
         open_lines = sum(1 for t in self.tracking if _explicit(t) is None)
         if open_lines > 1:
             raise ValueError(
@@ -146,6 +158,15 @@ class LineIn(StrictModel):
         return self
 
     def to_domain(self) -> Line:
+        if self.item is None:  # a whole package: expanded into its contents by the service
+            return Line(
+                item="",
+                quantity=Decimal(0),
+                from_location=self.from_location,
+                to_location=self.to_location,
+                tracking=tuple(t.to_domain(Decimal(0)) for t in self.tracking),
+            )
+        assert self.quantity is not None
         return Line(
             item=self.item,
             quantity=self.quantity,

@@ -114,13 +114,14 @@ class RecallIn(StrictModel):
     item: Sku
     serial: Number | None = None
     lot: Number | None = None
+    package: Number | None = None
     block: bool = False
     reason: RecallReason = ""
 
     @model_validator(mode="after")
     def _one_number(self) -> RecallIn:
-        if (self.serial is None) == (self.lot is None):
-            raise ValueError("name exactly one of serial or lot")
+        if sum(n is not None for n in (self.serial, self.lot, self.package)) != 1:
+            raise ValueError("name exactly one of serial, lot or package")
         return self
 
 
@@ -184,6 +185,7 @@ class RecallOut(BaseModel):
     item: str
     serial: str | None
     lot: str | None
+    package: str | None = None
     reason: str
     block: bool
     blocked: int = Field(description="How many serials, lots and packages the recall blocked")
@@ -200,6 +202,7 @@ class RecallOut(BaseModel):
             item=report.item,
             serial=report.serial,
             lot=report.lot,
+            package=report.package,
             reason=report.reason,
             block=report.block,
             blocked=report.blocked,
@@ -218,6 +221,7 @@ class RecallRowOut(BaseModel):
     item: str
     serial: str | None
     lot: str | None
+    package: str | None = None
     reason: str
     block: bool
     blocked: int
@@ -235,6 +239,7 @@ class RecallRowOut(BaseModel):
             item=report.item,
             serial=report.serial,
             lot=report.lot,
+            package=report.package,
             reason=report.reason,
             block=report.block,
             blocked=report.blocked,

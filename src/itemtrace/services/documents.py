@@ -24,6 +24,7 @@ from itemtrace.domain.documents import (
     check_assignable,
     check_partner,
     expand_assign,
+    pack,
     resolve_locations,
     validate_numbers,
 )
@@ -35,7 +36,7 @@ from itemtrace.domain.stock import Reservation, needs
 from itemtrace.domain.tracking import Dimension, ItemPolicy, global_serial_items
 from itemtrace.domain.transit import plan_transit_receipt
 from itemtrace.domain.users import User
-from itemtrace.services import counts
+from itemtrace.services import counts, packages
 from itemtrace.storage.documents import IdempotencyKeyTaken
 from itemtrace.storage.unit_of_work import Contention, UnitOfWork
 
@@ -288,6 +289,7 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
         raise ValidationFailed("only transfers can go in transit")
     if document.type is DocumentType.RECLASSIFICATION:
         raise ValidationFailed(f"{document.type.value} documents are not supported yet")
+    document = packages.expand(uow, document)  # a line naming only a package: its contents
     validate_numbers(document)
     genealogy.check_assembly(document)
     policies = uow.masterdata.policies(line.item for line in document.lines)
@@ -351,7 +353,13 @@ def _assign(uow: UnitOfWork, line: Line, policy: ItemPolicy, posting_date: date)
         if line.quantity - line.tracked_quantity <= 0:
             raise ValidationFailed(f"line {line.line_no}: no undefined quantity left to put into a new lot")
         [lot] = _from_series(uow, item.sku, item.lot_series, Dimension.LOT, 1, line, posting_date)
-    return expand_assign(line, serials, lot)
+    expanded = expand_assign(line, serials, lot)
+    if assign.package:  # after serials and lots: the one package holds them all
+        if not policy.code.package.tracked:
+            raise ValidationFailed(f"line {line.line_no}: {item.sku} is not tracked by package number")
+        [package] = _from_series(uow, item.sku, item.package_series, Dimension.PACKAGE, 1, line, posting_date)
+        expanded = pack(expanded, package)
+    return expanded
 
 
 def _from_series(

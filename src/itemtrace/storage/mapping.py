@@ -88,7 +88,11 @@ def tracking_code_from_row(row: TrackingCodeRow) -> TrackingCode:
 
 
 def item_from_row(
-    row: ItemRow, tracking_code: str | None, serial_series: str | None, lot_series: str | None
+    row: ItemRow,
+    tracking_code: str | None,
+    serial_series: str | None,
+    lot_series: str | None,
+    package_series: str | None = None,
 ) -> Item:
     return Item(
         sku=row.sku,
@@ -99,6 +103,7 @@ def item_from_row(
         serial_series=serial_series,
         lot_series=lot_series,
         shelf_life=row.shelf_life,
+        package_series=package_series,
     )
 
 
@@ -166,6 +171,7 @@ def assign_to_json(assign: Assign | None) -> dict[str, Any] | None:
         "increment": assign.increment,
         "count": assign.count,
         "new_lot": assign.new_lot,
+        "package": assign.package,
     }
 
 
@@ -179,6 +185,7 @@ def assign_from_json(data: dict[str, Any] | None) -> Assign | None:
         increment=int(data.get("increment") or 1),
         count=data.get("count"),
         new_lot=bool(data.get("new_lot")),
+        package=bool(data.get("package")),
     )
 
 
@@ -255,6 +262,7 @@ def recall_to_json(report: RecallReport) -> dict[str, Any]:
         "finished_goods": report.finished_goods,
         "on_hand": report.on_hand,
         "blocked": report.blocked,
+        **({"package": report.package} if report.package else {}),
     }
 
 
@@ -318,6 +326,7 @@ def recall_from_json(
         finished_goods=tuple(_finished_good(f) for f in data.get("finished_goods", [])),
         on_hand=tuple(_on_hand(o) for o in data.get("on_hand", [])),
         blocked=int(data.get("blocked", 0)),
+        package=data.get("package"),
         id=id,
         created_by=created_by,
         created_at=created_at,

@@ -159,6 +159,21 @@ class Stock:
             reservations=self._reservations(set(needs.at_source), needs.document_id),
         )
 
+    def package_contents(self, places: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[Bucket]]:
+        """What each (package, location) holds: every balance of any item in that package there."""
+        found: dict[tuple[str, str], list[Bucket]] = defaultdict(list)
+        for package, location in sorted(set(places)):
+            query = self._bucket_query().where(
+                BalanceRow.package == package, BalanceRow.location_id == self.md.location_id(location)
+            )
+            for loc, sku, serial, lot, pkg, qty, exp, first in self.session.execute(
+                query.order_by(BalanceRow.id)
+            ):
+                found[(package, location)].append(
+                    Bucket(loc, mapping.tracking_key(sku, serial, lot, pkg), qty, exp, first)
+                )
+        return dict(found)
+
     def items_at(self, locations: Iterable[str]) -> dict[str, set[str]]:
         """The items with stock at each location, in one query (a count of a whole location
         counts every one of them)."""
