@@ -22,18 +22,32 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("document", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("count_scope", sa.String(length=10), nullable=True))
-    with op.batch_alter_table("item", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("package_series_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            op.f("fk_item_package_series_id_number_series"), "number_series", ["package_series_id"], ["id"]
+    # Added and dropped in place, never by a batch copy: `document` and `item` are referred to by
+    # other tables, and SQLite cannot drop a table that is referred to.
+    op.add_column("document", sa.Column("count_scope", sa.String(length=10), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE item ADD COLUMN package_series_id INTEGER "
+            "CONSTRAINT fk_item_package_series_id_number_series REFERENCES number_series (id)"
+        )
+    else:
+        op.add_column("item", sa.Column("package_series_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            op.f("fk_item_package_series_id_number_series"),
+            "item",
+            "number_series",
+            ["package_series_id"],
+            ["id"],
         )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("item", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("fk_item_package_series_id_number_series"), type_="foreignkey")
-        batch_op.drop_column("package_series_id")
-    with op.batch_alter_table("document", schema=None) as batch_op:
-        batch_op.drop_column("count_scope")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE item DROP COLUMN package_series_id")  # SQLite 3.35+
+    else:
+        op.drop_constraint(op.f("fk_item_package_series_id_number_series"), "item", type_="foreignkey")
+        op.drop_column("item", "package_series_id")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE document DROP COLUMN count_scope")
+    else:
+        op.drop_column("document", "count_scope")
