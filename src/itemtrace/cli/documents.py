@@ -245,9 +245,9 @@ def receive(
 
 def ship(
     ctx: typer.Context,
-    item: ItemOrPackage,
     from_: From,
     partner: PartnerRequired,
+    item: ItemOrPackage = None,
     serial: Serials = None,
     lot: Lot = None,
     package: Package = None,
@@ -274,9 +274,9 @@ def ship(
 
 def transfer(
     ctx: typer.Context,
-    item: ItemOrPackage,
     from_: From,
     to: To,
+    item: ItemOrPackage = None,
     serial: Serials = None,
     lot: Lot = None,
     package: Package = None,
@@ -353,9 +353,9 @@ def scrap(
 
 def return_receipt(
     ctx: typer.Context,
-    item: ItemOrPackage,
     to: To,
     partner: PartnerRequired,
+    item: ItemOrPackage = None,
     serial: Serials = None,
     lot: Lot = None,
     package: Package = None,
