@@ -45,7 +45,7 @@ def test_a_count_draft_shows_expected_beside_counted(world, as_clerk, as_viewer)
     assert [(d["lot"], d["expected"], d["counted"], d["quantity"]) for d in milk["missing"]] == [
         ("L1", 10, 7, -3)
     ]
-    assert shown["not_listed"] is None
+    assert "not_listed" not in shown  # only a whole-location count lists them
 
 
 def test_posting_a_count_adjusts_and_the_card_says_it_was_a_count(world, as_clerk):
@@ -125,3 +125,10 @@ def test_scope_and_zero_quantities_belong_to_counts_only(world, as_clerk):
     assert "scope" in with_scope.json()["detail"]
     assert (zero.status_code, zero.json()["code"]) == (422, "validation_error")
     assert "positive" in zero.json()["detail"]
+
+
+def test_other_documents_carry_no_count_fields(world, as_clerk):
+    posted = as_clerk.ok("/documents?post=true", receipt(serials_in("S1")))
+
+    assert "scope" not in posted and "not_listed" not in posted
+    assert "expected" not in posted["lines"][0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -21,7 +21,9 @@ from pydantic import (
     ConfigDict,
     GetJsonSchemaHandler,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     StringConstraints,
+    model_serializer,
 )
 from pydantic.json_schema import JsonSchemaValue, WithJsonSchema
 from pydantic_core import CoreSchema
@@ -289,3 +291,21 @@ def _utc(value: object) -> object:
 
 # Timestamps always leave the API in UTC with their offset (`2026-11-23T10:15:00Z`-style).
 Timestamp = Annotated[datetime, BeforeValidator(_utc)]
+
+
+class OmitWhenNone(BaseModel):
+    """A response whose fields in `omit_when_none` are left out while None: fields only some
+    records have (a count draft's `expected`, a package recall's `package`) stay out of every
+    other record's JSON, as they were before those records existed."""
+
+    omit_when_none: ClassVar[tuple[str, ...]] = ()
+
+    # Not annotated on purpose: pydantic takes a wrap serializer's return annotation as the
+    # serialised schema, and the model's own schema (OpenAPI) must stay what it documents.
+    @model_serializer(mode="wrap")
+    def _omit_none(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        data = handler(self)
+        for name in self.omit_when_none:
+            if data.get(name, 0) is None:
+                del data[name]
+        return data

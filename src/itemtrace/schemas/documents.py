@@ -26,6 +26,7 @@ from itemtrace.schemas.common import (
     CountedQuantityIn,
     LocationCode,
     Number,
+    OmitWhenNone,
     PartnerCode,
     QuantityIn,
     QuantityOut,
@@ -288,7 +289,9 @@ class TrackingOut(BaseModel):
         )
 
 
-class LineOut(BaseModel):
+class LineOut(OmitWhenNone):
+    omit_when_none = ("expected",)
+
     line: int
     item: str
     quantity: QuantityOut
@@ -312,7 +315,9 @@ class LineOut(BaseModel):
         )
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(OmitWhenNone):
+    omit_when_none = ("scope", "not_listed")
+
     id: int
     number: str
     type: DocumentType

@@ -19,7 +19,15 @@ from itemtrace.domain.tracing import (
     RecallReport,
     TraceDirection,
 )
-from itemtrace.schemas.common import Number, QuantityOut, RecallReason, Sku, StrictModel, Timestamp
+from itemtrace.schemas.common import (
+    Number,
+    OmitWhenNone,
+    QuantityOut,
+    RecallReason,
+    Sku,
+    StrictModel,
+    Timestamp,
+)
 from itemtrace.schemas.masterdata import PartnerOut
 
 
@@ -178,8 +186,10 @@ class OnHandOut(BaseModel):
         return cls(location=o.location, item=o.item, serial=o.serial, lot=o.lot, quantity=o.quantity)
 
 
-class RecallOut(BaseModel):
+class RecallOut(OmitWhenNone):
     """The recall as it was run (a snapshot): who, when, why, and what it reached."""
+
+    omit_when_none = ("package",)
 
     id: int
     item: str
@@ -214,8 +224,10 @@ class RecallOut(BaseModel):
         )
 
 
-class RecallRowOut(BaseModel):
+class RecallRowOut(OmitWhenNone):
     """One recall in the list: the header, the customers it reached and how many rows each part has."""
+
+    omit_when_none = ("package",)
 
     id: int
     item: str
