@@ -32,7 +32,9 @@ def test_a_receipt_assigns_a_package_number_and_a_transfer_moves_the_package_who
     assert [h["type"] for h in card["history"]] == ["receipt", "transfer"]
 
 
-def test_a_package_line_on_a_count_or_with_a_quantity_is_refused(world, as_clerk):
+def test_a_package_line_elsewhere_than_a_transfer_shipment_return_or_count_or_with_a_quantity_is_refused(
+    world, as_clerk
+):
     as_clerk.ok(
         "/documents?post=true",
         receipt(
@@ -45,8 +47,8 @@ def test_a_package_line_on_a_count_or_with_a_quantity_is_refused(world, as_clerk
         ),
     )
 
-    on_count = as_clerk.post(
-        "/documents", {"type": "count", "lines": [{"to_location": "WH1", "tracking": [{"package": "P1"}]}]}
+    on_scrap = as_clerk.post(
+        "/documents", {"type": "scrap", "lines": [{"from_location": "WH1", "tracking": [{"package": "P1"}]}]}
     )
     with_quantity = as_clerk.post(
         "/documents",
@@ -61,9 +63,34 @@ def test_a_package_line_on_a_count_or_with_a_quantity_is_refused(world, as_clerk
         "/documents", {"type": "transfer", "lines": [{"from_location": "WH1", "to_location": "WH2"}]}
     )
 
-    assert (on_count.status_code, on_count.json()["code"]) == (422, "validation_error")
-    assert (with_quantity.status_code, with_quantity.json()["code"]) == (422, "validation_error")
-    assert (no_item_no_package.status_code, no_item_no_package.json()["code"]) == (422, "validation_error")
+    for refused in (on_scrap, with_quantity, no_item_no_package):
+        assert (refused.status_code, refused.json()["code"]) == (422, "validation_error")
+
+
+def test_a_count_of_a_package_found_whole_counts_only_that_package(world, as_clerk):
+    as_clerk.ok(
+        "/documents?post=true",
+        receipt(
+            {
+                "item": "BOX",
+                "quantity": 5,
+                "to_location": "WH1",
+                "tracking": [{"package": "P1", "quantity": 2}, {"package": "P2", "quantity": 3}],
+            }
+        ),
+    )
+
+    draft = as_clerk.created(
+        "/documents", {"type": "count", "lines": [{"to_location": "WH1", "tracking": [{"package": "P1"}]}]}
+    )
+    shown = as_clerk.get(f"/documents/{draft['id']}").json()
+    posted = as_clerk.ok(f"/documents/{draft['id']}/post")
+
+    [line] = shown["lines"]
+    assert (line["item"], line["count_package"], line["quantity"]) == ("BOX", "P1", 2)
+    assert (line["expected"]["quantity"], line["expected"]["difference"]) == (2, 0)
+    assert as_clerk.get(f"/documents/{posted['id']}/entries").json() == []
+    assert as_clerk.get("/availability", params={"item": "BOX"}).json()["on_hand"] == 5
 
 
 def test_trace_and_recall_take_package(world, as_clerk):

@@ -161,7 +161,7 @@ def test_a_package_line_where_the_package_is_not_is_a_validation_error(world):
         create(world, DocumentType.TRANSFER, package_line("P1", source="WH2", target="WH1"))
 
 
-def test_only_transfers_shipments_and_returns_name_a_package_alone(world):
+def test_only_transfers_shipments_returns_and_counts_name_a_package_alone(world):
     received_in_package(world)
 
     with pytest.raises(ValidationFailed, match="names its item"):
@@ -180,3 +180,39 @@ def test_trace_and_recall_by_package(world):
     assert [(d.partner, d.lot, d.quantity) for d in report.customers] == [("ACME", "G1", 4)]
     assert report.package == "P1"
     assert tracing.get_recall(world, report.id).package == "P1"
+
+
+def test_a_count_of_a_package_lists_what_the_ledger_says_it_holds_and_posts_the_difference(world):
+    received_in_package(world)
+    draft = documents.create(
+        world,
+        Document(DocumentType.COUNT, (package_line("P1", target="WH1"),)),
+        user=CLERK,
+        today=TODAY,
+        now=now(),
+    )
+    # A phone put into the package after the count was drafted was not in it when counted.
+    received = Line("PHONE-P", Decimal(1), None, "WH1", (TrackingLine(serial="S3", package="P1"),))
+    create(world, DocumentType.RECEIPT, received, partner="VEND")
+
+    posted = documents.post(world, draft.id, user=CLERK, today=TODAY, now=now())
+
+    assert [(ln.item, ln.quantity, ln.count_package) for ln in posted.lines] == [
+        ("GEL-P", 4, "P1"),
+        ("PHONE-P", 2, "P1"),
+    ]
+    assert [(e.key.serial, e.to_location) for e in documents.entries(world, posted.id)] == [
+        ("S3", "ADJUSTMENT")
+    ]
+
+
+def test_a_package_counted_where_it_is_not_is_refused_for_its_serials(world):
+    received_in_package(world, at="WH2")
+
+    with pytest.raises(PostingRejected) as refused:
+        create(world, DocumentType.COUNT, package_line("P1", target="WH1"))
+
+    assert {(v.tracking, v.code) for v in refused.value.violations} == {
+        ("S1", ErrorCode.SERIAL_EXISTS),
+        ("S2", ErrorCode.SERIAL_EXISTS),
+    }

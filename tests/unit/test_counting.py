@@ -3,6 +3,7 @@ adjustments; `counting.plan` refuses a malformed count whole."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -379,3 +380,27 @@ def test_the_expectation_lists_serials_lots_and_untracked_quantity_beside_the_co
     assert (e.expected, e.counted, e.difference, e.lots, e.untracked) == (6, 5, -1, {"L1": Decimal(4)}, 2)
     assert [(d.key, d.quantity) for d in e.missing] == [(TrackingKey("MIX"), -1)]
     assert item.code.lot.tracked
+
+
+# -- a package counted whole ------------------------------------------------------------------
+
+
+def test_a_package_line_counts_only_that_package_of_the_item():
+    on_hand = stock(bucket("BOX", 2, package="P1"), bucket("BOX", 3, package="P2"), bucket("BOX", 4))
+    line = replace(count_line("BOX", package("P1", 1)), count_package="P1")
+
+    entries = planned(count(line), on_hand)
+
+    assert [(e.key.package, e.quantity, e.to_location) for e in entries] == [("P1", 1, ADJUSTMENT)]
+
+
+def test_an_item_line_beside_a_package_line_of_the_item_is_refused():
+    package_line = replace(count_line("BOX", package("P1", 2)), count_package="P1")
+
+    with pytest.raises(ValidationFailed, match="line 1 already"):
+        count(package_line, count_line("BOX", quantity=3))
+    with pytest.raises(ValidationFailed, match="line 1 already"):
+        count(count_line("BOX", quantity=3), package_line)
+    assert (
+        len(count(package_line, replace(count_line("BOX", package("P2", 1)), count_package="P2")).lines) == 2
+    )

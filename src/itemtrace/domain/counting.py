@@ -131,7 +131,7 @@ def resolve_locations(document: Document, locations: Mapping[str, Location]) -> 
     """
     if document.count_scope is not None and document.type is not DocumentType.COUNT:
         raise ValidationFailed("scope belongs to count documents only: leave it out")
-    seen: dict[Place, int] = {}
+    seen: dict[tuple[str, str, str | None], int] = {}
     lines = []
     for line in document.lines:
         n = line.line_no
@@ -155,11 +155,16 @@ def resolve_locations(document: Document, locations: Mapping[str, Location]) -> 
             )
         if line.role is not None:
             raise ValidationFailed(f"line {n}: role belongs to assembly lines only")
-        first = seen.setdefault((where, line.item), n)
-        if first != n:
+        first = seen.setdefault((where, line.item, line.count_package), n)
+        # An item line counts all of the item there, packages included: no package line beside it.
+        if line.count_package:
+            beside = seen.get((where, line.item, None))
+        else:
+            beside = next((v for k, v in seen.items() if k[:2] == (where, line.item) and k[2]), None)
+        if first != n or beside is not None:
             raise ValidationFailed(
-                f"line {n}: {line.item} at {where} is counted on line {first} already: put everything "
-                "found of it there on one line"
+                f"line {n}: {line.item} at {where} is counted on line {first if first != n else beside} "
+                "already: put everything found of it there on one line"
             )
         lines.append(replace(line, from_location=where, to_location=where))
     return replace(document, lines=tuple(lines))
@@ -253,13 +258,20 @@ def compare(document: Document, buckets: Sequence[Bucket], extra: Iterable[Place
         _compare(
             line.line_no,
             (line.to_location or "", line.item),
-            on_hand[(line.to_location or "", line.item)],
+            _in(on_hand[(line.to_location or "", line.item)], line),
             line,
         )
         for line in document.lines
     ]
     result.extend(_compare(0, place, on_hand[place], None) for place in sorted(extra))
     return result
+
+
+def _in(here: list[Bucket], line: Line) -> list[Bucket]:
+    """What a line counts of the stock at its place: all of it, or one package (`count_package`)."""
+    if line.count_package is None:
+        return here
+    return [b for b in here if b.key.package == line.count_package]
 
 
 def _compare(line_no: int, place: Place, here: list[Bucket], line: Line | None) -> Expectation:

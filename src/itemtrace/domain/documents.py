@@ -120,6 +120,7 @@ class Line:
     assign: Assign | None = None
     role: Role | None = None
     line_no: int = 0
+    count_package: str | None = None  # a count line counting one package of the item (domain/counting.py)
 
     @property
     def tracked_quantity(self) -> Decimal:

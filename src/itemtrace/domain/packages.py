@@ -4,6 +4,10 @@ A transfer, shipment or return receipt line may name a `package` and no item: it
 everything in that package at the line's source (every item, serial, lot and quantity), and is
 expanded into one ordinary line per item before anything else looks at the document, so every
 posting rule (blocked, reserved, expired, …) applies to the contents as if they were listed.
+
+A count line naming only a package says the package was found there whole: it becomes one count
+line per item holding what the package holds in stock (wherever that is), each counting only
+that package of the item (`count_package`), so the rest of the item there is not counted by it.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from itemtrace.domain.errors import ValidationFailed
 from itemtrace.domain.stock import ZERO, Bucket
 
 # The document types whose lines may name a package alone.
-UNIT_TYPES = frozenset({DocumentType.TRANSFER, DocumentType.SHIPMENT, DocumentType.RETURN_RECEIPT})
+UNIT_TYPES = frozenset(
+    {DocumentType.TRANSFER, DocumentType.SHIPMENT, DocumentType.RETURN_RECEIPT, DocumentType.COUNT}
+)
 
-PackageAt = tuple[str, str]  # (package, location)
+PackageAt = tuple[str, str | None]  # (package, location); None: wherever it is on hand (counts)
 
 
 def package_only(line: Line) -> bool:
@@ -50,6 +56,9 @@ def wanted(document: Document) -> dict[int, PackageAt]:
                 f"line {n}: a line without an item names exactly one package in its tracking, "
                 'like {"tracking": [{"package": "P-0001"}]}, and nothing else'
             )
+        if document.type is DocumentType.COUNT:
+            found[n] = (packages[0] or "", None)
+            continue
         source = line.from_location or default_source(document.type)
         if source is None:
             raise ValidationFailed(f"line {n}: a {document.type.value} line needs from_location")
@@ -74,15 +83,19 @@ def expand(document: Document, contents: Mapping[PackageAt, Sequence[Bucket]]) -
             if b.quantity > 0:
                 by_item[b.key.item].append(b)
         if not by_item:
+            where = f"at {source}" if source else "in stock"
             raise ValidationFailed(
-                f"line {line.line_no}: package {package} holds nothing at {source}: check the package "
+                f"line {line.line_no}: package {package} holds nothing {where}: check the package "
                 "number and where it is (its card shows its contents)"
             )
+        counted = package if document.type is DocumentType.COUNT else None
         for item, buckets in sorted(by_item.items()):
             tracking = tuple(
                 TrackingLine(serial=b.key.serial, lot=b.key.lot, package=b.key.package, quantity=b.quantity)
                 for b in sorted(buckets, key=lambda b: b.key)
             )
             quantity = sum((b.quantity for b in buckets), ZERO)
-            lines.append(replace(line, item=item, quantity=Decimal(quantity), tracking=tracking))
+            lines.append(
+                replace(line, item=item, quantity=Decimal(quantity), tracking=tracking, count_package=counted)
+            )
     return replace(document, lines=tuple(lines)).numbered()

@@ -290,7 +290,7 @@ class TrackingOut(BaseModel):
 
 
 class LineOut(OmitWhenNone):
-    omit_when_none = ("expected",)
+    omit_when_none = ("expected", "count_package")
 
     line: int
     item: str
@@ -300,11 +300,13 @@ class LineOut(OmitWhenNone):
     role: Role | None
     tracking: list[TrackingOut]
     expected: ExpectedOut | None = None  # a count draft: what is on hand there now
+    count_package: str | None = None  # a count line that counts this package of the item
 
     @classmethod
     def from_domain(cls, line: Line, expected: ExpectedOut | None = None) -> LineOut:
         return cls(
             expected=expected,
+            count_package=line.count_package,
             line=line.line_no,
             item=line.item,
             quantity=line.quantity,

@@ -95,6 +95,7 @@ class Documents:
                     "role": line.role.value if line.role else None,
                     "tracking": [mapping.tracking_to_json(t) for t in line.tracking],
                     "assign": mapping.assign_to_json(line.assign),
+                    "count_package": line.count_package,
                 }
                 for line in document.lines
             ],

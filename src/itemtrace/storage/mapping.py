@@ -222,6 +222,7 @@ def document_from_rows(row: DocumentRow, partner: str | None, lines: Sequence[Li
                 to_location=target,
                 tracking=tuple(tracking_from_json(t) for t in line.tracking),
                 assign=assign_from_json(line.assign),
+                count_package=line.count_package,
                 role=Role(line.role) if line.role else None,
                 line_no=line.line_no,
             )

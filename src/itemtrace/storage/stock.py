@@ -159,13 +159,19 @@ class Stock:
             reservations=self._reservations(set(needs.at_source), needs.document_id),
         )
 
-    def package_contents(self, places: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[Bucket]]:
-        """What each (package, location) holds: every balance of any item in that package there."""
-        found: dict[tuple[str, str], list[Bucket]] = defaultdict(list)
-        for package, location in sorted(set(places)):
-            query = self._bucket_query().where(
-                BalanceRow.package == package, BalanceRow.location_id == self.md.location_id(location)
+    def package_contents(
+        self, places: Iterable[tuple[str, str | None]]
+    ) -> dict[tuple[str, str | None], list[Bucket]]:
+        """What each (package, location) holds: every balance of any item in that package there
+        (location None: wherever it is on hand)."""
+        found: dict[tuple[str, str | None], list[Bucket]] = defaultdict(list)
+        for package, location in sorted(set(places), key=lambda p: (p[0], p[1] or "")):
+            where = (
+                BalanceRow.location_id == self.md.location_id(location)
+                if location is not None
+                else BalanceRow.in_stock
             )
+            query = self._bucket_query().where(BalanceRow.package == package, where)
             for loc, sku, serial, lot, pkg, qty, exp, first in self.session.execute(
                 query.order_by(BalanceRow.id)
             ):

@@ -195,6 +195,8 @@ class DocumentLineRow(Base):
     # The tracking lines of a draft, one JSON array: a 10,000-serial line is one row, not 10,000.
     tracking: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     assign: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A count line that counts one package of the item (domain/counting.py), else null.
+    count_package: Mapped[str | None] = mapped_column(Number)
 
 
 LEDGER_KEY_INDEX = (
