@@ -80,3 +80,18 @@ def test_lots_are_counted_as_lot_equals_quantity(itemtrace):
     ]
     bad = itemtrace("count", "WH1", "--item", "GLUE", "--lot", "L1=lots")
     assert bad.exit_code != 0 and "not a number" in bad.output
+
+
+def test_a_package_found_whole_is_counted_without_naming_the_item(itemtrace):
+    itemtrace.ok("tracking-codes", "create", "PKG", "--package-specific")
+    itemtrace.ok("items", "create", "CRATE", "--name", "Crate", "--tracking-code", "PKG")
+    itemtrace.ok("locations", "create", "WH1", "--name", "Main")
+    itemtrace.ok("partners", "create", "ACME", "--name", "Acme", "--kind", "vendor")
+    itemtrace.ok("receive", "CRATE", "4", "--to", "WH1", "--package", "P1", "--partner", "ACME")
+
+    draft = itemtrace.json("count", "WH1", "--package", "P1")
+    bad = itemtrace("count", "WH1", "--package", "P1", "--serial", "S1")
+
+    [line] = draft["lines"]
+    assert (line["item"], line["count_package"], line["expected"]["difference"]) == ("CRATE", "P1", 0)
+    assert bad.exit_code != 0 and "exactly one --package" in bad.output

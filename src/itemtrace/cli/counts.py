@@ -47,7 +47,12 @@ def _numbered(values: list[str] | None, option: str) -> list[tuple[str, Decimal]
 def count(
     ctx: typer.Context,
     location: Annotated[str, typer.Argument(metavar="LOCATION", help="The internal location counted.")],
-    item: Annotated[str, typer.Option("--item", "-i", help="The item counted (its SKU).")],
+    item: Annotated[
+        str | None,
+        typer.Option(
+            "--item", "-i", help="The item counted (its SKU); without it, one --package found whole."
+        ),
+    ] = None,
     serial: Serials = None,
     lot: Annotated[
         list[str] | None, typer.Option("--lot", "-l", metavar="LOT=QTY", help="A lot found and its quantity.")
@@ -75,14 +80,13 @@ def count(
     from itemtrace.services import counts, documents
 
     cli = Cli.of(ctx)
-    tracking = [TrackingLine(serial=s) for s in serial or []]
-    tracking += [TrackingLine(lot=n, quantity=q) for n, q in _numbered(lot, "--lot") if q > 0]
-    tracking += [TrackingLine(package=n, quantity=q) for n, q in _numbered(package, "--package") if q > 0]
-    untracked = _counted(quantity) if quantity is not None else Decimal(0)
-    total = sum((t.quantity for t in tracking), untracked)
+    if item is None:
+        line = _whole_package(location, serial, lot, package, quantity)
+    else:
+        line = _item_line(location, item, serial, lot, package, quantity)
     draft = Document(
         DocumentType.COUNT,
-        (Line(item, total, None, location, tuple(tracking)),),
+        (line,),
         reference=reference,
         posting_date=posting_date,
         count_scope=CountScope.LOCATION if whole_location else CountScope.ITEM,
@@ -92,6 +96,35 @@ def count(
         show_posted_count(cli, created, documents.entries(cli.uow(), created.id or 0))
     else:
         show_count(cli, created, counts.read(cli.uow(), created.id or 0).expected)
+
+
+def _whole_package(
+    location: str,
+    serial: list[str] | None,
+    lot: list[str] | None,
+    package: list[str] | None,
+    quantity: str | None,
+) -> Line:
+    if len(package or []) != 1 or serial or lot or quantity is not None:
+        raise typer.BadParameter("give --item, or exactly one --package (found whole) and nothing else")
+    assert package is not None
+    return Line("", Decimal(0), None, location, (TrackingLine(package=package[0], quantity=Decimal(0)),))
+
+
+def _item_line(
+    location: str,
+    item: str,
+    serial: list[str] | None,
+    lot: list[str] | None,
+    package: list[str] | None,
+    quantity: str | None,
+) -> Line:
+    tracking = [TrackingLine(serial=s) for s in serial or []]
+    tracking += [TrackingLine(lot=n, quantity=q) for n, q in _numbered(lot, "--lot") if q > 0]
+    tracking += [TrackingLine(package=n, quantity=q) for n, q in _numbered(package, "--package") if q > 0]
+    untracked = _counted(quantity) if quantity is not None else Decimal(0)
+    total = sum((t.quantity for t in tracking), untracked)
+    return Line(item, total, None, location, tuple(tracking))
 
 
 def show_count(cli: Cli, document: Document, expected: list[Expectation]) -> None:
