@@ -15,6 +15,7 @@ from typing import Any
 from bench import (
     cli_startup,
     common,
+    count_10k,
     genealogy,
     http_card,
     http_post,
@@ -29,6 +30,7 @@ from bench import (
 
 BENCHMARKS: dict[str, Callable[..., dict[str, dict[str, Any]]]] = {
     "receipt_10k_serials": receipt_10k_serials.main,
+    "count_10k": count_10k.main,
     "serial_card": serial_card.main,
     "http_post": http_post.main,
     "http_card": http_card.main,

@@ -82,6 +82,7 @@ def test_an_item_defaults_to_pieces_and_no_tracking(as_admin, as_viewer):
         "serial_series": None,
         "lot_series": None,
         "shelf_life": None,
+        "package_series": None,
     }
 
 
@@ -99,6 +100,7 @@ def test_an_item_keeps_its_tracking_code_series_shelf_life_and_gtin(as_admin):
             "tracking_code": "LOT",
             "lot_series": "LOTS",
             "shelf_life": "30D",
+            "package_series": "LOTS",
         },
     )
 
@@ -111,11 +113,12 @@ def test_an_item_keeps_its_tracking_code_series_shelf_life_and_gtin(as_admin):
         "serial_series": None,
         "lot_series": "LOTS",
         "shelf_life": "30D",
+        "package_series": "LOTS",
     }
 
 
 def test_an_item_naming_an_unknown_tracking_code_or_series_is_a_validation_error(as_admin):
-    for field in ("tracking_code", "serial_series", "lot_series"):
+    for field in ("tracking_code", "serial_series", "lot_series", "package_series"):
         response = as_admin.post("/items", {"sku": "X", "name": "X", field: "NOPE"})
 
         assert response.status_code == 422, field

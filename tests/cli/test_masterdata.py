@@ -50,6 +50,7 @@ def test_items_locations_and_partners_list_as_json(itemtrace):
         "serial_series": None,
         "lot_series": None,
         "shelf_life": None,
+        "package_series": None,
     }
     assert {
         "code": "WH1-A",

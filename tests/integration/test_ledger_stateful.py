@@ -273,6 +273,34 @@ class LedgerMachine(RuleBasedStateMachine):
             self.stock[(source, number)] -= qty
             self.stock[(dest, new)] += qty
 
+    # -- counts ----------------------------------------------------------------------------------
+    @rule(at=where, found=st.sets(st.sampled_from(SERIALS)))
+    def count_serials(self, at, found):
+        # A serial a customer holds may be found too (tests/integration/test_counts.py); here the
+        # model keeps one holder per serial, so only serials no customer holds are found.
+        found = {s for s in found if self.holder.get(s) is None}
+        ok = all(self.serial_at.get(s) in (None, at) for s in found)  # serial_exists otherwise
+        tracking = [TrackingLine(serial=s) for s in sorted(found)]
+        self.attempt(ok, DocumentType.COUNT, self.serial_item, len(found), tracking, target=at)
+        if ok:
+            for serial, place in list(self.serial_at.items()):
+                if place == at and serial not in found:
+                    self.serial_at[serial] = None  # adjusted out
+            for serial in found:
+                self.serial_at[serial] = at
+
+    @rule(at=where, counted=st.dictionaries(st.sampled_from(LOTS), st.integers(0, 6)))
+    def count_lots(self, at, counted):
+        tracking = [TrackingLine(lot=n, quantity=Decimal(q)) for n, q in sorted(counted.items()) if q]
+        self.attempt(True, DocumentType.COUNT, self.lot_item, sum(counted.values()), tracking, target=at)
+        for number in LOTS:
+            self.stock[(at, number)] = Decimal(counted.get(number, 0))
+
+    @rule(at=where, qty=st.integers(0, 6))
+    def count_untracked(self, at, qty):
+        self.attempt(True, DocumentType.COUNT, self.plain_item, qty, target=at)
+        self.stock[(at, None)] = Decimal(qty)
+
     # -- invariants ------------------------------------------------------------------------------
     def balances(self) -> list[tuple[str, str, str, int, bool, Decimal]]:
         with self.uow:

@@ -44,6 +44,10 @@ DocumentRef = Annotated[
     str, typer.Argument(metavar="DOCUMENT", help="The document's id or number (RCPT-000001).")
 ]
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]
+ItemOrPackage = Annotated[
+    str | None,
+    typer.Argument(metavar="[ITEM]", help="The item's SKU; leave it out to move a whole --package."),
+]
 From = Annotated[str, typer.Option("--from", help="The internal location the stock leaves.")]
 To = Annotated[str, typer.Option("--to", help="The internal location the stock enters.")]
 PartnerRequired = Annotated[str, typer.Option("--partner", "-p", help="Vendor or customer code.")]
@@ -151,12 +155,16 @@ def cancel(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) 
 
 @group.command("show")
 def show_(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
-    """Show a document and its lines."""
-    from itemtrace.services import documents
+    """Show a document and its lines (a count draft: what is expected beside what was counted)."""
+    from itemtrace.cli.counts import show_count
+    from itemtrace.services import counts
 
     cli = Cli.of(ctx)
-    document = documents.get(cli.uow(), document_id(cli, ref))
-    show_document(cli, document)
+    found = counts.read(cli.uow(), document_id(cli, ref))
+    if found.expected:
+        show_count(cli, found.document, found.expected)
+    else:
+        show_document(cli, found.document)
 
 
 @group.command("list")
@@ -237,9 +245,9 @@ def receive(
 
 def ship(
     ctx: typer.Context,
-    item: Item,
     from_: From,
     partner: PartnerRequired,
+    item: ItemOrPackage = None,
     serial: Serials = None,
     lot: Lot = None,
     package: Package = None,
@@ -261,29 +269,33 @@ def ship(
     posting_date: PostingDate = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Ship stock to a customer (a shipment), and post it. For an item whose tracking code
-    requires numbers on outbound postings only, --serial/--lot may name new numbers (taken from
-    the untracked stock), or --assign-serials, --assign-lot, --start draw them."""
+    """Ship stock to a customer (a shipment), and post it; without ITEM, a whole --package. For an
+    item whose tracking code requires numbers on outbound postings only, --serial/--lot may name
+    new numbers (taken from the untracked stock), or --assign-serials, --assign-lot, --start draw
+    them."""
     cli = Cli.of(ctx)
-    qty = line_quantity(quantity, serial)
-    assign = None
-    if assign_serials or assign_lot or start:
-        assign = Assign(serial=assign_serials, lot=assign_lot, start=start)
-    line = Line(
-        item,
-        qty,
-        from_location=from_,
-        tracking=tracking_lines(qty, serial, lot, package, warranty_date=warranty_date),
-        assign=assign,
-    )
+    if item is None:
+        line = whole_package(package, serial, lot, quantity, from_location=from_)
+    else:
+        qty = line_quantity(quantity, serial)
+        assign = None
+        if assign_serials or assign_lot or start:
+            assign = Assign(serial=assign_serials, lot=assign_lot, start=start)
+        line = Line(
+            item,
+            qty,
+            from_location=from_,
+            tracking=tracking_lines(qty, serial, lot, package, warranty_date=warranty_date),
+            assign=assign,
+        )
     _post(cli, DocumentType.SHIPMENT, line, partner=partner, reference=reference, posting_date=posting_date)
 
 
 def transfer(
     ctx: typer.Context,
-    item: Item,
     from_: From,
     to: To,
+    item: ItemOrPackage = None,
     serial: Serials = None,
     lot: Lot = None,
     package: Package = None,
@@ -295,12 +307,15 @@ def transfer(
     posting_date: PostingDate = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Move stock between internal locations (a transfer), and post it."""
+    """Move stock between internal locations (a transfer), and post it; without ITEM, a whole --package."""
     cli = Cli.of(ctx)
-    qty = line_quantity(quantity, serial)
-    line = Line(
-        item, qty, from_location=from_, to_location=to, tracking=tracking_lines(qty, serial, lot, package)
-    )
+    if item is None:
+        line = whole_package(package, serial, lot, quantity, from_location=from_, to_location=to)
+    else:
+        qty = line_quantity(quantity, serial)
+        line = Line(
+            item, qty, from_location=from_, to_location=to, tracking=tracking_lines(qty, serial, lot, package)
+        )
     _post(
         cli,
         DocumentType.TRANSFER,
@@ -357,9 +372,9 @@ def scrap(
 
 def return_receipt(
     ctx: typer.Context,
-    item: Item,
     to: To,
     partner: PartnerRequired,
+    item: ItemOrPackage = None,
     serial: Serials = None,
     lot: Lot = None,
     package: Package = None,
@@ -368,10 +383,14 @@ def return_receipt(
     posting_date: PostingDate = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Take back stock a customer returns (a serial only from the customer it was shipped to)."""
+    """Take back stock a customer returns (a serial only from the customer it was shipped to);
+    without ITEM, a whole --package."""
     cli = Cli.of(ctx)
-    qty = line_quantity(quantity, serial)
-    line = Line(item, qty, to_location=to, tracking=tracking_lines(qty, serial, lot, package))
+    if item is None:
+        line = whole_package(package, serial, lot, quantity, to_location=to)
+    else:
+        qty = line_quantity(quantity, serial)
+        line = Line(item, qty, to_location=to, tracking=tracking_lines(qty, serial, lot, package))
     _post(
         cli,
         DocumentType.RETURN_RECEIPT,
@@ -406,6 +425,31 @@ def return_shipment(
         partner=partner,
         reference=reference,
         posting_date=posting_date,
+    )
+
+
+def whole_package(
+    package: str | None,
+    serials: list[str] | None,
+    lot: str | None,
+    quantity: Decimal | None,
+    *,
+    from_location: str | None = None,
+    to_location: str | None = None,
+) -> Line:
+    """A line without an item: the whole package, expanded into its contents when posted."""
+    if package is None:
+        raise typer.BadParameter("give ITEM, or --package to move a whole package")
+    if serials or lot or quantity is not None:
+        raise typer.BadParameter(
+            "a whole --package moves everything in it: leave out --serial, --lot and --quantity"
+        )
+    return Line(
+        "",
+        Decimal(0),
+        from_location=from_location,
+        to_location=to_location,
+        tracking=(TrackingLine(package=package, quantity=Decimal(0)),),
     )
 
 

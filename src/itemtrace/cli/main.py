@@ -16,6 +16,7 @@ from typer.exceptions import TyperException
 from itemtrace import __version__
 from itemtrace.cli import (
     availability,
+    counts,
     documents,
     info_cards,
     masterdata,
@@ -202,6 +203,7 @@ users.register(commands)
 masterdata.register(commands)
 documents.register(commands)
 reclass.register(commands)
+counts.register(commands)
 info_cards.register(commands)
 tracing.register(commands)
 availability.register(commands)

@@ -158,6 +158,7 @@ def create_item(
     tracking_code: Annotated[str | None, typer.Option(help="Tracking code; none: untracked.")] = None,
     serial_series: Annotated[str | None, typer.Option(help="Number series for new serials.")] = None,
     lot_series: Annotated[str | None, typer.Option(help="Number series for new lots.")] = None,
+    package_series: Annotated[str | None, typer.Option(help="Number series for new packages.")] = None,
     shelf_life: Annotated[
         str | None, typer.Option(help="Expiration = receipt date + this, e.g. 18M.")
     ] = None,
@@ -177,6 +178,7 @@ def create_item(
         serial_series=serial_series,
         lot_series=lot_series,
         shelf_life=shelf_life,
+        package_series=package_series,
     ).to_domain()
     created = masterdata.create_item(cli.uow(), item)
     show(cli, ItemOut.from_domain(created), title=f"item {created.item.sku}")

@@ -16,7 +16,7 @@ import typer
 
 from itemtrace.cli.context import Cli
 from itemtrace.cli.framework import Typer
-from itemtrace.cli.options import JsonFlag, Limit, Lot
+from itemtrace.cli.options import JsonFlag, Limit, Lot, Package
 from itemtrace.cli.present import print_json, show, show_list
 from itemtrace.domain.tracing import DEFAULT_DEPTH, DEFAULT_MAX_NODES, TraceDirection
 
@@ -50,6 +50,7 @@ def trace(
     item: Item,
     serial: Serial = None,
     lot: Lot = None,
+    package: Package = None,
     direction: Annotated[
         TraceDirection,
         typer.Option(help="forward: where it went; backward: where it came from."),
@@ -63,13 +64,21 @@ def trace(
     ] = GraphFormat.TREE,
     json_output: JsonFlag = False,
 ) -> None:
-    """Trace a serial or lot forward (what it went into, who got it) or backward (what it came from)."""
+    """Trace a serial, lot or package forward (what it went into, who got it) or backward (what it
+    came from)."""
     from itemtrace.schemas.tracing import TraceOut
     from itemtrace.services import tracing
 
     cli = Cli.of(ctx)
     traced = tracing.trace_with_partners(
-        cli.uow(), item, serial=serial, lot=lot, direction=direction, depth=depth, max_nodes=max_nodes
+        cli.uow(),
+        item,
+        serial=serial,
+        lot=lot,
+        package=package,
+        direction=direction,
+        depth=depth,
+        max_nodes=max_nodes,
     )
     out = TraceOut.from_domain(traced.graph, traced.partners)
     if cli.json:
@@ -85,6 +94,7 @@ def recall(
     item: Item,
     lot: Lot = None,
     serial: Serial = None,
+    package: Package = None,
     block: Annotated[
         bool, typer.Option("--block", help="Block the unit and every affected unit still on hand.")
     ] = False,
@@ -99,7 +109,15 @@ def recall(
     cli = Cli.of(ctx)
     format = export_format(export)
     report = tracing.recall(
-        cli.uow(), item, serial=serial, lot=lot, block=block, reason=reason, user=cli.user, now=cli.now()
+        cli.uow(),
+        item,
+        serial=serial,
+        lot=lot,
+        package=package,
+        block=block,
+        reason=reason,
+        user=cli.user,
+        now=cli.now(),
     )
     show_recall(cli, RecallOut.from_domain(report), export, format)
 

@@ -59,6 +59,14 @@ class TransitStatus(StrEnum):
     RECEIVED = "received"
 
 
+class CountScope(StrEnum):
+    """What a count document covers: the items on its lines, or everything at its locations
+    (an item on hand there that no line names was counted and none was found)."""
+
+    ITEM = "item"
+    LOCATION = "location"
+
+
 class Role(StrEnum):
     CONSUME = "consume"
     OUTPUT = "output"
@@ -101,6 +109,7 @@ class Assign:
     increment: int = 1
     count: int | None = None
     new_lot: bool = False
+    package: bool = False  # one new package number from the item's package series for the whole line
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +122,7 @@ class Line:
     assign: Assign | None = None
     role: Role | None = None
     line_no: int = 0
+    count_package: str | None = None  # a count line counting one package of the item (domain/counting.py)
 
     @property
     def tracked_quantity(self) -> Decimal:
@@ -136,6 +146,7 @@ class Document:
     posted_at: datetime | None = None
     posted_by: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+    count_scope: CountScope | None = None  # count documents only (domain/counting.py)
 
     def numbered(self) -> Document:
         """Give each line its 1-based number (the `line` of a violation)."""
@@ -192,6 +203,12 @@ _REQUIRED_KINDS: dict[DocumentType, tuple[set[LocationKind], set[LocationKind]]]
     DocumentType.RETURN_SHIPMENT: ({LocationKind.INTERNAL}, {LocationKind.SUPPLIER}),
     DocumentType.RECLASSIFICATION: ({LocationKind.INTERNAL}, {LocationKind.INTERNAL}),
 }
+
+
+def default_source(document_type: DocumentType) -> str | None:
+    """Where a line of this type takes stock from when it leaves `from_location` out."""
+    kind = _DEFAULT_FROM.get(document_type)
+    return VIRTUAL_LOCATIONS[kind] if kind is not None else None
 
 
 def line_direction(document_type: DocumentType, line: Line, locations: Mapping[str, Location]) -> Direction:
@@ -300,7 +317,8 @@ def check_assignable(line: Line, locations: Mapping[str, Location]) -> None:
 def validate_numbers(document: Document) -> None:
     """Serial, lot and package numbers are 1 to 50 printable characters (they may contain '/')."""
     for line in document.lines:
-        if line.quantity <= 0:
+        # A count line may count nothing at all: nothing of the item was found there.
+        if line.quantity < 0 or (line.quantity == 0 and document.type is not DocumentType.COUNT):
             raise ValidationFailed(f"line {line.line_no}: quantity must be positive, got {line.quantity}")
         if line.quantity != line.quantity.quantize(Decimal("0.001")):
             raise ValidationFailed(f"line {line.line_no}: quantities have at most 3 decimal places")
@@ -327,6 +345,16 @@ def expand_assign(line: Line, serials: list[str], lot: str | None) -> Line:
     else:
         added = ()
     return replace(line, tracking=line.tracking + added, assign=None)
+
+
+def pack(line: Line, package: str) -> Line:
+    """Put the whole line in one package: every tracking line without a package gets it, and an
+    undefined quantity becomes a tracking line of that package."""
+    tracking = tuple(t if t.package else replace(t, package=package) for t in line.tracking)
+    rest = line.quantity - line.tracked_quantity
+    if rest > 0:
+        tracking += (TrackingLine(package=package, quantity=rest),)
+    return replace(line, tracking=tracking)
 
 
 def assign_count(line: Line) -> int:

@@ -67,6 +67,7 @@ class Item:
     serial_series: str | None = None
     lot_series: str | None = None
     shelf_life: str | None = None
+    package_series: str | None = None  # `assign: {"package": true}` takes package numbers from it
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
-from itemtrace.domain.documents import Document, line_direction
+from itemtrace.domain.documents import Document, DocumentType, line_direction
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.masterdata import Location
 from itemtrace.domain.outbound_numbers import reserved_key
@@ -39,6 +39,8 @@ def reserving_part(
     A tracked item's line keeps its named tracking lines (an unnamed quantity promises nothing in
     particular); an untracked item's line keeps its whole quantity.
     """
+    if document.type is DocumentType.COUNT:
+        return replace(document, lines=())  # a count lists what is there; it promises nothing
     lines = []
     for line in document.lines:
         if not line.from_location or line_direction(document.type, line, locations) is not Direction.OUTBOUND:

@@ -327,6 +327,14 @@ class RecallReport:
     created_by: str | None = None
     created_at: object | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    package: str | None = None  # a recall of the item's units in one package
+
+    @property
+    def stored_id(self) -> int:
+        """The id of a recall that storage has recorded."""
+        if self.id is None:
+            raise ValueError("this recall has not been recorded yet: it has no id")
+        return self.id
 
     @property
     def partners(self) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -21,7 +21,9 @@ from pydantic import (
     ConfigDict,
     GetJsonSchemaHandler,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     StringConstraints,
+    model_serializer,
 )
 from pydantic.json_schema import JsonSchemaValue, WithJsonSchema
 from pydantic_core import CoreSchema
@@ -264,6 +266,25 @@ QuantityIn = Annotated[
     AfterValidator(_quantity),
     WithJsonSchema(_QUANTITY_SCHEMA, mode="validation"),
 ]
+
+
+def _quantity_or_zero(value: Decimal) -> Decimal:
+    return value if value == 0 else _quantity(value)
+
+
+# A count line's quantity: what was counted, and nothing found is a count too.
+CountedQuantityIn = Annotated[
+    Decimal,
+    BeforeValidator(_decimal),
+    AfterValidator(_quantity_or_zero),
+    WithJsonSchema(
+        {
+            **_QUANTITY_SCHEMA,
+            "anyOf": [{**_QUANTITY_SCHEMA["anyOf"][0], "minimum": 0}, _QUANTITY_SCHEMA["anyOf"][1]],
+        },
+        mode="validation",
+    ),
+]
 QuantityOut = Annotated[Decimal, PlainSerializer(as_number, return_type=int | float)]
 
 
@@ -276,3 +297,21 @@ def _utc(value: object) -> object:
 
 # Timestamps always leave the API in UTC with their offset (`2026-11-23T10:15:00Z`-style).
 Timestamp = Annotated[datetime, BeforeValidator(_utc)]
+
+
+class OmitWhenNone(BaseModel):
+    """A response whose fields in `omit_when_none` are left out while None: fields only some
+    records have (a count draft's `expected`, a package recall's `package`) stay out of every
+    other record's JSON, as they were before those records existed."""
+
+    omit_when_none: ClassVar[tuple[str, ...]] = ()
+
+    # Not annotated on purpose: pydantic takes a wrap serializer's return annotation as the
+    # serialised schema, and the model's own schema (OpenAPI) must stay what it documents.
+    @model_serializer(mode="wrap")
+    def _omit_none(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        data = handler(self)
+        for name in self.omit_when_none:
+            if data.get(name, 0) is None:
+                del data[name]
+        return data

@@ -9,8 +9,10 @@ from decimal import Decimal
 from pydantic import BaseModel, Field, model_validator
 
 from itemtrace.domain import limits
+from itemtrace.domain.counting import Expectation
 from itemtrace.domain.documents import (
     Assign,
+    CountScope,
     Document,
     DocumentType,
     Line,
@@ -21,8 +23,10 @@ from itemtrace.domain.documents import (
 )
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.schemas.common import (
+    CountedQuantityIn,
     LocationCode,
     Number,
+    OmitWhenNone,
     PartnerCode,
     QuantityIn,
     QuantityOut,
@@ -31,6 +35,7 @@ from itemtrace.schemas.common import (
     StrictModel,
     Timestamp,
 )
+from itemtrace.schemas.counts import ExpectedOut
 
 
 class TrackingIn(StrictModel):
@@ -75,9 +80,11 @@ class AssignIn(StrictModel):
     increment: int = Field(default=1, ge=1, le=limits.MAX_INCREMENT)
     count: int | None = Field(default=None, ge=1, le=limits.MAX_TRACKING)
     new_lot: bool = False
+    package: bool = Field(default=False, description="one new package number for the whole line")
 
     def to_domain(self) -> Assign:
         return Assign(
+            package=self.package,
             serial=self.serial,
             lot=self.lot,
             start=self.start,
@@ -119,8 +126,9 @@ def _refuse_renames(what: str, lines: Sequence[LineIn | ReceivedLineIn]) -> None
 
 
 class LineIn(StrictModel):
-    item: Sku
-    quantity: QuantityIn
+    # No item: a transfer, shipment or return receipt line naming one package moves its contents.
+    item: Sku | None = None
+    quantity: CountedQuantityIn | None = None  # positive; 0 on count lines only (see DocumentIn)
     from_location: LocationCode | None = None
     to_location: LocationCode | None = None
     role: Role | None = None
@@ -129,6 +137,15 @@ class LineIn(StrictModel):
 
     @model_validator(mode="after")
     def _one_open_quantity(self) -> LineIn:
+        if self.item is None:
+            if self.quantity is not None or self.assign is not None:
+                raise ValueError(
+                    "a line without an item moves a whole package: give only its tracking "
+                    '[{"package": "…"}] (no quantity, no assign)'
+                )
+            return self
+        if self.quantity is None:
+            raise ValueError("quantity: Field required")
         open_lines = sum(1 for t in self.tracking if _explicit(t) is None)
         if open_lines > 1:
             raise ValueError(
@@ -145,6 +162,15 @@ class LineIn(StrictModel):
         return self
 
     def to_domain(self) -> Line:
+        if self.item is None:  # a whole package: expanded into its contents by the service
+            return Line(
+                item="",
+                quantity=Decimal(0),
+                from_location=self.from_location,
+                to_location=self.to_location,
+                tracking=tuple(t.to_domain(Decimal(0)) for t in self.tracking),
+            )
+        assert self.quantity is not None
         return Line(
             item=self.item,
             quantity=self.quantity,
@@ -164,12 +190,28 @@ class DocumentIn(StrictModel):
     reference: Reference | None = None
     posting_date: date | None = None
     in_transit: bool = False
+    scope: CountScope | None = Field(
+        default=None, description="count documents: `item` (the default) or `location` (see docs/counts.md)"
+    )
     lines: list[LineIn] = Field(min_length=1, max_length=limits.MAX_LINES)
 
     @model_validator(mode="after")
     def _renames_only_in_reclassifications(self) -> DocumentIn:
         if self.type is not DocumentType.RECLASSIFICATION:
             _refuse_renames(f"{self.type.value} documents", self.lines)
+        return self
+
+    @model_validator(mode="after")
+    def _counts_only(self) -> DocumentIn:
+        if self.type is DocumentType.COUNT:
+            return self
+        if self.scope is not None:
+            raise ValueError("scope: only count documents have a scope (leave it out)")
+        for n, line in enumerate(self.lines):
+            if line.quantity == 0:
+                raise ValueError(
+                    f"lines.{n}.quantity: a quantity must be positive (only a count line counts 0)"
+                )
         return self
 
     def to_domain(self) -> Document:
@@ -180,6 +222,7 @@ class DocumentIn(StrictModel):
             posting_date=self.posting_date,
             in_transit=self.in_transit,
             lines=tuple(line.to_domain() for line in self.lines),
+            count_scope=(self.scope or CountScope.ITEM) if self.type is DocumentType.COUNT else None,
         )
 
 
@@ -251,7 +294,9 @@ class TrackingOut(BaseModel):
         )
 
 
-class LineOut(BaseModel):
+class LineOut(OmitWhenNone):
+    omit_when_none = ("expected", "count_package")
+
     line: int
     item: str
     quantity: QuantityOut
@@ -259,10 +304,14 @@ class LineOut(BaseModel):
     to_location: str | None
     role: Role | None
     tracking: list[TrackingOut]
+    expected: ExpectedOut | None = None  # a count draft: what is on hand there now
+    count_package: str | None = None  # a count line that counts this package of the item
 
     @classmethod
-    def from_domain(cls, line: Line) -> LineOut:
+    def from_domain(cls, line: Line, expected: ExpectedOut | None = None) -> LineOut:
         return cls(
+            expected=expected,
+            count_package=line.count_package,
             line=line.line_no,
             item=line.item,
             quantity=line.quantity,
@@ -273,7 +322,9 @@ class LineOut(BaseModel):
         )
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(OmitWhenNone):
+    omit_when_none = ("scope", "not_listed")
+
     id: int
     number: str
     type: DocumentType
@@ -288,10 +339,17 @@ class DocumentOut(BaseModel):
     posted_by: str | None
     posted_at: Timestamp | None
     lines: list[LineOut]
+    scope: CountScope | None = None  # count documents only
+    # A count draft with scope `location`: items on hand there that no line names (none found).
+    not_listed: list[ExpectedOut] | None = None
 
     @classmethod
-    def from_domain(cls, document: Document) -> DocumentOut:
+    def from_domain(cls, document: Document, expected: Sequence[Expectation] = ()) -> DocumentOut:
+        by_line = {e.line_no: ExpectedOut.from_domain(e) for e in expected if e.line_no}
+        unlisted = [ExpectedOut.from_domain(e) for e in expected if not e.line_no]
         return cls(
+            scope=document.count_scope,
+            not_listed=unlisted if expected and document.count_scope is CountScope.LOCATION else None,
             id=document.id or 0,
             number=document.number or "",
             type=document.type,
@@ -305,7 +363,7 @@ class DocumentOut(BaseModel):
             created_at=document.created_at,
             posted_by=document.posted_by,
             posted_at=document.posted_at,
-            lines=[LineOut.from_domain(line) for line in document.lines],
+            lines=[LineOut.from_domain(line, by_line.get(line.line_no)) for line in document.lines],
         )
 
 

@@ -109,6 +109,7 @@ class ItemIn(StrictModel):
     serial_series: SeriesCode | None = None
     lot_series: SeriesCode | None = None
     shelf_life: Formula | None = None
+    package_series: SeriesCode | None = None
 
     def to_domain(self) -> Item:
         return Item(
@@ -120,6 +121,7 @@ class ItemIn(StrictModel):
             serial_series=self.serial_series,
             lot_series=self.lot_series,
             shelf_life=self.shelf_life or None,
+            package_series=self.package_series,
         )
 
 
@@ -132,6 +134,7 @@ class ItemOut(BaseModel):
     serial_series: str | None
     lot_series: str | None
     shelf_life: str | None
+    package_series: str | None = None
 
     @classmethod
     def from_domain(cls, policy: ItemPolicy) -> ItemOut:
@@ -145,6 +148,7 @@ class ItemOut(BaseModel):
             serial_series=item.serial_series,
             lot_series=item.lot_series,
             shelf_life=item.shelf_life,
+            package_series=item.package_series,
         )
 
 

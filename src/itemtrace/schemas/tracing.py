@@ -19,7 +19,15 @@ from itemtrace.domain.tracing import (
     RecallReport,
     TraceDirection,
 )
-from itemtrace.schemas.common import Number, QuantityOut, RecallReason, Sku, StrictModel, Timestamp
+from itemtrace.schemas.common import (
+    Number,
+    OmitWhenNone,
+    QuantityOut,
+    RecallReason,
+    Sku,
+    StrictModel,
+    Timestamp,
+)
 from itemtrace.schemas.masterdata import PartnerOut
 
 
@@ -114,13 +122,14 @@ class RecallIn(StrictModel):
     item: Sku
     serial: Number | None = None
     lot: Number | None = None
+    package: Number | None = None
     block: bool = False
     reason: RecallReason = ""
 
     @model_validator(mode="after")
     def _one_number(self) -> RecallIn:
-        if (self.serial is None) == (self.lot is None):
-            raise ValueError("name exactly one of serial or lot")
+        if sum(n is not None for n in (self.serial, self.lot, self.package)) != 1:
+            raise ValueError("name exactly one of serial, lot or package")
         return self
 
 
@@ -177,13 +186,16 @@ class OnHandOut(BaseModel):
         return cls(location=o.location, item=o.item, serial=o.serial, lot=o.lot, quantity=o.quantity)
 
 
-class RecallOut(BaseModel):
+class RecallOut(OmitWhenNone):
     """The recall as it was run (a snapshot): who, when, why, and what it reached."""
+
+    omit_when_none = ("package",)
 
     id: int
     item: str
     serial: str | None
     lot: str | None
+    package: str | None = None
     reason: str
     block: bool
     blocked: int = Field(description="How many serials, lots and packages the recall blocked")
@@ -200,6 +212,7 @@ class RecallOut(BaseModel):
             item=report.item,
             serial=report.serial,
             lot=report.lot,
+            package=report.package,
             reason=report.reason,
             block=report.block,
             blocked=report.blocked,
@@ -211,13 +224,16 @@ class RecallOut(BaseModel):
         )
 
 
-class RecallRowOut(BaseModel):
+class RecallRowOut(OmitWhenNone):
     """One recall in the list: the header, the customers it reached and how many rows each part has."""
+
+    omit_when_none = ("package",)
 
     id: int
     item: str
     serial: str | None
     lot: str | None
+    package: str | None = None
     reason: str
     block: bool
     blocked: int
@@ -235,6 +251,7 @@ class RecallRowOut(BaseModel):
             item=report.item,
             serial=report.serial,
             lot=report.lot,
+            package=report.package,
             reason=report.reason,
             block=report.block,
             blocked=report.blocked,

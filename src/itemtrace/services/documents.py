@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
-from itemtrace.domain import genealogy, numbering, posting, reclass
+from itemtrace.domain import counting, genealogy, numbering, posting, reclass
 from itemtrace.domain.documents import (
     Document,
     DocumentType,
@@ -24,6 +24,7 @@ from itemtrace.domain.documents import (
     check_assignable,
     check_partner,
     expand_assign,
+    pack,
     resolve_locations,
     validate_numbers,
 )
@@ -44,6 +45,7 @@ from itemtrace.domain.stock import Reservation, needs
 from itemtrace.domain.tracking import Dimension, ItemPolicy, global_serial_items
 from itemtrace.domain.transit import plan_transit_receipt
 from itemtrace.domain.users import User
+from itemtrace.services import counts, packages
 from itemtrace.services import reclass as reclass_service
 from itemtrace.storage.documents import IdempotencyKeyTaken
 from itemtrace.storage.unit_of_work import Contention, UnitOfWork
@@ -302,8 +304,7 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
         raise ValidationFailed("a document needs at least one line")
     if document.in_transit and document.type is not DocumentType.TRANSFER:
         raise ValidationFailed("only transfers can go in transit")
-    if document.type is DocumentType.COUNT:
-        raise ValidationFailed(f"{document.type.value} documents are not supported yet")
+    document = packages.expand(uow, document)  # a line naming only a package: its contents
     validate_numbers(document)
     genealogy.check_assembly(document)
     policies = uow.masterdata.policies(line.item for line in document.lines)
@@ -318,7 +319,8 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
         check_partner(document.type, partner)
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     locations = uow.masterdata.locations(codes)
-    document = resolve_locations(document, locations)
+    count = document.type is DocumentType.COUNT or document.count_scope is not None
+    document = (counting.resolve_locations if count else resolve_locations)(document, locations)
     posting_date = document.posting_date or today
     lines = []
     for line in document.lines:
@@ -367,7 +369,13 @@ def _assign(uow: UnitOfWork, line: Line, policy: ItemPolicy, posting_date: date)
         if line.quantity - line.tracked_quantity <= 0:
             raise ValidationFailed(f"line {line.line_no}: no undefined quantity left to put into a new lot")
         [lot] = _from_series(uow, item.sku, item.lot_series, Dimension.LOT, 1, line, posting_date)
-    return expand_assign(line, serials, lot)
+    expanded = expand_assign(line, serials, lot)
+    if assign.package:  # after serials and lots: the one package holds them all
+        if not policy.code.package.tracked:
+            raise ValidationFailed(f"line {line.line_no}: {item.sku} is not tracked by package number")
+        [package] = _from_series(uow, item.sku, item.package_series, Dimension.PACKAGE, 1, line, posting_date)
+        expanded = pack(expanded, package)
+    return expanded
 
 
 def _from_series(
@@ -431,6 +439,9 @@ class _Planned:
 
 def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
     """Load (and lock) the stock the document touches and run the posting rules over it."""
+    if document.type is DocumentType.COUNT:
+        entries, places, items = counts.plan(uow, document, today=today)
+        return _Planned(entries, places, items, document.posting_date or today)
     codes = {c for line in document.lines for c in (line.from_location, line.to_location) if c}
     if document.type is DocumentType.RECLASSIFICATION:
         codes.add(reclass.RECLASS)

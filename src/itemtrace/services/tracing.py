@@ -30,18 +30,31 @@ from itemtrace.storage.tracing import Start, Tracing
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 
-def _dimension(serial: str | None, lot: str | None) -> tuple[Dimension, str]:
-    if bool(serial) == bool(lot):
-        raise ValidationFailed("name exactly one of serial or lot")
-    return (Dimension.SERIAL, serial) if serial else (Dimension.LOT, lot or "")
+def _dimension(serial: str | None, lot: str | None, package: str | None = None) -> tuple[Dimension, str]:
+    named = [
+        (d, n)
+        for d, n in ((Dimension.SERIAL, serial), (Dimension.LOT, lot), (Dimension.PACKAGE, package))
+        if n
+    ]
+    if len(named) != 1:
+        raise ValidationFailed("name exactly one of serial, lot or package")
+    return named[0]
 
 
 def _not_found(start: Start) -> NotFound:
     return NotFound(start.dimension.value, f"{start.number} of item {start.item}")
 
 
-def _start(tracing: Tracing, item: str, serial: str | None, lot: str | None, *, check: bool = True) -> Start:
-    dimension, number = _dimension(serial, lot)
+def _start(
+    tracing: Tracing,
+    item: str,
+    serial: str | None,
+    lot: str | None,
+    *,
+    check: bool = True,
+    package: str | None = None,
+) -> Start:
+    dimension, number = _dimension(serial, lot, package)
     start = tracing.start(item, dimension, number)
     if check and not tracing.exists(start):
         raise _not_found(start)
@@ -65,6 +78,7 @@ def trace(
     direction: TraceDirection = TraceDirection.FORWARD,
     depth: int = DEFAULT_DEPTH,
     max_nodes: int = DEFAULT_MAX_NODES,
+    package: str | None = None,
 ) -> Graph:
     """Where a unit went (forward) or came from (backward), through any depth of assembly.
 
@@ -74,7 +88,7 @@ def trace(
     """
     check_limits(depth, max_nodes)
     with uow:
-        return _graph(uow, item, serial, lot, direction, depth, max_nodes)
+        return _graph(uow, item, serial, lot, direction, depth, max_nodes, package)
 
 
 def trace_with_partners(
@@ -86,12 +100,13 @@ def trace_with_partners(
     direction: TraceDirection = TraceDirection.FORWARD,
     depth: int = DEFAULT_DEPTH,
     max_nodes: int = DEFAULT_MAX_NODES,
+    package: str | None = None,
 ) -> Traced:
     """`trace`, plus the partners the graph reached, read in the same transaction (what the API
     and the CLI show). Raises as `trace` does."""
     check_limits(depth, max_nodes)
     with uow:
-        graph = _graph(uow, item, serial, lot, direction, depth, max_nodes)
+        graph = _graph(uow, item, serial, lot, direction, depth, max_nodes, package)
         return Traced(graph, [uow.masterdata.partner(code) for code in graph.partners])
 
 
@@ -103,10 +118,11 @@ def _graph(
     direction: TraceDirection,
     depth: int,
     max_nodes: int,
+    package: str | None = None,
 ) -> Graph:
-    """The trace, inside an open unit of work."""
+    """The trace, inside an open unit of work; from a package, of the item's units in it."""
     tracing = uow.tracing
-    start = _start(tracing, item, serial, lot, check=False)
+    start = _start(tracing, item, serial, lot, check=False, package=package)
     facts = tracing.trace(direction, start, depth, max_nodes + 1)
     if facts.count == 0:  # the start itself is a node as soon as it was ever posted
         raise _not_found(start)
@@ -125,13 +141,14 @@ def recall(
     reason: str = "",
     user: User,
     now: datetime,
+    package: str | None = None,
 ) -> RecallReport:
     """Who got the unit (directly or inside finished goods), what contains it, what is still on
     hand; with `block`, block the unit and every affected unit on hand in the same transaction.
     The recall is recorded with its report."""
     with uow.write():
         tracing = uow.tracing
-        start = _start(tracing, item, serial, lot)
+        start = _start(tracing, item, serial, lot, package=package)
         tracing.keep_recall_nodes(start)
         facts = tracing.recall_facts()
         last_places, stock = facts.finished, facts.held
@@ -155,9 +172,8 @@ def recall(
         on_hand = tuple(OnHand(loc, sku, s, lt, qty) for loc, sku, s, lt, _pkg, qty, _ in stock)
         blocked = 0
         if block:
-            numbers: list[tuple[int | None, str, str]] = [
-                (start.item_id, start.dimension.value, start.number)
-            ]
+            first = None if start.dimension is Dimension.PACKAGE else start.item_id  # packages have no item
+            numbers: list[tuple[int | None, str, str]] = [(first, start.dimension.value, start.number)]
             for _loc, _sku, s, lt, pkg, _qty, item_id in stock:
                 if s:
                     numbers.append((item_id, "serial", s))
@@ -179,6 +195,7 @@ def recall(
             blocked=blocked,
             created_by=user.name,
             created_at=now,
+            package=package,
         )
         recall_id = uow.recalls.add(start.item_id, report)
         uow.commit()

@@ -77,6 +77,7 @@ class Documents:
                 "created_at": now,
                 "posted_by": document.posted_by,
                 "posted_at": document.posted_at,
+                "count_scope": document.count_scope.value if document.count_scope else None,
             },
         )
         self.session.execute(
@@ -94,6 +95,7 @@ class Documents:
                     "role": line.role.value if line.role else None,
                     "tracking": [mapping.tracking_to_json(t) for t in line.tracking],
                     "assign": mapping.assign_to_json(line.assign),
+                    "count_package": line.count_package,
                 }
                 for line in document.lines
             ],

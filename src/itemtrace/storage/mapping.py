@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from itemtrace.domain.documents import (
     Assign,
+    CountScope,
     Document,
     DocumentType,
     Line,
@@ -87,7 +88,11 @@ def tracking_code_from_row(row: TrackingCodeRow) -> TrackingCode:
 
 
 def item_from_row(
-    row: ItemRow, tracking_code: str | None, serial_series: str | None, lot_series: str | None
+    row: ItemRow,
+    tracking_code: str | None,
+    serial_series: str | None,
+    lot_series: str | None,
+    package_series: str | None = None,
 ) -> Item:
     return Item(
         sku=row.sku,
@@ -98,6 +103,7 @@ def item_from_row(
         serial_series=serial_series,
         lot_series=lot_series,
         shelf_life=row.shelf_life,
+        package_series=package_series,
     )
 
 
@@ -170,6 +176,7 @@ def assign_to_json(assign: Assign | None) -> dict[str, Any] | None:
         "increment": assign.increment,
         "count": assign.count,
         "new_lot": assign.new_lot,
+        "package": assign.package,
     }
 
 
@@ -183,6 +190,7 @@ def assign_from_json(data: dict[str, Any] | None) -> Assign | None:
         increment=int(data.get("increment") or 1),
         count=data.get("count"),
         new_lot=bool(data.get("new_lot")),
+        package=bool(data.get("package")),
     )
 
 
@@ -210,6 +218,7 @@ def document_from_rows(row: DocumentRow, partner: str | None, lines: Sequence[Li
         created_at=row.created_at,
         posted_by=row.posted_by,
         posted_at=row.posted_at,
+        count_scope=CountScope(row.count_scope) if row.count_scope else None,
         lines=tuple(
             Line(
                 item=sku,
@@ -218,6 +227,7 @@ def document_from_rows(row: DocumentRow, partner: str | None, lines: Sequence[Li
                 to_location=target,
                 tracking=tuple(tracking_from_json(t) for t in line.tracking),
                 assign=assign_from_json(line.assign),
+                count_package=line.count_package,
                 role=Role(line.role) if line.role else None,
                 line_no=line.line_no,
             )
@@ -258,6 +268,7 @@ def recall_to_json(report: RecallReport) -> dict[str, Any]:
         "finished_goods": report.finished_goods,
         "on_hand": report.on_hand,
         "blocked": report.blocked,
+        **({"package": report.package} if report.package else {}),
     }
 
 
@@ -321,6 +332,7 @@ def recall_from_json(
         finished_goods=tuple(_finished_good(f) for f in data.get("finished_goods", [])),
         on_hand=tuple(_on_hand(o) for o in data.get("on_hand", [])),
         blocked=int(data.get("blocked", 0)),
+        package=data.get("package"),
         id=id,
         created_by=created_by,
         created_at=created_at,

@@ -28,6 +28,7 @@ from itemtrace.storage.tables import (
 _TC = aliased(TrackingCodeRow, name="tc")
 _SERIAL_SERIES = aliased(NumberSeriesRow, name="serial_series")
 _LOT_SERIES = aliased(NumberSeriesRow, name="lot_series")
+_PACKAGE_SERIES = aliased(NumberSeriesRow, name="package_series")
 _PARENT = aliased(LocationRow, name="parent")
 _CHILD = aliased(LocationRow, name="child")
 
@@ -40,10 +41,15 @@ class Allocation(NamedTuple):
 
 
 def _policy(
-    row: ItemRow, tc: TrackingCodeRow | None, serial_series: str | None, lot_series: str | None
+    row: ItemRow,
+    tc: TrackingCodeRow | None,
+    serial_series: str | None,
+    lot_series: str | None,
+    package_series: str | None = None,
 ) -> ItemPolicy:
     code = mapping.tracking_code_from_row(tc) if tc is not None else UNTRACKED
-    return ItemPolicy(mapping.item_from_row(row, tc.code if tc else None, serial_series, lot_series), code)
+    item = mapping.item_from_row(row, tc.code if tc else None, serial_series, lot_series, package_series)
+    return ItemPolicy(item, code)
 
 
 def already_exists(what: str, code: str, *, called: str = "code") -> Conflict:
@@ -133,6 +139,7 @@ class MasterData:
             tracking_code_id=tc_id,
             serial_series_id=self._id(NumberSeriesRow, "number series", item.serial_series),
             lot_series_id=self._id(NumberSeriesRow, "number series", item.lot_series),
+            package_series_id=self._id(NumberSeriesRow, "number series", item.package_series),
             shelf_life=item.shelf_life,
         )
         self._insert("item", item.sku, row)
@@ -147,10 +154,11 @@ class MasterData:
 
     def _item_select(self) -> Any:
         return (
-            select(ItemRow, _TC, _SERIAL_SERIES.code, _LOT_SERIES.code)
+            select(ItemRow, _TC, _SERIAL_SERIES.code, _LOT_SERIES.code, _PACKAGE_SERIES.code)
             .outerjoin(_TC, _TC.id == ItemRow.tracking_code_id)
             .outerjoin(_SERIAL_SERIES, _SERIAL_SERIES.id == ItemRow.serial_series_id)
             .outerjoin(_LOT_SERIES, _LOT_SERIES.id == ItemRow.lot_series_id)
+            .outerjoin(_PACKAGE_SERIES, _PACKAGE_SERIES.id == ItemRow.package_series_id)
         )
 
     def policies(self, skus: Iterable[str]) -> dict[str, ItemPolicy]:
@@ -158,11 +166,11 @@ class MasterData:
         wanted = set(skus)
         missing = wanted - self._policies.keys()
         for batch in chunks(sorted(missing)):
-            for row, tc, serial_series, lot_series in self.session.execute(
+            for row, tc, serial_series, lot_series, package_series in self.session.execute(
                 self._item_select().where(ItemRow.sku.in_(batch))
             ):
                 self._item_ids[row.sku] = row.id
-                self._policies[row.sku] = _policy(row, tc, serial_series, lot_series)
+                self._policies[row.sku] = _policy(row, tc, serial_series, lot_series, package_series)
         return {sku: self._policies[sku] for sku in wanted if sku in self._policies}
 
     def item(self, sku: str) -> ItemPolicy:

@@ -21,14 +21,17 @@ class Numbers:
         self.md = masterdata
 
     def existing(self, item: str, dimension: Dimension, numbers: Sequence[str]) -> set[str]:
-        """Which of `numbers` the item already has in its ledger (so a series skips them)."""
-        column = LedgerEntryRow.serial if dimension is Dimension.SERIAL else LedgerEntryRow.lot
-        item_id = self.md.item_id(item)
+        """Which of `numbers` the item already has in its ledger (so a series skips them); a
+        package number is taken once for all items (a package holds any of them)."""
+        column = {
+            Dimension.SERIAL: LedgerEntryRow.serial,
+            Dimension.LOT: LedgerEntryRow.lot,
+            Dimension.PACKAGE: LedgerEntryRow.package,
+        }[dimension]
         found: set[str] = set()
         for batch in chunks(numbers):
-            found.update(
-                self.session.scalars(
-                    select(column).where(LedgerEntryRow.item_id == item_id, column.in_(batch)).distinct()
-                )
-            )
+            query = select(column).where(column.in_(batch)).distinct()
+            if dimension is not Dimension.PACKAGE:
+                query = query.where(LedgerEntryRow.item_id == self.md.item_id(item))
+            found.update(self.session.scalars(query))
         return found

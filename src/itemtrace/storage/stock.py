@@ -84,11 +84,14 @@ class Stock:
             .where(BalanceRow.quantity > 0)
         )
 
-    def load(self, needs: StockNeeds) -> StockView:
+    def load(self, needs: StockNeeds, *, lock: bool = True) -> StockView:
+        """The stock `needs` names, its sources and targets locked unless `lock` is False (a
+        read that only shows it, such as a count draft beside what is on hand)."""
         buckets: dict[tuple[Any, ...], Bucket] = {}
+        locking = lock
 
         def collect(query: Any, lock: bool = False) -> None:
-            if lock:
+            if lock and locking:
                 query = dialect.for_update(query, self.session, of=BalanceRow)
             for loc, sku, serial, lot, package, qty, exp, first in self.session.execute(query):
                 key = mapping.tracking_key(sku, serial, lot, package)
@@ -179,6 +182,44 @@ class Stock:
         return StockView(
             buckets=buckets, blocked=self._blocked({item}), reservations=self._reservations(places, None)
         )
+
+    def package_contents(
+        self, places: Iterable[tuple[str, str | None]]
+    ) -> dict[tuple[str, str | None], list[Bucket]]:
+        """What each (package, location) holds: every balance of any item in that package there
+        (location None: wherever it is on hand)."""
+        found: dict[tuple[str, str | None], list[Bucket]] = defaultdict(list)
+        for package, location in sorted(set(places), key=lambda p: (p[0], p[1] or "")):
+            where = (
+                BalanceRow.location_id == self.md.location_id(location)
+                if location is not None
+                else BalanceRow.in_stock
+            )
+            query = self._bucket_query().where(BalanceRow.package == package, where)
+            for loc, sku, serial, lot, pkg, qty, exp, first in self.session.execute(
+                query.order_by(BalanceRow.id)
+            ):
+                found[(package, location)].append(
+                    Bucket(loc, mapping.tracking_key(sku, serial, lot, pkg), qty, exp, first)
+                )
+        return dict(found)
+
+    def items_at(self, locations: Iterable[str]) -> dict[str, set[str]]:
+        """The items with stock at each location, in one query (a count of a whole location
+        counts every one of them)."""
+        ids = {self.md.location_id(code): code for code in locations}
+        if not ids:
+            return {}
+        query = (
+            select(BalanceRow.location_id, ItemRow.sku)
+            .join(ItemRow, ItemRow.id == BalanceRow.item_id)
+            .where(BalanceRow.location_id.in_(list(ids)), BalanceRow.quantity > 0)
+            .distinct()
+        )
+        found: dict[str, set[str]] = defaultdict(set)
+        for location_id, sku in self.session.execute(query):
+            found[ids[location_id]].add(sku)
+        return dict(found)
 
     def _reservations(self, places: set[tuple[str, str]], document_id: int | None) -> list[Reservation]:
         """What other open documents reserve where this one takes stock from: one query.

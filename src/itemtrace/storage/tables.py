@@ -130,6 +130,7 @@ class ItemRow(Base):
     tracking_code_id: Mapped[int | None] = mapped_column(ForeignKey("tracking_code.id"))
     serial_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
     lot_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
+    package_series_id: Mapped[int | None] = mapped_column(ForeignKey("number_series.id"))
     shelf_life: Mapped[str | None] = mapped_column(String(limits.FORMULA))
 
 
@@ -178,6 +179,7 @@ class DocumentRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     posted_by: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    count_scope: Mapped[str | None] = mapped_column(String(10))  # count documents only
 
 
 class DocumentLineRow(Base):
@@ -194,6 +196,8 @@ class DocumentLineRow(Base):
     # The tracking lines of a draft, one JSON array: a 10,000-serial line is one row, not 10,000.
     tracking: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     assign: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A count line that counts one package of the item (domain/counting.py), else null.
+    count_package: Mapped[str | None] = mapped_column(Number)
 
 
 LEDGER_KEY_INDEX = (

@@ -14,7 +14,7 @@ from itemtrace.api.pagination import Cursor, Limit, Page, cursor_int, page
 from itemtrace.api.params import DocumentId
 from itemtrace.domain.documents import DocumentType, Status
 from itemtrace.schemas.documents import DocumentIn, DocumentOut, EntryOut, ReceiveIn
-from itemtrace.services import documents
+from itemtrace.services import counts, documents
 from itemtrace.services.documents import Idempotency
 
 router = APIRouter(tags=["documents"])
@@ -75,7 +75,9 @@ def list_documents(
 
 @router.get("/documents/{document_id}")
 def get_document(document_id: DocumentId, uow: Uow, _user: Viewer) -> DocumentOut:
-    return DocumentOut.from_domain(documents.get(uow, document_id))
+    """A document; a count draft shows beside each line what is on hand there now (`expected`)."""
+    found = counts.read(uow, document_id)
+    return DocumentOut.from_domain(found.document, found.expected)
 
 
 @router.post("/documents/{document_id}/post")

@@ -26,6 +26,7 @@ def trace(
     item: Annotated[Sku, Query(description="The item's SKU")],
     serial: Annotated[Number | None, Query(description="Trace this serial (or give lot)")] = None,
     lot: Annotated[Number | None, Query(description="Trace this lot (or give serial)")] = None,
+    package: Annotated[Number | None, Query(description="Trace the item's units in this package")] = None,
     direction: TraceDirection = TraceDirection.FORWARD,
     depth: Annotated[int, Query(ge=1, le=1000, description="Assembly levels to follow")] = DEFAULT_DEPTH,
     max_nodes: Annotated[
@@ -33,7 +34,14 @@ def trace(
     ] = DEFAULT_MAX_NODES,
 ) -> TraceOut:
     traced = tracing.trace_with_partners(
-        uow, item, serial=serial, lot=lot, direction=direction, depth=depth, max_nodes=max_nodes
+        uow,
+        item,
+        serial=serial,
+        lot=lot,
+        package=package,
+        direction=direction,
+        depth=depth,
+        max_nodes=max_nodes,
     )
     return TraceOut.from_domain(traced.graph, traced.partners)
 
@@ -45,6 +53,7 @@ def create_recall(body: RecallIn, uow: Uow, user: Clerk) -> RecallOut:
         body.item,
         serial=body.serial,
         lot=body.lot,
+        package=body.package,
         block=body.block,
         reason=body.reason,
         user=user,
