@@ -177,6 +177,11 @@ class DocumentRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     posted_by: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Corrections (docs/corrections.md): the document this one reverses -- unique, so the database
+    # refuses a second reversal of one document even when two race -- and the draft a partial
+    # posting was posted from.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), unique=True)
+    from_draft_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
 
 
 class DocumentLineRow(Base):
