@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from itemtrace import __version__
 from itemtrace.api import docs, openapi, problems
 from itemtrace.api.guard import RequestGuard
-from itemtrace.api.routes import availability, cards, documents, health, home, masterdata, tracing, users
+from itemtrace.api.routes import (
+    availability,
+    cards,
+    corrections,
+    documents,
+    health,
+    home,
+    masterdata,
+    tracing,
+    users,
+)
 from itemtrace.config import Settings
 from itemtrace.domain.errors import ErrorCode
 from itemtrace.domain.users import User
@@ -66,7 +76,7 @@ def create_app(
         app.add_exception_handler(error, _gave_up_waiting)
     docs.install(app, openapi_url="/openapi.json")
     app.include_router(home.router)
-    for module in (health, users, masterdata, documents, cards, availability, tracing):
+    for module in (health, users, masterdata, documents, corrections, cards, availability, tracing):
         app.include_router(module.router, prefix=API_PREFIX)
     openapi.install(app, prefix=API_PREFIX)
 

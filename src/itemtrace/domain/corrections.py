@@ -290,15 +290,15 @@ def split_draft(draft: Document, requests: Sequence[PartRequest]) -> tuple[Docum
     part_lines: list[Line] = []
     rest_lines: list[Line] = []
     for line in draft.lines:
-        r = asked.get(line.line_no)
-        if r is None:
+        request = asked.get(line.line_no)
+        if request is None:
             rest_lines.append(line)
             continue
-        taken, left, problems = _take(line, r)
+        taken, left, problems = _take(line, request)
         violations.extend(problems)
-        part_lines.append(replace(line, quantity=r.quantity, tracking=taken))
-        if line.quantity - r.quantity > 0:
-            rest_lines.append(replace(line, quantity=line.quantity - r.quantity, tracking=left))
+        part_lines.append(replace(line, quantity=request.quantity, tracking=taken))
+        if line.quantity - request.quantity > 0:
+            rest_lines.append(replace(line, quantity=line.quantity - request.quantity, tracking=left))
     if violations:
         raise PostingRejected(violations)
     part = replace(draft, lines=tuple(part_lines))

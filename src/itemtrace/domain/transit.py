@@ -66,8 +66,8 @@ def plan_transit_receipt(
             if e.to_location == transit:
                 total_shipped[e.key] += e.quantity
         already: dict[TrackingKey, Decimal] = defaultdict(Decimal)
-        for t in done:
-            already[t.key] += t.quantity
+        for d in done:
+            already[d.key] += d.quantity
         got: dict[TrackingKey, Decimal] = defaultdict(Decimal)
         for item, t in received:
             got[t.key(item)] += t.quantity
@@ -91,11 +91,11 @@ def plan_transit_receipt(
             )
         wanted = dict(got)
         remaining = {}
-        for t in open_:  # the lines in order take what is named of their key
-            take = min(t.quantity, wanted.get(t.key, Decimal(0)))
+        for o in open_:  # the lines in order take what is named of their key
+            take = min(o.quantity, wanted.get(o.key, Decimal(0)))
             if take > 0:
-                remaining[(t.line_no, t.key)] = take
-                wanted[t.key] -= take
+                remaining[(o.line_no, o.key)] = take
+                wanted[o.key] -= take
     by_line = {line.line_no: line for line in document.lines}
     first: dict[_Slot, LedgerEntry] = {}
     for e in shipped:

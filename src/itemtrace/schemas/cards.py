@@ -52,6 +52,9 @@ class HistoryOut(BaseModel):
     serial: str | None
     lot: str | None
     package: str | None
+    correction: bool = Field(default=False, description="this movement reverses an earlier document")
+    reverses: str | None = None
+    reversed_by: str | None = None
 
     @classmethod
     def from_domain(cls, h: HistoryEntry) -> HistoryOut:
@@ -70,6 +73,9 @@ class HistoryOut(BaseModel):
             serial=h.serial,
             lot=h.lot,
             package=h.package,
+            correction=h.correction,
+            reverses=h.reverses,
+            reversed_by=h.reversed_by,
         )
 
 

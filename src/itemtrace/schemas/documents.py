@@ -20,6 +20,7 @@ from itemtrace.domain.documents import (
     TransitStatus,
 )
 from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.links import TransitQuantity
 from itemtrace.schemas.common import (
     LocationCode,
     Number,
@@ -195,7 +196,7 @@ class ReceivedLineIn(StrictModel):
 
 
 class ReceiveIn(StrictModel):
-    """What arrived at the end of an in-transit transfer; it must equal what was shipped."""
+    """What arrived at the end of an in-transit transfer: what was shipped on it, all or a part."""
 
     lines: list[ReceivedLineIn] = Field(max_length=limits.MAX_LINES)
 
@@ -268,6 +269,28 @@ class LineOut(BaseModel):
         )
 
 
+class TransitQuantityOut(BaseModel):
+    """A quantity of an in-transit transfer's line: received, or still in transit."""
+
+    line: int
+    item: str
+    serial: str | None
+    lot: str | None
+    package: str | None
+    quantity: QuantityOut
+
+    @classmethod
+    def from_domain(cls, t: TransitQuantity) -> TransitQuantityOut:
+        return cls(
+            line=t.line_no,
+            item=t.key.item,
+            serial=t.key.serial,
+            lot=t.key.lot,
+            package=t.key.package,
+            quantity=t.quantity,
+        )
+
+
 class DocumentOut(BaseModel):
     id: int
     number: str
@@ -283,6 +306,13 @@ class DocumentOut(BaseModel):
     posted_by: str | None
     posted_at: Timestamp | None
     lines: list[LineOut]
+    # Corrections (docs/corrections.md): reversal pair, partial postings, partial transit receipts.
+    reverses: str | None = None
+    reversed_by: str | None = None
+    from_draft: str | None = None
+    posted_parts: list[str] = Field(default_factory=list)
+    received: list[TransitQuantityOut] = Field(default_factory=list)
+    still_in_transit: list[TransitQuantityOut] = Field(default_factory=list)
 
     @classmethod
     def from_domain(cls, document: Document) -> DocumentOut:
@@ -301,6 +331,12 @@ class DocumentOut(BaseModel):
             posted_by=document.posted_by,
             posted_at=document.posted_at,
             lines=[LineOut.from_domain(line) for line in document.lines],
+            reverses=document.links.reverses,
+            reversed_by=document.links.reversed_by,
+            from_draft=document.links.from_draft,
+            posted_parts=list(document.links.posted_parts),
+            received=[TransitQuantityOut.from_domain(t) for t in document.links.received],
+            still_in_transit=[TransitQuantityOut.from_domain(t) for t in document.links.in_transit],
         )
 
 

@@ -20,7 +20,7 @@ from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.status import TrackingStatus, is_expired, status_at
 from itemtrace.domain.tracking import Dimension, TrackingKey
 from itemtrace.storage.cards import Info
-from itemtrace.storage.history import Move, history_query, moves
+from itemtrace.storage.history import EXTRA, Move, history_query, moves, standing
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.status_sql import serial_reserved
@@ -76,7 +76,7 @@ class CardReads:
             self.md.item_id(item)  # an unknown item is reported as such
             raise NotFound("serial", f"{serial} of item {item}")
         history = moves(rows)
-        info_id, blocked, description, attributes, lot_blocked, reserved, package_blocked = rows[-1][19:26]
+        info_id, blocked, description, attributes, lot_blocked, reserved, package_blocked = rows[-1][EXTRA : EXTRA + 7]
         last = history[-1]
         kind = LocationKind(last.to_kind)
         # Blocked when the serial, its lot or its package is: posting refuses any of them.
@@ -95,7 +95,7 @@ class CardReads:
             location=last.entry.to_location if kind.in_stock else None,
             holder=last.entry.partner if kind is LocationKind.CUSTOMER else None,
             expiration_date=expiration,
-            warranty_date=next((m.warranty_date for m in reversed(history) if m.warranty_date), None),
+            warranty_date=next((m.warranty_date for m in reversed(standing(history)) if m.warranty_date), None),
             blocked=bool(blocked),
             description=description or "",
             attributes=dict(attributes or {}),
@@ -224,7 +224,7 @@ class CardReads:
             status = status_at(LocationKind(history[-1].to_kind), blocked=blocked)
         locations = tuple(LocationQuantity(c, q) for c, q in sorted(stock.items()))
         expiration = next((m.expiration_date for m in reversed(history) if m.expiration_date), None)
-        warranty = next((m.warranty_date for m in reversed(history) if m.warranty_date), None)
+        warranty = next((m.warranty_date for m in reversed(standing(history)) if m.warranty_date), None)
         contents = tuple(
             LocationQuantity(code, qty, item=key.item, serial=key.serial, lot=key.lot)
             for code, kind, key, qty, _ in places
