@@ -166,9 +166,7 @@ def _mirrored_line(line: Line, entries: Sequence[LedgerEntry]) -> Line:
         quantities[e.key] += e.quantity
         expiry[e.key] = e.expiration_date
     tracking = tuple(
-        TrackingLine(
-            serial=k.serial, lot=k.lot, package=k.package, quantity=q, expiration_date=expiry[k]
-        )
+        TrackingLine(serial=k.serial, lot=k.lot, package=k.package, quantity=q, expiration_date=expiry[k])
         for k, q in quantities.items()
         if k.serial or k.lot or k.package
     )
@@ -214,7 +212,9 @@ def return_draft(
             left[key] = left.get(key, ZERO) - back
             total += back
             if key.serial or key.lot or key.package:
-                tracking.append(TrackingLine(serial=key.serial, lot=key.lot, package=key.package, quantity=back))
+                tracking.append(
+                    TrackingLine(serial=key.serial, lot=key.lot, package=key.package, quantity=back)
+                )
         if total > 0:
             lines.append(
                 Line(
@@ -266,7 +266,13 @@ def split_draft(draft: Document, requests: Sequence[PartRequest]) -> tuple[Docum
     for r in requests:
         line = by_no.get(r.line_no)
         if line is None:
-            violations.append(_bad(r.line_no, None, f"line {r.line_no} is not on draft {draft.number} (lines: {', '.join(str(n) for n in sorted(by_no)) or 'none'})"))
+            violations.append(
+                _bad(
+                    r.line_no,
+                    None,
+                    f"line {r.line_no} is not on draft {draft.number} (lines: {', '.join(str(n) for n in sorted(by_no)) or 'none'})",
+                )
+            )
             continue
         if r.line_no in asked:
             violations.append(_bad(r.line_no, None, f"line {r.line_no} is named twice: name each line once"))
@@ -339,13 +345,18 @@ def _take(
                         line.line_no,
                         label,
                         f"line {line.line_no}: {label or 'the untracked quantity'} "
-                        + ("is not on the draft line" if need == want.quantity else f"has only {fmt_quantity(want.quantity - need)} left on the draft line")
+                        + (
+                            "is not on the draft line"
+                            if need == want.quantity
+                            else f"has only {fmt_quantity(want.quantity - need)} left on the draft line"
+                        )
                         + ": name numbers the draft line holds",
                     )
                 )
         named = sum((t.quantity for t in taken), ZERO)
         # The rest of the part's quantity is the line's own undefined quantity, if it has one.
-        if named < r.quantity and named + (line.quantity - line.tracked_quantity) < r.quantity:
+        undefined = line.quantity - line.tracked_quantity
+        if not problems and named < r.quantity and named + undefined < r.quantity:
             problems.append(
                 _bad(
                     line.line_no,

@@ -36,7 +36,11 @@ def transit_state(entries: Sequence[LedgerEntry]) -> tuple[list[TransitQuantity]
             received[(e.line_no, e.key)] += e.quantity
     return (
         [TransitQuantity(n, k, q) for (n, k), q in received.items() if q > 0],
-        [TransitQuantity(n, k, q - received[(n, k)]) for (n, k), q in shipped.items() if q > received[(n, k)]],
+        [
+            TransitQuantity(n, k, q - received[(n, k)])
+            for (n, k), q in shipped.items()
+            if q > received[(n, k)]
+        ],
     )
 
 

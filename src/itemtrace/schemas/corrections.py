@@ -24,7 +24,9 @@ class PartLineIn(StrictModel):
         if self.quantity is None and not self.tracking:
             raise ValueError(f"line {self.line}: name the quantity to post now, or the numbers")
         if self.quantity is None and any(_explicit(t) is None for t in self.tracking):
-            raise ValueError(f"line {self.line}: lot/package tracking lines need a quantity when the line has none")
+            raise ValueError(
+                f"line {self.line}: lot/package tracking lines need a quantity when the line has none"
+            )
         return self
 
     def to_domain(self) -> PartRequest:

@@ -244,7 +244,9 @@ def list_documents(
     status: str | None = None,
 ) -> list[Document]:
     with uow:
-        return uow.corrections.with_links(uow.documents.list(after=after, limit=limit, type=type, status=status))
+        return uow.corrections.with_links(
+            uow.documents.list(after=after, limit=limit, type=type, status=status)
+        )
 
 
 # -- steps ----------------------------------------------------------------------------------------

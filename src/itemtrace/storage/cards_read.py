@@ -76,7 +76,9 @@ class CardReads:
             self.md.item_id(item)  # an unknown item is reported as such
             raise NotFound("serial", f"{serial} of item {item}")
         history = moves(rows)
-        info_id, blocked, description, attributes, lot_blocked, reserved, package_blocked = rows[-1][EXTRA : EXTRA + 7]
+        info_id, blocked, description, attributes, lot_blocked, reserved, package_blocked = rows[-1][
+            EXTRA : EXTRA + 7
+        ]
         last = history[-1]
         kind = LocationKind(last.to_kind)
         # Blocked when the serial, its lot or its package is: posting refuses any of them.
@@ -95,7 +97,9 @@ class CardReads:
             location=last.entry.to_location if kind.in_stock else None,
             holder=last.entry.partner if kind is LocationKind.CUSTOMER else None,
             expiration_date=expiration,
-            warranty_date=next((m.warranty_date for m in reversed(standing(history)) if m.warranty_date), None),
+            warranty_date=next(
+                (m.warranty_date for m in reversed(standing(history)) if m.warranty_date), None
+            ),
             blocked=bool(blocked),
             description=description or "",
             attributes=dict(attributes or {}),

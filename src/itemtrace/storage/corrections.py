@@ -60,7 +60,9 @@ class Corrections:
             ) from None
 
     def link_part(self, part_id: int, draft_id: int) -> None:
-        self.session.execute(update(DocumentRow).where(DocumentRow.id == part_id).values(from_draft_id=draft_id))
+        self.session.execute(
+            update(DocumentRow).where(DocumentRow.id == part_id).values(from_draft_id=draft_id)
+        )
 
     def with_links(self, documents: Sequence[Document]) -> list[Document]:
         """The documents with their links, and for in-transit transfers what is received and what
@@ -92,10 +94,15 @@ class Corrections:
         transfers = [
             d.id
             for d in documents
-            if d.id is not None and d.type is DocumentType.TRANSFER and d.in_transit and d.status is Status.POSTED
+            if d.id is not None
+            and d.type is DocumentType.TRANSFER
+            and d.in_transit
+            and d.status is Status.POSTED
         ]
         for doc_id, entries in self.entries_of(transfers).items():
             received, still = transit_state(entries)
+            if found[doc_id].get("reversed_by"):
+                still = []  # the reversal brought back what was on the road
             found[doc_id].update(received=tuple(received), in_transit=tuple(still))
         result = []
         for d in documents:
@@ -163,7 +170,12 @@ class Corrections:
             return {}
         keys = sorted(
             {
-                (self.md.item_id(k.item), mapping.blank(k.serial), mapping.blank(k.lot), mapping.blank(k.package))
+                (
+                    self.md.item_id(k.item),
+                    mapping.blank(k.serial),
+                    mapping.blank(k.lot),
+                    mapping.blank(k.package),
+                )
                 for _, k in wanted
             }
         )
@@ -199,7 +211,9 @@ class Corrections:
                     "line_no": line.line_no,
                     "item_id": self.md.item_id(line.item),
                     "quantity": line.quantity,
-                    "from_location_id": self.md.location_id(line.from_location) if line.from_location else None,
+                    "from_location_id": self.md.location_id(line.from_location)
+                    if line.from_location
+                    else None,
                     "to_location_id": self.md.location_id(line.to_location) if line.to_location else None,
                     "role": line.role.value if line.role else None,
                     "tracking": [mapping.tracking_to_json(t) for t in line.tracking],

@@ -26,9 +26,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("from_draft_id", sa.Integer(), nullable=True))
         batch_op.create_unique_constraint("uq_document_reverses_id", ["reverses_id"])
         batch_op.create_index("ix_document_from_draft_id", ["from_draft_id"], unique=False)
-        batch_op.create_foreign_key(
-            "fk_document_reverses_id_document", "document", ["reverses_id"], ["id"]
-        )
+        batch_op.create_foreign_key("fk_document_reverses_id_document", "document", ["reverses_id"], ["id"])
         batch_op.create_foreign_key(
             "fk_document_from_draft_id_document", "document", ["from_draft_id"], ["id"]
         )
