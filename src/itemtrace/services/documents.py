@@ -128,6 +128,7 @@ def post(
                 return replay
             document = uow.documents.get(document_id, lock=True)
             document.require_draft()
+            [document] = uow.corrections.with_links([document])  # the parts posted before, if any
             planned = _plan(uow, document, today=today)
             posted = document.posted(by=user.name, at=now, posting_date=planned.posting_date)
             _record(uow, posted, planned, user=user, now=now)
