@@ -163,7 +163,32 @@ def test_a_receipt_of_a_lot_partly_shipped_since_is_not_reversible(uow):
     [violation] = refused(reverse, uow, received)
 
     assert (violation.line, violation.tracking, violation.code) == (1, "L1", ErrorCode.NOT_REVERSIBLE)
-    assert "only 7 is there now" in violation.detail
+    assert "put 10 at WH1, only 7 there now" in violation.detail
+
+
+def test_a_shipment_is_reversed_only_with_what_its_own_customer_still_holds(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 10))
+    to_acme = ship(uow, "GLUE", lot("L1", 3))
+    ship(uow, "GLUE", lot("L1", 3), to="BETA")
+    post(uow, DocumentType.RETURN_RECEIPT, "GLUE", 2, [lot("L1", 2)], target="WH1", partner="ACME")
+
+    [violation] = refused(reverse, uow, to_acme)
+
+    assert (violation.tracking, violation.code) == ("L1", ErrorCode.NOT_REVERSIBLE)
+    assert "only 1 there now for ACME" in violation.detail
+
+
+def test_a_scrapped_serial_received_again_since_makes_the_scrap_not_reversible(uow):
+    given_world(uow)
+    receive(uow, "DRILL", *sn("SN-1"))
+    scrapped = post(uow, DocumentType.SCRAP, "DRILL", 1, sn("SN-1"), source="WH1")
+    receive(uow, "DRILL", *sn("SN-1"), at="WH2")
+
+    [violation] = refused(reverse, uow, scrapped)
+
+    assert (violation.tracking, violation.code) == ("SN-1", ErrorCode.NOT_REVERSIBLE)
+    assert "it is at WH2 now" in violation.detail
 
 
 def test_a_return_to_the_vendor_is_not_reversible_once_the_serial_was_received_again(uow):

@@ -82,7 +82,7 @@ def plan_reversal(
     entries: Sequence[LedgerEntry],
     *,
     balances: Mapping[tuple[str, TrackingKey], Decimal],
-    taken_since: Mapping[tuple[str, TrackingKey], Decimal],
+    serials_at: Mapping[TrackingKey, set[str]],
     kinds: Mapping[str, LocationKind],
     today: date,
 ) -> tuple[Document, list[LedgerEntry]]:
@@ -91,9 +91,9 @@ def plan_reversal(
     Args:
         entries: the document's own ledger entries, in the order they were written.
         balances: the quantity now at each place the document put stock that has a balance
-            (our places, transit, customers).
-        taken_since: for the other places (suppliers, scrap, adjustment), how much of each key
-            left that place after the document (net of what came in): anything there was moved on.
+            (our places and transit; at a customer's place, what the document's partner holds).
+        serials_at: for each serial the document moved, every place it is in now (our places,
+            transit, customers): a serial the reversal brings back must be nowhere else.
         kinds: the kind of every location the entries name.
 
     Raises:
@@ -103,31 +103,34 @@ def plan_reversal(
     for e in entries:
         line_of.setdefault(e.key, e.line_no)
     violations: list[Violation] = []
-    for (location, key), quantity in sorted(places_to_check(entries).items(), key=_place_order):
-        if kinds[location].projected:
-            there = balances.get((location, key), ZERO)
-            if there >= quantity:
-                continue
-            detail = (
-                f"{describe(key)}: {document.number} put {fmt_quantity(quantity)} at {location}, "
-                f"only {fmt_quantity(there)} is there now"
-            )
-        else:
-            taken = taken_since.get((location, key), ZERO)
-            if taken <= 0:
-                continue
-            detail = (
-                f"{describe(key)}: {fmt_quantity(taken)} of what {document.number} put at {location} "
-                "has moved on since"
-            )
+    places = places_to_check(entries)
+    for (location, key), quantity in sorted(places.items(), key=_place_order):
+        if not kinds[location].projected:
+            continue  # suppliers, scrap, adjustment: nothing is taken from there but serials (below)
+        there = balances.get((location, key), ZERO)
+        if there >= quantity:
+            continue
         violations.append(
-            Violation(
-                line=line_of.get(key),
-                tracking=key.label(),
-                code=ErrorCode.NOT_REVERSIBLE,
-                detail=detail + ": reverse the later documents first, or post a correcting document",
+            _not_reversible(
+                document,
+                key,
+                line_of.get(key),
+                f"{document.number} put {fmt_quantity(quantity)} at {location}, "
+                f"only {fmt_quantity(there)} there now"
+                + (f" for {document.partner}" if kinds[location] is LocationKind.CUSTOMER else ""),
             )
         )
+    taken_from: dict[TrackingKey, set[str]] = defaultdict(set)
+    for location, key in places:
+        taken_from[key].add(location)
+    for key in sorted({e.key for e in entries if e.key.serial}):
+        elsewhere = serials_at.get(key, set()) - taken_from[key]
+        if elsewhere and not any(v.tracking == key.label() for v in violations):
+            violations.append(
+                _not_reversible(
+                    document, key, line_of.get(key), f"it is at {', '.join(sorted(elsewhere))} now"
+                )
+            )
     if violations:
         raise PostingRejected(violations)
     mirrored = [
@@ -151,6 +154,16 @@ def plan_reversal(
         posting_date=posting_date,
     )
     return reversal, mirrored
+
+
+def _not_reversible(document: Document, key: TrackingKey, line: int | None, why: str) -> Violation:
+    return Violation(
+        line=line,
+        tracking=key.label(),
+        code=ErrorCode.NOT_REVERSIBLE,
+        detail=f"{describe(key)} has moved on since {document.number}: {why}; reverse the later "
+        "documents first, or post a correcting document",
+    )
 
 
 def _place_order(kv: tuple[tuple[str, TrackingKey], Decimal]) -> tuple[str, TrackingKey]:

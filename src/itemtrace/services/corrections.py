@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 
 from itemtrace.domain import corrections
 from itemtrace.domain.documents import Document
 from itemtrace.domain.links import DocumentLinks
+from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.stock import StockNeeds
 from itemtrace.domain.tracking import global_serial_items
 from itemtrace.domain.users import User
@@ -56,12 +58,20 @@ def reverse(
             kinds = {code: loc.kind for code, loc in uow.masterdata.locations(codes).items()}
             places = corrections.places_to_check(entries)
             balances = uow.corrections.balances([p for p in places if kinds[p[0]].projected], lock=True)
-            taken = uow.corrections.taken_since(
-                [p for p in places if not kinds[p[0]].projected],
-                max((e.id or 0 for e in entries), default=0),
-            )
+            at_customer = {key for location, key in places if kinds[location] is LocationKind.CUSTOMER}
+            if at_customer:  # at a customer's place, only what this partner holds counts
+                held = uow.stock.load(StockNeeds(returned={("", k) for k in at_customer})).delivered
+                for location, key in places:
+                    if kinds[location] is LocationKind.CUSTOMER and (location, key) in balances:
+                        mine = held.get((original.partner, key), Decimal(0))
+                        balances[(location, key)] = min(balances[(location, key)], mine)
             reversal, mirrored = corrections.plan_reversal(
-                original, entries, balances=balances, taken_since=taken, kinds=kinds, today=today
+                original,
+                entries,
+                balances=balances,
+                serials_at=uow.corrections.serials_at({e.key for e in entries}),
+                kinds=kinds,
+                today=today,
             )
             posting_date = reversal.posting_date or today
             posted = reversal.posted(by=user.name, at=now, posting_date=posting_date)

@@ -162,40 +162,21 @@ class Corrections:
                 found[(code, mapping.tracking_key(sku, serial, lot, package))] = quantity
         return found
 
-    def taken_since(self, places: Iterable[Place], after_entry_id: int) -> dict[Place, Decimal]:
-        """Per place, how much of the key left it after ledger entry `after_entry_id`, net of what
-        came in since: for places without balances (suppliers, scrap, adjustment)."""
-        wanted = set(places)
-        if not wanted:
-            return {}
-        keys = sorted(
-            {
-                (
-                    self.md.item_id(k.item),
-                    mapping.blank(k.serial),
-                    mapping.blank(k.lot),
-                    mapping.blank(k.package),
-                )
-                for _, k in wanted
-            }
-        )
-        e = LedgerEntryRow
-        taken: dict[Place, Decimal] = defaultdict(Decimal)
-        for batch in chunks(keys, 500):
+    def serials_at(self, keys: Iterable[TrackingKey]) -> dict[TrackingKey, set[str]]:
+        """Every place each serial has stock now (our places, transit, customers): one query per 500."""
+        wanted = sorted({(self.md.item_id(k.item), k.serial or "") for k in keys if k.serial})
+        found: dict[TrackingKey, set[str]] = defaultdict(set)
+        b = BalanceRow
+        for batch in chunks(wanted, 500):
             query = (
-                select(ItemRow.sku, e.serial, e.lot, e.package, e.quantity, SOURCE.code, TARGET.code)
-                .join(ItemRow, ItemRow.id == e.item_id)
-                .join(SOURCE, SOURCE.id == e.from_location_id)
-                .join(TARGET, TARGET.id == e.to_location_id)
-                .where(tuple_(e.item_id, e.serial, e.lot, e.package).in_(batch), e.id > after_entry_id)
+                select(LocationRow.code, ItemRow.sku, b.serial, b.lot, b.package)
+                .join(LocationRow, LocationRow.id == b.location_id)
+                .join(ItemRow, ItemRow.id == b.item_id)
+                .where(tuple_(b.item_id, b.serial).in_(batch), b.quantity > 0)
             )
-            for sku, serial, lot, package, quantity, source, target in self.session.execute(query):
-                key = mapping.tracking_key(sku, serial, lot, package)
-                if (source, key) in wanted:
-                    taken[(source, key)] += quantity
-                if (target, key) in wanted:
-                    taken[(target, key)] -= quantity
-        return dict(taken)
+            for code, sku, serial, lot, package in self.session.execute(query):
+                found[mapping.tracking_key(sku, serial, lot, package)].add(code)
+        return dict(found)
 
     # partial posting -------------------------------------------------------------------------------
     def replace_lines(self, document_id: int, lines: Sequence[Line]) -> None:
