@@ -13,7 +13,7 @@ from itemtrace.domain.documents import Assign, Document, DocumentType, Line, Rol
 from itemtrace.domain.errors import Conflict, ErrorCode, PostingRejected
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
-from itemtrace.services import availability, corrections, documents, info_cards, ledger
+from itemtrace.services import availability, corrections, documents, info_cards, ledger, tracing
 from tests.conftest import TODAY, now
 from tests.world import CLERK, given_world, ledger_rows, lot, post, receive, ship, sn
 
@@ -555,3 +555,17 @@ def test_receiving_part_of_a_transfer_leaves_the_rest_in_transit_until_received(
     assert rest.links.in_transit == ()
     assert serial_card(uow, "DRILL", "SN-2").location == "WH2"
     assert_ledger_whole(uow)
+
+
+def test_a_trace_shows_a_reversal_as_a_correction_not_a_return(uow):
+    given_world(uow)
+    receive(uow, "DRILL", *sn("SN-1"))
+    shipped = ship(uow, "DRILL", *sn("SN-1"))
+    reversal = reverse(uow, shipped)
+
+    graph = tracing.trace(uow, "DRILL", serial="SN-1")
+
+    kinds = {(e.document, e.kind, e.reverses, e.reversed_by) for e in graph.edges}
+    assert (shipped.number, "shipped_to", None, reversal.number) in kinds
+    assert (reversal.number, "correction", shipped.number, None) in kinds
+    assert not any(e.kind == "returned_by" for e in graph.edges)

@@ -21,6 +21,7 @@ from itemtrace.domain.ledger import LedgerEntry, fold
 from itemtrace.domain.links import DocumentLinks
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.stock import describe, fmt_quantity
+from itemtrace.domain.tracing import Graph
 from itemtrace.domain.tracking import TrackingKey
 
 ZERO = Decimal(0)
@@ -123,7 +124,14 @@ def plan_reversal(
     taken_from: dict[TrackingKey, set[str]] = defaultdict(set)
     for location, key in places:
         taken_from[key].add(location)
-    for key in sorted({e.key for e in entries if e.key.serial}):
+    # Serials the reversal puts back into one of our places or a customer's (where the original
+    # took them from): each must be nowhere else by now.
+    brought_back = {
+        key
+        for (location, key), quantity in fold(entries).items()
+        if quantity < 0 and key.serial and kinds[location].projected
+    }
+    for key in sorted(brought_back):
         elsewhere = serials_at.get(key, set()) - taken_from[key]
         if elsewhere and not any(v.tracking == key.label() for v in violations):
             violations.append(
@@ -389,3 +397,28 @@ def _take(
             taken.append(replace(t, quantity=step))
     rest = tuple(replace(t, quantity=q) for t, q in zip(have, left, strict=True) if q > 0)
     return tuple(taken), rest, problems
+
+
+# -- trace ---------------------------------------------------------------------------------------
+
+
+def mark_corrections(graph: Graph, pairs: Mapping[str, tuple[str | None, str | None]]) -> Graph:
+    """A trace shows a reversal as a correction, not as a return or a new movement: its edges get
+    kind `correction` and name the document they reverse; the edges it undid name their reversal.
+
+    `pairs`: document number → (the document it reverses, the document that reversed it).
+    """
+    if not pairs:
+        return graph
+    edges = []
+    for edge in graph.edges:
+        reverses, reversed_by = pairs.get(edge.document, (None, None))
+        if reverses is not None:
+            edge = edge._replace(kind=CORRECTION, reverses=reverses)
+        if reversed_by is not None:
+            edge = edge._replace(reversed_by=reversed_by)
+        edges.append(edge)
+    return replace(graph, edges=tuple(edges))
+
+
+CORRECTION = "correction"

@@ -55,7 +55,9 @@ class NodeOut(BaseModel):
 
 class EdgeOut(BaseModel):
     """`consumed_into` (node → node), `shipped_to` / `returned_to` (node → `partner:CODE`),
-    `received_from` / `returned_by` (`partner:CODE` → node) or `moved` (node → itself)."""
+    `received_from` / `returned_by` (`partner:CODE` → node), `moved` (node → itself), or
+    `correction`: a reversal's movement (`reverses` names the document it undid; the undone
+    movement's edge has `reversed_by`)."""
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
@@ -68,6 +70,8 @@ class EdgeOut(BaseModel):
     quantity: QuantityOut
     from_location: str | None
     to_location: str | None
+    reverses: str | None = None
+    reversed_by: str | None = None
 
     @classmethod
     def from_domain(cls, edge: Edge) -> EdgeOut:
@@ -81,6 +85,8 @@ class EdgeOut(BaseModel):
             quantity=edge.quantity,
             from_location=edge.from_location,
             to_location=edge.to_location,
+            reverses=edge.reverses,
+            reversed_by=edge.reversed_by,
         )
 
 
