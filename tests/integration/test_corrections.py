@@ -569,3 +569,18 @@ def test_a_trace_shows_a_reversal_as_a_correction_not_a_return(uow):
     assert (shipped.number, "shipped_to", None, reversal.number) in kinds
     assert (reversal.number, "correction", shipped.number, None) in kinds
     assert not any(e.kind == "returned_by" for e in graph.edges)
+
+
+def test_stock_a_draft_has_promised_is_not_taken_back_by_a_reversal(uow):
+    given_world(uow)
+    received = receive(uow, "DRILL", *sn("SN-1"))
+    bolts = receive(uow, "BOLT", quantity=5)
+    draft(uow, DocumentType.SHIPMENT, Line("DRILL", Decimal(1), "WH1", tracking=sn("SN-1")), partner="ACME")
+    draft(uow, DocumentType.SHIPMENT, Line("BOLT", Decimal(2), "WH1"), partner="ACME")
+
+    [serial] = refused(reverse, uow, received)
+    [untracked] = refused(reverse, uow, bolts)
+
+    assert (serial.tracking, serial.code) == ("SN-1", ErrorCode.RESERVED)
+    assert "post or cancel that draft first" in serial.detail
+    assert (untracked.line, untracked.code) == (1, ErrorCode.RESERVED)

@@ -86,6 +86,7 @@ def plan_reversal(
     serials_at: Mapping[TrackingKey, set[str]],
     kinds: Mapping[str, LocationKind],
     today: date,
+    free: Mapping[tuple[str, TrackingKey], Decimal] | None = None,
 ) -> tuple[Document, list[LedgerEntry]]:
     """The reversal of a posted `document` and its entries (rule `not_reversible`).
 
@@ -96,9 +97,11 @@ def plan_reversal(
         serials_at: for each serial the document moved, every place it is in now (our places,
             transit, customers): a serial the reversal brings back must be nowhere else.
         kinds: the kind of every location the entries name.
+        free: at our places, what of `balances` no other open document reserves.
 
     Raises:
-        PostingRejected: `not_reversible` for every number no longer where the document put it.
+        PostingRejected: `not_reversible` for every number no longer where the document put it;
+            `reserved` where it is, but an open document (a draft) has promised it.
     """
     line_of: dict[TrackingKey, int] = {}
     for e in entries:
@@ -110,6 +113,18 @@ def plan_reversal(
             continue  # suppliers, scrap, adjustment: nothing is taken from there but serials (below)
         there = balances.get((location, key), ZERO)
         if there >= quantity:
+            unpromised = (free or {}).get((location, key), there)
+            if unpromised < quantity:
+                violations.append(
+                    Violation(
+                        line=line_of.get(key),
+                        tracking=key.label(),
+                        code=ErrorCode.RESERVED,
+                        detail=f"{describe(key)} at {location} is reserved by an open document "
+                        f"({fmt_quantity(quantity - unpromised)} of it): post or cancel that draft first, "
+                        f"then reverse {document.number}",
+                    )
+                )
             continue
         violations.append(
             _not_reversible(

@@ -12,8 +12,8 @@ from itemtrace.domain import corrections
 from itemtrace.domain.documents import Document
 from itemtrace.domain.links import DocumentLinks
 from itemtrace.domain.masterdata import LocationKind
-from itemtrace.domain.stock import StockNeeds
-from itemtrace.domain.tracking import global_serial_items
+from itemtrace.domain.stock import LiveStock, Named, StockNeeds
+from itemtrace.domain.tracking import TrackingKey, global_serial_items
 from itemtrace.domain.users import User
 from itemtrace.services.documents import (
     Idempotency,
@@ -68,6 +68,7 @@ def reverse(
             reversal, mirrored = corrections.plan_reversal(
                 original,
                 entries,
+                free=_free(uow, [p for p in places if kinds[p[0]].in_stock]),
                 balances=balances,
                 serials_at=uow.corrections.serials_at({e.key for e in entries}),
                 kinds=kinds,
@@ -180,6 +181,32 @@ def post_part(
             return linked
     except IdempotencyKeyTaken:
         return _replayed(uow, idempotency, user)
+
+
+def _free(
+    uow: UnitOfWork, places: Sequence[tuple[str, TrackingKey]]
+) -> dict[tuple[str, TrackingKey], Decimal]:
+    """What other open documents have not promised of each place a reversal takes stock from."""
+    if not places:
+        return {}
+    at_source: dict[tuple[str, str], Named | None] = {}
+    for location, key in places:
+        spot = (key.item, location)
+        if spot in at_source and at_source[spot] is None:
+            continue
+        named = at_source.setdefault(spot, (set(), set(), set()))
+        assert named is not None
+        if key.serial:
+            named[0].add(key.serial)
+        elif key.lot:
+            named[1].add(key.lot)
+        elif key.package:
+            named[2].add(key.package)
+        else:
+            at_source[spot] = None  # an untracked quantity: every bucket there
+    view = uow.stock.load(StockNeeds(at_source=at_source))
+    live = LiveStock(view.buckets, view.reservations)
+    return {place: live.free(place) for place in places}
 
 
 def _linked(uow: UnitOfWork, document: Document) -> Document:
