@@ -25,7 +25,7 @@ def test_reversing_a_shipment_links_both_ways_and_the_card_shows_a_correction(wo
     original = as_viewer.get(f"/documents/{shipped['id']}").json()
     assert original["reversed_by"] == reversal["number"]
     listed = as_viewer.get("/documents", params={"type": "shipment"}).json()["items"]
-    assert {d["number"]: (d["reverses"], d["reversed_by"]) for d in listed} == {
+    assert {d["number"]: (d.get("reverses"), d.get("reversed_by")) for d in listed} == {
         shipped["number"]: (None, reversal["number"]),
         reversal["number"]: (shipped["number"], None),
     }
@@ -176,4 +176,4 @@ def test_receiving_part_of_a_transfer_shows_received_and_still_in_transit(world,
     assert [(t["line"], t["serial"]) for t in part["still_in_transit"]] == [(1, "A1")]
     assert [card(as_viewer, s)["status"] for s in ("A1", "A2")] == ["in_transit", "available"]
     rest = as_clerk.ok(f"/documents/{moved['id']}/receive")
-    assert (rest["transit_status"], rest["still_in_transit"]) == ("received", [])
+    assert (rest["transit_status"], rest.get("still_in_transit")) == ("received", None)  # left out: empty

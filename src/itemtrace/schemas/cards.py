@@ -21,6 +21,7 @@ from itemtrace.schemas.common import (
     Timestamp,
     has_control,
 )
+from itemtrace.schemas.omit import OmitWhenEmpty
 
 
 class CommentOut(BaseModel):
@@ -33,8 +34,12 @@ class CommentOut(BaseModel):
         return cls(text=comment.text, user=comment.user, created_at=comment.created_at)
 
 
-class HistoryOut(BaseModel):
+class HistoryOut(OmitWhenEmpty):
     """One movement, oldest first: the document that moved it, from → to, who and for whom."""
+
+    omit_when_empty = frozenset(
+        {"correction", "reverses", "reversed_by"}
+    )  # the corrections links, when there are any
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 

@@ -32,6 +32,7 @@ from itemtrace.schemas.common import (
     StrictModel,
     Timestamp,
 )
+from itemtrace.schemas.omit import OmitWhenEmpty
 
 
 class TrackingIn(StrictModel):
@@ -291,7 +292,10 @@ class TransitQuantityOut(BaseModel):
         )
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(OmitWhenEmpty):
+    omit_when_empty = frozenset(
+        {"reverses", "reversed_by", "from_draft", "posted_parts", "received", "still_in_transit"}
+    )  # the corrections links, when there are any
     id: int
     number: str
     type: DocumentType

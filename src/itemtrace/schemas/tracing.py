@@ -21,6 +21,7 @@ from itemtrace.domain.tracing import (
 )
 from itemtrace.schemas.common import Number, QuantityOut, RecallReason, Sku, StrictModel, Timestamp
 from itemtrace.schemas.masterdata import PartnerOut
+from itemtrace.schemas.omit import OmitWhenEmpty
 
 
 class NodeOut(BaseModel):
@@ -53,11 +54,13 @@ class NodeOut(BaseModel):
         )
 
 
-class EdgeOut(BaseModel):
+class EdgeOut(OmitWhenEmpty):
     """`consumed_into` (node → node), `shipped_to` / `returned_to` (node → `partner:CODE`),
     `received_from` / `returned_by` (`partner:CODE` → node), `moved` (node → itself), or
     `correction`: a reversal's movement (`reverses` names the document it undid; the undone
     movement's edge has `reversed_by`)."""
+
+    omit_when_empty = frozenset({"reverses", "reversed_by"})  # the corrections links, when there are any
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
