@@ -193,7 +193,7 @@ def test_package_only_item_partial_shipment(uow):
 # -- transit ---------------------------------------------------------------------------------------
 
 
-def test_transit_transfer_of_lots_and_packages_refuses_a_partial_receipt_then_receives_all(uow):
+def test_transit_transfer_of_lots_and_packages_refuses_receiving_more_than_shipped_then_receives_all(uow):
     given_partial_world(uow)
     receive(
         uow,
@@ -216,7 +216,7 @@ def test_transit_transfer_of_lots_and_packages_refuses_a_partial_receipt_then_re
 
     partial = [
         ("PAINT", TrackingLine(lot="T-L1", package="PAL-1", quantity=Decimal(4))),
-        ("PAINT", TrackingLine(lot="T-L2", package="PAL-1", quantity=Decimal(5))),
+        ("PAINT", TrackingLine(lot="T-L2", package="PAL-1", quantity=Decimal(7))),
     ]
     violations = refused(
         documents.receive, uow, transfer.id or 0, partial, user=CLERK, today=TODAY, now=now()

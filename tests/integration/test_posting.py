@@ -192,7 +192,7 @@ def test_a_serial_comes_back_only_from_the_customer_it_was_shipped_to(uow):
     assert len(card.history) == 3
 
 
-def test_an_in_transit_transfer_is_received_only_as_shipped_and_only_once(uow):
+def test_an_in_transit_transfer_receives_only_what_it_shipped_and_only_once(uow):
     given_world(uow)
     receive(uow, "DRILL", *sn("SN-1", "SN-2"))
     shipped = post(
@@ -211,7 +211,7 @@ def test_an_in_transit_transfer_is_received_only_as_shipped_and_only_once(uow):
         documents.receive,
         uow,
         shipped.id,
-        [("DRILL", TrackingLine(serial="SN-1"))],
+        [("DRILL", TrackingLine(serial="SN-1")), ("DRILL", TrackingLine(serial="SN-3"))],
         user=CLERK,
         today=TODAY,
         now=now(),

@@ -1,4 +1,4 @@
-"""In-transit transfers: shipping into transit, then receiving exactly what was shipped."""
+"""In-transit transfers: shipping into transit, then receiving what was shipped, at once or in parts."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from itemtrace.domain.errors import ErrorCode, PostingRejected
-from itemtrace.domain.transit import plan_transit_receipt
+from itemtrace.domain.errors import ErrorCode, PostingRejected, ValidationFailed
+from itemtrace.domain.transit import plan_transit_receipt, transit_state
 from tests.builders import (
     TRANSIT,
     bucket,
@@ -107,33 +107,51 @@ def test_receiving_a_serial_that_was_not_shipped_is_a_transit_mismatch():
     with pytest.raises(PostingRejected) as refused:
         plan_transit_receipt(doc, shipped, received)
 
-    assert sorted((v.tracking, v.code) for v in refused.value.violations) == [
-        ("SN-2", ErrorCode.TRANSIT_MISMATCH),
-        ("SN-3", ErrorCode.TRANSIT_MISMATCH),
+    assert [(v.tracking, v.code) for v in refused.value.violations] == [("SN-3", ErrorCode.TRANSIT_MISMATCH)]
+
+
+def test_receiving_part_of_what_was_shipped_leaves_the_rest_in_transit():
+    doc, shipped = shipped_into_transit()
+    received = [("DRILL-X", sn("SN-2")), ("MILK", lot("L-1", 3))]
+
+    entries = plan_transit_receipt(doc, shipped, received)
+    done, still = transit_state([*shipped, *entries])
+
+    assert moved(entries) == [
+        ("SN-2", None, TRANSIT, "WH2", Decimal(1)),
+        (None, "L-1", TRANSIT, "WH2", Decimal(3)),
     ]
+    assert [(t.line_no, t.key.serial, t.key.lot, t.quantity) for t in still] == [
+        (1, "SN-1", None, Decimal(1)),
+        (2, None, "L-1", Decimal(1)),
+    ]
+    assert sum(t.quantity for t in done) == Decimal(4)
 
 
-def test_receiving_less_of_a_lot_than_was_shipped_is_a_transit_mismatch_saying_both_quantities():
+def test_the_rest_is_received_later_and_a_number_is_never_received_twice():
     doc, shipped = shipped_into_transit()
-    received = [("DRILL-X", sn("SN-1")), ("DRILL-X", sn("SN-2")), ("MILK", lot("L-1", 3))]
+    first = plan_transit_receipt(doc, shipped, [("DRILL-X", sn("SN-2")), ("MILK", lot("L-1", 3))])
 
+    again = [("DRILL-X", sn("SN-2")), ("MILK", lot("L-1", 2))]
     with pytest.raises(PostingRejected) as refused:
-        plan_transit_receipt(doc, shipped, received)
-
-    [violation] = refused.value.violations
-    assert violation.code is ErrorCode.TRANSIT_MISMATCH
-    assert violation.tracking == "L-1"
-    assert "shipped 4, received 3" in violation.detail
-
-
-def test_receiving_nothing_when_something_was_shipped_is_a_transit_mismatch():
-    doc, shipped = shipped_into_transit()
-
-    with pytest.raises(PostingRejected) as refused:
-        plan_transit_receipt(doc, shipped, [])
+        plan_transit_receipt(doc, [*shipped, *first], again)
+    rest = plan_transit_receipt(doc, [*shipped, *first], None)
 
     assert sorted((v.tracking, v.code) for v in refused.value.violations) == [
         ("L-1", ErrorCode.TRANSIT_MISMATCH),
-        ("SN-1", ErrorCode.TRANSIT_MISMATCH),
         ("SN-2", ErrorCode.TRANSIT_MISMATCH),
     ]
+    details = {v.tracking: v.detail for v in refused.value.violations}
+    assert "1 still in transit, 2 named now" in details["L-1"]
+    assert moved(rest) == [
+        ("SN-1", None, TRANSIT, "WH2", Decimal(1)),
+        (None, "L-1", TRANSIT, "WH2", Decimal(1)),
+    ]
+    assert transit_state([*shipped, *first, *rest])[1] == []
+
+
+def test_receiving_an_empty_list_is_refused_as_invalid_input():
+    doc, shipped = shipped_into_transit()
+
+    with pytest.raises(ValidationFailed):
+        plan_transit_receipt(doc, shipped, [])

@@ -20,6 +20,7 @@ from itemtrace.api.guard import RequestGuard
 from itemtrace.api.routes import (
     availability,
     cards,
+    corrections,
     documents,
     health,
     home,
@@ -77,7 +78,18 @@ def create_app(
         app.add_exception_handler(error, _gave_up_waiting)
     docs.install(app, openapi_url="/openapi.json")
     app.include_router(home.router)
-    for module in (health, users, masterdata, documents, cards, availability, picking, tracing, reports):
+    for module in (
+        health,
+        users,
+        masterdata,
+        documents,
+        corrections,
+        cards,
+        availability,
+        picking,
+        tracing,
+        reports,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     openapi.install(app, prefix=API_PREFIX)
 

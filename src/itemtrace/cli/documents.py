@@ -53,7 +53,19 @@ To = Annotated[str, typer.Option("--to", help="The internal location the stock e
 PartnerRequired = Annotated[str, typer.Option("--partner", "-p", help="Vendor or customer code.")]
 
 
+PartLines = Annotated[
+    list[str] | None,
+    typer.Option("--line", metavar="N=Q", help="Post only quantity Q of draft line N now (repeatable)."),
+]
+PartSerials = Annotated[
+    list[str] | None, typer.Option("--serial", help="With one --line: the serials that part posts.")
+]
+PartLot = Annotated[str | None, typer.Option("--lot", help="With one --line: the lot that part posts.")]
+
+
 def register(app: typer.Typer) -> None:
+    from itemtrace.cli import corrections  # noqa: F401 - registers `documents reverse` and `return`
+
     app.add_typer(group, name="documents")
     for name, command in (
         ("receive", receive),
@@ -110,11 +122,28 @@ def create(
 
 
 @group.command("post")
-def post(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
-    """Post a draft: every line or none; a refusal names the line, number and rule."""
+def post(
+    ctx: typer.Context,
+    ref: DocumentRef,
+    line: PartLines = None,
+    serial: PartSerials = None,
+    lot: PartLot = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Post a draft: every line or none; a refusal names the line, number and rule.
+
+    With --line N=Q only that part is posted now, as a new document; the draft keeps the rest.
+    """
     from itemtrace.services import documents
 
     cli = Cli.of(ctx)
+    if line:
+        from itemtrace.cli.corrections import post_part
+
+        post_part(cli, document_id(cli, ref), line, serial, lot)
+        return
+    if serial or lot:
+        raise typer.BadParameter("--serial and --lot name what a --line N=Q part posts: add --line")
     posted = documents.post(cli.uow(), document_id(cli, ref), user=cli.user, today=cli.today(), now=cli.now())
     show_document(cli, posted)
 
@@ -129,14 +158,28 @@ def receive_transfer(
             metavar="FILE|-", help='What arrived, as JSON {"lines": [...]}; default: what was shipped.'
         ),
     ] = None,
+    item: Annotated[str | None, typer.Option("--item", help="Receive only this item now (a part).")] = None,
+    quantity: QuantityOpt = None,
+    serial: Serials = None,
+    lot: Lot = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Receive an in-transit transfer at its destination."""
+    """Receive an in-transit transfer at its destination: all of it, or a part (the rest stays in
+    transit) named in FILE or with --item and --serial/--lot/--quantity."""
     from itemtrace.schemas.documents import ReceiveIn
     from itemtrace.services import documents
 
     cli = Cli.of(ctx)
     received = ReceiveIn.model_validate_json(file.read()).to_domain() if file is not None else None
+    if item is not None:
+        amount = line_quantity(quantity, serial)
+        received = [
+            *(received or []),
+            *(
+                (item, t)
+                for t in tracking_lines(amount, serial, lot, None) or (TrackingLine(quantity=amount),)
+            ),
+        ]
     document = documents.receive(
         cli.uow(), document_id(cli, ref), received, user=cli.user, today=cli.today(), now=cli.now()
     )

@@ -27,6 +27,12 @@ class HistoryEntry:
     lot: str | None = None
     package: str | None = None
     item: str | None = None
+    reverses: str | None = None  # this movement reverses that document (a correction)
+    reversed_by: str | None = None  # this movement was undone by that document
+
+    @property
+    def correction(self) -> bool:
+        return self.reverses is not None
 
 
 @dataclass(frozen=True, slots=True)

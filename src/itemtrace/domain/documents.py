@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from itemtrace.domain.errors import Conflict, ErrorCode, ValidationFailed
+from itemtrace.domain.links import DocumentLinks
 from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Location, LocationKind, Partner, PartnerKind
 from itemtrace.domain.tracking import Direction, TrackingKey
 
@@ -147,6 +148,7 @@ class Document:
     posted_by: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
     count_scope: CountScope | None = None  # count documents only (domain/counting.py)
+    links: DocumentLinks = field(default_factory=DocumentLinks)  # reversals, parts, transit (read only)
 
     def numbered(self) -> Document:
         """Give each line its 1-based number (the `line` of a violation)."""

@@ -32,6 +32,7 @@ class ErrorCode(StrEnum):
     NOT_SOLD_TO_PARTNER = "not_sold_to_partner"
     POSTING_DATE_ORDER = "posting_date_order"
     TRANSIT_MISMATCH = "transit_mismatch"
+    NOT_REVERSIBLE = "not_reversible"
     RECLASS_RULE = "reclass_rule"
     DOCUMENT_NOT_DRAFT = "document_not_draft"
     ITEM_HAS_ENTRIES = "item_has_entries"

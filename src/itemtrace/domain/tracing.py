@@ -83,6 +83,8 @@ class Edge(NamedTuple):
     quantity: Decimal
     from_location: str | None = None
     to_location: str | None = None
+    reverses: str | None = None  # a reversal's movement (kind `correction`): the document it undid
+    reversed_by: str | None = None  # a movement undone later by that reversal
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from itemtrace.schemas.common import (
     CardDescription,
     CommentText,
     Number,
+    OmitWhenEmpty,
     QuantityOut,
     ServiceNote,
     StrictModel,
@@ -105,8 +106,12 @@ class WarrantyReportOut(BaseModel):
     items: list[WarrantyLineOut]
 
 
-class HistoryOut(BaseModel):
+class HistoryOut(OmitWhenEmpty):
     """One movement, oldest first: the document that moved it, from → to, who and for whom."""
+
+    omit_when_empty = frozenset(
+        {"correction", "reverses", "reversed_by"}
+    )  # the corrections links, when there are any
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
@@ -124,6 +129,9 @@ class HistoryOut(BaseModel):
     serial: str | None
     lot: str | None
     package: str | None
+    correction: bool = Field(default=False, description="this movement reverses an earlier document")
+    reverses: str | None = None
+    reversed_by: str | None = None
 
     @classmethod
     def from_domain(cls, h: HistoryEntry) -> HistoryOut:
@@ -142,6 +150,9 @@ class HistoryOut(BaseModel):
             serial=h.serial,
             lot=h.lot,
             package=h.package,
+            correction=h.correction,
+            reverses=h.reverses,
+            reversed_by=h.reversed_by,
         )
 
 

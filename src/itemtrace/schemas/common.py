@@ -299,19 +299,19 @@ def _utc(value: object) -> object:
 Timestamp = Annotated[datetime, BeforeValidator(_utc)]
 
 
-class OmitWhenNone(BaseModel):
-    """A response whose fields in `omit_when_none` are left out while None: fields only some
-    records have (a count draft's `expected`, a package recall's `package`) stay out of every
-    other record's JSON, as they were before those records existed."""
+class OmitWhenEmpty(BaseModel):
+    """A response whose fields in `omit_when_empty` are left out while None, False or []: fields
+    only some records have (a count draft's `expected`, a package recall's `package`, a reversal's
+    links) stay out of every other record's JSON, as they were before those records existed."""
 
-    omit_when_none: ClassVar[tuple[str, ...]] = ()
+    omit_when_empty: ClassVar[frozenset[str]] = frozenset()
 
     # Not annotated on purpose: pydantic takes a wrap serializer's return annotation as the
     # serialised schema, and the model's own schema (OpenAPI) must stay what it documents.
     @model_serializer(mode="wrap")
-    def _omit_none(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+    def _omit_empty(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
         data = handler(self)
-        for name in self.omit_when_none:
-            if data.get(name, 0) is None:
+        for name in self.omit_when_empty:
+            if name in data and data[name] in (None, False, []):
                 del data[name]
         return data

@@ -22,11 +22,12 @@ from itemtrace.domain.documents import (
     TransitStatus,
 )
 from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.links import TransitQuantity
 from itemtrace.schemas.common import (
     CountedQuantityIn,
     LocationCode,
     Number,
-    OmitWhenNone,
+    OmitWhenEmpty,
     PartnerCode,
     QuantityIn,
     QuantityOut,
@@ -241,7 +242,7 @@ class ReceivedLineIn(StrictModel):
 
 
 class ReceiveIn(StrictModel):
-    """What arrived at the end of an in-transit transfer; it must equal what was shipped."""
+    """What arrived at the end of an in-transit transfer: what was shipped on it, all or a part."""
 
     lines: list[ReceivedLineIn] = Field(max_length=limits.MAX_LINES)
 
@@ -294,8 +295,8 @@ class TrackingOut(BaseModel):
         )
 
 
-class LineOut(OmitWhenNone):
-    omit_when_none = ("expected", "count_package")
+class LineOut(OmitWhenEmpty):
+    omit_when_empty = frozenset({"expected", "count_package"})
 
     line: int
     item: str
@@ -322,9 +323,42 @@ class LineOut(OmitWhenNone):
         )
 
 
-class DocumentOut(OmitWhenNone):
-    omit_when_none = ("scope", "not_listed")
+class TransitQuantityOut(BaseModel):
+    """A quantity of an in-transit transfer's line: received, or still in transit."""
 
+    line: int
+    item: str
+    serial: str | None
+    lot: str | None
+    package: str | None
+    quantity: QuantityOut
+
+    @classmethod
+    def from_domain(cls, t: TransitQuantity) -> TransitQuantityOut:
+        return cls(
+            line=t.line_no,
+            item=t.key.item,
+            serial=t.key.serial,
+            lot=t.key.lot,
+            package=t.key.package,
+            quantity=t.quantity,
+        )
+
+
+class DocumentOut(OmitWhenEmpty):
+    # Count fields, and the corrections links, appear on the documents they concern.
+    omit_when_empty = frozenset(
+        {
+            "scope",
+            "not_listed",
+            "reverses",
+            "reversed_by",
+            "from_draft",
+            "posted_parts",
+            "received",
+            "still_in_transit",
+        }
+    )
     id: int
     number: str
     type: DocumentType
@@ -342,6 +376,13 @@ class DocumentOut(OmitWhenNone):
     scope: CountScope | None = None  # count documents only
     # A count draft with scope `location`: items on hand there that no line names (none found).
     not_listed: list[ExpectedOut] | None = None
+    # Corrections (docs/corrections.md): reversal pair, partial postings, partial transit receipts.
+    reverses: str | None = None
+    reversed_by: str | None = None
+    from_draft: str | None = None
+    posted_parts: list[str] = Field(default_factory=list)
+    received: list[TransitQuantityOut] = Field(default_factory=list)
+    still_in_transit: list[TransitQuantityOut] = Field(default_factory=list)
 
     @classmethod
     def from_domain(cls, document: Document, expected: Sequence[Expectation] = ()) -> DocumentOut:
@@ -364,6 +405,12 @@ class DocumentOut(OmitWhenNone):
             posted_by=document.posted_by,
             posted_at=document.posted_at,
             lines=[LineOut.from_domain(line, by_line.get(line.line_no)) for line in document.lines],
+            reverses=document.links.reverses,
+            reversed_by=document.links.reversed_by,
+            from_draft=document.links.from_draft,
+            posted_parts=list(document.links.posted_parts),
+            received=[TransitQuantityOut.from_domain(t) for t in document.links.received],
+            still_in_transit=[TransitQuantityOut.from_domain(t) for t in document.links.in_transit],
         )
 
 

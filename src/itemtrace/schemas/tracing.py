@@ -21,7 +21,7 @@ from itemtrace.domain.tracing import (
 )
 from itemtrace.schemas.common import (
     Number,
-    OmitWhenNone,
+    OmitWhenEmpty,
     QuantityOut,
     RecallReason,
     Sku,
@@ -61,9 +61,13 @@ class NodeOut(BaseModel):
         )
 
 
-class EdgeOut(BaseModel):
-    """`consumed_into` or `renamed_to` (a reclassification; node → node), `shipped_to` / `returned_to` (node → `partner:CODE`),
-    `received_from` / `returned_by` (`partner:CODE` → node) or `moved` (node → itself)."""
+class EdgeOut(OmitWhenEmpty):
+    """`consumed_into` or `renamed_to` (a reclassification; node → node), `shipped_to` /
+    `returned_to` (node → `partner:CODE`), `received_from` / `returned_by` (`partner:CODE` → node),
+    `moved` (node → itself), or `correction`: a reversal's movement (`reverses` names the
+    document it undid; the undone movement's edge has `reversed_by`)."""
+
+    omit_when_empty = frozenset({"reverses", "reversed_by"})  # the corrections links, when there are any
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
@@ -76,6 +80,8 @@ class EdgeOut(BaseModel):
     quantity: QuantityOut
     from_location: str | None
     to_location: str | None
+    reverses: str | None = None
+    reversed_by: str | None = None
 
     @classmethod
     def from_domain(cls, edge: Edge) -> EdgeOut:
@@ -89,6 +95,8 @@ class EdgeOut(BaseModel):
             quantity=edge.quantity,
             from_location=edge.from_location,
             to_location=edge.to_location,
+            reverses=edge.reverses,
+            reversed_by=edge.reversed_by,
         )
 
 
@@ -186,10 +194,10 @@ class OnHandOut(BaseModel):
         return cls(location=o.location, item=o.item, serial=o.serial, lot=o.lot, quantity=o.quantity)
 
 
-class RecallOut(OmitWhenNone):
+class RecallOut(OmitWhenEmpty):
     """The recall as it was run (a snapshot): who, when, why, and what it reached."""
 
-    omit_when_none = ("package",)
+    omit_when_empty = frozenset({"package"})
 
     id: int
     item: str
@@ -224,10 +232,10 @@ class RecallOut(OmitWhenNone):
         )
 
 
-class RecallRowOut(OmitWhenNone):
+class RecallRowOut(OmitWhenEmpty):
     """One recall in the list: the header, the customers it reached and how many rows each part has."""
 
-    omit_when_none = ("package",)
+    omit_when_empty = frozenset({"package"})
 
     id: int
     item: str

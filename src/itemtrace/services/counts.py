@@ -29,7 +29,7 @@ def read(uow: UnitOfWork, document_id: int) -> CountedDocument:
     """A document; a count draft comes with what is on hand at its places now (from one snapshot,
     nothing locked): the posting recomputes it against the stock of its own moment."""
     with uow.snapshot():
-        document = uow.documents.get(document_id)
+        document = uow.corrections.with_links([uow.documents.get(document_id)])[0]
         if document.type is not DocumentType.COUNT or document.status is not Status.DRAFT:
             return CountedDocument(document)
         extra = _unlisted(uow, document)

@@ -43,7 +43,7 @@ from itemtrace.domain.outbound_numbers import assigns_on_outbound
 from itemtrace.domain.reservations import reservation_conflicts, reservations, reserving_part
 from itemtrace.domain.stock import Reservation, needs
 from itemtrace.domain.tracking import Dimension, ItemPolicy, global_serial_items
-from itemtrace.domain.transit import plan_transit_receipt
+from itemtrace.domain.transit import plan_transit_receipt, transit_state
 from itemtrace.domain.users import User
 from itemtrace.services import counts, packages
 from itemtrace.services import reclass as reclass_service
@@ -140,6 +140,7 @@ def post(
                 return replay
             document = uow.documents.get(document_id, lock=True)
             document.require_draft()
+            [document] = uow.corrections.with_links([document])  # the parts posted before, if any
             planned = _plan(uow, document, today=today)
             posted = document.posted(by=user.name, at=now, posting_date=planned.posting_date)
             _record(uow, posted, planned, user=user, now=now)
@@ -163,10 +164,11 @@ def receive(
     today: date,
     now: datetime,
 ) -> Document:
-    """Complete an in-transit transfer: move what was shipped from transit to its destination.
+    """Receive an in-transit transfer, all of it or a part: move it from transit to its destination.
 
-    `received` lists (item, tracking line) as counted on arrival; it must equal what was shipped
-    (`transit_mismatch`). None receives everything shipped.
+    `received` lists (item, tracking line) as counted on arrival: numbers shipped on it and still
+    in transit (`transit_mismatch`); None receives everything still in transit. The transfer is
+    `received` once nothing is left in transit.
     """
     with uow.write():
         document = uow.documents.get(document_id, lock=True)
@@ -180,6 +182,13 @@ def receive(
             else:
                 detail = f"transfer {document.number} is not posted yet: post it first, then receive it"
             raise Conflict(detail, code=ErrorCode.DOCUMENT_NOT_DRAFT)
+        [document] = uow.corrections.with_links([document])
+        if document.links.reversed_by is not None:
+            raise Conflict(
+                f"transfer {document.number} was reversed by {document.links.reversed_by}: "
+                "nothing of it is left to receive",
+                code=ErrorCode.DOCUMENT_NOT_DRAFT,
+            )
         shipped = uow.ledger.for_document(document_id)
         entries = plan_transit_receipt(document, shipped, received)
         locations = uow.masterdata.locations(
@@ -202,9 +211,11 @@ def receive(
             kinds={code: loc.kind for code, loc in locations.items()},
             global_serials=global_serial_items(uow.masterdata.policies({e.key.item for e in entries})),
         )
-        uow.documents.set_transit_status(document_id, TransitStatus.RECEIVED)
+        if not transit_state([*shipped, *entries])[1]:  # nothing left on the road: complete
+            uow.documents.set_transit_status(document_id, TransitStatus.RECEIVED)
+        [document] = uow.corrections.with_links([uow.documents.get(document_id)])
         uow.commit()
-        return uow.documents.get(document_id)
+        return document
 
 
 @_run_again_on_contention
@@ -221,12 +232,12 @@ def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> Document:
 
 def get(uow: UnitOfWork, document_id: int) -> Document:
     with uow:
-        return uow.documents.get(document_id)
+        return uow.corrections.with_links([uow.documents.get(document_id)])[0]
 
 
 def get_by_number(uow: UnitOfWork, number: str) -> Document:
     with uow:
-        return uow.documents.get(uow.documents.id_by_number(number))
+        return uow.corrections.with_links([uow.documents.get(uow.documents.id_by_number(number))])[0]
 
 
 def entries(uow: UnitOfWork, document_id: int) -> list[LedgerEntry]:
@@ -253,7 +264,9 @@ def list_documents(
     status: str | None = None,
 ) -> list[Document]:
     with uow:
-        return uow.documents.list(after=after, limit=limit, type=type, status=status)
+        return uow.corrections.with_links(
+            uow.documents.list(after=after, limit=limit, type=type, status=status)
+        )
 
 
 # -- steps ----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from itemtrace.adapters import spreadsheets
 from itemtrace.adapters.spreadsheets import Cell, SheetFormat
+from itemtrace.domain.corrections import mark_corrections
 from itemtrace.domain.errors import NotFound, ValidationFailed
 from itemtrace.domain.masterdata import LocationKind, Partner
 from itemtrace.domain.status import status_at
@@ -128,7 +129,8 @@ def _graph(
         raise _not_found(start)
     if facts.count > max_nodes:
         raise TraceTooLarge(max_nodes)
-    return build_graph(direction, start.key, facts.links, facts.moves, facts.blocked, depth=facts.deepest)
+    graph = build_graph(direction, start.key, facts.links, facts.moves, facts.blocked, depth=facts.deepest)
+    return mark_corrections(graph, uow.corrections.reversal_pairs({e.document for e in graph.edges}))
 
 
 def recall(

@@ -21,7 +21,7 @@ from itemtrace.domain.status import TrackingStatus, is_expired, status_at
 from itemtrace.domain.tracking import Dimension, TrackingKey
 from itemtrace.domain.warranty import warranty_on
 from itemtrace.storage.cards import Info
-from itemtrace.storage.history import Move, history_query, moves
+from itemtrace.storage.history import EXTRA, Move, history_query, moves, standing
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.status_sql import serial_reserved
@@ -80,13 +80,13 @@ class CardReads:
         history = moves(rows)
         info_id, blocked, description, attributes, lot_blocked, reserved, package_blocked, replaces = rows[
             -1
-        ][19:27]
+        ][EXTRA : EXTRA + 8]
         last = history[-1]
         kind = LocationKind(last.to_kind)
         # Blocked when the serial, its lot or its package is: posting refuses any of them.
         held = bool(blocked) or bool(lot_blocked) or bool(package_blocked)
         expiration = next((m.expiration_date for m in reversed(history) if m.expiration_date), None)
-        warranty = next((m.warranty_date for m in reversed(history) if m.warranty_date), None)
+        warranty = next((m.warranty_date for m in reversed(standing(history)) if m.warranty_date), None)
         if warranty is None and replaces is not None:  # a replacement keeps the replaced unit's warranty
             warranty = self.info.warranty_date(item, replaces)
         return Card(
@@ -234,7 +234,7 @@ class CardReads:
             status = status_at(LocationKind(history[-1].to_kind), blocked=blocked)
         locations = tuple(LocationQuantity(c, q) for c, q in sorted(stock.items()))
         expiration = next((m.expiration_date for m in reversed(history) if m.expiration_date), None)
-        warranty = next((m.warranty_date for m in reversed(history) if m.warranty_date), None)
+        warranty = next((m.warranty_date for m in reversed(standing(history)) if m.warranty_date), None)
         contents = tuple(
             LocationQuantity(code, qty, item=key.item, serial=key.serial, lot=key.lot)
             for code, kind, key, qty, _ in places

@@ -16,6 +16,10 @@ from itemtrace.storage.tables import DocumentRow, ItemRow, LedgerEntryRow, Locat
 
 Source = aliased(LocationRow, name="source")
 Target = aliased(LocationRow, name="target")
+Reversed = aliased(DocumentRow, name="reversed_doc")  # the document an entry's document reverses
+Reverser = aliased(DocumentRow, name="reverser_doc")  # the document that reversed it
+
+EXTRA = 21  # where `history_query`'s extra columns start
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +35,7 @@ class Move:
 
 def history_query(*extra: Any) -> Any:
     """Ledger entries with their item, document, both locations and partner, in posting order;
-    `extra` columns are appended after the partner (index 19 on)."""
+    `extra` columns are appended after the reversal links (index `EXTRA` on)."""
     e = LedgerEntryRow
     return (
         select(
@@ -54,6 +58,8 @@ def history_query(*extra: Any) -> Any:
             Target.code,
             Target.kind,
             PartnerRow.code,
+            Reversed.number,
+            Reverser.number,
             *extra,
         )
         .join(ItemRow, ItemRow.id == e.item_id)
@@ -61,8 +67,16 @@ def history_query(*extra: Any) -> Any:
         .join(Source, Source.id == e.from_location_id)
         .join(Target, Target.id == e.to_location_id)
         .outerjoin(PartnerRow, PartnerRow.id == e.partner_id)
+        .outerjoin(Reversed, Reversed.id == DocumentRow.reverses_id)
+        .outerjoin(Reverser, Reverser.reverses_id == DocumentRow.id)
         .order_by(e.id)
     )
+
+
+def standing(history: Sequence[Move]) -> list[Move]:
+    """The moves a card derives its dates from: a reversed document and its reversal cancel out
+    (the warranty a reversed shipment set is undone with it)."""
+    return [m for m in history if not m.entry.correction and m.entry.reversed_by is None]
 
 
 def moves(rows: Sequence[Any]) -> list[Move]:
@@ -83,6 +97,8 @@ def moves(rows: Sequence[Any]) -> list[Move]:
                 lot=unblank(r[3]),
                 package=unblank(r[4]),
                 item=r[11],
+                reverses=r[19],
+                reversed_by=r[20],
             ),
             expiration_date=r[9],
             warranty_date=r[10],
@@ -93,4 +109,4 @@ def moves(rows: Sequence[Any]) -> list[Move]:
     ]
 
 
-__all__: Sequence[str] = ["Move", "Source", "Target", "history_query", "moves"]
+__all__: Sequence[str] = ["EXTRA", "Move", "Source", "Target", "history_query", "moves", "standing"]

@@ -166,6 +166,7 @@ class UserRow(Base):
 
 class DocumentRow(Base):
     __tablename__ = "document"
+    __table_args__ = (Index("uq_document_reverses_id", "reverses_id", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(limits.DOCUMENT_NUMBER), unique=True)
     type: Mapped[str] = mapped_column(String(20))
@@ -180,6 +181,11 @@ class DocumentRow(Base):
     posted_by: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     count_scope: Mapped[str | None] = mapped_column(String(10))  # count documents only
+    # Corrections (docs/corrections.md): the document this one reverses -- unique, so the database
+    # refuses a second reversal of one document even when two race -- and the draft a partial
+    # posting was posted from.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    from_draft_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
 
 
 class DocumentLineRow(Base):

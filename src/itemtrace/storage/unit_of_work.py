@@ -16,6 +16,7 @@ from itemtrace.storage.availability import Availability
 from itemtrace.storage.cards import Info
 from itemtrace.storage.cards_read import CardReads
 from itemtrace.storage.check import Check
+from itemtrace.storage.corrections import Corrections
 from itemtrace.storage.documents import Documents
 from itemtrace.storage.genealogy import Genealogy
 from itemtrace.storage.ledger import Ledger
@@ -56,6 +57,7 @@ class UnitOfWork:
 
     masterdata: MasterData
     documents: Documents
+    corrections: Corrections
     ledger: Ledger
     stock: Stock
     info: Info
@@ -139,6 +141,7 @@ class UnitOfWork:
         self._session = session
         self.masterdata = MasterData(session)
         self.documents = Documents(session, self.masterdata)
+        self.corrections = Corrections(session, self.masterdata)
         self.ledger = Ledger(session, self.masterdata)
         self.stock = Stock(session, self.masterdata)
         self.info = Info(session, self.masterdata)

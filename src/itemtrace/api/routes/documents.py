@@ -13,8 +13,9 @@ from itemtrace.api.deps import Clerk, IdempotencyKey, Uow, Viewer
 from itemtrace.api.pagination import Cursor, Limit, Page, cursor_int, page
 from itemtrace.api.params import DocumentId
 from itemtrace.domain.documents import DocumentType, Status
+from itemtrace.schemas.corrections import PostPartIn
 from itemtrace.schemas.documents import DocumentIn, DocumentOut, EntryOut, ReceiveIn
-from itemtrace.services import counts, documents
+from itemtrace.services import corrections, counts, documents
 from itemtrace.services.documents import Idempotency
 
 router = APIRouter(tags=["documents"])
@@ -82,8 +83,25 @@ def get_document(document_id: DocumentId, uow: Uow, _user: Viewer) -> DocumentOu
 
 @router.post("/documents/{document_id}/post")
 def post_document(
-    document_id: DocumentId, request: Request, uow: Uow, user: Clerk, key: IdempotencyKey = None
+    document_id: DocumentId,
+    request: Request,
+    uow: Uow,
+    user: Clerk,
+    key: IdempotencyKey = None,
+    body: Annotated[PostPartIn | None, Body(description="Post only these parts of lines now")] = None,
 ) -> DocumentOut:
+    """Post the draft, or with a body only part of it (the rest stays a draft): docs/corrections.md."""
+    if body is not None:
+        document = corrections.post_part(
+            uow,
+            document_id,
+            body.to_domain(),
+            user=user,
+            idempotency=idempotency(key, request, post=True, body=body.model_dump(mode="json")),
+            today=clock.today(),
+            now=clock.now(),
+        )
+        return DocumentOut.from_domain(document)
     document = documents.post(
         uow,
         document_id,

@@ -1,7 +1,7 @@
 """reclassification links: which serial, lot or package a reclassification renamed into which
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-30 02:50:00.000000
 
 The cards show `renamed_to` / `renamed_from` from this table; the virtual RECLASSIFICATION
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
