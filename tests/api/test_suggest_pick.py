@@ -102,3 +102,53 @@ def test_serials_are_suggested_one_by_one_oldest_receipt_first(world, as_clerk):
 )
 def test_bad_parameters_are_refused(milk, as_viewer, params, status):
     assert as_viewer.get("/suggest-pick", params=params).status_code == status
+
+
+# -- `assign` on outbound lines: the numbers come from the suggestion ------------------------------
+def ship_assigned(quantity: int, source: str = "WH1", **assign) -> dict:
+    return shipment(
+        {"item": "MILK", "quantity": quantity, "from_location": source, "assign": assign or {"lot": True}}
+    )
+
+
+def test_a_shipment_asking_for_lots_is_filled_fefo_and_shows_what_it_took(milk, as_clerk):
+    as_clerk.ok("/documents?post=true", receipt(lot_in("L-MID", 5, "2026-12-20"), posting_date="2026-10-01"))
+
+    posted = as_clerk.ok("/documents?post=true", ship_assigned(7))
+
+    assert [(t["lot"], t["quantity"]) for t in posted["lines"][0]["tracking"]] == [
+        ("L-MID", 5),
+        ("L-LATE", 2),
+    ]
+    entries = as_clerk.get(f"/documents/{posted['id']}/entries").json()
+    assert sorted((e["lot"], e["quantity"]) for e in entries) == [("L-LATE", 2), ("L-MID", 5)]
+
+
+def test_a_draft_asking_for_lots_names_and_reserves_them(milk, as_clerk):
+    draft = as_clerk.ok("/documents", ship_assigned(4))
+
+    assert [(t["lot"], t["quantity"]) for t in draft["lines"][0]["tracking"]] == [("L-LATE", 4)]
+    left, _ = picked(as_clerk, item="MILK", location="WH1", include_children="false", quantity=10)
+    assert left == [("L-LATE", "WH1", 6, "2027-02-01")]  # what the draft holds is left out
+
+
+def test_asking_for_more_than_is_free_is_insufficient_quantity_and_writes_nothing(milk, as_clerk):
+    response = as_clerk.post("/documents?post=true", ship_assigned(11))
+
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert (error["line"], error["code"]) == (1, "insufficient_quantity")
+    assert "1 of MILK more than is free to pick at WH1" in error["detail"]
+    assert as_clerk.get("/documents").json()["items"][-1]["type"] == "receipt"
+
+
+def test_serials_asked_for_are_the_oldest_received(world, as_clerk):
+    as_clerk.ok("/documents?post=true", receipt(serials_in("S-2"), posting_date="2026-10-02"))
+    as_clerk.ok("/documents?post=true", receipt(serials_in("S-1", "S-3"), posting_date="2026-10-01"))
+
+    posted = as_clerk.ok(
+        "/documents?post=true",
+        shipment({"item": "DRILL", "quantity": 2, "from_location": "WH1", "assign": {"serial": True}}),
+    )
+
+    assert [t["serial"] for t in posted["lines"][0]["tracking"]] == ["S-1", "S-3"]

@@ -3,6 +3,7 @@ service log, `report warranty`. Dates are relative to today (the CLI uses the wa
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -81,3 +82,24 @@ def test_suggest_pick_names_the_lots_to_take_earliest_expiry_first(with_drills):
     assert [(p["lot"], p["quantity"]) for p in found["items"]] == [("G-SOON", 5), ("G-LATE", 2)]
     assert found["strategy"] == "fefo"
     assert "G-SOON" in shown.stdout
+
+
+def test_a_shipment_assigned_from_the_suggestion_lists_its_lots_in_documents_entries(with_drills):
+    today = date.today()
+    with_drills.ok("tracking-codes", "create", "LOTX", "--lot-specific", "--use-expiration-dates")
+    with_drills.ok("items", "create", "GLUE", "--name", "Glue", "--tracking-code", "LOTX")
+    for lot, days in (("G-LATE", 90), ("G-SOON", 20)):
+        with_drills.ok(
+            "receive", "GLUE", "5", "--to", "WH1", "--lot", lot, "--partner", "ACME",
+            "--expiration-date", (today + timedelta(days=days)).isoformat(),
+        )  # fmt: skip
+    body = {
+        "type": "shipment",
+        "partner": "CUST-01",
+        "lines": [{"item": "GLUE", "quantity": 7, "from_location": "WH1", "assign": {"lot": True}}],
+    }
+    posted = with_drills.json("documents", "create", "--post", "-", input=json.dumps(body))
+
+    entries = with_drills.json("documents", "entries", posted["number"])
+
+    assert sorted((e["lot"], e["quantity"]) for e in entries["items"]) == [("G-LATE", 2), ("G-SOON", 5)]

@@ -95,7 +95,7 @@ def document_id(cli: Cli, ref: str) -> int:
 
     if ref.isdigit():
         return int(ref)
-    return documents.get_by_number(cli.uow(), ref).id or 0
+    return documents.get_by_number(cli.uow(), ref).stored_id
 
 
 # -- documents … -------------------------------------------------------------------------------
@@ -208,6 +208,19 @@ def show_(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -
         show_count(cli, found.document, found.expected)
     else:
         show_document(cli, found.document)
+
+
+@group.command("entries")
+def entries_(ctx: typer.Context, ref: DocumentRef, json_output: JsonFlag = False) -> None:
+    """The ledger entries a posted document wrote: what moved, with every number taken (a line
+    whose lots or serials were picked for it shows them here)."""
+    from itemtrace.schemas.documents import EntryOut
+    from itemtrace.services import documents
+
+    cli = Cli.of(ctx)
+    found = documents.entries(cli.uow(), document_id(cli, ref))
+    columns = ["line", "item", "serial", "lot", "package", "quantity", "from_location", "to_location"]
+    show_list(cli, [EntryOut.from_domain(e) for e in found], title="entries", columns=columns)
 
 
 @group.command("list")

@@ -8,14 +8,18 @@ promised (`LiveStock` lays reservations on the buckets they name, as posting doe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from itemtrace.domain.documents import Document, Line, TrackingLine, line_direction
+from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
+from itemtrace.domain.masterdata import Location
 from itemtrace.domain.status import is_expired
-from itemtrace.domain.stock import ZERO, Bucket, LiveStock, StockView, is_blocked, numbers_of
-from itemtrace.domain.tracking import TrackingKey
+from itemtrace.domain.stock import ZERO, Bucket, LiveStock, StockView, fmt_quantity, is_blocked, numbers_of
+from itemtrace.domain.tracking import Dimension, Direction, ItemPolicy, TrackingKey
 
 
 class Strategy(StrEnum):
@@ -65,3 +69,55 @@ def suggest(stock: StockView, item: str, quantity: Decimal, strategy: Strategy, 
         picks.append(Pick(bucket.location, bucket.key, take, bucket.expiration_date, bucket.first_in_date))
         left -= take
     return Suggestion(strategy, tuple(picks), max(left, ZERO))
+
+
+def default_strategy(policy: ItemPolicy) -> Strategy:
+    """FEFO where the item uses expiration dates, else FIFO."""
+    return Strategy.FEFO if policy.code.use_expiration_dates else Strategy.FIFO
+
+
+def picks_from_stock(
+    document: Document, line: Line, policy: ItemPolicy, locations: Mapping[str, Location]
+) -> bool:
+    """Whether an outbound line's `assign` asks for numbers already in stock (`{"lot": true}` for
+    a lot-tracked item): they are taken from the pick suggestion. Numbers given on the way out
+    (outbound-only tracking) are drawn from a series instead (`outbound_numbers`)."""
+    assign = line.assign
+    if assign is None or assign.start is not None or assign.new_lot:
+        return False
+    if line_direction(document.type, line, locations) is not Direction.OUTBOUND:
+        return False
+    wanted = {
+        dim
+        for dim, asked in (
+            (Dimension.SERIAL, assign.serial),
+            (Dimension.LOT, assign.lot),
+            (Dimension.PACKAGE, assign.package),
+        )
+        if asked
+    }
+    policies = {dim: policy.code.policy(dim) for dim in wanted}
+    return bool(wanted) and all(p.tracked and not p.given_on_outbound for p in policies.values())
+
+
+def fill_line(line: Line, found: Suggestion) -> Line:
+    """The line with the suggested numbers as its tracking, or `insufficient_quantity` when the
+    free stock at its source does not cover it."""
+    if found.short > 0:
+        raise PostingRejected(
+            [
+                Violation(
+                    line=line.line_no,
+                    tracking=None,
+                    code=ErrorCode.INSUFFICIENT_QUANTITY,
+                    detail=f"line {line.line_no}: {fmt_quantity(found.short)} of {line.item} more than is free to "
+                    f"pick at {line.from_location} (blocked, expired and reserved stock is left out): "
+                    "lower the quantity or pick from another location",
+                )
+            ]
+        )
+    added = tuple(
+        TrackingLine(serial=p.key.serial, lot=p.key.lot, package=p.key.package, quantity=p.quantity)
+        for p in found.picks
+    )
+    return replace(line, tracking=line.tracking + added, assign=None)

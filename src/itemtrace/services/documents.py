@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
-from itemtrace.domain import counting, genealogy, numbering, posting, reclass
+from itemtrace.domain import counting, genealogy, numbering, picking, posting, reclass
 from itemtrace.domain.documents import (
     Document,
     DocumentType,
@@ -337,12 +337,25 @@ def _prepare(uow: UnitOfWork, document: Document, *, today: date) -> Document:
     posting_date = document.posting_date or today
     lines = []
     for line in document.lines:
-        if line.assign is not None:
+        if line.assign is not None and picking.picks_from_stock(
+            document, line, policies[line.item], locations
+        ):
+            line = _pick(uow, line, policies[line.item], posting_date)
+        elif line.assign is not None:
             if not assigns_on_outbound(document, line, policies[line.item], locations):
                 check_assignable(line, locations)  # else: new numbers given on the way out
             line = _assign(uow, line, policies[line.item], posting_date)
         lines.append(line)
     return replace(document, lines=tuple(lines))
+
+
+def _pick(uow: UnitOfWork, line: Line, policy: ItemPolicy, posting_date: date) -> Line:
+    """An outbound line's `assign` filled from the pick suggestion at its source (FEFO for dated
+    items, else FIFO): the document then names, and a draft reserves, exactly what to take."""
+    stock = uow.stock.on_hand(line.item, location=line.from_location, include_children=False)
+    wanted = line.quantity - line.tracked_quantity
+    found = picking.suggest(stock, line.item, wanted, picking.default_strategy(policy), today=posting_date)
+    return picking.fill_line(line, found)
 
 
 def _assign(uow: UnitOfWork, line: Line, policy: ItemPolicy, posting_date: date) -> Line:

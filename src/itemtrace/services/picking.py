@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from itemtrace.domain.errors import ValidationFailed
-from itemtrace.domain.picking import Strategy, Suggestion, suggest
+from itemtrace.domain.picking import Strategy, Suggestion, default_strategy, suggest
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 
@@ -26,7 +26,6 @@ def suggest_pick(
         raise ValidationFailed(f"quantity must be positive, got {quantity}")
     with uow.read():
         if strategy is None:
-            dated = uow.masterdata.item(item).code.use_expiration_dates  # NotFound for an unknown item
-            strategy = Strategy.FEFO if dated else Strategy.FIFO
+            strategy = default_strategy(uow.masterdata.item(item))  # NotFound for an unknown item
         stock = uow.stock.on_hand(item, location=location, include_children=include_children)
     return suggest(stock, item, quantity, strategy, today=today)
