@@ -30,6 +30,7 @@ HISTORY_COLUMNS = [
     "quantity",
     "serial",
     "lot",
+    "reverses",
 ]
 
 Item = Annotated[str, typer.Argument(metavar="ITEM", help="The item's SKU.")]

@@ -305,6 +305,7 @@ class OmitWhenEmpty(BaseModel):
     links) stay out of every other record's JSON, as they were before those records existed."""
 
     omit_when_empty: ClassVar[frozenset[str]] = frozenset()
+    omit_when_none: ClassVar[frozenset[str]] = frozenset()  # False is shown: only None is left out
 
     # Not annotated on purpose: pydantic takes a wrap serializer's return annotation as the
     # serialised schema, and the model's own schema (OpenAPI) must stay what it documents.
@@ -313,5 +314,8 @@ class OmitWhenEmpty(BaseModel):
         data = handler(self)
         for name in self.omit_when_empty:
             if name in data and data[name] in (None, False, []):
+                del data[name]
+        for name in self.omit_when_none:
+            if name in data and data[name] is None:
                 del data[name]
         return data

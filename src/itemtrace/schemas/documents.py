@@ -265,7 +265,9 @@ class ReceiveIn(StrictModel):
         return received
 
 
-class TrackingOut(BaseModel):
+class TrackingOut(OmitWhenEmpty):
+    omit_when_none = frozenset({"copy_info"})  # reclassification lines only
+
     serial: str | None
     lot: str | None
     package: str | None
@@ -276,10 +278,10 @@ class TrackingOut(BaseModel):
     new_lot: str | None
     new_package: str | None
     new_expiration_date: date | None
-    copy_info: bool = True
+    copy_info: bool | None = None
 
     @classmethod
-    def from_domain(cls, t: TrackingLine) -> TrackingOut:
+    def from_domain(cls, t: TrackingLine, *, reclassification: bool = False) -> TrackingOut:
         return cls(
             serial=t.serial,
             lot=t.lot,
@@ -291,7 +293,7 @@ class TrackingOut(BaseModel):
             new_lot=t.new_lot,
             new_package=t.new_package,
             new_expiration_date=t.new_expiration_date,
-            copy_info=t.copy_info,
+            copy_info=t.copy_info if reclassification else None,
         )
 
 
@@ -309,7 +311,9 @@ class LineOut(OmitWhenEmpty):
     count_package: str | None = None  # a count line that counts this package of the item
 
     @classmethod
-    def from_domain(cls, line: Line, expected: ExpectedOut | None = None) -> LineOut:
+    def from_domain(
+        cls, line: Line, expected: ExpectedOut | None = None, *, reclassification: bool = False
+    ) -> LineOut:
         return cls(
             expected=expected,
             count_package=line.count_package,
@@ -319,7 +323,7 @@ class LineOut(OmitWhenEmpty):
             from_location=line.from_location,
             to_location=line.to_location,
             role=line.role,
-            tracking=[TrackingOut.from_domain(t) for t in line.tracking],
+            tracking=[TrackingOut.from_domain(t, reclassification=reclassification) for t in line.tracking],
         )
 
 
@@ -404,7 +408,14 @@ class DocumentOut(OmitWhenEmpty):
             created_at=document.created_at,
             posted_by=document.posted_by,
             posted_at=document.posted_at,
-            lines=[LineOut.from_domain(line, by_line.get(line.line_no)) for line in document.lines],
+            lines=[
+                LineOut.from_domain(
+                    line,
+                    by_line.get(line.line_no),
+                    reclassification=document.type is DocumentType.RECLASSIFICATION,
+                )
+                for line in document.lines
+            ],
             reverses=document.links.reverses,
             reversed_by=document.links.reversed_by,
             from_draft=document.links.from_draft,
