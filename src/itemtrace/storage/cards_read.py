@@ -4,24 +4,22 @@ and the status the domain derives from that."""
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
-from itemtrace.domain.cards import Card, Comment, LocationQuantity, PartnerQuantity
+from itemtrace.domain import card_rules
+from itemtrace.domain.card_rules import Maintained, Place
+from itemtrace.domain.cards import Card, Comment
 from itemtrace.domain.errors import NotFound
 from itemtrace.domain.masterdata import LocationKind
-from itemtrace.domain.status import TrackingStatus, is_expired, status_at
 from itemtrace.domain.tracking import Dimension, TrackingKey
-from itemtrace.domain.warranty import warranty_on
 from itemtrace.storage.cards import Info
-from itemtrace.storage.history import EXTRA, Move, history_query, moves, standing
+from itemtrace.storage.history import EXTRA, history_query, moves
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.status_sql import serial_reserved
@@ -39,16 +37,6 @@ from itemtrace.storage.tables import (
 ZERO = Decimal(0)
 
 
-class _Place(NamedTuple):
-    """A balance of a lot or package card: where, what, how much, and the stock's date."""
-
-    code: str
-    kind: str
-    key: TrackingKey
-    quantity: Decimal
-    expiration_date: date | None
-
-
 class CardReads:
     """`uow.card_reads`: the serial, lot and package cards."""
 
@@ -57,13 +45,11 @@ class CardReads:
         self.md = masterdata
         self.info = info
 
-    def _info(
-        self, item: str | None, kind: Dimension, number: str
-    ) -> tuple[bool, str, dict[str, Any], tuple[Comment, ...]]:
+    def _info(self, item: str | None, kind: Dimension, number: str) -> Maintained:
         row = self.info.get(item, kind, number)
         if row is None:
-            return False, "", {}, ()
-        return row.blocked, row.description, dict(row.attributes or {}), self._comments(row.id)
+            return Maintained()
+        return Maintained(row.blocked, row.description, dict(row.attributes or {}), self._comments(row.id))
 
     def _comments(self, info_id: int) -> tuple[Comment, ...]:
         return tuple(Comment(c.text, c.user_name, c.created_at) for c in self.info.comments(info_id))
@@ -81,37 +67,26 @@ class CardReads:
         info_id, blocked, description, attributes, lot_blocked, reserved, package_blocked, replaces = rows[
             -1
         ][EXTRA : EXTRA + 8]
-        last = history[-1]
-        kind = LocationKind(last.to_kind)
-        # Blocked when the serial, its lot or its package is: posting refuses any of them.
-        held = bool(blocked) or bool(lot_blocked) or bool(package_blocked)
-        expiration = next((m.expiration_date for m in reversed(history) if m.expiration_date), None)
-        warranty = next((m.warranty_date for m in reversed(standing(history)) if m.warranty_date), None)
+        warranty = card_rules.last_warranty(history)
         if warranty is None and replaces is not None:  # a replacement keeps the replaced unit's warranty
             warranty = self.info.warranty_date(item, replaces)
-        return Card(
-            kind="serial",
-            item=item,
-            number=serial,
-            serial=serial,
-            lot=last.entry.lot,
-            package=last.entry.package,
-            status=status_at(
-                kind, blocked=held, reserved=bool(reserved), expired=is_expired(expiration, today=today)
-            ),
-            location=last.entry.to_location if kind.in_stock else None,
-            holder=last.entry.partner if kind is LocationKind.CUSTOMER else None,
-            expiration_date=expiration,
+        maintained = Maintained(
+            bool(blocked),
+            description or "",
+            dict(attributes or {}),
+            self._comments(info_id) if info_id is not None else (),
+        )
+        return card_rules.serial_card(
+            item,
+            serial,
+            history,
+            maintained,
+            lot_or_package_blocked=bool(lot_blocked) or bool(package_blocked),
+            reserved=bool(reserved),
             warranty_date=warranty,
-            blocked=bool(blocked),
-            description=description or "",
-            attributes=dict(attributes or {}),
-            comments=self._comments(info_id) if info_id is not None else (),
-            history=tuple(m.entry for m in history),
-            on_hand=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
-            warranty=warranty_on(warranty, today),
-            service_log=self.info.service_log(info_id) if info_id is not None else (),
             replaces=replaces,
+            service_log=self.info.service_log(info_id) if info_id is not None else (),
+            today=today,
         )
 
     def lot_card(self, item: str, lot: str, *, today: date) -> Card:
@@ -125,12 +100,11 @@ class CardReads:
         )
         if not history:
             raise NotFound("lot", f"{lot} of item {item}")
-        blocked, description, attributes, comments = self._info(item, Dimension.LOT, lot)
         places = self._places(
             and_(BalanceRow.item_id == item_id, BalanceRow.lot == lot, BalanceRow.lot != "")
         )
-        card = self._group_card(
-            "lot", item, lot, history, places, blocked, description, attributes, comments, today=today
+        card = card_rules.grouped_card(
+            "lot", item, lot, history, places, self._info(item, Dimension.LOT, lot), today=today
         )
         return self._with_reserved(card, item_id, lot)
 
@@ -143,14 +117,7 @@ class CardReads:
             .where(r.item_id == item_id, r.lot == lot, LocationRow.kind == LocationKind.INTERNAL.value)
             .group_by(LocationRow.code)
         ).all()
-        if not rows:
-            return card
-        there = {q.location: q.quantity for q in card.locations}
-        reserved = sum((min(qty, there.get(code, ZERO)) for code, qty in rows), ZERO)
-        status = card.status
-        if status is TrackingStatus.AVAILABLE and reserved >= card.on_hand > 0:
-            status = TrackingStatus.RESERVED
-        return replace(card, reserved=reserved, status=status)
+        return card_rules.with_reserved(card, {row[0]: row[1] for row in rows})
 
     def package_card(self, package: str, *, today: date) -> Card:
         history = moves(
@@ -160,13 +127,18 @@ class CardReads:
         )
         if not history:
             raise NotFound("package", package)
-        blocked, description, attributes, comments = self._info(None, Dimension.PACKAGE, package)
         places = self._places(and_(BalanceRow.package == package, BalanceRow.package != ""))
-        return self._group_card(
-            "package", None, package, history, places, blocked, description, attributes, comments, today=today
+        return card_rules.grouped_card(
+            "package",
+            None,
+            package,
+            history,
+            places,
+            self._info(None, Dimension.PACKAGE, package),
+            today=today,
         )
 
-    def _places(self, where: Any) -> list[_Place]:
+    def _places(self, where: Any) -> list[Place]:
         rows = self.session.execute(
             select(
                 LocationRow.code,
@@ -184,85 +156,15 @@ class CardReads:
             .order_by(LocationRow.code, ItemRow.sku, BalanceRow.serial)
         )
         return [
-            _Place(
-                code, kind, TrackingKey(sku, unblank(serial), unblank(lot), unblank(package)), qty, expiration
+            Place(
+                code,
+                LocationKind(kind),
+                TrackingKey(sku, unblank(serial), unblank(lot), unblank(package)),
+                qty,
+                expiration,
             )
             for code, kind, sku, serial, lot, package, qty, expiration in rows
         ]
-
-    def _group_card(
-        self,
-        kind_name: str,
-        item: str | None,
-        number: str,
-        history: list[Move],
-        places: list[_Place],
-        blocked: bool,
-        description: str,
-        attributes: dict[str, Any],
-        comments: tuple[Comment, ...],
-        *,
-        today: date,
-    ) -> Card:
-        """A lot's or package's card from its history and balances. It is `expired` when stock of
-        it on hand is past its date (a lot on hand has one date: `expiration_date_mismatch`)."""
-        by_location: dict[str, Decimal] = defaultdict(Decimal)
-        kinds: dict[str, LocationKind] = {}
-        expired = False
-        for code, kind, _, qty, expiration in places:
-            by_location[code] += qty
-            kinds[code] = LocationKind(kind)
-            if kinds[code] is LocationKind.INTERNAL and is_expired(expiration, today=today):
-                expired = True
-        stock = {c: q for c, q in by_location.items() if kinds[c].in_stock}
-        on_hand = sum((q for c, q in stock.items() if kinds[c] is LocationKind.INTERNAL), ZERO)
-        holders: dict[str | None, Decimal] = defaultdict(Decimal)
-        customer = LocationKind.CUSTOMER.value
-        for move in history:
-            if move.to_kind == customer:
-                holders[move.entry.partner] += move.entry.quantity
-            if move.from_kind == customer:
-                holders[move.entry.partner] -= move.entry.quantity
-        held = tuple(
-            PartnerQuantity(p, q) for p, q in sorted(holders.items(), key=lambda kv: kv[0] or "") if q > 0
-        )
-        if on_hand > 0:
-            status = status_at(LocationKind.INTERNAL, blocked=blocked, expired=expired)
-        elif stock:
-            status = status_at(LocationKind.TRANSIT, blocked=blocked)
-        else:
-            status = status_at(LocationKind(history[-1].to_kind), blocked=blocked)
-        locations = tuple(LocationQuantity(c, q) for c, q in sorted(stock.items()))
-        expiration = next((m.expiration_date for m in reversed(history) if m.expiration_date), None)
-        warranty = next((m.warranty_date for m in reversed(standing(history)) if m.warranty_date), None)
-        contents = tuple(
-            LocationQuantity(code, qty, item=key.item, serial=key.serial, lot=key.lot)
-            for code, kind, key, qty, _ in places
-            if LocationKind(kind).in_stock
-        )
-        last = history[-1].entry
-        return Card(
-            kind=kind_name,
-            item=item,
-            number=number,
-            serial=None,
-            lot=number if kind_name == "lot" else last.lot,
-            package=number if kind_name == "package" else None,
-            status=status,
-            location=locations[0].location if len(locations) == 1 else None,
-            holder=held[0].partner if len(held) == 1 and not stock else None,
-            expiration_date=expiration,
-            warranty_date=warranty,
-            blocked=blocked,
-            description=description,
-            attributes=attributes,
-            comments=comments,
-            history=tuple(m.entry for m in history),
-            on_hand=on_hand,
-            locations=locations,
-            holders=held,
-            contents=contents if kind_name == "package" else (),
-        )
 
 
 def _replaced_serial(e: type[LedgerEntryRow]) -> Any:

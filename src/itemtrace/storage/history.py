@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from itemtrace.domain.card_rules import Move
 from itemtrace.domain.cards import HistoryEntry
 from itemtrace.storage.mapping import unblank
 from itemtrace.storage.tables import DocumentRow, ItemRow, LedgerEntryRow, LocationRow, PartnerRow
@@ -20,17 +19,6 @@ Reversed = aliased(DocumentRow, name="reversed_doc")  # the document an entry's 
 Reverser = aliased(DocumentRow, name="reverser_doc")  # the document that reversed it
 
 EXTRA = 21  # where `history_query`'s extra columns start
-
-
-@dataclass(frozen=True, slots=True)
-class Move:
-    """One history entry with what the cards derive from: dates and the kinds of both ends."""
-
-    entry: HistoryEntry
-    expiration_date: date | None
-    warranty_date: date | None
-    from_kind: str
-    to_kind: str
 
 
 def history_query(*extra: Any) -> Any:
@@ -73,12 +61,6 @@ def history_query(*extra: Any) -> Any:
     )
 
 
-def standing(history: Sequence[Move]) -> list[Move]:
-    """The moves a card derives its dates from: a reversed document and its reversal cancel out
-    (the warranty a reversed shipment set is undone with it)."""
-    return [m for m in history if not m.entry.correction and m.entry.reversed_by is None]
-
-
 def moves(rows: Sequence[Any]) -> list[Move]:
     return [
         Move(
@@ -109,4 +91,4 @@ def moves(rows: Sequence[Any]) -> list[Move]:
     ]
 
 
-__all__: Sequence[str] = ["EXTRA", "Move", "Source", "Target", "history_query", "moves", "standing"]
+__all__: Sequence[str] = ["EXTRA", "Source", "Target", "history_query", "moves"]
