@@ -7,7 +7,7 @@ import os
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -89,3 +89,36 @@ def save(results: dict[str, dict[str, Any]]) -> None:
     for name, by_backend in results.items():
         existing.setdefault(name, {}).update(by_backend)
     RESULTS.write_text(json.dumps(existing, indent=2, sort_keys=True) + "\n")
+
+
+def driver_timings(engine: Engine, statements: Sequence[str], runs: Iterable[tuple[Any, ...]]) -> list[float]:
+    """The bare driver's time for each run (every statement with that run's parameters), in ms:
+    the baseline beside a read. Statements write `{m}` where the driver's placeholder goes."""
+    marker = "?" if engine.dialect.name == "sqlite" else "%s"
+    sql = [statement.format(m=marker) for statement in statements]
+    connection = engine.raw_connection()
+    samples = []
+    try:
+        cursor = connection.cursor()
+        for params in runs:
+            start = time.perf_counter()
+            for statement in sql:
+                cursor.execute(statement, params)
+                cursor.fetchall()
+            samples.append((time.perf_counter() - start) * 1000)
+        connection.rollback()
+    finally:
+        connection.close()
+    return samples
+
+
+def call_timings(work: Callable[[], Any], calls: int, *, warm: int = 10) -> list[float]:
+    """Each call's time in ms, after `warm` calls that fill the same caches the baseline's do."""
+    for _ in range(warm):
+        work()
+    samples = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        work()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples

@@ -16,9 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
-from bench.common import TODAY, database, figure, now, percentile, report
+from bench.common import TODAY, call_timings, database, driver_timings, figure, now, percentile, report
 from bench.serial_card import analyze
 from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
 from itemtrace.domain.masterdata import Item, Location
@@ -86,25 +86,6 @@ def fill(uow: UnitOfWork, total: int) -> None:
     print(file=sys.stderr)
 
 
-def raw_pages(engine: Engine, reads: int) -> list[float]:
-    marker = "?" if engine.dialect.name == "sqlite" else "%s"
-    sql = RAW_PAGE.format(m=marker)
-    until = TODAY + timedelta(days=30)
-    connection = engine.raw_connection()
-    samples = []
-    try:
-        cursor = connection.cursor()
-        for _ in range(reads):
-            start = time.perf_counter()
-            cursor.execute(sql, (until,))
-            cursor.fetchall()
-            samples.append((time.perf_counter() - start) * 1000)
-        connection.rollback()
-    finally:
-        connection.close()
-    return samples
-
-
 def run(backend: str, root: Path, total: int) -> tuple[dict[str, Any], dict[str, Any], int]:
     with database(backend, root) as engine:
         uow = UnitOfWork.for_engine(engine)
@@ -117,15 +98,9 @@ def run(backend: str, root: Path, total: int) -> tuple[dict[str, Any], dict[str,
         def first_page() -> int:
             return len(expiry.expiring(uow, within_days=30, limit=PAGE + 1, today=TODAY))
 
-        for _ in range(20):  # warm the caches the same way for both
-            first_page()
-        ours = []
-        for _ in range(READS):
-            start = time.perf_counter()
-            first_page()
-            ours.append((time.perf_counter() - start) * 1000)
-        raw_pages(engine, 20)
-        raw = raw_pages(engine, READS)
+        ours = call_timings(first_page, READS, warm=20)
+        until = TODAY + timedelta(days=30)
+        raw = driver_timings(engine, [RAW_PAGE], [(until,)] * (20 + READS))[20:]
         window = len(expiry.expiring(uow, within_days=30, limit=total, today=TODAY))
         p50 = figure(percentile(ours, 50), "ms", percentile(raw, 50))
         p99 = figure(percentile(ours, 99), "ms", percentile(raw, 99))

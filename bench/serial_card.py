@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
-from bench.common import TODAY, database, figure, now, percentile, report
+from bench.common import TODAY, database, driver_timings, figure, now, percentile, report
 from bench.receipt_10k_serials import setup
 from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
 from itemtrace.domain.masterdata import Partner, PartnerKind
@@ -83,24 +83,6 @@ def analyze(uow: UnitOfWork) -> None:
         uow.commit()
 
 
-def raw_reads(engine: Engine, item_id: int, serials: list[str]) -> list[float]:
-    marker = "?" if engine.dialect.name == "sqlite" else "%s"
-    sql = RAW_HISTORY.format(m=marker)
-    connection = engine.raw_connection()
-    samples = []
-    try:
-        cursor = connection.cursor()
-        for s in serials:
-            start = time.perf_counter()
-            cursor.execute(sql, (item_id, s))
-            cursor.fetchall()
-            samples.append((time.perf_counter() - start) * 1000)
-        connection.rollback()
-    finally:
-        connection.close()
-    return samples
-
-
 def run(backend: str, root: Path, total: int) -> tuple[dict[str, Any], dict[str, Any]]:
     with database(backend, root) as engine:
         uow = UnitOfWork.for_engine(engine)
@@ -120,8 +102,7 @@ def run(backend: str, root: Path, total: int) -> tuple[dict[str, Any], dict[str,
             ours.append((time.perf_counter() - start) * 1000)
         with engine.connect() as conn:
             item_id = conn.execute(text("SELECT id FROM item WHERE sku = 'DRILL'")).scalar_one()
-        raw_reads(engine, item_id, picks[:50])
-        raw = raw_reads(engine, item_id, picks)
+        raw = driver_timings(engine, [RAW_HISTORY], [(item_id, s) for s in [*picks[:50], *picks]])[50:]
         p50 = figure(percentile(ours, 50), "ms", percentile(raw, 50))
         p99 = figure(percentile(ours, 99), "ms", percentile(raw, 99))
         return p50, p99

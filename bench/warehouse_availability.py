@@ -16,9 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
-from bench.common import TODAY, database, figure, now, percentile, report
+from bench.common import TODAY, database, driver_timings, figure, now, percentile, report
 from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
 from itemtrace.domain.masterdata import Item, Location
 from itemtrace.domain.tracking import DimensionPolicy, TrackingCode
@@ -68,25 +68,6 @@ def fill(uow: UnitOfWork) -> None:
         )
 
 
-def raw_reads(engine: Engine, item_id: int) -> list[float]:
-    marker = "?" if engine.dialect.name == "sqlite" else "%s"
-    statements = [sql.format(m=marker) for sql in RAW]
-    connection = engine.raw_connection()
-    samples = []
-    try:
-        cursor = connection.cursor()
-        for _ in range(READS):
-            start = time.perf_counter()
-            for sql in statements:
-                cursor.execute(sql, ("WH1", item_id))
-                cursor.fetchall()
-            samples.append((time.perf_counter() - start) * 1000)
-        connection.rollback()
-    finally:
-        connection.close()
-    return samples
-
-
 def run(backend: str, root: Path) -> dict[str, Any]:
     with database(backend, root) as engine:
         uow = UnitOfWork.for_engine(engine)
@@ -104,7 +85,7 @@ def run(backend: str, root: Path) -> dict[str, Any]:
             ours.append((time.perf_counter() - start) * 1000)
         with engine.connect() as conn:
             item_id = conn.execute(text("SELECT id FROM item WHERE sku = 'MILK'")).scalar_one()
-        raw = raw_reads(engine, item_id)
+        raw = driver_timings(engine, RAW, [("WH1", item_id)] * READS)
         return figure(percentile(ours, 50), "ms", percentile(raw, 50))
 
 

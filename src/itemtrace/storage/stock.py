@@ -229,6 +229,7 @@ class Stock:
         """
         if not places:
             return []
+        self.md.locations({loc for _, loc in places})  # their ids, in one query
         pairs = sorted((self.md.item_id(sku), self.md.location_id(loc)) for sku, loc in places)
         r = ReservationRow
         result = []
