@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from fastapi.testclient import TestClient as TestClient
 
+from itemtrace.api import clock
 from itemtrace.api.app import create_app
 from itemtrace.domain.users import Role
 from itemtrace.services import users
@@ -157,3 +159,13 @@ def serials_out(*serials: str, item: str = "DRILL", source: str = "WH1") -> dict
         "from_location": source,
         "tracking": [{"serial": s} for s in serials],
     }
+
+
+PINNED_TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def pinned_today(monkeypatch) -> date:
+    """The server's clock on one day, for tests about dates relative to today (expiry, warranty)."""
+    monkeypatch.setattr(clock, "today", lambda: PINNED_TODAY)
+    return PINNED_TODAY

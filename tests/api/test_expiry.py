@@ -3,20 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from itemtrace.api import clock
-from tests.api.conftest import receipt, shipment
+from tests.api.conftest import PINNED_TODAY, receipt, shipment
 
-TODAY = date(2026, 11, 23)
+TODAY = PINNED_TODAY
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch) -> date:
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
-    return TODAY
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 @pytest.fixture
