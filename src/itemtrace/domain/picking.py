@@ -18,7 +18,7 @@ from itemtrace.domain.documents import Document, Line, TrackingLine, line_direct
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.masterdata import Location
 from itemtrace.domain.status import is_expired
-from itemtrace.domain.stock import ZERO, Bucket, LiveStock, StockView, fmt_quantity, is_blocked, numbers_of
+from itemtrace.domain.stock import ZERO, BlockedKey, Bucket, LiveStock, StockView, fmt_quantity, numbers_of
 from itemtrace.domain.tracking import Dimension, Direction, ItemPolicy, TrackingKey
 
 
@@ -43,6 +43,11 @@ class Suggestion:
     short: Decimal  # what the free stock could not cover (0 when it covers all)
 
 
+def _blocked_numbers(item: str, blocked: frozenset[BlockedKey]) -> set[tuple[Dimension, str]]:
+    """The item's blocked (dimension, number) pairs, its packages' included (they have no item)."""
+    return {(dim, number) for key_item, dim, number in blocked if key_item in (item, None)}
+
+
 def _order(strategy: Strategy, bucket: Bucket) -> tuple[date, date, TrackingKey, str]:
     expires = bucket.expiration_date or date.max
     arrived = bucket.first_in_date or date.max
@@ -53,12 +58,13 @@ def _order(strategy: Strategy, bucket: Bucket) -> tuple[date, date, TrackingKey,
 def suggest(stock: StockView, item: str, quantity: Decimal, strategy: Strategy, *, today: date) -> Suggestion:
     """The picks, in picking order, that cover `quantity` of `item` from `stock`'s free buckets."""
     live = LiveStock(stock.buckets, stock.reservations)
+    blocked = _blocked_numbers(item, stock.blocked)
     usable = [
         live.meta[place]
         for place in live.by_item.get(item, [])
         if live.free(place) > 0
         and not is_expired(live.meta[place].expiration_date, today=today)
-        and not any(is_blocked(item, dim, number, stock.blocked) for number, dim in numbers_of(place[1]))
+        and not (blocked and any((dim, number) in blocked for number, dim in numbers_of(place[1])))
     ]
     picks: list[Pick] = []
     left = quantity

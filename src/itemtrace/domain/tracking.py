@@ -79,6 +79,14 @@ class TrackingKey:
     serial: str | None = None
     lot: str | None = None
     package: str | None = None
+    # Keys are looked up in dicts thousands of times per posting: hashed once, not on every lookup.
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.item, self.serial, self.lot, self.package)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def number(self, dimension: Dimension) -> str | None:
         value: str | None = getattr(self, dimension.value)
