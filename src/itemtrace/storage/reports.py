@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.expiry import Expiring, expiring
@@ -56,7 +56,9 @@ class Reports:
                 LocationRow.kind == LocationKind.INTERNAL.value,
             )
             .order_by(b.expiration_date, b.id)
-            .limit(limit)
+            # A literal limit: PostgreSQL's generic plan for a prepared `LIMIT $n` does not know the
+            # page is small and sorts every dated balance (14.8 ms instead of 0.1 ms at 1M lots).
+            .limit(literal_column(str(int(limit))))
         )
         if item is not None:
             query = query.where(b.item_id == self.md.item_id(item))
