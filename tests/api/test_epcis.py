@@ -14,7 +14,14 @@ def test_a_viewer_gets_the_ledger_as_an_epcis_document(world, as_viewer):
     world.ok("/documents?post=true", receipt(serials_in("S-1", "S-2")))
     world.ok(
         "/documents?post=true",
-        receipt({"item": "MILK", "quantity": 5, "to_location": "WH1", "tracking": [{"lot": "M1", "quantity": 5, "expiration_date": "2030-01-01"}]}),
+        receipt(
+            {
+                "item": "MILK",
+                "quantity": 5,
+                "to_location": "WH1",
+                "tracking": [{"lot": "M1", "quantity": 5, "expiration_date": "2030-01-01"}],
+            }
+        ),
     )
     shipped = world.ok("/documents?post=true", shipment(serials_out("S-1")))
 
@@ -30,7 +37,9 @@ def test_a_viewer_gets_the_ledger_as_an_epcis_document(world, as_viewer):
         ("ObjectEvent", "ADD", "receiving"),
         ("ObjectEvent", "OBSERVE", "shipping"),
     ]
-    assert events[1]["quantityList"] == [{"epcClass": f"{BASE}/item/MILK/lot/M1", "quantity": 5, "uom": "LTR"}]
+    assert events[1]["quantityList"] == [
+        {"epcClass": f"{BASE}/item/MILK/lot/M1", "quantity": 5, "uom": "LTR"}
+    ]
     assert events[2]["bizTransactionList"] == [
         {"type": "desadv", "bizTransaction": f"{BASE}/document/{shipped['number']}"}
     ]
@@ -38,7 +47,10 @@ def test_a_viewer_gets_the_ledger_as_an_epcis_document(world, as_viewer):
 
 def test_filters_by_item_and_posting_dates(world, as_viewer):
     world.ok("/documents?post=true", receipt(serials_in("S-1"), posting_date="2026-11-01"))
-    world.ok("/documents?post=true", receipt({"item": "SCREW", "quantity": 9, "to_location": "WH1"}, posting_date="2026-11-02"))
+    world.ok(
+        "/documents?post=true",
+        receipt({"item": "SCREW", "quantity": 9, "to_location": "WH1"}, posting_date="2026-11-02"),
+    )
 
     screws = as_viewer.get("/exports/epcis", params={"item": "SCREW"}).json()
     first_day = as_viewer.get("/exports/epcis", params={"from": "2026-11-01", "to": "2026-11-01"}).json()

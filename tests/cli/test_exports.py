@@ -8,7 +8,9 @@ from tests.epcis_schema import schema_errors
 
 
 def given_a_receipt_and_a_shipment(itemtrace) -> None:
-    itemtrace.ok("receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN-1", "--serial", "SN-2", "--partner", "ACME")
+    itemtrace.ok(
+        "receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN-1", "--serial", "SN-2", "--partner", "ACME"
+    )
     itemtrace.ok("ship", "DRILL-X", "--from", "WH1", "--partner", "CUST-01", "--serial", "SN-1")
 
 
@@ -32,14 +34,20 @@ def test_export_epcis_prints_to_standard_output_under_the_configured_base(with_d
     result = with_drills.runner.run(
         ["export", "epcis", "--item", "DRILL-X", "--to", "2999-12-31"],
         input=None,
-        env={"ITEMTRACE_DATABASE_URL": with_drills.url, "ITEMTRACE_IDENTIFIER_BASE": "https://acme.test/ids/"},
+        env={
+            "ITEMTRACE_DATABASE_URL": with_drills.url,
+            "ITEMTRACE_IDENTIFIER_BASE": "https://acme.test/ids/",
+        },
     )
 
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     assert schema_errors(document) == []
     [received, _] = document["epcisBody"]["eventList"]
-    assert received["epcList"] == ["https://acme.test/ids/item/DRILL-X/serial/SN-1", "https://acme.test/ids/item/DRILL-X/serial/SN-2"]
+    assert received["epcList"] == [
+        "https://acme.test/ids/item/DRILL-X/serial/SN-1",
+        "https://acme.test/ids/item/DRILL-X/serial/SN-2",
+    ]
 
 
 def test_export_epcis_of_an_unknown_item_is_one_line_and_writes_no_file(with_drills, tmp_path):

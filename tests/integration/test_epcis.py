@@ -33,7 +33,7 @@ def export(uow: UnitOfWork, **filters: Any) -> dict[str, Any]:
     return document
 
 
-def events_of(document: dict[str, Any], number: str) -> list[dict[str, Any]]:
+def events_of(document: dict[str, Any], number: str | None) -> list[dict[str, Any]]:
     found = []
     for event in document["epcisBody"]["eventList"]:
         transactions = [t["bizTransaction"] for t in event.get("bizTransactionList", [])]
@@ -73,11 +73,15 @@ def test_a_receipt_adds_serials_as_digital_link_sgtins_lots_and_untracked_as_qua
     assert cam["readPoint"] == cam["bizLocation"] == {"id": f"{BASE}/location/WH1"}
     assert cam["sourceList"] == [{"type": "owning_party", "source": f"{BASE}/party/VEND"}]
     assert cam["destinationList"] == [{"type": "location", "destination": f"{BASE}/location/WH1"}]
-    assert cam["bizTransactionList"] == [{"type": "recadv", "bizTransaction": f"{BASE}/document/{cams.number}"}]
+    assert cam["bizTransactionList"] == [
+        {"type": "recadv", "bizTransaction": f"{BASE}/document/{cams.number}"}
+    ]
     assert cam["eventTimeZoneOffset"] == "+00:00"
     [glue_event] = events_of(document, glue.number)
     assert glue_event["epcList"] == []
-    assert glue_event["quantityList"] == [{"epcClass": f"{BASE}/item/GLUE/lot/L1", "quantity": 10.5, "uom": "KGM"}]
+    assert glue_event["quantityList"] == [
+        {"epcClass": f"{BASE}/item/GLUE/lot/L1", "quantity": 10.5, "uom": "KGM"}
+    ]
     [bolt_event] = events_of(document, bolts.number)
     assert bolt_event["quantityList"] == [{"epcClass": f"{BASE}/item/BOLT", "quantity": 100}]
 
@@ -154,7 +158,9 @@ def test_an_assembly_is_one_transformation_from_consumed_lot_to_output_serials(w
 
     assert event["type"] == "TransformationEvent"
     assert (event["bizStep"], event["disposition"]) == ("assembling", "in_progress")
-    assert event["inputQuantityList"] == [{"epcClass": f"{BASE}/item/GLUE/lot/AL", "quantity": 2, "uom": "KGM"}]
+    assert event["inputQuantityList"] == [
+        {"epcClass": f"{BASE}/item/GLUE/lot/AL", "quantity": 2, "uom": "KGM"}
+    ]
     assert event["outputEPCList"] == [f"{BASE}/item/DRILL/serial/D-1", f"{BASE}/item/DRILL/serial/D-2"]
     assert event["bizLocation"] == {"id": f"{BASE}/location/WH1"}
     assert "action" not in event
@@ -173,7 +179,11 @@ def test_a_package_is_aggregated_as_it_enters_and_observed_as_it_leaves(world):
     assert (packing["action"], packing["parentID"]) == ("ADD", f"{BASE}/package/P1")
     assert packing["childEPCs"] == [f"{BASE}/item/PHONE-P/serial/S1", f"{BASE}/item/PHONE-P/serial/S2"]
     _, leaving = events_of(document, shipped.number)
-    assert (leaving["type"], leaving["action"], leaving["bizStep"]) == ("AggregationEvent", "OBSERVE", "shipping")
+    assert (leaving["type"], leaving["action"], leaving["bizStep"]) == (
+        "AggregationEvent",
+        "OBSERVE",
+        "shipping",
+    )
 
 
 def test_scrap_destroys_and_a_count_adds_what_it_found(world):
@@ -229,7 +239,9 @@ def test_the_item_filter_keeps_its_movements_and_whole_assemblies_it_is_in(world
 
     document = export(world, item="GLUE")
 
-    numbers = {t["bizTransaction"] for e in document["epcisBody"]["eventList"] for t in e["bizTransactionList"]}
+    numbers = {
+        t["bizTransaction"] for e in document["epcisBody"]["eventList"] for t in e["bizTransactionList"]
+    }
     assert numbers == {f"{BASE}/document/{glue.number}", f"{BASE}/document/{assembly.number}"}
     [transformation] = events_of(document, assembly.number)
     assert transformation["outputEPCList"] == [f"{BASE}/item/DRILL/serial/D-1"]
@@ -242,7 +254,13 @@ def test_an_empty_ledger_is_an_empty_event_list(world):
 def test_documents_spanning_pages_come_out_whole(world, monkeypatch):
     monkeypatch.setattr(epcis, "PAGE", 3)
     receipt = post(
-        world, DocumentType.RECEIPT, "DRILL", 7, sn(*(f"D-{i}" for i in range(7))), target="WH1", partner="VEND"
+        world,
+        DocumentType.RECEIPT,
+        "DRILL",
+        7,
+        sn(*(f"D-{i}" for i in range(7))),
+        target="WH1",
+        partner="VEND",
     )
     post(world, DocumentType.RECEIPT, "BOLT", 5, target="WH1", partner="VEND")
 

@@ -26,7 +26,9 @@ def export_epcis(
     ctx: typer.Context,
     from_date: Annotated[
         date | None,
-        typer.Option("--from", parser=parse_date, metavar="YYYY-MM-DD", help="First posting date (included)."),
+        typer.Option(
+            "--from", parser=parse_date, metavar="YYYY-MM-DD", help="First posting date (included)."
+        ),
     ] = None,
     to_date: Annotated[
         date | None,

@@ -39,7 +39,9 @@ def export_epcis(
     request: Request,
     uow: Uow,
     _user: Viewer,
-    from_date: Annotated[date | None, Query(alias="from", description="First posting date (included)")] = None,
+    from_date: Annotated[
+        date | None, Query(alias="from", description="First posting date (included)")
+    ] = None,
     to_date: Annotated[date | None, Query(alias="to", description="Last posting date (included)")] = None,
     item: ItemFilter = None,
 ) -> StreamingResponse:
