@@ -276,3 +276,48 @@ def test_an_unknown_item_or_dates_out_of_order_are_refused_before_anything_is_wr
         epcis.export(world, item="NOPE", now=now())
     with pytest.raises(ValidationFailed, match="swap"):
         epcis.export(world, from_date=D3, to_date=D1, now=now())
+
+
+def test_a_reclassification_turns_the_old_lot_into_the_new_one(world):
+    post(world, DocumentType.RECEIPT, "GLUE", 10, (lot("L1", 10),), target="WH1", partner="VEND")
+    renamed = documents.create(
+        world,
+        Document(
+            DocumentType.RECLASSIFICATION,
+            (
+                Line(
+                    "GLUE",
+                    Decimal(10),
+                    "WH1",
+                    None,
+                    (TrackingLine(lot="L1", quantity=Decimal(10), new_lot="L2"),),
+                ),
+            ),
+        ),
+        user=CLERK,
+        post=True,
+        today=TODAY,
+        now=now(),
+    )
+
+    [event] = events_of(export(world), renamed.number)
+
+    assert (event["type"], event["bizStep"]) == ("TransformationEvent", "other")
+    assert event["inputQuantityList"] == [
+        {"epcClass": f"{BASE}/item/GLUE/lot/L1", "quantity": 10, "uom": "KGM"}
+    ]
+    assert event["outputQuantityList"] == [
+        {"epcClass": f"{BASE}/item/GLUE/lot/L2", "quantity": 10, "uom": "KGM"}
+    ]
+
+
+def test_a_customer_return_is_received_as_returned_from_that_customer(world):
+    post(world, DocumentType.RECEIPT, "CAM", 1, sn("C-1"), target="WH1", partner="VEND")
+    post(world, DocumentType.SHIPMENT, "CAM", 1, sn("C-1"), source="WH1", partner="ACME")
+    returned = post(world, DocumentType.RETURN_RECEIPT, "CAM", 1, sn("C-1"), target="WH2", partner="ACME")
+
+    [event] = events_of(export(world), returned.number)
+
+    assert (event["action"], event["bizStep"], event["disposition"]) == ("ADD", "receiving", "returned")
+    assert event["sourceList"] == [{"type": "owning_party", "source": f"{BASE}/party/ACME"}]
+    assert event["bizTransactionList"][0]["type"] == "rma"
