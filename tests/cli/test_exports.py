@@ -66,3 +66,20 @@ def test_export_epcis_refuses_a_date_that_is_not_one(with_drills):
 
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.stderr
+
+
+def test_an_export_that_fails_halfway_leaves_no_file_behind(with_drills, tmp_path, monkeypatch):
+    from itemtrace.services import epcis
+
+    def broken(*_args, **_kwargs):
+        yield '{"type": "EPCISDocument", "epcisBody": {"eventList": ['
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(epcis, "export", broken)
+    target = tmp_path / "events.jsonld"
+
+    result = with_drills("export", "epcis", "--output", str(target))
+
+    assert result.exit_code == 1
+    assert "the disk is full" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -62,9 +62,13 @@ def export_epcis(
     # Written beside the target and renamed at the end: a failure leaves no half document.
     partial = output.with_name(output.name + ".part")
     events = 0
-    with partial.open("w", encoding="utf-8") as file:
-        for chunk in chunks:
-            events += chunk.startswith((",\n{", "\n{"))
-            file.write(chunk)
-    partial.replace(output)
+    try:
+        with partial.open("w", encoding="utf-8") as file:
+            for chunk in chunks:
+                events += chunk.startswith((",\n{", "\n{"))  # the service writes one event a chunk
+                file.write(chunk)
+        partial.replace(output)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     say(cli, f"{events} EPCIS events written to {output}", {"file": str(output), "events": events})
