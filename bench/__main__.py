@@ -16,6 +16,7 @@ from bench import (
     cli_startup,
     common,
     count_10k,
+    epcis_export,
     genealogy,
     http_card,
     http_post,
@@ -38,6 +39,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, dict[str, Any]]]] = {
     "report_expiring": report_expiring.main,
     "reclass_lot_100k": reclass_lot_100k.main,
     "warehouse_availability": warehouse_availability.main,
+    "epcis_export": epcis_export.main,
 }
 # One module may contribute several names (it generates its data set once for all of them).
 GROUPS = {

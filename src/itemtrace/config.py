@@ -9,6 +9,7 @@
 | `ITEMTRACE_STATEMENT_TIMEOUT`  | 60000 (ms; 0 = none)       | PostgreSQL cancels a longer statement          |
 | `ITEMTRACE_LOCK_TIMEOUT`       | 30000 (ms; 0 = none)       | longest wait for a lock (SQLite: busy timeout) |
 | `ITEMTRACE_MAX_BODY_BYTES`     | 33554432 (32 MB)           | larger request bodies are refused with 413     |
+| `ITEMTRACE_IDENTIFIER_BASE`    | `https://itemtrace.example/id` | URIs of items, places, partners in EPCIS   |
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Self
 
+from itemtrace.domain.epcis import DEFAULT_IDENTIFIER_BASE
 from itemtrace.domain.errors import ValidationFailed
 
 DEFAULT_DATABASE_URL = "sqlite:///itemtrace.db"
@@ -44,13 +46,16 @@ class Settings:
     statement_timeout_ms: int = 60_000
     lock_timeout_ms: int = 30_000
     max_body_bytes: int = 32 * 1024 * 1024
+    # The base of the URIs the EPCIS export gives what has no GS1 key (docs/epcis.md).
+    identifier_base: str = DEFAULT_IDENTIFIER_BASE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         url = env.get("ITEMTRACE_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'itemtrace.db'}"
         given = {name: _number(var, env[var], name, low) for name, (var, low) in _ENV.items() if env.get(var)}
-        return cls(database_url=normalise_url(url), **given)
+        base = env.get("ITEMTRACE_IDENTIFIER_BASE") or DEFAULT_IDENTIFIER_BASE
+        return cls(database_url=normalise_url(url), identifier_base=identifier_base(base), **given)
 
     def overridden(self, **values: Any) -> Self:
         """These settings with the values given (command-line options); `None` keeps a setting."""
@@ -62,7 +67,7 @@ class Settings:
 
     def to_env(self) -> dict[str, str]:
         """The environment that gives these settings to another process (`serve --workers`)."""
-        env = {"ITEMTRACE_DATABASE_URL": self.database_url}
+        env = {"ITEMTRACE_DATABASE_URL": self.database_url, "ITEMTRACE_IDENTIFIER_BASE": self.identifier_base}
         for field in fields(self):
             if field.name in _ENV:
                 env[_ENV[field.name][0]] = str(getattr(self, field.name))
@@ -79,6 +84,15 @@ def _number(source: str, raw: str, name: str, low: float) -> Any:
         wanted = "a number of seconds" if kind is float else "a whole number"
         raise ValidationFailed(f"{source} must be {wanted} of at least {low:g}, not {raw!r}")
     return value
+
+
+def identifier_base(base: str) -> str:
+    """An http(s) URL without a trailing slash: EPCIS identifiers are URIs under it."""
+    if not base.startswith(("https://", "http://")) or any(c.isspace() for c in base):
+        raise ValidationFailed(
+            f"ITEMTRACE_IDENTIFIER_BASE must be an http(s) URL such as https://example.com/id, not {base!r}"
+        )
+    return base.rstrip("/")
 
 
 def normalise_url(url: str) -> str:

@@ -22,6 +22,7 @@ from itemtrace.api.routes import (
     cards,
     corrections,
     documents,
+    epcis,
     health,
     home,
     masterdata,
@@ -89,6 +90,7 @@ def create_app(
         picking,
         tracing,
         reports,
+        epcis,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     openapi.install(app, prefix=API_PREFIX)

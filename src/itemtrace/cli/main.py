@@ -18,6 +18,7 @@ from itemtrace.cli import (
     availability,
     counts,
     documents,
+    exports,
     info_cards,
     masterdata,
     reclass,
@@ -209,6 +210,7 @@ tracing.register(commands)
 availability.register(commands)
 service.register(commands)
 reports.register(commands)
+exports.register(commands)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from itemtrace.storage.cards_read import CardReads
 from itemtrace.storage.check import Check
 from itemtrace.storage.corrections import Corrections
 from itemtrace.storage.documents import Documents
+from itemtrace.storage.epcis import EpcisReads
 from itemtrace.storage.genealogy import Genealogy
 from itemtrace.storage.ledger import Ledger
 from itemtrace.storage.lists import Lists
@@ -71,6 +72,7 @@ class UnitOfWork:
     check: Check
     reports: Reports
     tracing: Tracing
+    epcis: EpcisReads
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -156,6 +158,7 @@ class UnitOfWork:
         self.reports = Reports(session, self.masterdata)
         self.tracing = Tracing(session, self.masterdata)
         self.reclass = Reclass(session, self.masterdata)
+        self.epcis = EpcisReads(session)
 
     def _end(self) -> None:
         session, self._session = self._session, None
