@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import literal, select, union
+from sqlalchemy import func, literal, select, union
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.barcodes import NumberMatch
 from itemtrace.domain.tracking import Dimension
+from itemtrace.storage.dialect import chunks
+from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import ItemRow, LedgerEntryRow
 
 
 class Scanning:
     """`uow.scans`: the reads behind `POST /scan`, `itemtrace scan` and GTIN uniqueness."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, masterdata: MasterData) -> None:
         self.session = session
+        self.md = masterdata
 
     def items_with_gtin(self, forms: Sequence[str]) -> list[tuple[str, str]]:
         """(sku, gtin as stored) of the items whose GTIN is any of `forms` (one GTIN's 8, 12, 13
@@ -50,3 +54,27 @@ class Scanning:
             .limit(limit)
         )
         return [NumberMatch(Dimension(kind), item, value) for kind, item, value in rows]
+
+    def label_facts(
+        self, kind: Dimension, item: str | None, numbers: Sequence[str]
+    ) -> dict[str, tuple[str | None, date | None]]:
+        """For each of `numbers` ever posted: its item (a package's, when it holds one item only;
+        None when it holds several) and its expiration date, one query per thousand numbers."""
+        entry = LedgerEntryRow
+        column = {Dimension.SERIAL: entry.serial, Dimension.LOT: entry.lot, Dimension.PACKAGE: entry.package}[kind]
+        found: dict[str, tuple[str | None, date | None]] = {}
+        for batch in chunks(list(numbers)):
+            query = (
+                select(column, ItemRow.sku, func.max(entry.expiration_date))
+                .join(ItemRow, ItemRow.id == entry.item_id)
+                .where(column.in_(batch))
+                .group_by(column, ItemRow.sku)
+            )
+            if kind is not Dimension.PACKAGE:
+                query = query.where(entry.item_id == self.md.item_id(item or ""))
+            for number, sku, expiry in self.session.execute(query):
+                if number in found and found[number][0] != sku:
+                    found[number] = (None, found[number][1] or expiry)
+                else:
+                    found[number] = (sku, expiry)
+        return found

@@ -160,7 +160,7 @@ class UnitOfWork:
         self.reports = Reports(session, self.masterdata)
         self.tracing = Tracing(session, self.masterdata)
         self.reclass = Reclass(session, self.masterdata)
-        self.scans = Scanning(session)
+        self.scans = Scanning(session, self.masterdata)
 
     def _end(self) -> None:
         session, self._session = self._session, None
