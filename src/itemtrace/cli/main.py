@@ -22,6 +22,7 @@ from itemtrace.cli import (
     masterdata,
     reclass,
     reports,
+    scanning,
     server,
     service,
     setup,
@@ -209,6 +210,7 @@ tracing.register(commands)
 availability.register(commands)
 service.register(commands)
 reports.register(commands)
+scanning.register(commands)
 
 
 def main() -> None:

@@ -29,9 +29,14 @@ def render(
     uow: UnitOfWork, request: LabelRequest, paper: Paper, fmt: str, *, digital_link_base: str = ""
 ) -> bytes:
     """The labels as one file; `validation_error` for nothing to print or too many labels."""
+    return draw(labels(uow, request), paper, fmt, digital_link_base=digital_link_base)
+
+
+def draw(found: Sequence[Label], paper: Paper, fmt: str, *, digital_link_base: str = "") -> bytes:
+    """Labels already read, drawn as one PDF, PNG or SVG file (no database)."""
     if fmt not in drawing.MEDIA_TYPES:
         raise ValidationFailed(f"format {fmt!r} must be pdf, png or svg")
-    return drawing.render(labels(uow, request), paper, fmt, digital_link_base=digital_link_base)
+    return drawing.render(found, paper, fmt, digital_link_base=digital_link_base)
 
 
 def labels(uow: UnitOfWork, request: LabelRequest) -> list[Label]:
