@@ -183,3 +183,24 @@ def test_a_viewer_may_scan_and_nobody_else_without_a_token(client):
     response = client.post("/api/v1/scan", json={"data": "S1"})
 
     assert response.status_code == 401
+
+
+def test_an_items_gtin_must_have_its_check_digit_right_on_create_and_change(world, as_admin):
+    created = as_admin.post("/items", {"sku": "NEW", "name": "New", "gtin": "4006381333932"})
+    changed = as_admin.patch("/items/DRILL", {"gtin": "09506000134353"})
+
+    for response in (created, changed):
+        assert response.status_code == 422
+        assert response.json()["code"] == "validation_error"
+        assert "wrong check digit" in response.json()["detail"]
+    assert as_admin.get("/items/DRILL").json()["gtin"] is None
+
+
+def test_one_gtin_names_one_item_whatever_form_it_is_given_in(gs1_world, as_admin):
+    duplicate = as_admin.post("/items", {"sku": "DRILL2", "name": "Drill 2", "gtin": GTIN})  # DRILL's, as GTIN-14
+    moved = as_admin.patch("/items/SCREW", {"gtin": "09521234543213"})  # MILK's
+    kept = as_admin.patch("/items/DRILL", {"gtin": GTIN})  # its own, in another form
+
+    assert (duplicate.status_code, moved.status_code, kept.status_code) == (409, 409, 200)
+    assert duplicate.json()["code"] == "already_exists"
+    assert "already item DRILL's" in duplicate.json()["detail"]

@@ -142,6 +142,11 @@ def _message(data: str, value: str, sid: str | None, *, hri: bool) -> Scan:
         message = GS1Message.parse_hri(value) if hri else GS1Message.parse(value)
     except ParseError as error:
         raise bad_barcode(f"not valid GS1 data: {_said(error)}") from None
+    if hri and message.as_hri() != "".join(value.split()):
+        # biip reads the (AI)value pairs it finds; anything left over is a broken scan.
+        raise bad_barcode(
+            f"not valid GS1 data: {value!r} is not all (AI)value pairs (read {message.as_hri()!r})"
+        )
     return _scan(data, ScanKind.GS1, message.element_strings, sid)
 
 
