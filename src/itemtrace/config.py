@@ -60,8 +60,8 @@ class Settings:
         env = os.environ if environ is None else environ
         url = env.get("ITEMTRACE_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'itemtrace.db'}"
         given = {name: _number(var, env[var], name, low) for name, (var, low) in _ENV.items() if env.get(var)}
-        texts = {name: env[var].strip() for name, var in _TEXT_ENV.items() if env.get(var)}
-        return cls(database_url=normalise_url(url), **given, **texts)
+        given.update({name: env[var].strip() for name, var in _TEXT_ENV.items() if env.get(var)})
+        return cls(database_url=normalise_url(url), **given)
 
     def overridden(self, **values: Any) -> Self:
         """These settings with the values given (command-line options); `None` keeps a setting."""

@@ -38,7 +38,9 @@ def received(world, as_admin, as_clerk) -> Api:
 
 
 def test_a_serial_label_as_png_carries_gs1_128_and_gs1_datamatrix_of_the_gtin_and_serial(received, as_viewer):
-    response = as_viewer.get("/labels", params={"item": "DRILL", "serial": "S-1", "format": "png", "size": "100x50"})
+    response = as_viewer.get(
+        "/labels", params={"item": "DRILL", "serial": "S-1", "format": "png", "size": "100x50"}
+    )
 
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "image/png"
@@ -87,7 +89,9 @@ def test_a_digital_link_qr_code_is_added_when_its_base_url_is_set(session_factor
         viewer = Api(client, _token(uow, "dora", Role.VIEWER))
         response = viewer.get("/labels", params={"item": "DRILL", "serial": "S-2", "format": "png"})
 
-    assert ("]Q1", f"https://id.example.com/01/{GTIN}/21/S-2") in decoded(Image.open(io.BytesIO(response.content)))
+    assert ("]Q1", f"https://id.example.com/01/{GTIN}/21/S-2") in decoded(
+        Image.open(io.BytesIO(response.content))
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,7 +104,9 @@ def test_a_digital_link_qr_code_is_added_when_its_base_url_is_set(session_factor
         ({"item": "DRILL", "serial": "S-1", "format": "gif"}, "format"),
     ],
 )
-def test_a_label_request_that_names_nothing_printable_is_a_validation_error(received, as_viewer, params, says):
+def test_a_label_request_that_names_nothing_printable_is_a_validation_error(
+    received, as_viewer, params, says
+):
     response = as_viewer.get("/labels", params=params)
 
     assert response.status_code == 422

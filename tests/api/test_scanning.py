@@ -26,7 +26,9 @@ def gs1_world(world, as_admin) -> Api:
     return as_admin
 
 
-def test_a_receiving_clerk_scanning_a_new_box_learns_the_item_and_that_the_serial_is_new(gs1_world, as_viewer):
+def test_a_receiving_clerk_scanning_a_new_box_learns_the_item_and_that_the_serial_is_new(
+    gs1_world, as_viewer
+):
     answer = as_viewer.ok("/scan", {"data": f"]d201{GTIN}21SN-1{GS}17261231"})
 
     assert (answer["format"], answer["symbology"], answer["gtin"], answer["serial"]) == (
@@ -138,7 +140,12 @@ def test_a_plain_number_is_looked_up_as_serial_lot_or_package_of_any_item(gs1_wo
     several = as_viewer.ok("/scan", {"data": "X-1"})
     none = as_viewer.ok("/scan", {"data": "NEVER-SEEN"})
 
-    assert (one["format"], one["known"], one["card_kind"], one["item"]["sku"]) == ("plain", True, "serial", "DRILL")
+    assert (one["format"], one["known"], one["card_kind"], one["item"]["sku"]) == (
+        "plain",
+        True,
+        "serial",
+        "DRILL",
+    )
     assert several["card"] is None
     assert [(m["kind"], m["item"], m["number"]) for m in several["matches"]] == [
         ("lot", "MILK", "X-1"),
@@ -157,14 +164,16 @@ def test_gs_is_the_only_control_character_a_scan_may_carry(gs1_world, as_viewer)
 
 
 def test_a_package_numbered_by_an_sscc_series_scans_back_to_its_package_card(session_factory, uow, world):
-    from tests.api.conftest import _token
     from itemtrace.domain.users import Role
+    from tests.api.conftest import _token
 
     app = create_app(Settings(gs1_company_prefix="9521234"), session_factory=session_factory)
     with TestClient(app) as client:
         admin = Api(client, _token(uow, "sam", Role.ADMIN))
         admin.created("/number-series", {"code": "SSCC", "pattern": "{sscc:3}"})
-        admin.created("/items", {"sku": "PALLET", "name": "Pallet", "tracking_code": "PKG", "package_series": "SSCC"})
+        admin.created(
+            "/items", {"sku": "PALLET", "name": "Pallet", "tracking_code": "PKG", "package_series": "SSCC"}
+        )
         received = admin.ok(
             "/documents?post=true",
             receipt({"item": "PALLET", "quantity": 4, "to_location": "WH1", "assign": {"package": True}}),
@@ -197,7 +206,9 @@ def test_an_items_gtin_must_have_its_check_digit_right_on_create_and_change(worl
 
 
 def test_one_gtin_names_one_item_whatever_form_it_is_given_in(gs1_world, as_admin):
-    duplicate = as_admin.post("/items", {"sku": "DRILL2", "name": "Drill 2", "gtin": GTIN})  # DRILL's, as GTIN-14
+    duplicate = as_admin.post(
+        "/items", {"sku": "DRILL2", "name": "Drill 2", "gtin": GTIN}
+    )  # DRILL's, as GTIN-14
     moved = as_admin.patch("/items/SCREW", {"gtin": "09521234543213"})  # MILK's
     kept = as_admin.patch("/items/DRILL", {"gtin": GTIN})  # its own, in another form
 

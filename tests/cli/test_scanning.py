@@ -18,12 +18,18 @@ def with_gtin(itemtrace):
 def test_scanning_a_new_box_says_the_item_and_that_the_serial_is_new(with_drills):
     answer = with_gtin(with_drills).json("scan", f"]d201{GTIN}21SN-9\\x1d17270131")
 
-    assert (answer["item"]["sku"], answer["serial"], answer["expiration_date"]) == ("DRILL-X", "SN-9", "2027-01-31")
+    assert (answer["item"]["sku"], answer["serial"], answer["expiration_date"]) == (
+        "DRILL-X",
+        "SN-9",
+        "2027-01-31",
+    )
     assert answer["known"] is False
 
 
 def test_scanning_a_received_serial_prints_its_status_and_place(with_drills):
-    with_gtin(with_drills).ok("receive", "DRILL-X", "1", "--to", "WH1", "--serial", "SN-1", "--partner", "ACME")
+    with_gtin(with_drills).ok(
+        "receive", "DRILL-X", "1", "--to", "WH1", "--serial", "SN-1", "--partner", "ACME"
+    )
 
     result = with_drills.ok("scan", f"(01){GTIN}(21)SN-1")
 
@@ -47,7 +53,9 @@ def test_labels_for_a_whole_document_are_a_pdf_whose_barcodes_decode_back(with_d
     )
     output = tmp_path / "received.pdf"
 
-    written = with_drills.json("labels", "--document", received["number"], "--size", "60x40", "--output", str(output))
+    written = with_drills.json(
+        "labels", "--document", received["number"], "--size", "60x40", "--output", str(output)
+    )
 
     pdf = pypdfium2.PdfDocument(output.read_bytes())
     pages = [pdf[i].render(scale=300 / 72).to_pil().convert("L") for i in range(len(pdf))]
@@ -68,7 +76,9 @@ def test_labels_for_a_list_of_serials_as_png(with_drills, tmp_path):
 
 
 def test_labels_to_an_unknown_file_type_are_refused(with_drills, tmp_path):
-    result = with_drills("labels", "--item", "DRILL-X", "--serial", "SN-7", "--output", str(tmp_path / "x.gif"))
+    result = with_drills(
+        "labels", "--item", "DRILL-X", "--serial", "SN-7", "--output", str(tmp_path / "x.gif")
+    )
 
     assert result.exit_code == 1
     assert "must end in .pdf, .png or .svg" in result.stderr

@@ -38,7 +38,12 @@ def test_a_gtin_with_a_wrong_check_digit_says_which_digit_is_expected():
 
 def test_a_gtin_matches_its_8_12_13_and_14_digit_forms():
     assert barcodes.gtin_forms("4006381333931") == ["04006381333931", "4006381333931"]
-    assert barcodes.gtin_forms("00000096385074") == ["00000096385074", "0000096385074", "000096385074", "96385074"]
+    assert barcodes.gtin_forms("00000096385074") == [
+        "00000096385074",
+        "0000096385074",
+        "000096385074",
+        "96385074",
+    ]
 
 
 def test_an_sscc_is_extension_prefix_reference_and_check_digit():
@@ -121,14 +126,24 @@ def test_malformed_data_and_wrong_check_digits_are_bad_barcodes(data):
 
 
 def test_a_serial_label_carries_gtin_expiry_lot_and_serial_with_variable_fields_last():
-    label = Label("DRILL", "Drill", Dimension.SERIAL, "SN1", gtin="9506000134352", expiration_date=date(2027, 1, 31), lot="L1")
+    label = Label(
+        "DRILL",
+        "Drill",
+        Dimension.SERIAL,
+        "SN1",
+        gtin="9506000134352",
+        expiration_date=date(2027, 1, 31),
+        lot="L1",
+    )
 
     assert label.fields() == [("01", "09506000134352"), ("17", "270131"), ("10", "L1"), ("21", "SN1")]
     assert label.text() == ["DRILL  Drill", "SN SN1  LOT L1", "EXP 2027-01-31"]
 
 
 def test_a_package_label_carries_its_sscc_and_a_plain_package_number_nothing_gs1():
-    assert Label(None, None, Dimension.PACKAGE, "376104250021234569").fields() == [("00", "376104250021234569")]
+    assert Label(None, None, Dimension.PACKAGE, "376104250021234569").fields() == [
+        ("00", "376104250021234569")
+    ]
     assert Label("BOX", "Box", Dimension.PACKAGE, "P-1", gtin="9506000134352").fields() == []
 
 

@@ -45,7 +45,9 @@ def parse(data: str) -> Scan:
         try:
             symbology = SymbologyIdentifier.extract(value)
         except ParseError as error:
-            raise bad_barcode(f"{_said(error)}: a symbology identifier is ']' and two characters, such as ]d2") from None
+            raise bad_barcode(
+                f"{_said(error)}: a symbology identifier is ']' and two characters, such as ]d2"
+            ) from None
         value = value[len(symbology) :]
         if not value:
             raise bad_barcode(f"the scan holds only the symbology identifier {symbology.value}: scan again")
@@ -166,7 +168,9 @@ def _scan(data: str, kind: ScanKind, strings: GS1ElementStrings, sid: str | None
     for element in strings:
         error = element.gtin_error or element.sscc_error
         if error:
-            raise bad_barcode(f"AI ({element.ai.ai}): {_said(error)}; check the number printed under the barcode")
+            raise bad_barcode(
+                f"AI ({element.ai.ai}): {error.rstrip('.')}; check the number printed under the barcode"
+            )
         fields.setdefault(element.ai.ai, element.value)
         if element.ai.ai == "17":
             expiry = element.date

@@ -19,9 +19,9 @@ A linear symbol too long for the label's width is left out (the 2D symbol carrie
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 import zxingcpp
@@ -75,8 +75,8 @@ def _encode(symbol: Symbol) -> _Modules:
         barcode = zxingcpp.create_barcode(symbol.data, _FORMATS[symbol.symbology], **options)
     except Exception as error:  # zxing-cpp says what it cannot encode in its message
         raise ValidationFailed(f"cannot draw {symbol.symbology} of {symbol.data!r}: {error}") from None
-    image = memoryview(barcode.to_image(scale=1, add_quiet_zones=False))
-    height, width = image.shape[0], image.shape[1]
+    image = memoryview(cast(Any, barcode.to_image(scale=1, add_quiet_zones=False)))
+    height, width = cast(tuple[int, int], image.shape)
     pixels = image.tobytes()
     rows = [_runs(pixels[r * width : (r + 1) * width]) for r in range(1 if symbol.linear else height)]
     return _Modules(symbol, width, tuple(rows))
@@ -113,7 +113,9 @@ class Text:
     text: str
 
 
-def layout(label: Label, width_mm: float, height_mm: float, *, digital_link_base: str = "") -> tuple[list[Box], list[Text]]:
+def layout(
+    label: Label, width_mm: float, height_mm: float, *, digital_link_base: str = ""
+) -> tuple[list[Box], list[Text]]:
     """The dark rectangles and the text of one label, in dots from its top left corner."""
     width, height = int(width_mm * MM), int(height_mm * MM)
     margin = max(int(min(width, height) * 0.06), int(1 * MM))
@@ -152,7 +154,8 @@ def layout(label: Label, width_mm: float, height_mm: float, *, digital_link_base
         left, top = right - size, margin
         for r, runs in enumerate(matrix.rows):
             boxes += [
-                Box(left + (quiet + s) * module, top + (quiet + r) * module, n * module, module) for s, n in runs
+                Box(left + (quiet + s) * module, top + (quiet + r) * module, n * module, module)
+                for s, n in runs
             ]
         right = left - margin // 2
 
@@ -173,15 +176,13 @@ def layout(label: Label, width_mm: float, height_mm: float, *, digital_link_base
 # -- surfaces ----------------------------------------------------------------------------------
 
 
-class _Surface(Protocol):
-    def draw(self, x: int, y: int, boxes: Iterable[Box], texts: Iterable[Text]) -> None: ...
-
-
 def render(labels: Sequence[Label], paper: Paper, fmt: str, *, digital_link_base: str = "") -> bytes:
     """The labels as one file: a PDF of pages (one label per page, or a grid per sheet), or a PNG
     or SVG with the labels one under the other."""
     if not labels:
-        raise ValidationFailed("no labels to print: name serials, lots or packages, or a document that has them")
+        raise ValidationFailed(
+            "no labels to print: name serials, lots or packages, or a document that has them"
+        )
     drawn = [layout(label, *paper.label_mm, digital_link_base=digital_link_base) for label in labels]
     if fmt == "pdf":
         return _pdf(drawn, paper)
@@ -212,7 +213,12 @@ def _pdf(drawn: Sequence[tuple[list[Box], list[Text]]], paper: Paper) -> bytes:
         oy = (slot // paper.columns) * paper.label_mm[1] * 72 / 25.4
         for box in boxes:
             canvas.rect(
-                ox + box.x * point, page_h - oy - (box.y + box.h) * point, box.w * point, box.h * point, stroke=0, fill=1
+                ox + box.x * point,
+                page_h - oy - (box.y + box.h) * point,
+                box.w * point,
+                box.h * point,
+                stroke=0,
+                fill=1,
             )
         for text in texts:
             canvas.setFont("Helvetica", text.size * point)

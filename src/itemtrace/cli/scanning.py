@@ -65,11 +65,16 @@ def scan(
 def labels(
     ctx: typer.Context,
     item: Annotated[str | None, typer.Option("--item", help="The item's SKU (for serials and lots).")] = None,
-    serial: Annotated[list[str] | None, typer.Option("--serial", "-s", help="A serial number (repeat it).")] = None,
+    serial: Annotated[
+        list[str] | None, typer.Option("--serial", "-s", help="A serial number (repeat it).")
+    ] = None,
     lot: Annotated[list[str] | None, typer.Option("--lot", help="A lot number (repeat it).")] = None,
-    package: Annotated[list[str] | None, typer.Option("--package", help="A package number (repeat it).")] = None,
+    package: Annotated[
+        list[str] | None, typer.Option("--package", help="A package number (repeat it).")
+    ] = None,
     document: Annotated[
-        str | None, typer.Option("--document", help="A document number: one label per serial, lot and package on it.")
+        str | None,
+        typer.Option("--document", help="A document number: one label per serial, lot and package on it."),
     ] = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The file to write: .pdf, .png or .svg (by its suffix).")
@@ -77,7 +82,9 @@ def labels(
     size: Annotated[
         str | None, typer.Option("--size", help="Label size in mm, such as 50x25 (one label per PDF page).")
     ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="A sheet of labels, such as a4-3x8 (PDF).")] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="A sheet of labels, such as a4-3x8 (PDF).")
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Print labels: GS1-128 and GS1 DataMatrix when the item has a GTIN (SSCC packages: AI 00),

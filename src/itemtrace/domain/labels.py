@@ -104,7 +104,7 @@ def is_sscc(number: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class Paper:
     """Where labels go: one label per page of `label_mm` (a label printer's roll), or a grid of
-    `columns` × `rows` labels on a `page_mm` sheet (A4 3×8)."""
+    `columns` x `rows` labels on a `page_mm` sheet (A4 3x8)."""
 
     label_mm: tuple[float, float]
     page_mm: tuple[float, float]

@@ -37,6 +37,10 @@ ScanData = Annotated[
 ]
 
 
+CardKind = Literal["serial", "lot", "package"]
+_CARD_KINDS: dict[str, CardKind] = {"serial": "serial", "lot": "lot", "package": "package"}
+
+
 class ScanIn(StrictModel):
     """The raw data of one barcode, as the scanner sent it: with or without a symbology
     identifier (`]d2`), GS (\\u001d) between fields, the `(01)…(21)…` form, a GS1 Digital Link
@@ -79,7 +83,7 @@ class ScanOut(BaseModel):
     known: bool
     message: str
     item: ScanItemOut | None
-    card_kind: Literal["serial", "lot", "package"] | None
+    card_kind: CardKind | None
     card: PackageCardOut | LotCardOut | SerialCardOut | None
     matches: list[MatchOut]
 
@@ -87,12 +91,12 @@ class ScanOut(BaseModel):
     def from_domain(cls, answer: ScanAnswer) -> ScanOut:
         scan, card = answer.scan, answer.card
         card_out: PackageCardOut | LotCardOut | SerialCardOut | None = None
-        if card is not None:
-            card_out = {
-                Dimension.SERIAL.value: SerialCardOut,
-                Dimension.LOT.value: LotCardOut,
-                Dimension.PACKAGE.value: PackageCardOut,
-            }[str(card.kind)].from_domain(card)
+        if card is not None and card.kind == Dimension.PACKAGE.value:
+            card_out = PackageCardOut.from_domain(card)
+        elif card is not None and card.kind == Dimension.LOT.value:
+            card_out = LotCardOut.from_domain(card)
+        elif card is not None:
+            card_out = SerialCardOut.from_domain(card)
         return cls(
             data=scan.data,
             format=scan.kind.value,
@@ -108,7 +112,9 @@ class ScanOut(BaseModel):
             item=ScanItemOut(sku=answer.item, name=answer.item_name, gtin=answer.item_gtin)
             if answer.item
             else None,
-            card_kind=str(card.kind) if card is not None else None,  # type: ignore[arg-type]
+            card_kind=_CARD_KINDS[card.kind] if card is not None else None,
             card=card_out,
-            matches=[MatchOut(kind=m.kind.value, item=m.item or None, number=m.number) for m in answer.matches],
+            matches=[
+                MatchOut(kind=m.kind.value, item=m.item or None, number=m.number) for m in answer.matches
+            ],
         )

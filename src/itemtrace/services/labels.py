@@ -47,7 +47,9 @@ def labels(uow: UnitOfWork, request: LabelRequest) -> list[Label]:
         if request.document is not None:
             wanted = _on_document(uow, request.document)
         else:
-            named = [(Dimension.SERIAL, n) for n in request.serials] + [(Dimension.LOT, n) for n in request.lots]
+            named = [(Dimension.SERIAL, n) for n in request.serials] + [
+                (Dimension.LOT, n) for n in request.lots
+            ]
             if named and request.item is None:
                 raise ValidationFailed("serial and lot numbers belong to an item: give the item too")
             if not named and not request.packages:
@@ -63,7 +65,9 @@ def labels(uow: UnitOfWork, request: LabelRequest) -> list[Label]:
                     continue
                 facts = uow.scans.label_facts(kind, request.item, numbers)
                 for number in numbers:
-                    sku, expiry = facts.get(number, (request.item if kind is not Dimension.PACKAGE else None, None))
+                    sku, expiry = facts.get(
+                        number, (request.item if kind is not Dimension.PACKAGE else None, None)
+                    )
                     wanted.append((sku, kind, number, expiry, None))
         if len(wanted) > MAX_LABELS:
             raise ValidationFailed(f"{len(wanted)} labels asked for: print at most {MAX_LABELS} at a time")
@@ -82,7 +86,9 @@ def labels(uow: UnitOfWork, request: LabelRequest) -> list[Label]:
     ]
 
 
-def _on_document(uow: UnitOfWork, number: str) -> list[tuple[str | None, Dimension, str, date | None, str | None]]:
+def _on_document(
+    uow: UnitOfWork, number: str
+) -> list[tuple[str | None, Dimension, str, date | None, str | None]]:
     """Each serial (with its lot), lot and package on the document once, in line order."""
     document = uow.documents.get(uow.documents.id_by_number(number))
     found: list[tuple[str | None, Dimension, str, date | None, str | None]] = []
@@ -101,7 +107,9 @@ def _on_document(uow: UnitOfWork, number: str) -> list[tuple[str | None, Dimensi
             if tracking.package:
                 if tracking.package not in package_items:
                     package_items[tracking.package] = set()
-                    found.append((line.item, Dimension.PACKAGE, tracking.package, tracking.expiration_date, None))
+                    found.append(
+                        (line.item, Dimension.PACKAGE, tracking.package, tracking.expiration_date, None)
+                    )
                 package_items[tracking.package].add(line.item)
     # A package holding several items is labelled with none of them.
     found = [

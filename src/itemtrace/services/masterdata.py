@@ -68,12 +68,16 @@ def _gtin_unused(uow: UnitOfWork, item: Item) -> None:
     """One GTIN, one item (in any of its 8/12/13/14-digit forms), so a scan finds one item."""
     if item.gtin is None:
         return
-    others = [(sku, gtin) for sku, gtin in uow.scans.items_with_gtin(barcodes.gtin_forms(item.gtin)) if sku != item.sku]
+    others = [
+        (sku, gtin)
+        for sku, gtin in uow.scans.items_with_gtin(barcodes.gtin_forms(item.gtin))
+        if sku != item.sku
+    ]
     if others:
         sku, gtin = others[0]
         raise Conflict(
             f"gtin {item.gtin} is already item {sku}'s (as {gtin}): a GTIN names one item; "
-            f"remove it from {sku} first (PATCH /items/{sku} with {{\"gtin\": null}})",
+            f'remove it from {sku} first (PATCH /items/{sku} with {{"gtin": null}})',
             code=ErrorCode.ALREADY_EXISTS,
         )
 

@@ -8,6 +8,7 @@ any item.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from itemtrace.adapters import gs1
@@ -40,29 +41,27 @@ def _gs1(uow: UnitOfWork, parsed: Scan, today: date) -> ScanAnswer:
         if found:
             sku, stored_gtin = found[0]
             name = uow.masterdata.item(sku).item.name
-    item = {"item": sku, "item_name": name, "item_gtin": stored_gtin}
+    base = ScanAnswer(parsed, False, "", item=sku, item_name=name, item_gtin=stored_gtin)
     if parsed.sscc is not None:
         card = _card(uow, Dimension.PACKAGE, None, parsed.sscc, today)
         if card is None:
-            return ScanAnswer(parsed, False, f"package {parsed.sscc} is new: it was never posted", **item)
-        return ScanAnswer(parsed, True, f"package {parsed.sscc}", card=card, **item)
+            return replace(base, message=f"package {parsed.sscc} is new: it was never posted")
+        return replace(base, known=True, message=f"package {parsed.sscc}", card=card)
     if parsed.gtin is not None and sku is None:
         return ScanAnswer(
             parsed,
             False,
             f"no item has GTIN {parsed.gtin}: give the item its GTIN "
-            f"(PATCH /items/SKU with {{\"gtin\": \"{parsed.gtin}\"}}, or itemtrace items set SKU --gtin {parsed.gtin})",
+            f'(PATCH /items/SKU with {{"gtin": "{parsed.gtin}"}}, or itemtrace items set SKU --gtin {parsed.gtin})',
         )
     for kind, number in ((Dimension.SERIAL, parsed.serial), (Dimension.LOT, parsed.lot)):
         if number is None or sku is None:
             continue
         card = _card(uow, kind, sku, number, today)
         if card is None:
-            return ScanAnswer(
-                parsed, False, f"{kind.value} {number} of {sku} is new: it was never posted", **item
-            )
-        return ScanAnswer(parsed, True, f"{kind.value} {number} of {sku}", card=card, **item)
-    return ScanAnswer(parsed, sku is not None, f"item {sku}", **item)
+            return replace(base, message=f"{kind.value} {number} of {sku} is new: it was never posted")
+        return replace(base, known=True, message=f"{kind.value} {number} of {sku}", card=card)
+    return replace(base, known=True, message=f"item {sku}")
 
 
 def _plain(uow: UnitOfWork, parsed: Scan, today: date) -> ScanAnswer:
@@ -70,9 +69,7 @@ def _plain(uow: UnitOfWork, parsed: Scan, today: date) -> ScanAnswer:
     if not matches:
         if parsed.suspect is not None:
             raise bad_barcode(parsed.suspect)
-        return ScanAnswer(
-            parsed, False, f"no serial, lot or package number {parsed.data} was ever posted"
-        )
+        return ScanAnswer(parsed, False, f"no serial, lot or package number {parsed.data} was ever posted")
     if len(matches) > 1:
         listed = ", ".join(_named(m) for m in matches)
         return ScanAnswer(

@@ -61,7 +61,9 @@ class Scanning:
         """For each of `numbers` ever posted: its item (a package's, when it holds one item only;
         None when it holds several) and its expiration date, one query per thousand numbers."""
         entry = LedgerEntryRow
-        column = {Dimension.SERIAL: entry.serial, Dimension.LOT: entry.lot, Dimension.PACKAGE: entry.package}[kind]
+        column = {Dimension.SERIAL: entry.serial, Dimension.LOT: entry.lot, Dimension.PACKAGE: entry.package}[
+            kind
+        ]
         found: dict[str, tuple[str | None, date | None]] = {}
         for batch in chunks(list(numbers)):
             query = (

@@ -46,7 +46,9 @@ def get_labels(
     uow: Uow,
     _user: Viewer,
     item: ItemFilter = None,
-    serial: Annotated[list[Number] | None, Query(description="Serial numbers of the item (repeat it)")] = None,
+    serial: Annotated[
+        list[Number] | None, Query(description="Serial numbers of the item (repeat it)")
+    ] = None,
     lot: Annotated[list[Number] | None, Query(description="Lot numbers of the item (repeat it)")] = None,
     package: Annotated[list[Number] | None, Query(description="Package numbers (repeat it)")] = None,
     document: Annotated[
@@ -54,7 +56,8 @@ def get_labels(
     ] = None,
     format: Annotated[LabelFormat, Query(description="pdf, png or svg")] = LabelFormat.PDF,
     size: Annotated[
-        str | None, Query(max_length=20, description="Label size in mm, such as 50x25 (one label per PDF page)")
+        str | None,
+        Query(max_length=20, description="Label size in mm, such as 50x25 (one label per PDF page)"),
     ] = None,
     sheet: Annotated[
         str | None, Query(max_length=20, description="A sheet of labels, such as a4-3x8 (PDF)")
