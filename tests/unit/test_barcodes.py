@@ -137,7 +137,7 @@ def test_a_serial_label_carries_gtin_expiry_lot_and_serial_with_variable_fields_
     )
 
     assert label.fields() == [("01", "09506000134352"), ("17", "270131"), ("10", "L1"), ("21", "SN1")]
-    assert label.text() == ["DRILL  Drill", "SN SN1  LOT L1", "EXP 2027-01-31"]
+    assert label.text() == ["DRILL", "Drill", "SN SN1  LOT L1", "EXP 2027-01-31"]
 
 
 def test_a_package_label_carries_its_sscc_and_a_plain_package_number_nothing_gs1():

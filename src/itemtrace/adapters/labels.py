@@ -71,6 +71,8 @@ class _Modules:
 
 def _encode(symbol: Symbol) -> _Modules:
     options = {"gs1": True} if symbol.symbology in (Symbology.GS1_128, Symbology.GS1_DATAMATRIX) else {}
+    if symbol.symbology is Symbology.GS1_DATAMATRIX:
+        options["forceSquare"] = True  # GS1 asks for square DataMatrix symbols
     try:
         barcode = zxingcpp.create_barcode(symbol.data, _FORMATS[symbol.symbology], **options)
     except Exception as error:  # zxing-cpp says what it cannot encode in its message
@@ -141,7 +143,7 @@ def layout(
     # 2D symbols on the right, side by side, as large as the space above the linear one allows.
     area = bottom - margin
     right = width - margin
-    side = min(area, int((width - 2 * margin) * 0.6) // max(len(matrices), 1))
+    side = min(area, int((width - 2 * margin) * 0.5) // max(len(matrices), 1))
     for matrix in reversed(matrices):
         quiet = _QUIET[matrix.symbol.symbology]
         module = side // (matrix.width + 2 * quiet)

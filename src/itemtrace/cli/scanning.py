@@ -59,7 +59,9 @@ def scan(
         found["location"] = answer.card.location
         found["holder"] = answer.card.holder
     fields = {k: v for k, v in found.items() if v is not None}
-    show(cli, {**fields, "matches": [m.model_dump() for m in answer.matches]}, title=answer.message)
+    if len(answer.matches) > 1:
+        fields["matches"] = [m.model_dump() for m in answer.matches]
+    show(cli, fields, title=answer.message)
 
 
 def labels(

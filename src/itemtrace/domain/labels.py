@@ -79,10 +79,8 @@ class Label:
         return found
 
     def text(self) -> list[str]:
-        """The human-readable lines: item and name, the number, the expiry."""
-        lines = []
-        if self.item:
-            lines.append(f"{self.item}  {self.name or ''}".strip())
+        """The human-readable lines: item, name, the number, the expiry."""
+        lines = [line for line in (self.item, self.name) if line]
         label = {Dimension.SERIAL: "SN", Dimension.LOT: "LOT", Dimension.PACKAGE: "PKG"}[self.kind]
         if self.kind is Dimension.PACKAGE and is_sscc(self.number):
             label = "SSCC"
