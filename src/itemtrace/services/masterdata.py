@@ -68,6 +68,7 @@ def _gtin_unused(uow: UnitOfWork, item: Item) -> None:
     """One GTIN, one item (in any of its 8/12/13/14-digit forms), so a scan finds one item."""
     if item.gtin is None:
         return
+    uow.scans.lock_gtin(barcodes.gtin14(item.gtin))  # two admins giving one GTIN at once: one waits
     others = [
         (sku, gtin)
         for sku, gtin in uow.scans.items_with_gtin(barcodes.gtin_forms(item.gtin))

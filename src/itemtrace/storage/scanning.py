@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from itemtrace.domain.barcodes import NumberMatch
 from itemtrace.domain.tracking import Dimension
+from itemtrace.storage import dialect
 from itemtrace.storage.dialect import chunks
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import ItemRow, LedgerEntryRow
@@ -54,6 +55,10 @@ class Scanning:
             .limit(limit)
         )
         return [NumberMatch(Dimension(kind), item, value) for kind, item, value in rows]
+
+    def lock_gtin(self, gtin14: str) -> None:
+        """Until the transaction ends, no other one checks or gives out this GTIN (in any form)."""
+        dialect.lock_key(self.session, f"gtin:{gtin14}")
 
     def label_facts(
         self, kind: Dimension, item: str | None, numbers: Sequence[str]
