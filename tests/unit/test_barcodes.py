@@ -155,3 +155,12 @@ def test_paper_is_a_label_size_or_a_sheet_grid():
     for size, sheet_name in (("50", None), ("5x5", None), (None, "a4-0x8"), ("50x25", "a4-3x8")):
         with pytest.raises(ValidationFailed):
             paper(size, sheet_name)
+
+
+def test_an_image_of_more_labels_than_fit_one_is_refused_in_favour_of_a_pdf():
+    from itemtrace.adapters import labels as drawing
+
+    many = [Label("DRILL", "Drill", Dimension.SERIAL, f"S{i}") for i in range(drawing.MAX_IMAGE_LABELS + 1)]
+
+    with pytest.raises(ValidationFailed, match="print more as a pdf"):
+        drawing.render(many, paper(), "png")

@@ -39,6 +39,8 @@ _FORMATS = {
     Symbology.QR: zxingcpp.BarcodeFormat.QRCode,
 }
 _QUIET = {Symbology.GS1_128: 10, Symbology.CODE_128: 10, Symbology.GS1_DATAMATRIX: 1, Symbology.QR: 4}
+# A PNG or SVG stacks its labels in one image: beyond this many, a PDF (pages) is the way.
+MAX_IMAGE_LABELS = 100
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -184,6 +186,10 @@ def render(labels: Sequence[Label], paper: Paper, fmt: str, *, digital_link_base
     if not labels:
         raise ValidationFailed(
             "no labels to print: name serials, lots or packages, or a document that has them"
+        )
+    if fmt in ("png", "svg") and len(labels) > MAX_IMAGE_LABELS:
+        raise ValidationFailed(
+            f"{len(labels)} labels in one {fmt} image: at most {MAX_IMAGE_LABELS}; print more as a pdf"
         )
     drawn = [layout(label, *paper.label_mm, digital_link_base=digital_link_base) for label in labels]
     if fmt == "pdf":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, literal, select, union
+from sqlalchemy import func, literal, select, text, union
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.barcodes import NumberMatch
@@ -38,16 +38,18 @@ class Scanning:
         serials = (
             select(literal("serial").label("kind"), ItemRow.sku.label("item"), entry.serial.label("number"))
             .join(ItemRow, ItemRow.id == entry.item_id)
-            .where(entry.serial == number)
+            # Every item, each sought through the (item, serial, …) index: no scan of the ledger.
+            .where(entry.item_id.in_(select(ItemRow.id)), entry.serial == number)
         )
         lots = (
             select(literal("lot").label("kind"), ItemRow.sku.label("item"), entry.lot.label("number"))
             .join(ItemRow, ItemRow.id == entry.item_id)
-            .where(entry.lot == number)
+            # `lot <> ''` as written: SQLite then uses the partial (item, lot) index.
+            .where(entry.item_id.in_(select(ItemRow.id)), entry.lot == number, text("ledger_entry.lot <> ''"))
         )
         packages = select(
             literal("package").label("kind"), literal("").label("item"), entry.package.label("number")
-        ).where(entry.package == number)
+        ).where(entry.package == number, text("ledger_entry.package <> ''"))
         found = union(serials, lots, packages).subquery()
         rows = self.session.execute(
             select(found.c.kind, found.c.item, found.c.number)
@@ -77,8 +79,12 @@ class Scanning:
                 .where(column.in_(batch))
                 .group_by(column, ItemRow.sku)
             )
-            if kind is not Dimension.PACKAGE:
+            if kind is Dimension.PACKAGE:
+                query = query.where(text("ledger_entry.package <> ''"))  # its partial index
+            else:
                 query = query.where(entry.item_id == self.md.item_id(item or ""))
+            if kind is Dimension.LOT:
+                query = query.where(text("ledger_entry.lot <> ''"))
             for number, sku, expiry in self.session.execute(query):
                 if number in found and found[number][0] != sku:
                     found[number] = (None, found[number][1] or expiry)
