@@ -10,6 +10,8 @@
 | `ITEMTRACE_LOCK_TIMEOUT`       | 30000 (ms; 0 = none)       | longest wait for a lock (SQLite: busy timeout) |
 | `ITEMTRACE_MAX_BODY_BYTES`     | 33554432 (32 MB)           | larger request bodies are refused with 413     |
 | `ITEMTRACE_IDENTIFIER_BASE`    | `https://itemtrace.example/id` | URIs of items, places, partners in EPCIS   |
+| `ITEMTRACE_GS1_COMPANY_PREFIX` | none                       | GS1 company prefix of `{sscc}` package numbers |
+| `ITEMTRACE_DIGITAL_LINK_BASE`  | none                       | base URL of GS1 Digital Link QR codes on labels|
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ _ENV: dict[str, tuple[str, float]] = {
     "max_body_bytes": ("ITEMTRACE_MAX_BODY_BYTES", 1),
 }
 
+# Settings that are text, checked where they are used (the GS1 company prefix by `{sscc}`).
+_TEXT_ENV: dict[str, str] = {
+    "gs1_company_prefix": "ITEMTRACE_GS1_COMPANY_PREFIX",
+    "digital_link_base": "ITEMTRACE_DIGITAL_LINK_BASE",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -48,12 +56,15 @@ class Settings:
     max_body_bytes: int = 32 * 1024 * 1024
     # The base of the URIs the EPCIS export gives what has no GS1 key (docs/epcis.md).
     identifier_base: str = DEFAULT_IDENTIFIER_BASE
+    gs1_company_prefix: str = ""
+    digital_link_base: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         url = env.get("ITEMTRACE_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'itemtrace.db'}"
         given = {name: _number(var, env[var], name, low) for name, (var, low) in _ENV.items() if env.get(var)}
+        given.update({name: env[var].strip() for name, var in _TEXT_ENV.items() if env.get(var)})
         base = env.get("ITEMTRACE_IDENTIFIER_BASE") or DEFAULT_IDENTIFIER_BASE
         return cls(database_url=normalise_url(url), identifier_base=identifier_base(base), **given)
 
@@ -71,6 +82,8 @@ class Settings:
         for field in fields(self):
             if field.name in _ENV:
                 env[_ENV[field.name][0]] = str(getattr(self, field.name))
+            elif field.name in _TEXT_ENV and getattr(self, field.name):
+                env[_TEXT_ENV[field.name]] = getattr(self, field.name)
         return env
 
 

@@ -28,6 +28,7 @@ from itemtrace.api.routes import (
     masterdata,
     picking,
     reports,
+    scanning,
     tracing,
     users,
 )
@@ -73,7 +74,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.uow_factory = lambda: UnitOfWork(factory)
+    app.state.uow_factory = lambda: UnitOfWork(factory, gs1_company_prefix=settings.gs1_company_prefix)
     problems.install(app)
     for error in WAIT_ERRORS:
         app.add_exception_handler(error, _gave_up_waiting)
@@ -91,6 +92,7 @@ def create_app(
         tracing,
         reports,
         epcis,
+        scanning,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     openapi.install(app, prefix=API_PREFIX)

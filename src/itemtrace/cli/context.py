@@ -90,7 +90,7 @@ class Cli:
     def uow(self) -> UnitOfWork:
         from itemtrace.storage.unit_of_work import UnitOfWork
 
-        return UnitOfWork.for_engine(self.engine)
+        return UnitOfWork.for_engine(self.engine, gs1_company_prefix=self.settings.gs1_company_prefix)
 
     def upgrade(self) -> None:
         """Create or upgrade the schema (`itemtrace init`); harmless when it is current."""

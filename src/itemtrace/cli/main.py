@@ -23,6 +23,7 @@ from itemtrace.cli import (
     masterdata,
     reclass,
     reports,
+    scanning,
     server,
     service,
     setup,
@@ -211,6 +212,7 @@ availability.register(commands)
 service.register(commands)
 reports.register(commands)
 exports.register(commands)
+scanning.register(commands)
 
 
 def main() -> None:

@@ -289,7 +289,9 @@ def create_series(
     code: Annotated[str, typer.Argument(metavar="CODE", help="The series' code.")],
     pattern: Annotated[
         str,
-        typer.Option(help="e.g. SN-{YY}-{seq:5}; tokens {seq:N} {YYYY} {YY} {MM} {DD} {item} {location}."),
+        typer.Option(
+            help="e.g. SN-{YY}-{seq:5}; tokens {seq:N} {YYYY} {YY} {MM} {DD} {item} {location}; {sscc} alone for GS1 SSCC package numbers."
+        ),
     ],
     start: Annotated[int, typer.Option(help="The first counter value.")] = 1,
     increment: Annotated[int, typer.Option(help="Step between counter values.")] = 1,

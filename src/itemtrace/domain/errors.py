@@ -41,6 +41,7 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     ALREADY_EXISTS = "already_exists"
     TRACE_TOO_LARGE = "trace_too_large"
+    BAD_BARCODE = "bad_barcode"  # a scan that is not valid GS1 data (malformed, wrong check digit)
     NOT_FOUND = "not_found"
     VALIDATION_ERROR = "validation_error"
     UNAUTHORIZED = "unauthorized"

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from itemtrace.domain import limits
+from itemtrace.domain import barcodes, limits
 from itemtrace.domain.errors import ValidationFailed
 
-_TOKEN = re.compile(r"\{(seq(?::(\d+))?|YYYY|YY|MM|DD|item|location)\}")
+_TOKEN = re.compile(r"\{(seq(?::(\d+))?|sscc(?::(\d))?|YYYY|YY|MM|DD|item|location)\}")
+_SSCC = re.compile(r"\{sscc(?::(\d))?\}")
 _LAST_DIGITS = re.compile(r"(\d+)(\D*)$")
 MAX_NUMBER_LENGTH = limits.NUMBER
 # What each date token renders to; {item} and {location} depend on the draw, checked then.
@@ -20,8 +21,14 @@ _COUNTER_DIGITS = len(str(limits.MAX_SEQUENCE))
 
 
 def validate_pattern(pattern: str) -> None:
-    """A pattern needs exactly one `{seq}` / `{seq:N}` counter and only known tokens."""
-    counters = [m for m in _TOKEN.finditer(pattern) if m.group(1).startswith("seq")]
+    """A pattern needs exactly one `{seq}` / `{seq:N}` counter and only known tokens; `{sscc}` /
+    `{sscc:E}` (E the extension digit) is a counter that stands alone, so the number is an SSCC."""
+    counters = [m for m in _TOKEN.finditer(pattern) if m.group(1).startswith(("seq", "sscc"))]
+    if _SSCC.search(pattern) and not _SSCC.fullmatch(pattern):
+        raise ValidationFailed(
+            f"pattern {pattern!r}: an {{sscc}} token must be the whole pattern (an SSCC is 18 digits "
+            "and nothing else, so that its barcode scans back to the package)"
+        )
     if len(counters) != 1:
         raise ValidationFailed(
             f"pattern {pattern!r} must contain exactly one counter token such as {{seq:5}}"
@@ -70,7 +77,11 @@ def longest_number(pattern: str) -> int:
     for match in _TOKEN.finditer(pattern):
         name = match.group(1)
         length += (
-            max(_width(pattern), _COUNTER_DIGITS) if name.startswith("seq") else _DATE_WIDTH.get(name, 0)
+            max(_width(pattern), _COUNTER_DIGITS)
+            if name.startswith("seq")
+            else barcodes.SSCC_LENGTH
+            if name.startswith("sscc")
+            else _DATE_WIDTH.get(name, 0)
         )
     return length + len(_TOKEN.sub("", pattern))
 
@@ -80,8 +91,11 @@ def _width(pattern: str) -> int:
     return int(counter.group(2) or 0) if counter is not None else 0
 
 
-def render(pattern: str, seq: int, *, today: date, item: str = "", location: str = "") -> str:
-    """Render one number: `render("SN-{YY}-{seq:4}", 7, today=...)` → `"SN-26-0007"`.
+def render(
+    pattern: str, seq: int, *, today: date, item: str = "", location: str = "", company_prefix: str = ""
+) -> str:
+    """Render one number: `render("SN-{YY}-{seq:4}", 7, today=...)` → `"SN-26-0007"`; `{sscc}`
+    renders the SSCC of `company_prefix` with the counter as serial reference.
 
     Refused (`validation_error`) past the counter's range or the 50 characters of a number:
     drawn inside the transaction that allocated the counter, the refusal hands nothing out.
@@ -98,6 +112,8 @@ def render(pattern: str, seq: int, *, today: date, item: str = "", location: str
 
     def token(match: re.Match[str]) -> str:
         name = match.group(1)
+        if name.startswith("sscc"):
+            return barcodes.sscc(int(match.group(3) or 0), barcodes.check_company_prefix(company_prefix), seq)
         if name.startswith("seq"):
             width = int(match.group(2) or 0)
             return str(seq).zfill(width)

@@ -425,7 +425,14 @@ def _from_series(
     while len(numbers) < count:
         found, values = uow.masterdata.allocate(series, count - len(numbers))
         rendered = [
-            numbering.render(found.pattern, v, today=posting_date, item=sku, location=line.to_location or "")
+            numbering.render(
+                found.pattern,
+                v,
+                today=posting_date,
+                item=sku,
+                location=line.to_location or "",
+                company_prefix=uow.gs1_company_prefix,
+            )
             for v in values
         ]
         taken = uow.numbers.existing(sku, dimension, rendered) | set(numbers)

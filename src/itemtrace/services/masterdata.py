@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-from itemtrace.domain import formulas, limits, numbering
+from itemtrace.domain import barcodes, formulas, limits, numbering
 from itemtrace.domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner
 from itemtrace.domain.masterdata_changes import (
@@ -47,13 +47,14 @@ def list_tracking_codes(
 def _check_item(item: Item) -> None:
     if item.shelf_life:
         formulas.validate(item.shelf_life)
-    if item.gtin is not None and not (item.gtin.isdigit() and len(item.gtin) in (8, 12, 13, 14)):
-        raise ValidationFailed(f"gtin {item.gtin!r} must be 8, 12, 13 or 14 digits")
+    if item.gtin is not None:
+        barcodes.check_gtin(item.gtin)
 
 
 def create_item(uow: UnitOfWork, item: Item) -> ItemPolicy:
     _check_item(item)
     with uow.write():
+        _gtin_unused(uow, item)
         try:
             uow.masterdata.add_item(item)
         except NotFound as missing:
@@ -61,6 +62,25 @@ def create_item(uow: UnitOfWork, item: Item) -> ItemPolicy:
             raise ValidationFailed(f"{missing.what} {missing.key} does not exist: create it first") from None
         uow.commit()
         return uow.masterdata.item(item.sku)
+
+
+def _gtin_unused(uow: UnitOfWork, item: Item) -> None:
+    """One GTIN, one item (in any of its 8/12/13/14-digit forms), so a scan finds one item."""
+    if item.gtin is None:
+        return
+    uow.scans.lock_gtin(barcodes.gtin14(item.gtin))  # two admins giving one GTIN at once: one waits
+    others = [
+        (sku, gtin)
+        for sku, gtin in uow.scans.items_with_gtin(barcodes.gtin_forms(item.gtin))
+        if sku != item.sku
+    ]
+    if others:
+        sku, gtin = others[0]
+        raise Conflict(
+            f"gtin {item.gtin} is already item {sku}'s (as {gtin}): a GTIN names one item; "
+            f'remove it from {sku} first (PATCH /items/{sku} with {{"gtin": null}})',
+            code=ErrorCode.ALREADY_EXISTS,
+        )
 
 
 def get_item(uow: UnitOfWork, sku: str) -> ItemPolicy:
@@ -149,7 +169,15 @@ def next_numbers(
     with uow.write():
         series, values = uow.masterdata.allocate(code, count)
         numbers = [
-            numbering.render(series.pattern, v, today=today, item=item, location=location) for v in values
+            numbering.render(
+                series.pattern,
+                v,
+                today=today,
+                item=item,
+                location=location,
+                company_prefix=uow.gs1_company_prefix,
+            )
+            for v in values
         ]
         uow.commit()
     return numbers
@@ -195,6 +223,8 @@ def update_item(uow: UnitOfWork, sku: str, changes: Mapping[str, Any]) -> ItemPo
                 f"{new.unit}: create a new item with the new unit instead",
                 code=ErrorCode.ITEM_HAS_ENTRIES,
             )
+        if new.gtin != old.gtin:
+            _gtin_unused(uow, new)
         try:
             uow.masterdata.update_item(new)
         except NotFound as missing:

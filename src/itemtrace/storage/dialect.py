@@ -60,6 +60,13 @@ def for_update(query: _Query, session: Session, *, of: Any = None) -> _Query:
     return query.with_for_update(of=of) if of is not None else query.with_for_update()
 
 
+def lock_key(session: Session, key: str) -> None:
+    """Hold a lock named `key` until the transaction ends: PostgreSQL's transaction-level advisory
+    lock; SQLite's writer already holds the database's write lock."""
+    if is_postgresql(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
+
 def _unique_columns() -> dict[str, str]:
     """SQLite names the columns of a failed unique index, not the index: map them back."""
     names: dict[str, str] = {}

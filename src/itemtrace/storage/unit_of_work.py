@@ -27,6 +27,7 @@ from itemtrace.storage.numbers import Numbers
 from itemtrace.storage.recalls import Recalls
 from itemtrace.storage.reclass import Reclass
 from itemtrace.storage.reports import Reports
+from itemtrace.storage.scanning import Scanning
 from itemtrace.storage.stock import Stock
 from itemtrace.storage.tracing import Tracing
 from itemtrace.storage.users import Users
@@ -73,14 +74,17 @@ class UnitOfWork:
     reports: Reports
     tracing: Tracing
     epcis: EpcisReads
+    scans: Scanning
 
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
+    def __init__(self, session_factory: Callable[[], Session], *, gs1_company_prefix: str = "") -> None:
         self.session_factory = session_factory
+        # The GS1 company prefix {sscc} numbers are drawn with (ITEMTRACE_GS1_COMPANY_PREFIX).
+        self.gs1_company_prefix = gs1_company_prefix
         self._session: Session | None = None
 
     @classmethod
-    def for_engine(cls, engine: Engine) -> UnitOfWork:
-        return cls(sessionmaker(bind=engine, expire_on_commit=False))
+    def for_engine(cls, engine: Engine, *, gs1_company_prefix: str = "") -> UnitOfWork:
+        return cls(sessionmaker(bind=engine, expire_on_commit=False), gs1_company_prefix=gs1_company_prefix)
 
     def write(self) -> AbstractContextManager[Self]:
         """Open the unit of work as a writer: `with uow.write():`."""
@@ -159,6 +163,7 @@ class UnitOfWork:
         self.tracing = Tracing(session, self.masterdata)
         self.reclass = Reclass(session, self.masterdata)
         self.epcis = EpcisReads(session)
+        self.scans = Scanning(session, self.masterdata)
 
     def _end(self) -> None:
         session, self._session = self._session, None
