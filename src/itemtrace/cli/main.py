@@ -16,6 +16,7 @@ from typer.exceptions import TyperException
 from itemtrace import __version__
 from itemtrace.cli import (
     availability,
+    bulk,
     counts,
     documents,
     info_cards,
@@ -209,6 +210,7 @@ tracing.register(commands)
 availability.register(commands)
 service.register(commands)
 reports.register(commands)
+bulk.register(commands)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from itemtrace.storage import dialect
 from itemtrace.storage.availability import Availability
+from itemtrace.storage.bulk import Bulk
 from itemtrace.storage.cards import Info
 from itemtrace.storage.cards_read import CardReads
 from itemtrace.storage.check import Check
@@ -71,6 +72,7 @@ class UnitOfWork:
     check: Check
     reports: Reports
     tracing: Tracing
+    bulk: Bulk
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -156,6 +158,7 @@ class UnitOfWork:
         self.reports = Reports(session, self.masterdata)
         self.tracing = Tracing(session, self.masterdata)
         self.reclass = Reclass(session, self.masterdata)
+        self.bulk = Bulk(session, self.masterdata)
 
     def _end(self) -> None:
         session, self._session = self._session, None
