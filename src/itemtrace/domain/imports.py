@@ -309,12 +309,19 @@ class Batch:
         """The file rows each posting violation is about: the rows with its number, else the
         line's rows without numbers, else the line's first row."""
         lines = self._lines()
+        repeated = self._repeated_serials(violations, lines)
         errors: list[RowError] = []
         for v in violations:
             if v.line is None or not 1 <= v.line <= len(lines):
                 errors.append(RowError(1, None, v.code, v.detail))
                 continue
-            _item, _location, chunk = lines[v.line - 1]
+            item, _location, chunk = lines[v.line - 1]
+            if (item, v.tracking) in repeated:
+                rows_of = repeated[(item, v.tracking)]
+                listed = ", ".join(str(r) for r in rows_of[:10]) + (" …" if len(rows_of) > 10 else "")
+                detail = f"serial {v.tracking} of {item} is on rows {listed}: each serial is one unit, keep one row"
+                errors.extend(RowError(row, "serial", v.code, detail) for row in rows_of)
+                continue
             rows: list[tuple[int, str | None]] = []
             if v.tracking is not None:
                 for t, row in zip(chunk.tracking, chunk.tracking_rows, strict=True):
@@ -332,7 +339,30 @@ class Batch:
                     ] or targets
                 rows = [(row, column) for row in targets]
             errors.extend(RowError(row, column, v.code, _detail(v.detail)) for row, column in rows)
-        return sorted(errors, key=lambda e: e.row)
+        unique = {(e.row, e.column, e.code, e.detail): e for e in errors}
+        return sorted(unique.values(), key=lambda e: e.row)
+
+    @staticmethod
+    def _repeated_serials(
+        violations: Sequence[Violation], lines: Sequence[tuple[str, str, _Chunk]]
+    ) -> dict[tuple[str, str | None], list[int]]:
+        """The rows of each serial the file names more than once, in one pass over the rows."""
+        wanted = {
+            (lines[v.line - 1][0], v.tracking)
+            for v in violations
+            if v.code is ErrorCode.SERIAL_QUANTITY
+            and "more than once" in v.detail
+            and v.line is not None
+            and 1 <= v.line <= len(lines)
+        }
+        found: dict[tuple[str, str | None], list[int]] = {}
+        if not wanted:
+            return found
+        for item, _location, chunk in lines:
+            for t, row in zip(chunk.tracking, chunk.tracking_rows, strict=True):
+                if (item, t.serial) in wanted:
+                    found.setdefault((item, t.serial), []).append(row)
+        return {key: sorted(rows) for key, rows in found.items()}
 
 
 _COLUMN_OF_CODE = {
