@@ -52,7 +52,11 @@ def test_an_import_posts_one_adjustment_with_every_row(world: Api, as_clerk: Api
     document = response.json()
     assert document["type"] == "adjustment" and document["status"] == "posted"
     assert document["import"]["rows"] == 4
-    assert [(ln["item"], ln["quantity"]) for ln in document["lines"]] == [("DRILL", 2), ("MILK", 40), ("SCREW", 250)]
+    assert [(ln["item"], ln["quantity"]) for ln in document["lines"]] == [
+        ("DRILL", 2),
+        ("MILK", 40),
+        ("SCREW", 250),
+    ]
     card = world.get("/items/DRILL/serials/S-2").json()
     assert card["status"] == "available" and card["location"] == "WH1"
     assert world.get("/items/MILK/lots/L-1").json()["expiration_date"] == "2027-01-31"
@@ -71,9 +75,10 @@ def test_columns_may_come_in_any_order_and_the_location_may_be_given_once(world:
 def test_an_unknown_column_is_refused_with_the_known_ones(world: Api, as_clerk: Api) -> None:
     response = upload(as_clerk, "item,location,expiry_date\nMILK,WH1,2027-01-01\n")
     assert errors_of(response) == [(1, "expiry_date", "validation_error")]
-    assert "item, location, serial, lot, package, quantity, expiration_date, warranty_date" in response.json()[
-        "errors"
-    ][0]["detail"]
+    assert (
+        "item, location, serial, lot, package, quantity, expiration_date, warranty_date"
+        in response.json()["errors"][0]["detail"]
+    )
 
 
 def test_every_bad_row_is_reported_and_nothing_is_posted(world: Api, as_clerk: Api) -> None:
@@ -106,7 +111,9 @@ def test_every_bad_row_is_reported_and_nothing_is_posted(world: Api, as_clerk: A
 
 def test_stock_goes_into_internal_locations_only(world: Api, as_clerk: Api) -> None:
     world.created("/locations", {"code": "SHOP", "name": "A customer", "kind": "customer"})
-    assert errors_of(upload(as_clerk, HEADER + "\nSCREW,SHOP,,,,1,,\n")) == [(2, "location", "validation_error")]
+    assert errors_of(upload(as_clerk, HEADER + "\nSCREW,SHOP,,,,1,,\n")) == [
+        (2, "location", "validation_error")
+    ]
 
 
 def test_control_characters_are_refused(world: Api, as_clerk: Api) -> None:
@@ -140,7 +147,12 @@ def test_posting_rules_are_reported_on_the_rows_that_break_them(world: Api, as_c
 def test_a_required_expiration_date_must_be_given(world: Api, as_clerk: Api) -> None:
     world.created(
         "/tracking-codes",
-        {"code": "LOTREQ", "lot": {"specific": True}, "use_expiration_dates": True, "require_expiration_date": True},
+        {
+            "code": "LOTREQ",
+            "lot": {"specific": True},
+            "use_expiration_dates": True,
+            "require_expiration_date": True,
+        },
     )
     world.created("/items", {"sku": "VACCINE", "name": "Vaccine", "tracking_code": "LOTREQ"})
     response = upload(as_clerk, HEADER + "\nVACCINE,WH1,,V-1,,10,,\nVACCINE,WH1,,V-2,,10,2027-05-01,\n")
@@ -152,7 +164,12 @@ def test_a_refused_import_is_recorded_with_its_errors(world: Api, as_clerk: Api)
     job = as_clerk.get(f"/imports/{response.json()['import_id']}").json()
     assert job["status"] == "rejected" and job["document"] is None
     assert job["errors"] == [
-        {"row": 2, "column": "item", "code": "not_found", "detail": "item NOPE does not exist: create it first"}
+        {
+            "row": 2,
+            "column": "item",
+            "code": "not_found",
+            "detail": "item NOPE does not exist: create it first",
+        }
     ]
     assert as_clerk.get("/imports/999999").status_code == 404
 
@@ -173,15 +190,21 @@ def test_errors_as_csv(world: Api, as_clerk: Api) -> None:
 
 
 def test_xlsx_imports_the_same_way(world: Api, as_clerk: Api) -> None:
-    good = xlsx([["item", "location", "lot", "quantity", "expiration_date"], ["MILK", "WH1", "L-7", 12, "2027-03-01"]])
+    good = xlsx(
+        [["item", "location", "lot", "quantity", "expiration_date"], ["MILK", "WH1", "L-7", 12, "2027-03-01"]]
+    )
     response = as_clerk.client.post(
-        "/api/v1/imports", headers=as_clerk.headers, files={"file": ("opening.xlsx", good, "application/octet-stream")}
+        "/api/v1/imports",
+        headers=as_clerk.headers,
+        files={"file": ("opening.xlsx", good, "application/octet-stream")},
     )
     assert response.status_code == 201, response.text
     assert world.get("/items/MILK/lots/L-7").json()["expiration_date"] == "2027-03-01"
     bad = xlsx([["item", "location", "serial"], ["DRILL", "WH1", None], ["DRILL", "WH1", "S-1"]])
     response = as_clerk.client.post(
-        "/api/v1/imports", headers=as_clerk.headers, files={"file": ("bad.xlsx", bad, "application/octet-stream")}
+        "/api/v1/imports",
+        headers=as_clerk.headers,
+        files={"file": ("bad.xlsx", bad, "application/octet-stream")},
     )
     assert errors_of(response) == [(2, "quantity", "validation_error")]
 
@@ -190,7 +213,9 @@ def test_other_files_are_refused(world: Api, as_clerk: Api) -> None:
     response = upload(as_clerk, "hello", name="notes.txt")
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
     response = as_clerk.client.post(
-        "/api/v1/imports", headers=as_clerk.headers, files={"file": ("fake.xlsx", b"not a zip", "application/octet-stream")}
+        "/api/v1/imports",
+        headers=as_clerk.headers,
+        files={"file": ("fake.xlsx", b"not a zip", "application/octet-stream")},
     )
     assert response.status_code == 422 and "XLSX" in response.json()["detail"]
     assert upload(as_clerk, "").status_code == 422
@@ -213,11 +238,15 @@ def test_stock_export_has_the_import_columns(world: Api, as_viewer: Api) -> None
         "MILK,WH1,,L-1,,40,2027-01-31,",
         "SCREW,WH2,,,,250,,",
     ]
-    assert as_viewer.get("/exports/stock", params={"location": "WH2"}).text.splitlines()[1:] == ["SCREW,WH2,,,,250,,"]
+    assert as_viewer.get("/exports/stock", params={"location": "WH2"}).text.splitlines()[1:] == [
+        "SCREW,WH2,,,,250,,"
+    ]
     assert as_viewer.get("/exports/stock", params={"lot": "L-1"}).text.splitlines()[1:] == [
         "MILK,WH1,,L-1,,40,2027-01-31,"
     ]
-    book = load_workbook(io.BytesIO(as_viewer.get("/exports/stock", params={"format": "xlsx", "item": "MILK"}).content))
+    book = load_workbook(
+        io.BytesIO(as_viewer.get("/exports/stock", params={"format": "xlsx", "item": "MILK"}).content)
+    )
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[0] == tuple(HEADER.split(",")) and rows[1][:4] == ("MILK", "WH1", None, "L-1")
 
@@ -233,3 +262,15 @@ def test_ledger_export_filters_by_item_and_posting_date(world: Api, as_viewer: A
     february = as_viewer.get("/exports/ledger", params={"from": "2026-02-01", "to": "2026-02-28"}).text
     assert [r["serial"] for r in csv.DictReader(io.StringIO(february))] == ["S-2"]
     assert as_viewer.get("/exports/ledger", params={"item": "MILK"}).text.splitlines()[1:] == []
+
+
+def test_an_upload_has_one_field_named_file(world: Api, as_clerk: Api) -> None:
+    response = as_clerk.client.post(
+        "/api/v1/imports",
+        headers=as_clerk.headers,
+        files={"file": ("a.csv", b"item\nSCREW\n", "text/csv")},
+        data={"mode": "fast"},
+    )
+    assert response.status_code == 422 and "mode" in response.json()["detail"]
+    response = as_clerk.client.post("/api/v1/imports", headers=as_clerk.headers, json={"file": "x"})
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"

@@ -40,12 +40,16 @@ def test_import_posts_the_file_and_says_what_it_posted(itemtrace: Itemtrace, tmp
     source = write(tmp_path / "opening.csv", "item,serial\nDRILL-X,SN-1\nDRILL-X,SN-2\n")
     result = itemtrace.ok("import", str(source), "--location", "WH1")
     assert result.stdout.startswith("imported 2 row(s) from opening.csv: posted ADJ-")
-    document = itemtrace.json("import", str(write(tmp_path / "more.csv", "item,location,quantity\nSCREW,WH2,5\n")))
+    document = itemtrace.json(
+        "import", str(write(tmp_path / "more.csv", "item,location,quantity\nSCREW,WH2,5\n"))
+    )
     assert document["type"] == "adjustment" and document["import"]["rows"] == 1
     assert document["lines"][0]["to_location"] == "WH2"
 
 
-def test_a_refused_import_lists_every_bad_row_and_writes_them_as_csv(itemtrace: Itemtrace, tmp_path: Path) -> None:
+def test_a_refused_import_lists_every_bad_row_and_writes_them_as_csv(
+    itemtrace: Itemtrace, tmp_path: Path
+) -> None:
     master_data(itemtrace)
     itemtrace.ok("receive", "DRILL-X", "1", "--to", "WH1", "--serial", "SN-1", "--partner", "ACME")
     source = write(
@@ -62,19 +66,27 @@ def test_a_refused_import_lists_every_bad_row_and_writes_them_as_csv(itemtrace: 
         f"the bad rows are in {errors}",
     ]
     rows = list(csv.DictReader(io.StringIO(errors.read_text())))
-    assert [(r["row"], r["column"], r["code"]) for r in rows] == [("3", "item", "not_found"), ("4", "quantity", "validation_error")]
+    assert [(r["row"], r["column"], r["code"]) for r in rows] == [
+        ("3", "item", "not_found"),
+        ("4", "quantity", "validation_error"),
+    ]
     as_json = json.loads(itemtrace("import", str(source), "--json").stdout)
     assert as_json["code"] == "not_found" and len(as_json["errors"]) == 2
     # The names fixed, the posting rules speak: the serial received before.
     fixed = write(tmp_path / "fixed.csv", HEADER + "\nDRILL-X,WH1,SN-1,,,,,\nSCREW,WH1,,,,3,,\n")
     result = itemtrace("import", str(fixed))
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0].startswith("error[serial_exists]: row 2, serial: serial SN-1 of DRILL-X")
+    assert result.stderr.splitlines()[0].startswith(
+        "error[serial_exists]: row 2, serial: serial SN-1 of DRILL-X"
+    )
 
 
 def test_export_writes_csv_and_xlsx_files(itemtrace: Itemtrace, tmp_path: Path) -> None:
     master_data(itemtrace)
-    itemtrace.ok("import", str(write(tmp_path / "in.csv", HEADER + "\nSCREW,WH1-A,,,,7,,\nMILK,WH2,,L-1,,3,2027-01-31,\n")))
+    itemtrace.ok(
+        "import",
+        str(write(tmp_path / "in.csv", HEADER + "\nSCREW,WH1-A,,,,7,,\nMILK,WH2,,L-1,,3,2027-01-31,\n")),
+    )
     out = tmp_path / "stock.xlsx"
     said = itemtrace.json("export", "stock", "--output", str(out))
     assert said == {"file": str(out), "rows": 2}
@@ -91,7 +103,9 @@ def test_round_trip_export_import_export_gives_the_same_file(
     itemtrace: Itemtrace, backend: str, databases: Databases, tmp_path: Path
 ) -> None:
     master_data(itemtrace)
-    itemtrace.ok("receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN/1", "--serial", "SN-2", "--partner", "ACME")
+    itemtrace.ok(
+        "receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN/1", "--serial", "SN-2", "--partner", "ACME"
+    )
     itemtrace.ok(
         "import",
         str(

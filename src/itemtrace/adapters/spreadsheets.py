@@ -6,6 +6,7 @@ Cells are written as their kind: numbers as numbers (`2`, not `2.000`), dates as
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
@@ -129,7 +130,8 @@ def _read_csv(source: IO[bytes]) -> Iterator[Sequence[ReadCell]]:
     except (UnicodeDecodeError, csv.Error) as error:
         raise UnreadableFile(f"the CSV file cannot be read ({error}): save it as UTF-8 CSV") from error
     finally:
-        text.detach()
+        with contextlib.suppress(ValueError):  # the source was closed first: nothing to give back
+            text.detach()
 
 
 def _read_xlsx(source: IO[bytes]) -> Iterator[Sequence[ReadCell]]:

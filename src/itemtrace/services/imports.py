@@ -82,8 +82,8 @@ def import_rows(
     batch = Batch()
     errors: list[RowError] = []
     total = 0
+    reader = iter(rows)
     try:
-        reader = iter(rows)
         header = next(reader, None)
         if header is None:
             raise ImportRejected(
@@ -113,6 +113,10 @@ def import_rows(
     except ImportRejected as rejected:
         _record_rejection(uow, file_name, batch.rows, rejected, user=user, now=now)
         raise
+    finally:
+        close = getattr(reader, "close", None)
+        if close is not None:  # a reader stopped early gives its file back now
+            close()
     try:
         if not batch.rows and not errors:
             raise ImportRejected(

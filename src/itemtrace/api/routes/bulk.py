@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from itemtrace.adapters.spreadsheets import SheetFormat
 from itemtrace.api import clock
@@ -17,6 +19,7 @@ from itemtrace.api.deps import Clerk, Uow, Viewer
 from itemtrace.api.params import ItemFilter, LocationFilter, LotFilter
 from itemtrace.api.problems import PROBLEM_JSON, problem
 from itemtrace.domain import limits
+from itemtrace.domain.errors import ValidationFailed
 from itemtrace.domain.imports import ImportRejected
 from itemtrace.schemas.bulk import ImportJobOut, RowErrorOut
 from itemtrace.schemas.documents import DocumentOut
@@ -28,9 +31,31 @@ ImportId = Annotated[int, Path(ge=1, le=limits.MAX_ID, description="The import's
 _SHEET_TYPES: dict[str, dict[str, object]] = {SheetFormat.CSV.media_type: {}, SheetFormat.XLSX.media_type: {}}
 
 
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "A `.csv` or `.xlsx` table with a header row",
+                    }
+                },
+                "required": ["file"],
+                "additionalProperties": False,
+            }
+        }
+    },
+}
+
+
 @router.post(
     "/imports",
     status_code=201,
+    openapi_extra={"requestBody": _UPLOAD_BODY},
     responses={
         201: {"description": "The posted adjustment document, with `import` (the job's id and rows)"},
         422: {
@@ -40,11 +65,10 @@ _SHEET_TYPES: dict[str, dict[str, object]] = {SheetFormat.CSV.media_type: {}, Sh
         },
     },
 )
-def import_file(
+async def import_file(
     request: Request,
     uow: Uow,
     user: Clerk,
-    file: Annotated[UploadFile, File(description="A `.csv` or `.xlsx` table with a header row")],
     location: Annotated[LocationFilter, Query(description="The location of rows that name none")] = None,
     posting_date: Annotated[date | None, Query(description="The posting date (default: today)")] = None,
     errors: Annotated[
@@ -52,12 +76,14 @@ def import_file(
     ] = None,
 ) -> Response:
     """Opening balances: every row becomes part of one posted `adjustment` into its location,
-    with every posting rule checked. All rows or none."""
+    with every posting rule checked. All rows or none. A multipart upload, field `file`."""
+    upload = await _upload(request)
     try:
-        job, document = imports.import_file(
+        job, document = await run_in_threadpool(
+            imports.import_file,
             uow,
-            file.file,
-            file_name=file.filename or "upload.csv",
+            upload.file,
+            file_name=upload.filename or "upload.csv",
             user=user,
             default_location=location,
             posting_date=posting_date,
@@ -79,9 +105,31 @@ def import_file(
             error_count=rejected.total,
             import_id=rejected.job_id,
         )
+    finally:
+        await upload.close()
     body = jsonable_encoder(DocumentOut.from_domain(document))
     body["import"] = {"id": job.id, "rows": job.rows, "status": job.status}
     return JSONResponse(body, status_code=201, headers={"Location": f"{request.url.path}/{job.id}"})
+
+
+async def _upload(request: Request) -> UploadFile:
+    """The multipart field `file`; any other field is refused by name (strict input)."""
+    try:
+        form = await request.form()
+    except (AssertionError, ValueError, KeyError) as error:  # not multipart, or malformed
+        raise ValidationFailed(
+            f"send the table as a multipart/form-data upload in the field `file` ({error})"
+        ) from None
+    unknown = sorted(set(form.keys()) - {"file"})
+    upload = form.get("file")
+    if unknown or not isinstance(upload, UploadFile):
+        await form.close()  # the files it spooled
+        if unknown:
+            raise ValidationFailed(
+                f"unknown form field(s) {', '.join(unknown)}: the upload has one field, `file`"
+            )
+        raise ValidationFailed("the field `file` must be a file upload (.csv or .xlsx)")
+    return upload
 
 
 @router.get("/imports/{import_id}")
