@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from bench.common import TODAY, database, figure, now, report
+from itemtrace.adapters.spreadsheets import SheetFormat
 from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Item, Location, LocationKind
 from itemtrace.domain.tracking import DimensionPolicy, TrackingCode
 from itemtrace.domain.users import SYSTEM
@@ -70,7 +71,7 @@ def raw_ledger(engine: Engine, count: int) -> float:
     with engine.connect() as conn:
         document_id = conn.execute(text("SELECT max(id) FROM document")).scalar_one()
         item_id = conn.execute(text("SELECT id FROM item WHERE sku = 'DRILL'")).scalar_one()
-        places = dict(conn.execute(text("SELECT code, id FROM location")).tuples().all())
+        places: dict[str, int] = dict(conn.execute(text("SELECT code, id FROM location")).tuples().all())
     source = places[VIRTUAL_LOCATIONS[LocationKind.ADJUSTMENT]]
     posted_at = now()
     rows = (
@@ -87,9 +88,11 @@ def raw_ledger(engine: Engine, count: int) -> float:
         cursor = connection.cursor()
         if engine.dialect.name == "sqlite":
             cursor.execute("BEGIN")
-            cursor.executemany(f"INSERT INTO ledger_entry ({columns}) VALUES ({', '.join(['?'] * 11)})", list(rows))
+            cursor.executemany(
+                f"INSERT INTO ledger_entry ({columns}) VALUES ({', '.join(['?'] * 11)})", list(rows)
+            )
         else:
-            with cursor.copy(f"COPY ledger_entry ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f"COPY ledger_entry ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         connection.commit()
@@ -134,13 +137,13 @@ def raw_export(engine: Engine) -> tuple[float, int]:
     try:
         cursor = connection.cursor()
         if engine.dialect.name == "postgresql":
-            with cursor.copy(f"COPY ({RAW_LEDGER_SQL}) TO STDOUT WITH CSV HEADER") as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f"COPY ({RAW_LEDGER_SQL}) TO STDOUT WITH CSV HEADER") as copy:
                 for chunk in copy:
                     sink.write(chunk)
                     rows += bytes(chunk).count(b"\n")
             rows -= 1
         else:
-            out = io.TextIOWrapper(sink, encoding="utf-8", newline="")  # type: ignore[arg-type]
+            out = io.TextIOWrapper(io.BufferedWriter(sink), encoding="utf-8", newline="")
             writer = csv.writer(out)
             cursor.execute(RAW_LEDGER_SQL)
             while batch := cursor.fetchmany(5000):
@@ -178,7 +181,7 @@ def run(backend: str, root: Path, count: int) -> dict[str, Any]:
             baseline_rows_per_s=round(count / baseline),
             peak_mb=round(measured["peak_mb"], 1),
         )
-        # Export: our import's entries and the baseline's, 2 × count rows.
+        # Export: our import's entries and the baseline's, 2 x count rows.
         uow = UnitOfWork.for_engine(engine)
         sink = _Sink()
         written = 0
@@ -189,7 +192,7 @@ def run(backend: str, root: Path, count: int) -> dict[str, Any]:
 
         started = time.perf_counter()
         exports.write(
-            exports.spreadsheets.SheetFormat.CSV,
+            SheetFormat.CSV,
             exports.LEDGER_COLUMNS,
             exports.counted(exports.ledger_pages(uow), progress),
             sink,  # type: ignore[arg-type]
@@ -218,7 +221,12 @@ def main(backends: list[str], root: Path, *, quick: bool = False, **_: Any) -> d
             f"({count:,} rows: {i['rows_per_s']:,} rows/s, peak {i['peak_mb']} MB; "
             f"baseline {'COPY' if backend == 'postgresql' else 'executemany'} {i['baseline_rows_per_s']:,} rows/s)",
         )
-        report("export_ledger_1m", backend, e, f"({e['rows']:,} rows: {e['rows_per_s']:,} rows/s; baseline raw query)")
+        report(
+            "export_ledger_1m",
+            backend,
+            e,
+            f"({e['rows']:,} rows: {e['rows_per_s']:,} rows/s; baseline raw query)",
+        )
     return {"import_1m_serials": imported, "export_ledger_1m": exported}
 
 

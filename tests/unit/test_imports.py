@@ -75,16 +75,14 @@ def test_any_cells_give_a_row_or_errors_never_an_exception(cells: list[object]) 
 
 def test_rows_group_into_lines_by_item_and_location_and_violations_come_back_to_rows() -> None:
     batch = Batch()
-    for number, cells in enumerate(
-        [
-            ["DRILL", "WH1", "SN-1"],
-            ["SCREW", "WH1", None, None, None, "5"],
-            ["DRILL", "WH1", "SN-2"],
-            ["SCREW", "WH1", None, None, None, "2"],
-            ["DRILL", "WH2", "SN-1"],
-        ],
-        start=2,
-    ):
+    lines: list[list[object]] = [
+        ["DRILL", "WH1", "SN-1"],
+        ["SCREW", "WH1", None, None, None, "5"],
+        ["DRILL", "WH1", "SN-2"],
+        ["SCREW", "WH1", None, None, None, "2"],
+        ["DRILL", "WH2", "SN-1"],
+    ]
+    for number, cells in enumerate(lines, start=2):
         parsed = row(*cells, number=number)
         assert isinstance(parsed, ImportRow)
         batch.add(parsed)
