@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -122,14 +122,19 @@ def parse_row(
 ) -> ImportRow | list[RowError] | None:
     """One data row as a tracking line of an item at a location, or every problem it has.
 
-    None for an empty row (skipped, as spreadsheets leave them).
+    None for an empty row (skipped, as spreadsheets leave them). Text cells are trimmed.
     """
     values: dict[str, Cell] = {}
     errors: list[RowError] = []
+    width = len(columns)
     for index, cell in enumerate(cells):
-        if cell is None or (isinstance(cell, str) and cell.strip() == ""):
+        if cell is None:
             continue
-        name = columns[index] if index < len(columns) else None
+        if type(cell) is str:
+            cell = cell.strip()
+            if not cell:
+                continue
+        name = columns[index] if index < width else None
         if name is None:
             errors.append(
                 RowError(
@@ -140,35 +145,15 @@ def parse_row(
         values[name] = cell
     if not values and not errors:
         return None
-
-    def text(name: str, width: int) -> str | None:
-        if name not in values:
-            return None
-        value = _text(values[name]).strip()
-        if len(value) > width:
-            errors.append(
-                RowError(
-                    row,
-                    name,
-                    ErrorCode.VALIDATION_ERROR,
-                    f"{name} is {len(value)} characters long; at most {width}",
-                )
-            )
-            return None
-        if not value.isprintable():
-            errors.append(
-                RowError(row, name, ErrorCode.VALIDATION_ERROR, f"{name} has control characters: remove them")
-            )
-            return None
-        return value
-
-    item = text("item", limits.SKU)
+    item = _name(values, "item", limits.SKU, row, errors)
     if "item" not in values:
         errors.append(RowError(row, "item", ErrorCode.VALIDATION_ERROR, "the item is missing"))
-    location = text("location", limits.LOCATION_CODE) or (
-        default_location if "location" not in values else None
-    )
-    if location is None and "location" not in values:
+    if "location" in values:
+        location = _name(values, "location", limits.LOCATION_CODE, row, errors)
+    elif default_location is not None:
+        location = default_location
+    else:
+        location = None
         errors.append(
             RowError(
                 row,
@@ -177,23 +162,12 @@ def parse_row(
                 "the location is missing: fill the column, or give a default location (--location)",
             )
         )
-    numbers: dict[str, str | None] = {}
-    for name in NUMBERS:
-        number = _text(values[name]).strip() if name in values else None
-        if number is not None and not is_valid_number(number):
-            errors.append(
-                RowError(
-                    row,
-                    name,
-                    ErrorCode.VALIDATION_ERROR,
-                    f"{name} {number[:60]!r} is not a valid number: use 1 to {limits.NUMBER} printable characters",
-                )
-            )
-            number = None
-        numbers[name] = number
+    serial = _number(values, "serial", row, errors)
+    lot = _number(values, "lot", row, errors)
+    package = _number(values, "package", row, errors)
     quantity = _quantity(values.get("quantity"), "serial" in values, row, errors)
-    expiration = _date(values, "expiration_date", row, errors)
-    warranty = _date(values, "warranty_date", row, errors)
+    expiration = _date(values, "expiration_date", row, errors) if "expiration_date" in values else None
+    warranty = _date(values, "warranty_date", row, errors) if "warranty_date" in values else None
     if errors or item is None or location is None or quantity is None:
         return errors
     return ImportRow(
@@ -201,9 +175,9 @@ def parse_row(
         item,
         location,
         TrackingLine(
-            serial=numbers["serial"],
-            lot=numbers["lot"],
-            package=numbers["package"],
+            serial=serial,
+            lot=lot,
+            package=package,
             quantity=quantity,
             expiration_date=expiration,
             warranty_date=warranty,
@@ -211,18 +185,65 @@ def parse_row(
     )
 
 
+def _name(values: Mapping[str, Cell], name: str, width: int, row: int, errors: list[RowError]) -> str | None:
+    """A code (SKU, location): at most `width` printable characters."""
+    cell = values.get(name)
+    if cell is None:
+        return None
+    value = cell if type(cell) is str else _text(cell).strip()
+    if len(value) > width:
+        errors.append(
+            RowError(
+                row,
+                name,
+                ErrorCode.VALIDATION_ERROR,
+                f"{name} is {len(value)} characters long; at most {width}",
+            )
+        )
+        return None
+    if not value.isprintable():
+        errors.append(
+            RowError(row, name, ErrorCode.VALIDATION_ERROR, f"{name} has control characters: remove them")
+        )
+        return None
+    return value
+
+
+def _number(values: Mapping[str, Cell], name: str, row: int, errors: list[RowError]) -> str | None:
+    """A serial, lot or package number (1 to 50 printable characters)."""
+    cell = values.get(name)
+    if cell is None:
+        return None
+    number = cell if type(cell) is str else _text(cell).strip()
+    if is_valid_number(number):
+        return number
+    errors.append(
+        RowError(
+            row,
+            name,
+            ErrorCode.VALIDATION_ERROR,
+            f"{name} {number[:60]!r} is not a valid number: use 1 to {limits.NUMBER} printable characters",
+        )
+    )
+    return None
+
+
 def check_references(
-    groups: Iterable[tuple[str, str, Sequence[int]]],
+    groups: Iterable[tuple[str, str]],
+    rows_of: Callable[[str, str], Sequence[int]],
     items: Iterable[str],
     locations: Mapping[str, Location],
 ) -> list[RowError]:
     """Rows naming an unknown item, an unknown location, or a place stock cannot be put (only
-    internal locations hold opening balances). `groups` is (item, location, rows)."""
+    internal locations hold opening balances). `groups` is (item, location); `rows_of` gives
+    a group's rows (asked for the bad groups only)."""
     known_items = set(items)
     errors: list[RowError] = []
-    for item, code, rows in groups:
+    for item, code in groups:
         location = locations.get(code)
-        for row in rows:
+        if item in known_items and location is not None and location.kind is LocationKind.INTERNAL:
+            continue
+        for row in rows_of(item, code):
             if item not in known_items:
                 errors.append(
                     RowError(row, "item", ErrorCode.NOT_FOUND, f"item {item} does not exist: create it first")
@@ -282,12 +303,15 @@ class Batch:
             chunk.rest_rows.append(row.row)
         self.rows += 1
 
-    def groups(self) -> list[tuple[str, str, list[int]]]:
-        """(item, location, the rows of it) per group, in the order they first appear."""
-        return [
-            (item, location, sorted(r for c in chunks for r in (*c.tracking_rows, *c.rest_rows)))
-            for (item, location), chunks in self._groups.items()
-        ]
+    def groups(self) -> list[tuple[str, str]]:
+        """(item, location) per group, in the order they first appear."""
+        return list(self._groups)
+
+    def rows_of(self, item: str, location: str) -> list[int]:
+        """The file rows of one group, in file order."""
+        return sorted(
+            r for c in self._groups.get((item, location), []) for r in (*c.tracking_rows, *c.rest_rows)
+        )
 
     def _lines(self) -> list[tuple[str, str, _Chunk]]:
         return [(item, loc, chunk) for (item, loc), chunks in self._groups.items() for chunk in chunks]

@@ -175,9 +175,9 @@ def _check_references(uow: UnitOfWork, batch: Batch) -> list[RowError]:
     if not groups:
         return []
     with uow.read():
-        items = uow.masterdata.policies({item for item, _, _ in groups})
-        locations = uow.masterdata.locations({location for _, location, _ in groups})
-    return imports.check_references(groups, items, locations)
+        items = uow.masterdata.policies({item for item, _ in groups})
+        locations = uow.masterdata.locations({location for _, location in groups})
+    return imports.check_references(groups, batch.rows_of, items, locations)
 
 
 def _record_rejection(
