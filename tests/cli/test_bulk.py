@@ -134,3 +134,26 @@ def test_round_trip_export_import_export_gives_the_same_file(
     finally:
         other.close()
         databases.give_back(other.url)
+
+
+def test_the_documented_sample_imports_as_it_is(itemtrace: Itemtrace) -> None:
+    master_data(itemtrace)
+    sample = Path(__file__).parents[2] / "docs" / "samples" / "opening-balances.csv"
+    document = itemtrace.json("import", str(sample))
+    assert document["import"]["rows"] == 6 and document["status"] == "posted"
+    assert itemtrace.ok("export", "stock", "--item", "MILK").stdout.splitlines()[1:] == [
+        "MILK,WH1,,L-2026-11,,40,2026-12-31,",
+        "MILK,WH2,,L-2026-12,,25.5,2027-01-31,",
+    ]
+
+
+def test_json_output_has_no_progress_bar_even_when_forced(itemtrace: Itemtrace, tmp_path: Path) -> None:
+    master_data(itemtrace)
+    source = write(tmp_path / "in.csv", "item,location,quantity\nSCREW,WH1,5\n")
+    shown = itemtrace.runner.run(
+        ["import", str(source), "--json"],
+        input=None,
+        env={"ITEMTRACE_DATABASE_URL": itemtrace.url, "ITEMTRACE_PROGRESS": "1"},
+    )
+    assert shown.exit_code == 0 and shown.stderr == ""
+    assert json.loads(shown.stdout)["import"]["rows"] == 1
