@@ -20,6 +20,7 @@ from bench import (
     genealogy,
     http_card,
     http_post,
+    import_1m_serials,
     picking,
     post_latency,
     receipt_10k_serials,
@@ -46,6 +47,7 @@ GROUPS = {
     **dict.fromkeys(genealogy.NAMES, genealogy.main),
     **dict.fromkeys(cli_startup.CASES, cli_startup.main),
     **dict.fromkeys(picking.NAMES, picking.main),
+    **dict.fromkeys(("import_1m_serials", "export_ledger_1m"), import_1m_serials.main),
 }
 
 

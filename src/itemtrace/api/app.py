@@ -19,6 +19,7 @@ from itemtrace.api import docs, openapi, problems
 from itemtrace.api.guard import RequestGuard
 from itemtrace.api.routes import (
     availability,
+    bulk,
     cards,
     corrections,
     documents,
@@ -93,6 +94,7 @@ def create_app(
         reports,
         epcis,
         scanning,
+        bulk,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     openapi.install(app, prefix=API_PREFIX)

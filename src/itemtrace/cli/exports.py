@@ -14,11 +14,11 @@ from itemtrace.cli.framework import Typer
 from itemtrace.cli.options import JsonFlag, parse_date
 from itemtrace.cli.present import say
 
-export = Typer(help="Exports for other systems: the ledger as GS1 EPCIS 2.0 events.")
+export = Typer(help="Exports: stock or the ledger as CSV or XLSX, the ledger as GS1 EPCIS 2.0 events.")
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(export, name="export", rich_help_panel="Tracking")
+    app.add_typer(export, name="export", rich_help_panel="Bulk")
 
 
 @export.command("epcis")

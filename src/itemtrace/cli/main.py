@@ -16,6 +16,7 @@ from typer.exceptions import TyperException
 from itemtrace import __version__
 from itemtrace.cli import (
     availability,
+    bulk,
     counts,
     documents,
     exports,
@@ -213,6 +214,7 @@ service.register(commands)
 reports.register(commands)
 exports.register(commands)
 scanning.register(commands)
+bulk.register(commands)
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ USER_NAME = 60
 DOCUMENT_NUMBER = 40
 REFERENCE = 100
 IDEMPOTENCY_KEY = 200
+FILE_NAME = 200  # an imported file's name, as uploaded
 PASSWORD_HASH = 200  # a password's scrypt hash (about 160 characters)
 
 # -- free text (TEXT columns, bounded by the API only) -----------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from itemtrace.storage import dialect
 from itemtrace.storage.availability import Availability
+from itemtrace.storage.bulk import Bulk
 from itemtrace.storage.cards import Info
 from itemtrace.storage.cards_read import CardReads
 from itemtrace.storage.check import Check
@@ -75,6 +76,7 @@ class UnitOfWork:
     tracing: Tracing
     epcis: EpcisReads
     scans: Scanning
+    bulk: Bulk
 
     def __init__(self, session_factory: Callable[[], Session], *, gs1_company_prefix: str = "") -> None:
         self.session_factory = session_factory
@@ -164,6 +166,7 @@ class UnitOfWork:
         self.reclass = Reclass(session, self.masterdata)
         self.epcis = EpcisReads(session)
         self.scans = Scanning(session, self.masterdata)
+        self.bulk = Bulk(session, self.masterdata)
 
     def _end(self) -> None:
         session, self._session = self._session, None

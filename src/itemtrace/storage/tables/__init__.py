@@ -47,6 +47,9 @@ from itemtrace.storage.tables.documents import (
     IdempotencyKeyRow as IdempotencyKeyRow,
 )
 from itemtrace.storage.tables.documents import (
+    ImportJobRow as ImportJobRow,
+)
+from itemtrace.storage.tables.documents import (
     ReservationRow as ReservationRow,
 )
 from itemtrace.storage.tables.links import (

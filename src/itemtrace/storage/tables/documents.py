@@ -1,4 +1,4 @@
-"""Document rows: headers, lines, idempotency keys, reservations of open drafts."""
+"""Document rows: headers, lines, idempotency keys, reservations of open drafts, import jobs."""
 
 from __future__ import annotations
 
@@ -101,3 +101,19 @@ class ReservationRow(Base):
     lot: Mapped[str] = mapped_column(Number, default="")
     package: Mapped[str] = mapped_column(Number, default="")
     quantity: Mapped[Decimal] = mapped_column(Quantity)
+
+
+class ImportJobRow(Base):
+    """One file import (`POST /imports`, `itemtrace import`): what was read and how it ended."""
+
+    __tablename__ = "import_job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(limits.FILE_NAME))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10))  # posted | rejected
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    user_name: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,52 @@
+"""Imports: the recorded job and its row errors, as the API answers and `--json` prints them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from itemtrace.domain.imports import ImportJob, RowError
+
+
+class RowErrorOut(BaseModel):
+    row: int
+    column: str | None
+    code: str
+    detail: str
+
+    @classmethod
+    def from_domain(cls, e: RowError) -> RowErrorOut:
+        return cls(row=e.row, column=e.column, code=e.code.value, detail=e.detail)
+
+
+class ImportJobOut(BaseModel):
+    """An import: `posted` (with its `document`) or `rejected` (with its `errors`)."""
+
+    id: int
+    file_name: str
+    rows: int
+    status: str
+    document: str | None
+    document_id: int | None
+    user: str | None
+    started_at: datetime
+    finished_at: datetime
+    error_count: int
+    errors: list[RowErrorOut]
+
+    @classmethod
+    def from_domain(cls, job: ImportJob) -> ImportJobOut:
+        return cls(
+            id=job.id or 0,
+            file_name=job.file_name,
+            rows=job.rows,
+            status=job.status,
+            document=job.document,
+            document_id=job.document_id,
+            user=job.user,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            error_count=job.error_count,
+            errors=[RowErrorOut.from_domain(e) for e in job.errors],
+        )
