@@ -178,3 +178,15 @@ def test_an_unused_location_is_deleted_a_used_one_is_closed_instead(world, as_cl
     assert parent.json()["code"] == "location_in_use"
     assert "child locations" in parent.json()["detail"]
     assert missing.status_code == 404
+
+
+def test_a_package_series_is_set_kept_by_other_changes_and_cleared(world, as_admin):
+    as_admin.created("/number-series", {"code": "PALLETS", "pattern": "PAL-{seq:4}"})
+
+    set_ = as_admin.patch("/items/BOX", {"package_series": "PALLETS"})
+    renamed = as_admin.patch("/items/BOX", {"name": "Carton"})
+    cleared = as_admin.patch("/items/BOX", {"package_series": None})
+
+    assert set_.json()["package_series"] == "PALLETS"
+    assert renamed.json()["package_series"] == "PALLETS"
+    assert cleared.json()["package_series"] is None

@@ -438,6 +438,9 @@ def set_item(
         str | None, typer.Option(help="Number series for new serials; '' for none.")
     ] = None,
     lot_series: Annotated[str | None, typer.Option(help="Number series for new lots; '' for none.")] = None,
+    package_series: Annotated[
+        str | None, typer.Option(help="Number series for new packages; '' for none.")
+    ] = None,
     shelf_life: Annotated[str | None, typer.Option(help="e.g. 18M; '' removes it.")] = None,
     json_output: JsonFlag = False,
 ) -> None:
@@ -457,6 +460,7 @@ def set_item(
             tracking_code=tracking_code,
             serial_series=serial_series,
             lot_series=lot_series,
+            package_series=package_series,
             shelf_life=shelf_life,
         )
     )

@@ -303,6 +303,7 @@ class ItemPatch(Patch):
     tracking_code: TrackingCodeCode | None = None
     serial_series: SeriesCode | None = None
     lot_series: SeriesCode | None = None
+    package_series: SeriesCode | None = None
     shelf_life: Formula | None = None
 
     def _domain(self, name: str, value: Any) -> Any:

@@ -192,15 +192,15 @@ def update_tracking_code(uow: UnitOfWork, code: str, changes: Mapping[str, Any])
     """Change a tracking code. Its serial/lot/package policy and `serial_unique` are fixed once an
     item using it has ledger entries (`item_has_entries`); its other fields may change any time."""
     with uow.write():
-        old = uow.masterdata.lock_tracking_code(code)
+        old = uow.changes.lock_tracking_code(code)
         new = changed(old, dict(changes))
         if new.warranty_formula:
             formulas.validate(new.warranty_formula)
         if new == old:
             return old
         if policy_changes(old, new):
-            check_tracking_code_change(old, new, uow.masterdata.items_with_entries(code))
-        uow.masterdata.update_tracking_code(new)
+            check_tracking_code_change(old, new, uow.changes.items_with_entries(code))
+        uow.changes.update_tracking_code(new)
         uow.commit()
         return uow.masterdata.tracking_code(code)
 
@@ -209,13 +209,13 @@ def update_item(uow: UnitOfWork, sku: str, changes: Mapping[str, Any]) -> ItemPo
     """Change an item: name, unit, gtin, series, shelf life any time; its tracking code (and unit)
     only while it has no ledger entries (`item_has_entries`)."""
     with uow.write():
-        old = uow.masterdata.lock_item(sku).item
+        old = uow.changes.lock_item(sku).item
         new = changed(old, dict(changes))
         _check_item(new)
         if new == old:
             return uow.masterdata.item(sku)
         pinned = new.tracking_code != old.tracking_code or new.unit != old.unit
-        has_entries = pinned and uow.masterdata.has_entries(sku)
+        has_entries = pinned and uow.changes.has_entries(sku)
         check_item_change(old, new, has_entries=has_entries)
         if has_entries and new.unit != old.unit:
             raise Conflict(
@@ -226,7 +226,7 @@ def update_item(uow: UnitOfWork, sku: str, changes: Mapping[str, Any]) -> ItemPo
         if new.gtin != old.gtin:
             _gtin_unused(uow, new)
         try:
-            uow.masterdata.update_item(new)
+            uow.changes.update_item(new)
         except NotFound as missing:
             raise ValidationFailed(f"{missing.what} {missing.key} does not exist: create it first") from None
         uow.commit()
@@ -240,7 +240,7 @@ def update_location(uow: UnitOfWork, code: str, changes: Mapping[str, Any]) -> L
         new = changed(old, dict(changes))
         check_location_change(old, new)
         if new != old:
-            uow.masterdata.update_location(new)
+            uow.changes.update_location(new)
             uow.commit()
         return uow.masterdata.location(code)
 
@@ -249,7 +249,7 @@ def delete_location(uow: UnitOfWork, code: str) -> None:
     """Delete a location that was never used; one with history is closed instead (`location_in_use`)."""
     with uow.write():
         location = uow.masterdata.location(code)
-        uses = uow.masterdata.location_uses(code)
+        uses = uow.changes.location_uses(code)
         if location.kind is not LocationKind.INTERNAL:
             raise Conflict(
                 f"location {code} is the virtual {location.kind.value} location: documents need it, so "
@@ -263,7 +263,7 @@ def delete_location(uow: UnitOfWork, code: str) -> None:
                 f"or itemtrace locations set {code} --closed)",
                 code=ErrorCode.LOCATION_IN_USE,
             )
-        uow.masterdata.delete_location(code)
+        uow.changes.delete_location(code)
         uow.commit()
 
 
@@ -272,7 +272,7 @@ def update_partner(uow: UnitOfWork, code: str, changes: Mapping[str, Any]) -> Pa
         old = uow.masterdata.partner(code)
         new = changed(old, dict(changes))
         if new != old:
-            uow.masterdata.update_partner(new)
+            uow.changes.update_partner(new)
             uow.commit()
         return uow.masterdata.partner(code)
 
@@ -283,13 +283,13 @@ def update_series(
     """Change a series' pattern, start or increment (checked as on create). Its counter never
     goes back: a `start` or `next_value` ahead of it moves it forward, one behind it is refused."""
     with uow.write():
-        old = uow.masterdata.lock_series(code)
+        old = uow.changes.lock_series(code)
         new = changed(old, dict(changes))
         numbering.check_series(new.pattern, start=new.start, increment=new.increment)
         at_least = series_counter(old, new, next_value)
         if next_value is not None and next_value > limits.MAX_SEQUENCE:
             raise ValidationFailed(f"next_value must be at most {limits.MAX_SEQUENCE}, got {next_value}")
-        updated = uow.masterdata.update_series(new, at_least=at_least)
+        updated = uow.changes.update_series(new, at_least=at_least)
         uow.commit()
         return updated
 

@@ -24,6 +24,7 @@ from itemtrace.storage.genealogy import Genealogy
 from itemtrace.storage.ledger import Ledger
 from itemtrace.storage.lists import Lists
 from itemtrace.storage.masterdata import MasterData
+from itemtrace.storage.masterdata_changes import MasterDataChanges
 from itemtrace.storage.numbers import Numbers
 from itemtrace.storage.recalls import Recalls
 from itemtrace.storage.reclass import Reclass
@@ -59,6 +60,7 @@ class UnitOfWork:
     """
 
     masterdata: MasterData
+    changes: MasterDataChanges
     documents: Documents
     corrections: Corrections
     ledger: Ledger
@@ -148,6 +150,7 @@ class UnitOfWork:
             session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         self._session = session
         self.masterdata = MasterData(session)
+        self.changes = MasterDataChanges(session, self.masterdata)
         self.documents = Documents(session, self.masterdata)
         self.corrections = Corrections(session, self.masterdata)
         self.ledger = Ledger(session, self.masterdata)
