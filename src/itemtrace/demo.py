@@ -275,7 +275,7 @@ def _transfer(run: _Run) -> None:
         ),
         days_ago=20,
     )
-    documents.receive(run.uow, transfer.id or 0, user=run.user, today=run.day(-18), now=run.now)
+    documents.receive(run.uow, transfer.stored_id, user=run.user, today=run.day(-18), now=run.now)
 
 
 def _adjust_and_scrap(run: _Run) -> None:

@@ -93,9 +93,9 @@ def count(
     )
     created = documents.create(cli.uow(), draft, user=cli.user, post=post, today=cli.today(), now=cli.now())
     if post:
-        show_posted_count(cli, created, documents.entries(cli.uow(), created.id or 0))
+        show_posted_count(cli, created, documents.entries(cli.uow(), created.stored_id))
     else:
-        show_count(cli, created, counts.read(cli.uow(), created.id or 0).expected)
+        show_count(cli, created, counts.read(cli.uow(), created.stored_id).expected)
 
 
 def _whole_package(

@@ -77,10 +77,10 @@ def reverse(
             posting_date = reversal.posting_date or today
             posted = reversal.posted(by=user.name, at=now, posting_date=posting_date)
             stored = uow.documents.add(posted, user=user.name, now=now)
-            uow.corrections.link_reversal(stored.id or 0, document_id, original.number or "")
+            uow.corrections.link_reversal(stored.stored_id, document_id, original.number or "")
             uow.ledger.append(
                 mirrored,
-                document_id=stored.id or 0,
+                document_id=stored.stored_id,
                 partner=original.partner,
                 user=user.name,
                 posting_date=posting_date,
@@ -89,7 +89,7 @@ def reverse(
                 global_serials=global_serial_items(uow.masterdata.policies({e.key.item for e in entries})),
             )
             if idempotency is not None:
-                uow.documents.remember(user.name, idempotency[0], stored.id or 0)
+                uow.documents.remember(user.name, idempotency[0], stored.stored_id)
             uow.commit()
             return replace(stored, links=DocumentLinks(reverses=original.number))
     except IdempotencyKeyTaken:
@@ -118,7 +118,7 @@ def return_from_shipment(
         document = _prepare(uow, draft.numbered(), today=today)
         reserved = _reservations(uow, document, today=today)
         stored = uow.documents.add(document, user=user.name, now=now)
-        uow.documents.reserve(stored.id or 0, reserved)
+        uow.documents.reserve(stored.stored_id, reserved)
         uow.commit()
         return stored
 
@@ -169,13 +169,13 @@ def post_part(
                 )
                 stored = uow.documents.add(new, user=user.name, now=now)
                 _record(uow, stored, planned, user=user, now=now)
-                uow.corrections.link_part(stored.id or 0, document_id)
+                uow.corrections.link_part(stored.stored_id, document_id)
                 uow.corrections.replace_lines(document_id, rest.lines)
                 uow.documents.release(document_id)
                 uow.documents.reserve(document_id, _reservations(uow, rest, today=today))
                 result = stored
             if idempotency is not None:
-                uow.documents.remember(user.name, idempotency[0], result.id or 0)
+                uow.documents.remember(user.name, idempotency[0], result.stored_id)
             [linked] = uow.corrections.with_links([result])
             uow.commit()
             return linked

@@ -113,9 +113,9 @@ def create(
             else:
                 held = _reservations(uow, document, today=today)
                 stored = uow.documents.add(document, user=user.name, now=now)
-                uow.documents.reserve(stored.id or 0, held)
+                uow.documents.reserve(stored.stored_id, held)
             if idempotency is not None:
-                uow.documents.remember(user.name, idempotency[0], stored.id or 0)
+                uow.documents.remember(user.name, idempotency[0], stored.stored_id)
             uow.commit()
             return stored
     except IdempotencyKeyTaken:
@@ -490,7 +490,7 @@ def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
 
 def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: User, now: datetime) -> None:
     """Write a planned posting's ledger entries, balances and genealogy links."""
-    document_id = document.id or 0
+    document_id = document.stored_id
     uow.ledger.append(
         planned.entries,
         document_id=document_id,

@@ -21,7 +21,7 @@ def record(uow: UnitOfWork, document: Document, entries: Sequence[LedgerEntry], 
     and as genealogy links (so trace and recall cross them both ways), new dates on the balances
     of re-dated keys, and the old cards copied to new numbers (`copy_info`)."""
     renames = reclass.links(document, entries)
-    document_id = document.id or 0
+    document_id = document.stored_id
     uow.reclass.append(document_id, renames)
     uow.genealogy.append(document_id, [Link(r.old, r.new, r.quantity) for r in renames])
     uow.reclass.redate(reclass.redated(entries))
