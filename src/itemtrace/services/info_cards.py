@@ -17,11 +17,9 @@ from itemtrace.storage.unit_of_work import UnitOfWork
 
 
 def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, *, today: date) -> Card:
-    # Lot and package cards (several statements) are read from one snapshot. A serial card stays
-    # in autocommit: measured under 16 clients, any transaction around it (BEGIN … ROLLBACK, even
-    # read committed) cut card reads from 680 to 270 per second, a cost not yet understood; its
-    # genealogy is then read at a slightly later moment than the card.
-    with uow.read() if kind is Dimension.SERIAL else uow.snapshot():
+    """A card and its genealogy, read from one snapshot: a posting committed in between is seen by
+    none of its statements."""
+    with uow.snapshot():
         return full_card(uow, kind, item, number, today)
 
 
