@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from itemtrace.domain.cards import ListFilter
 from itemtrace.domain.documents import Document, DocumentType, Line, Role, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected, ValidationFailed
 from itemtrace.domain.masterdata import Item
@@ -152,7 +153,7 @@ def test_half_a_kilogram_is_received_shipped_and_shown_exactly(uow):
     lot_card = card(uow, Dimension.LOT, "GLUE", "K1")
     assert (lot_card.on_hand, lot_card.location) == (Decimal("0.25"), "WH1")
     assert [h.quantity for h in lot_card.history] == [Decimal("0.5"), Decimal("0.25"), Decimal("0.5")]
-    [listed] = info_cards.list_lots(uow, item="GLUE", today=TODAY)
+    [listed] = info_cards.list_lots(uow, ListFilter(item="GLUE"), today=TODAY)
     assert listed.quantity == Decimal("0.25")
     assert_check_ok(uow)
 
@@ -243,7 +244,7 @@ def test_odd_but_valid_numbers_round_trip_through_cards_and_lists(uow, number):
 
     serial = card(uow, Dimension.SERIAL, "DRILL", number)
     assert (serial.serial, serial.status, serial.location) == (number, TrackingStatus.AVAILABLE, "WH1")
-    assert [r.serial for r in info_cards.list_serials(uow, item="DRILL", today=TODAY)] == [number]
+    assert [r.serial for r in info_cards.list_serials(uow, ListFilter(item="DRILL"), today=TODAY)] == [number]
     ship(uow, "DRILL", *sn(number))
     assert card(uow, Dimension.SERIAL, "DRILL", number).holder == "ACME"
     assert_check_ok(uow)
@@ -304,7 +305,7 @@ def test_a_lot_that_left_entirely_comes_back_with_a_new_expiration_date_and_ship
 
     milk = card(uow, Dimension.LOT, "MILK", "M2")
     assert (milk.on_hand, milk.expiration_date) == (Decimal(3), date(2027, 12, 1))
-    [listed] = info_cards.list_lots(uow, item="MILK", today=TODAY)
+    [listed] = info_cards.list_lots(uow, ListFilter(item="MILK"), today=TODAY)
     assert listed.expiration_date == date(2027, 12, 1)
     assert_check_ok(uow)
 
@@ -343,19 +344,24 @@ def test_serial_card_and_serial_list_agree_on_a_serial_in_a_blocked_lot(uow):
     info_cards.update(uow, Dimension.LOT, "BOARD", "BL", blocked=True, today=TODAY)
 
     assert card(uow, Dimension.SERIAL, "BOARD", "B-1").status is TrackingStatus.BLOCKED
-    listed = info_cards.list_serials(uow, item="BOARD", today=TODAY)
+    listed = info_cards.list_serials(uow, ListFilter(item="BOARD"), today=TODAY)
     assert [(r.serial, r.status) for r in listed] == [
         ("B-1", TrackingStatus.BLOCKED),
         ("B-2", TrackingStatus.BLOCKED),
     ]
     assert [
         r.serial
-        for r in info_cards.list_serials(uow, item="BOARD", status=TrackingStatus.BLOCKED, today=TODAY)
+        for r in info_cards.list_serials(
+            uow, ListFilter(item="BOARD", status=TrackingStatus.BLOCKED), today=TODAY
+        )
     ] == [
         "B-1",
         "B-2",
     ]
-    assert info_cards.list_serials(uow, item="BOARD", status=TrackingStatus.AVAILABLE, today=TODAY) == []
+    assert (
+        info_cards.list_serials(uow, ListFilter(item="BOARD", status=TrackingStatus.AVAILABLE), today=TODAY)
+        == []
+    )
     assert codes(refused(ship, uow, "BOARD", TrackingLine(serial="B-1", lot="BL"))) == [
         (1, "BL", ErrorCode.TRACKING_BLOCKED)
     ]
@@ -371,7 +377,7 @@ def test_serial_card_and_list_agree_on_a_serial_in_a_blocked_package(uow):
     violations = refused(ship, uow, "LAPTOP", *sn("LP-1"))
     assert codes(violations) == [(1, "CASE-1", ErrorCode.TRACKING_BLOCKED)]
     assert card(uow, Dimension.SERIAL, "LAPTOP", "LP-1").status is TrackingStatus.BLOCKED
-    [listed] = info_cards.list_serials(uow, item="LAPTOP", today=TODAY)
+    [listed] = info_cards.list_serials(uow, ListFilter(item="LAPTOP"), today=TODAY)
     assert listed.status is TrackingStatus.BLOCKED
 
 

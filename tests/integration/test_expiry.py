@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from itemtrace.domain.cards import ListFilter
 from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
 from itemtrace.domain.masterdata import Item
 from itemtrace.domain.status import TrackingStatus
@@ -44,11 +45,16 @@ def lot_status(uow: UnitOfWork, number: str, *, today: date = TODAY) -> Tracking
 
 
 def listed_lots(uow: UnitOfWork, status: TrackingStatus) -> list[str]:
-    return [r.lot or "" for r in info_cards.list_lots(uow, item="GLUE", status=status, today=TODAY)]
+    return [
+        r.lot or "" for r in info_cards.list_lots(uow, ListFilter(item="GLUE", status=status), today=TODAY)
+    ]
 
 
 def listed_serials(uow: UnitOfWork, status: TrackingStatus) -> list[str]:
-    return [r.serial or "" for r in info_cards.list_serials(uow, item="VACCINE", status=status, today=TODAY)]
+    return [
+        r.serial or ""
+        for r in info_cards.list_serials(uow, ListFilter(item="VACCINE", status=status), today=TODAY)
+    ]
 
 
 def test_a_lot_that_expired_in_2024_is_expired_on_its_card_in_the_list_and_in_availability(uow):
@@ -65,7 +71,7 @@ def test_a_lot_that_expired_in_2024_is_expired_on_its_card_in_the_list_and_in_av
     )
     assert listed_lots(uow, TrackingStatus.EXPIRED) == ["OLD"]
     assert listed_lots(uow, TrackingStatus.AVAILABLE) == ["NEW"]
-    assert [(r.lot, r.status) for r in info_cards.list_lots(uow, item="GLUE", today=TODAY)] == [
+    assert [(r.lot, r.status) for r in info_cards.list_lots(uow, ListFilter(item="GLUE"), today=TODAY)] == [
         ("NEW", TrackingStatus.AVAILABLE),
         ("OLD", TrackingStatus.EXPIRED),
     ]
@@ -124,7 +130,9 @@ def test_expired_serials_of_a_strict_item_are_listed_as_expired_and_not_availabl
     assert card.status is TrackingStatus.EXPIRED
     assert listed_serials(uow, TrackingStatus.EXPIRED) == ["V-OLD"]
     assert listed_serials(uow, TrackingStatus.AVAILABLE) == ["V-NEW"]
-    assert [(r.serial, r.status) for r in info_cards.list_serials(uow, item="VACCINE", today=TODAY)] == [
+    assert [
+        (r.serial, r.status) for r in info_cards.list_serials(uow, ListFilter(item="VACCINE"), today=TODAY)
+    ] == [
         ("V-NEW", TrackingStatus.AVAILABLE),
         ("V-OLD", TrackingStatus.EXPIRED),
     ]

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from itemtrace.domain.cards import ListFilter
 from itemtrace.domain.documents import (
     Assign,
     Document,
@@ -380,11 +381,15 @@ def test_serial_lists_filter_by_status_and_page_with_a_keyset(uow):
     receive(uow, "DRILL", *sn("A", "B", "C", "D"))
     ship(uow, "DRILL", *sn("B", "D"))
 
-    first = info_cards.list_serials(uow, item="DRILL", status=TrackingStatus.AVAILABLE, limit=1, today=TODAY)
-    rest = info_cards.list_serials(
-        uow, item="DRILL", status=TrackingStatus.AVAILABLE, after=("DRILL", "A"), limit=5, today=TODAY
+    first = info_cards.list_serials(
+        uow, ListFilter(item="DRILL", status=TrackingStatus.AVAILABLE, limit=1), today=TODAY
     )
-    delivered = info_cards.list_serials(uow, status=TrackingStatus.DELIVERED, today=TODAY)
+    rest = info_cards.list_serials(
+        uow,
+        ListFilter(item="DRILL", status=TrackingStatus.AVAILABLE, after=("DRILL", "A"), limit=5),
+        today=TODAY,
+    )
+    delivered = info_cards.list_serials(uow, ListFilter(status=TrackingStatus.DELIVERED), today=TODAY)
 
     assert [s.serial for s in first] == ["A"]
     assert [s.serial for s in rest] == ["C"]
@@ -398,7 +403,7 @@ def test_lot_list_and_card_give_quantities_by_location(uow):
     ship(uow, "GLUE", lot("L1", 1), at="WH2", to="BETA")
 
     card = lot_card(uow, "GLUE", "L1")
-    [listed] = info_cards.list_lots(uow, item="GLUE", today=TODAY)
+    [listed] = info_cards.list_lots(uow, ListFilter(item="GLUE"), today=TODAY)
 
     assert [(q.location, q.quantity) for q in card.locations] == [("WH1", Decimal(6)), ("WH2", Decimal(3))]
     assert [(h.partner, h.quantity) for h in card.holders] == [("BETA", Decimal(1))]

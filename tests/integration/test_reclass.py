@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from itemtrace.domain.cards import ListFilter
 from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected
 from itemtrace.domain.masterdata import Item
@@ -297,14 +298,14 @@ def test_the_serial_list_shows_a_renamed_serial_as_renamed(uow):
     receive(uow, "DRILL", *sn("SN-1", "SN-2"))
     reclassify(uow, "DRILL", TrackingLine(serial="SN-1", new_serial="SN-9"))
 
-    serials = info_cards.list_serials(uow, item="DRILL", today=TODAY)
+    serials = info_cards.list_serials(uow, ListFilter(item="DRILL"), today=TODAY)
 
     assert [(s.number, s.status) for s in serials] == [
         ("SN-1", TrackingStatus.RENAMED),
         ("SN-2", TrackingStatus.AVAILABLE),
         ("SN-9", TrackingStatus.AVAILABLE),
     ]
-    renamed = info_cards.list_serials(uow, status=TrackingStatus.RENAMED, today=TODAY)
+    renamed = info_cards.list_serials(uow, ListFilter(status=TrackingStatus.RENAMED), today=TODAY)
     assert [s.number for s in renamed] == ["SN-1"]
 
 
@@ -313,8 +314,8 @@ def test_the_lot_list_shows_a_lot_renamed_away_as_renamed(uow):
     receive(uow, "GLUE", lot("L1", 10, MAY), lot("L3", 2, MAY))
     reclassify(uow, "GLUE", rename("L1", 10, new_lot="L2"), rename("L3", 1, new_lot="L4"))
 
-    lots = info_cards.list_lots(uow, item="GLUE", today=TODAY)
-    renamed = info_cards.list_lots(uow, status=TrackingStatus.RENAMED, today=TODAY)
+    lots = info_cards.list_lots(uow, ListFilter(item="GLUE"), today=TODAY)
+    renamed = info_cards.list_lots(uow, ListFilter(status=TrackingStatus.RENAMED), today=TODAY)
 
     assert [(x.number, x.status) for x in lots] == [
         ("L1", TrackingStatus.RENAMED),

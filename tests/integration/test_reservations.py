@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from itemtrace.domain.cards import ListFilter
 from itemtrace.domain.documents import Document, DocumentType, Line, Status, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected
 from itemtrace.domain.status import TrackingStatus
@@ -136,8 +137,8 @@ def test_serials_listed_by_status_reserved_are_those_open_documents_name(uow):
     receive(uow, "DRILL", *sn("SN-1", "SN-2"))
     draft(uow, shipment("DRILL", 1, *sn("SN-2")))
 
-    reserved = info_cards.list_serials(uow, status=TrackingStatus.RESERVED, today=TODAY)
-    available = info_cards.list_serials(uow, status=TrackingStatus.AVAILABLE, today=TODAY)
+    reserved = info_cards.list_serials(uow, ListFilter(status=TrackingStatus.RESERVED), today=TODAY)
+    available = info_cards.list_serials(uow, ListFilter(status=TrackingStatus.AVAILABLE), today=TODAY)
 
     assert [(r.number, r.status) for r in reserved] == [("SN-2", TrackingStatus.RESERVED)]
     assert [r.number for r in available] == ["SN-1"]
@@ -151,7 +152,7 @@ def test_blocked_wins_over_reserved(uow):
     info_cards.update(uow, Dimension.SERIAL, "DRILL", "SN-1", blocked=True, today=TODAY)
 
     assert serial_status(uow, "SN-1") is TrackingStatus.BLOCKED
-    assert info_cards.list_serials(uow, status=TrackingStatus.RESERVED, today=TODAY) == []
+    assert info_cards.list_serials(uow, ListFilter(status=TrackingStatus.RESERVED), today=TODAY) == []
 
 
 @pytest.mark.slow

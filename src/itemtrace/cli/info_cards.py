@@ -12,7 +12,7 @@ from itemtrace.cli.context import Cli
 from itemtrace.cli.framework import Typer
 from itemtrace.cli.options import Children, JsonFlag, Limit
 from itemtrace.cli.present import as_json, show, show_list
-from itemtrace.domain.cards import Card
+from itemtrace.domain.cards import Card, ListFilter
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
 
@@ -241,13 +241,15 @@ def list_serials(
     cli = Cli.of(ctx)
     found = info_cards.list_serials(
         cli.uow(),
-        item=item,
-        location=location,
-        status=status,
-        lot=lot,
-        q=q,
-        limit=limit,
-        include_children=children,
+        ListFilter(
+            item=item,
+            location=location,
+            status=status,
+            lot=lot,
+            q=q,
+            limit=limit,
+            include_children=children,
+        ),
         today=cli.today(),
     )
     show_list(cli, [SerialRowOut.from_domain(r) for r in found], title="serials", columns=LIST_COLUMNS)
@@ -272,13 +274,15 @@ def list_lots(
     cli = Cli.of(ctx)
     found = info_cards.list_lots(
         cli.uow(),
-        item=item,
-        location=location,
-        status=status,
-        lot=lot,
-        q=q,
-        limit=limit,
-        include_children=children,
+        ListFilter(
+            item=item,
+            location=location,
+            status=status,
+            lot=lot,
+            q=q,
+            limit=limit,
+            include_children=children,
+        ),
         today=cli.today(),
     )
     show_list(cli, [LotRowOut.from_domain(r) for r in found], title="lots", columns=LIST_COLUMNS)

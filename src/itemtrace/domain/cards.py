@@ -115,6 +115,22 @@ class Card:
 
 
 @dataclass(frozen=True, slots=True)
+class ListFilter:
+    """What a serial or lot search asks for (`GET /serials`, `GET /lots`, `serials list`): a page of
+    `limit` after the (item, number) `after`; `location` counts the places under it too unless
+    `include_children` is false."""
+
+    item: str | None = None
+    location: str | None = None
+    status: TrackingStatus | None = None
+    lot: str | None = None
+    q: str | None = None
+    after: tuple[str, str] | None = None
+    limit: int = 50
+    include_children: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Listed:
     """One row of the serial or lot search list."""
 

@@ -9,8 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from itemtrace.domain.cards import Card, Listed
-from itemtrace.domain.status import TrackingStatus
+from itemtrace.domain.cards import Card, Listed, ListFilter
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.storage.unit_of_work import UnitOfWork
@@ -90,55 +89,11 @@ def comment(
         return full_card(uow, kind, item, number, today)
 
 
-def list_serials(
-    uow: UnitOfWork,
-    *,
-    item: str | None = None,
-    location: str | None = None,
-    status: TrackingStatus | None = None,
-    lot: str | None = None,
-    q: str | None = None,
-    after: tuple[str, str] | None = None,
-    limit: int = 50,
-    include_children: bool = True,
-    today: date,
-) -> list[Listed]:
+def list_serials(uow: UnitOfWork, filters: ListFilter = ListFilter(), *, today: date) -> list[Listed]:
     with uow:
-        return uow.lists.serials(
-            item=item,
-            location=location,
-            status=status,
-            lot=lot,
-            q=q,
-            after=after,
-            limit=limit,
-            include_children=include_children,
-            today=today,
-        )
+        return uow.lists.serials(filters, today=today)
 
 
-def list_lots(
-    uow: UnitOfWork,
-    *,
-    item: str | None = None,
-    location: str | None = None,
-    status: TrackingStatus | None = None,
-    lot: str | None = None,
-    q: str | None = None,
-    after: tuple[str, str] | None = None,
-    limit: int = 50,
-    include_children: bool = True,
-    today: date,
-) -> list[Listed]:
+def list_lots(uow: UnitOfWork, filters: ListFilter = ListFilter(), *, today: date) -> list[Listed]:
     with uow:
-        return uow.lists.lots(
-            item=item,
-            location=location,
-            status=status,
-            lot=lot,
-            q=q,
-            after=after,
-            limit=limit,
-            include_children=include_children,
-            today=today,
-        )
+        return uow.lists.lots(filters, today=today)

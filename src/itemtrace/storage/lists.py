@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, literal, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session, aliased
 
-from itemtrace.domain.cards import Listed
+from itemtrace.domain.cards import Listed, ListFilter
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.status import TrackingStatus, is_expired, status_at
 from itemtrace.storage.history import Target
@@ -51,23 +51,16 @@ class Lists:
 
     def serials(
         self,
+        f: ListFilter,
         *,
-        item: str | None = None,
-        location: str | None = None,
-        status: TrackingStatus | None = None,
-        lot: str | None = None,
-        q: str | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int = 50,
-        include_children: bool = True,
         today: date,
     ) -> list[Listed]:
         """Serials by (item, serial), each where its last entry put it; `status` filters in SQL."""
         inner = select(func.max(LedgerEntryRow.id).label("id")).where(LedgerEntryRow.serial != "")
-        if item:
-            inner = inner.where(LedgerEntryRow.item_id == self.md.item_id(item))
-        if q:
-            inner = inner.where(LedgerEntryRow.serial.contains(q, autoescape=True))
+        if f.item:
+            inner = inner.where(LedgerEntryRow.item_id == self.md.item_id(f.item))
+        if f.q:
+            inner = inner.where(LedgerEntryRow.serial.contains(f.q, autoescape=True))
         last = inner.group_by(LedgerEntryRow.item_id, LedgerEntryRow.serial).subquery()
         info = aliased(TrackingInfoRow)
         lot_info = aliased(TrackingInfoRow)
@@ -119,19 +112,19 @@ class Lists:
                 ),
             )
             .order_by(ItemRow.sku, LedgerEntryRow.serial)
-            .limit(limit)
+            .limit(f.limit)
         )
-        if after:
+        if f.after:
             query = query.where(
-                tuple_(ItemRow.sku, LedgerEntryRow.serial) > tuple_(literal(after[0]), literal(after[1]))
+                tuple_(ItemRow.sku, LedgerEntryRow.serial) > tuple_(literal(f.after[0]), literal(f.after[1]))
             )
-        if location:
-            query = query.where(Target.id.in_(location_ids(location, include_children=include_children)))
-        if lot:
-            query = query.where(LedgerEntryRow.lot == lot)
-        if status is not None:
+        if f.location:
+            query = query.where(Target.id.in_(location_ids(f.location, include_children=f.include_children)))
+        if f.lot:
+            query = query.where(LedgerEntryRow.lot == f.lot)
+        if f.status is not None:
             expired = expired_sql(LedgerEntryRow.expiration_date, today)
-            query = status_filter(query, status, Target.kind, blocked, reserved, expired)
+            query = status_filter(query, f.status, Target.kind, blocked, reserved, expired)
         result = []
         for row, sku, dst, dst_kind, partner, own_block, is_reserved, held in self.session.execute(query):
             kind = LocationKind(dst_kind)
@@ -159,15 +152,8 @@ class Lists:
 
     def lots(
         self,
+        f: ListFilter,
         *,
-        item: str | None = None,
-        location: str | None = None,
-        status: TrackingStatus | None = None,
-        lot: str | None = None,
-        q: str | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int = 50,
-        include_children: bool = True,
         today: date,
     ) -> list[Listed]:
         """Lots by (item, lot) with their status derived in SQL from all their balances."""
@@ -254,26 +240,26 @@ class Lists:
             .where(BalanceRow.lot != "")
             .group_by(ItemRow.sku, BalanceRow.lot, ItemRow.id)  # sku is unique: the id adds no group
             .order_by(ItemRow.sku, BalanceRow.lot)
-            .limit(limit)
+            .limit(f.limit)
         )
-        if item:
-            query = query.where(BalanceRow.item_id == self.md.item_id(item))
-        if lot:
-            query = query.where(BalanceRow.lot == lot)
-        if q:
-            query = query.where(BalanceRow.lot.contains(q, autoescape=True))
-        if after:
+        if f.item:
+            query = query.where(BalanceRow.item_id == self.md.item_id(f.item))
+        if f.lot:
+            query = query.where(BalanceRow.lot == f.lot)
+        if f.q:
+            query = query.where(BalanceRow.lot.contains(f.q, autoescape=True))
+        if f.after:
             query = query.where(
-                tuple_(ItemRow.sku, BalanceRow.lot) > tuple_(literal(after[0]), literal(after[1]))
+                tuple_(ItemRow.sku, BalanceRow.lot) > tuple_(literal(f.after[0]), literal(f.after[1]))
             )
-        if location:
+        if f.location:
             located = select(BalanceRow.item_id, BalanceRow.lot).where(
-                BalanceRow.location_id.in_(location_ids(location, include_children=include_children)),
+                BalanceRow.location_id.in_(location_ids(f.location, include_children=f.include_children)),
                 BalanceRow.quantity > 0,
             )
             query = query.where(tuple_(BalanceRow.item_id, BalanceRow.lot).in_(located))
-        if status is not None:
-            query = query.having(derived == status.value)
+        if f.status is not None:
+            query = query.having(derived == f.status.value)
         result = []
         for (
             sku,

@@ -21,6 +21,7 @@ from itemtrace.api.params import (
     SearchText,
     SkuPath,
 )
+from itemtrace.domain.cards import ListFilter
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
 from itemtrace.schemas.cards import (
@@ -162,14 +163,16 @@ def list_serials(
 ) -> Page[SerialRowOut]:
     rows = info_cards.list_serials(
         uow,
-        item=item,
-        location=location,
-        status=status,
-        lot=lot,
-        q=q,
-        after=cursor_pair(cursor),
-        limit=limit + 1,
-        include_children=include_children,
+        ListFilter(
+            item=item,
+            location=location,
+            status=status,
+            lot=lot,
+            q=q,
+            after=cursor_pair(cursor),
+            limit=limit + 1,
+            include_children=include_children,
+        ),
         today=clock.today(),
     )
     return page(rows, limit, present=SerialRowOut.from_domain, position=lambda r: [r.item, r.number])
@@ -190,14 +193,16 @@ def list_lots(
 ) -> Page[LotRowOut]:
     rows = info_cards.list_lots(
         uow,
-        item=item,
-        location=location,
-        status=status,
-        lot=lot,
-        q=q,
-        after=cursor_pair(cursor),
-        limit=limit + 1,
-        include_children=include_children,
+        ListFilter(
+            item=item,
+            location=location,
+            status=status,
+            lot=lot,
+            q=q,
+            after=cursor_pair(cursor),
+            limit=limit + 1,
+            include_children=include_children,
+        ),
         today=clock.today(),
     )
     return page(rows, limit, present=LotRowOut.from_domain, position=lambda r: [r.item, r.number])
