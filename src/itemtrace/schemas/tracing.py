@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -194,6 +195,22 @@ class OnHandOut(BaseModel):
         return cls(location=o.location, item=o.item, serial=o.serial, lot=o.lot, quantity=o.quantity)
 
 
+def _recall_header(report: RecallReport) -> dict[str, Any]:
+    """What a recall's report and its row in the list both show of it."""
+    return {
+        "id": report.stored_id,
+        "item": report.item,
+        "serial": report.serial,
+        "lot": report.lot,
+        "package": report.package,
+        "reason": report.reason,
+        "block": report.block,
+        "blocked": report.blocked,
+        "created_by": report.created_by,
+        "created_at": _at(report.created_at),
+    }
+
+
 class RecallOut(OmitWhenEmpty):
     """The recall as it was run (a snapshot): who, when, why, and what it reached."""
 
@@ -216,16 +233,7 @@ class RecallOut(OmitWhenEmpty):
     @classmethod
     def from_domain(cls, report: RecallReport) -> RecallOut:
         return cls(
-            id=report.id or 0,
-            item=report.item,
-            serial=report.serial,
-            lot=report.lot,
-            package=report.package,
-            reason=report.reason,
-            block=report.block,
-            blocked=report.blocked,
-            created_by=report.created_by,
-            created_at=_at(report.created_at),
+            **_recall_header(report),
             customers=[DeliveryOut.from_domain(d) for d in report.customers],
             finished_goods=[FinishedGoodOut.from_domain(f) for f in report.finished_goods],
             on_hand=[OnHandOut.from_domain(o) for o in report.on_hand],
@@ -255,16 +263,7 @@ class RecallRowOut(OmitWhenEmpty):
     @classmethod
     def from_domain(cls, report: RecallReport) -> RecallRowOut:
         return cls(
-            id=report.id or 0,
-            item=report.item,
-            serial=report.serial,
-            lot=report.lot,
-            package=report.package,
-            reason=report.reason,
-            block=report.block,
-            blocked=report.blocked,
-            created_by=report.created_by,
-            created_at=_at(report.created_at),
+            **_recall_header(report),
             partners=sorted({d.partner for d in report.customers}, key=lambda p: p or ""),
             delivery_count=len(report.customers),
             finished_good_count=len(report.finished_goods),
