@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bench.common import TODAY, database, figure, median, now, report, timed
-from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
+from itemtrace.domain.documents import Document, DocumentType, Line, StoredDocument, TrackingLine
 from itemtrace.domain.masterdata import Item, Location
 from itemtrace.domain.tracking import DimensionPolicy, TrackingCode
 from itemtrace.domain.users import SYSTEM
@@ -153,16 +153,16 @@ def run(backend: str, root: Path, on_hand: int) -> dict[str, Any]:
         for n in range(RUNS):
             location = f"WH{n}"
             found = counted(location, stocked(uow, location, on_hand), changed)
-            posted: list[Document] = []
+            posted: list[StoredDocument] = []
             draft = count(location, found)  # built outside the timer, as a request body would be
 
-            def post(draft: Document = draft, posted: list[Document] = posted) -> None:
+            def post(draft: Document = draft, posted: list[StoredDocument] = posted) -> None:
                 posted.append(documents.create(uow, draft, user=SYSTEM, post=True, today=TODAY, now=now()))
 
             ours.append(timed(post))
-            entries = documents.entries(uow, posted[0].id or 0)
+            entries = documents.entries(uow, posted[0].id)
             assert len(entries) == 2 * changed, len(entries)
-            any_document = posted[0].stored_id
+            any_document = posted[0].id
         for n in range(RUNS):
             location = f"RAW{n}"
             found = counted(location, stocked(uow, location, on_hand), changed)

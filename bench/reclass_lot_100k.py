@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from bench.common import TODAY, database, figure, median, now, report, timed
-from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
+from itemtrace.domain.documents import Document, DocumentType, Line, StoredDocument, TrackingLine
 from itemtrace.domain.masterdata import Item, Location
 from itemtrace.domain.tracking import DimensionPolicy, TrackingCode
 from itemtrace.domain.users import SYSTEM
@@ -116,7 +116,7 @@ def run(backend: str, root: Path, quick: bool) -> dict[str, Any]:
         uow = UnitOfWork.for_engine(engine)
         setup(uow, places, packages)
         ours: list[float] = []
-        posted: list[Document] = []
+        posted: list[StoredDocument] = []
 
         def post(draft: Document) -> None:
             posted.append(documents.create(uow, draft, user=SYSTEM, post=True, today=TODAY, now=now()))
@@ -125,7 +125,7 @@ def run(backend: str, root: Path, quick: bool) -> dict[str, Any]:
             draft = redate(places, packages, FIRST_DATE + timedelta(days=30 * (run_no + 1)))
             ours.append(timed(partial(post, draft)))
         assert all(d.status.value == "posted" for d in posted)
-        document_id = posted[0].stored_id
+        document_id = posted[0].id
         raw = [
             timed(partial(raw_redate, engine, document_id, FIRST_DATE + timedelta(days=400 + n)))
             for n in range(RUNS)

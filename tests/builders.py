@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from itemtrace.domain.documents import Document, DocumentType, Line, Role, TrackingLine, resolve_locations
+from itemtrace.domain.documents import (
+    Document,
+    DocumentType,
+    Line,
+    Role,
+    StoredDocument,
+    TrackingLine,
+    resolve_locations,
+)
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Item, Location, LocationKind
 from itemtrace.domain.posting import plan
@@ -110,6 +118,12 @@ def _inside(lines: Iterable[Line], side: str, at: str) -> tuple[Line, ...]:
 
 def receipt(*lines: Line, at: str = "WH1", partner: str = "VEND-1", **header: Any) -> Document:
     return document(DocumentType.RECEIPT, *_inside(lines, "to_location", at), partner=partner, **header)
+
+
+def stored(document: Document, *, id: int, **changes: Any) -> StoredDocument:
+    """The document as if storage had written it with `id` (and `changes`, say its number)."""
+    values = {f.name: getattr(document, f.name) for f in fields(Document)}
+    return StoredDocument(**{**values, **changes}, id=id)
 
 
 def shipment(*lines: Line, at: str = "WH1", partner: str = "CUST-1", **header: Any) -> Document:

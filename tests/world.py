@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from itemtrace.domain.documents import Assign, Document, DocumentType, Line, TrackingLine
+from itemtrace.domain.documents import Assign, Document, DocumentType, Line, StoredDocument, TrackingLine
 from itemtrace.domain.masterdata import Item, Location, NumberSeries, Partner, PartnerKind
 from itemtrace.domain.tracking import DimensionPolicy, SerialUnique, TrackingCode
 from itemtrace.domain.users import Role, User
@@ -65,7 +65,7 @@ def post(
     in_transit: bool = False,
     posting_date: date | None = None,
     today: date = TODAY,
-) -> Document:
+) -> StoredDocument:
     line = Line(item, Decimal(str(quantity)), source, target, tuple(tracking), assign)
     draft = Document(type, (line,), partner=partner, in_transit=in_transit, posting_date=posting_date)
     return documents.create(uow, draft, user=CLERK, post=True, today=today, now=now())
@@ -73,7 +73,7 @@ def post(
 
 def receive(
     uow: UnitOfWork, item: str, *tracking: TrackingLine, at: str = "WH1", quantity: float | None = None
-) -> Document:
+) -> StoredDocument:
     total = quantity if quantity is not None else float(sum(t.quantity for t in tracking))
     return post(uow, DocumentType.RECEIPT, item, total, tracking, target=at, partner="VEND")
 
@@ -85,7 +85,7 @@ def ship(
     at: str = "WH1",
     to: str = "ACME",
     quantity: float | None = None,
-) -> Document:
+) -> StoredDocument:
     total = quantity if quantity is not None else float(sum(t.quantity for t in tracking))
     return post(uow, DocumentType.SHIPMENT, item, total, tracking, source=at, partner=to)
 

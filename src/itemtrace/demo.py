@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from itemtrace.domain.documents import Assign, Document, DocumentType, Line, TrackingLine
+from itemtrace.domain.documents import Assign, Document, DocumentType, Line, StoredDocument, TrackingLine
 from itemtrace.domain.masterdata import Item, Location, NumberSeries, Partner, PartnerKind
 from itemtrace.domain.tracking import Dimension, DimensionPolicy, TrackingCode
 from itemtrace.domain.users import SYSTEM, User
@@ -83,7 +83,7 @@ class _Run:
     def day(self, offset: int) -> date:
         return self.today + timedelta(days=offset)
 
-    def post(self, document: Document, *, days_ago: int) -> Document:
+    def post(self, document: Document, *, days_ago: int) -> StoredDocument:
         dated = Document(
             type=document.type,
             lines=document.lines,
@@ -154,7 +154,7 @@ def _lots(document: Document) -> list[str]:
 
 
 def _receipts(run: _Run) -> None:
-    def receipt(*lines: Line, days_ago: int, reference: str) -> Document:
+    def receipt(*lines: Line, days_ago: int, reference: str) -> StoredDocument:
         return run.post(
             Document(DocumentType.RECEIPT, lines, partner="ACME-SUPPLY", reference=reference),
             days_ago=days_ago,
@@ -275,7 +275,7 @@ def _transfer(run: _Run) -> None:
         ),
         days_ago=20,
     )
-    documents.receive(run.uow, transfer.stored_id, user=run.user, today=run.day(-18), now=run.now)
+    documents.receive(run.uow, transfer.id, user=run.user, today=run.day(-18), now=run.now)
 
 
 def _adjust_and_scrap(run: _Run) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from itemtrace.domain.cards import ListFilter
-from itemtrace.domain.documents import Document, DocumentType, Line, Role, TrackingLine
+from itemtrace.domain.documents import Document, DocumentType, Line, Role, StoredDocument, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected, ValidationFailed
 from itemtrace.domain.masterdata import Item
 from itemtrace.domain.status import TrackingStatus
@@ -43,7 +43,9 @@ def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str):
     return info_cards.card(uow, kind, item, number, today=TODAY)
 
 
-def create(uow: UnitOfWork, document: Document, *, post_it: bool = True, today: date = TODAY) -> Document:
+def create(
+    uow: UnitOfWork, document: Document, *, post_it: bool = True, today: date = TODAY
+) -> StoredDocument:
     return documents.create(uow, document, user=CLERK, post=post_it, today=today, now=now())
 
 
@@ -105,7 +107,7 @@ def test_a_named_lot_line_then_an_auto_picked_line_see_each_others_decrements(uo
 
     document = create(uow, shipment(line("FLOUR", 4, lot("F1", 4)), line("FLOUR", 3)))
 
-    picked = [(e.line_no, e.key.lot, e.quantity) for e in documents.entries(uow, document.id or 0)]
+    picked = [(e.line_no, e.key.lot, e.quantity) for e in documents.entries(uow, document.id)]
     assert picked == [(1, "F1", Decimal(4)), (2, "F1", Decimal(1)), (2, "F2", Decimal(2))]
     assert card(uow, Dimension.LOT, "FLOUR", "F2").on_hand == Decimal(3)
     assert_check_ok(uow)
@@ -132,7 +134,7 @@ def test_lot_required_inbound_only_is_auto_picked_fefo_and_only_from_the_source(
 
     document = ship(uow, "FLOUR", quantity=12.5)
 
-    picked = [(e.key.lot, e.quantity, e.from_location) for e in documents.entries(uow, document.id or 0)]
+    picked = [(e.key.lot, e.quantity, e.from_location) for e in documents.entries(uow, document.id)]
     assert picked == [("EARLY", Decimal(10), "WH1"), ("LATE", Decimal("2.5"), "WH1")]
     early = card(uow, Dimension.LOT, "FLOUR", "EARLY")
     assert [(q.location, q.quantity) for q in early.locations] == [("WH2", Decimal(5))]
@@ -169,7 +171,7 @@ def test_lot_and_package_item_ships_a_lot_across_its_packages(uow):
 
     document = ship(uow, "PAINT", lot("P-L1", 7))
 
-    picked = [(e.key.package, e.quantity) for e in documents.entries(uow, document.id or 0)]
+    picked = [(e.key.package, e.quantity) for e in documents.entries(uow, document.id)]
     assert picked == [("BOX-1", Decimal(5)), ("BOX-2", Decimal(2))]
     box = card(uow, Dimension.PACKAGE, None, "BOX-2")
     assert (box.on_hand, box.location, box.status) == (Decimal(3), "WH1", TrackingStatus.AVAILABLE)
@@ -219,14 +221,12 @@ def test_transit_transfer_of_lots_and_packages_refuses_receiving_more_than_shipp
         ("PAINT", TrackingLine(lot="T-L1", package="PAL-1", quantity=Decimal(4))),
         ("PAINT", TrackingLine(lot="T-L2", package="PAL-1", quantity=Decimal(7))),
     ]
-    violations = refused(
-        documents.receive, uow, transfer.id or 0, partial, user=CLERK, today=TODAY, now=now()
-    )
+    violations = refused(documents.receive, uow, transfer.id, partial, user=CLERK, today=TODAY, now=now())
     assert codes(violations) == [(None, "T-L2", ErrorCode.TRANSIT_MISMATCH)]
     assert card(uow, Dimension.LOT, "PAINT", "T-L2").status is TrackingStatus.IN_TRANSIT
 
     full = [*partial[:1], ("PAINT", TrackingLine(lot="T-L2", package="PAL-1", quantity=Decimal(6)))]
-    documents.receive(uow, transfer.id or 0, full, user=CLERK, today=TODAY, now=now())
+    documents.receive(uow, transfer.id, full, user=CLERK, today=TODAY, now=now())
 
     pallet = card(uow, Dimension.PACKAGE, None, "PAL-1")
     assert (pallet.status, pallet.location, pallet.on_hand) == (TrackingStatus.AVAILABLE, "WH2", Decimal(10))
@@ -331,7 +331,7 @@ def test_a_blocked_package_of_several_lots_stops_them_all(uow):
     assert codes(violations) == [(1, "PAL-9", ErrorCode.TRACKING_BLOCKED)]
     # What the line leaves open is picked around the blocked package.
     document = ship(uow, "PAINT", lot("B-L2", 2))
-    assert [(e.key.package, e.quantity) for e in documents.entries(uow, document.id or 0)] == [
+    assert [(e.key.package, e.quantity) for e in documents.entries(uow, document.id)] == [
         ("PAL-8", Decimal(2))
     ]
     assert card(uow, Dimension.PACKAGE, None, "PAL-9").status is TrackingStatus.BLOCKED
@@ -391,14 +391,14 @@ def test_auto_pick_takes_around_what_a_draft_reserves_and_a_draft_of_the_rest_is
 
     document = ship(uow, "FLOUR", quantity=5)
 
-    picked = [(e.key.lot, e.quantity) for e in documents.entries(uow, document.id or 0)]
+    picked = [(e.key.lot, e.quantity) for e in documents.entries(uow, document.id)]
     assert picked == [("R1", Decimal(2)), ("R2", Decimal(3))]
     found = availability.availability(uow, "FLOUR", today=TODAY)
     assert (found.on_hand, found.reserved, found.available) == (Decimal(15), Decimal(8), Decimal(7))
     violations = refused(ship, uow, "FLOUR", lot("R1", 1))
     assert codes(violations) == [(1, "R1", ErrorCode.RESERVED)]
     assert held.number in violations[0].detail
-    documents.post(uow, held.id or 0, user=CLERK, today=TODAY, now=now())
+    documents.post(uow, held.id, user=CLERK, today=TODAY, now=now())
     assert card(uow, Dimension.LOT, "FLOUR", "R1").on_hand == 0
     assert_check_ok(uow)
 
@@ -628,7 +628,7 @@ def test_fefo_auto_pick_uses_the_date_of_a_reused_lot_number_not_of_its_old_batc
 
     document = ship(uow, "FLOUR", quantity=6)
 
-    picked = [(e.key.lot, e.quantity, e.expiration_date) for e in documents.entries(uow, document.id or 0)]
+    picked = [(e.key.lot, e.quantity, e.expiration_date) for e in documents.entries(uow, document.id)]
     assert picked == [("SOON", Decimal(5), date(2027, 6, 1)), ("REUSED", Decimal(1), date(2028, 1, 1))]
     assert_check_ok(uow)
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
+from itemtrace.domain.documents import Document, DocumentType, Line, StoredDocument, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected
 from itemtrace.domain.tracking import Dimension
 from itemtrace.services import documents, info_cards, ledger
@@ -120,8 +120,8 @@ def test_retries_racing_with_one_idempotency_key_post_one_document(fresh_engine,
         ),
     )
 
-    assert all(isinstance(r, Document) for r in results), results
-    assert len({r.id for r in results if isinstance(r, Document)}) == 1
+    assert all(isinstance(r, StoredDocument) for r in results), results
+    assert len({r.id for r in results if isinstance(r, StoredDocument)}) == 1
     assert len(info_cards.card(uow, Dimension.SERIAL, "DRILL", "SN-9", today=TODAY).history) == 1
     engine.dispose()
 
@@ -149,8 +149,8 @@ def test_two_drafts_receiving_one_global_serial_on_two_items_post_it_once(fresh_
             for item in ("SAW", "PHONE")
         ]
 
-        def post_one(u: UnitOfWork, i: int, drafts: list[Document] = drafts) -> Document:
-            return documents.post(u, drafts[i % 2].stored_id, user=CLERK, today=TODAY, now=now())
+        def post_one(u: UnitOfWork, i: int, drafts: list[StoredDocument] = drafts) -> StoredDocument:
+            return documents.post(u, drafts[i % 2].id, user=CLERK, today=TODAY, now=now())
 
         results = race(
             engine,
@@ -180,7 +180,7 @@ def test_a_draft_and_seven_posts_at_once_ship_one_serial_exactly_once(fresh_engi
 
     def work(u: UnitOfWork, i: int) -> object:
         if i == 0:
-            return documents.post(u, draft.stored_id, user=CLERK, today=TODAY, now=now())
+            return documents.post(u, draft.id, user=CLERK, today=TODAY, now=now())
         return documents.create(u, shipment(sn("SN-1"), 1), user=CLERK, post=True, today=TODAY, now=now())
 
     results = race(engine, work)

@@ -9,7 +9,16 @@ from decimal import Decimal
 import pytest
 
 from itemtrace.domain.corrections import PartRequest
-from itemtrace.domain.documents import Assign, Document, DocumentType, Line, Role, Status, TransitStatus
+from itemtrace.domain.documents import (
+    Assign,
+    Document,
+    DocumentType,
+    Line,
+    Role,
+    Status,
+    StoredDocument,
+    TransitStatus,
+)
 from itemtrace.domain.errors import Conflict, ErrorCode, PostingRejected
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
@@ -26,8 +35,8 @@ def lot_card(uow, item, number):
     return info_cards.card(uow, Dimension.LOT, item, number, today=TODAY)
 
 
-def reverse(uow, document: Document, **kwargs) -> Document:
-    return corrections.reverse(uow, document.id or 0, user=CLERK, today=TODAY, now=now(), **kwargs)
+def reverse(uow, document: StoredDocument, **kwargs) -> StoredDocument:
+    return corrections.reverse(uow, document.id, user=CLERK, today=TODAY, now=now(), **kwargs)
 
 
 def refused(call, *args, **kwargs) -> list:
@@ -43,15 +52,15 @@ def assert_ledger_whole(uow) -> None:
 
 def draft(
     uow, type: DocumentType, *lines: Line, partner: str | None = None, in_transit: bool = False
-) -> Document:
+) -> StoredDocument:
     return documents.create(
         uow, Document(type, lines, partner=partner, in_transit=in_transit), user=CLERK, today=TODAY, now=now()
     )
 
 
-def post_part(uow, document: Document, *requests: PartRequest, **kwargs) -> Document:
+def post_part(uow, document: StoredDocument, *requests: PartRequest, **kwargs) -> StoredDocument:
     return corrections.post_part(
-        uow, document.id or 0, list(requests), user=CLERK, today=TODAY, now=now(), **kwargs
+        uow, document.id, list(requests), user=CLERK, today=TODAY, now=now(), **kwargs
     )
 
 
@@ -81,7 +90,7 @@ def test_reversing_a_shipment_brings_the_serial_back_available_with_no_holder_an
         "ACME",
     )
     assert reversal.links.reverses == shipped.number
-    assert documents.get(uow, shipped.id or 0).links.reversed_by == reversal.number
+    assert documents.get(uow, shipped.id).links.reversed_by == reversal.number
     [*_, undone, correction] = card.history
     assert (undone.document, undone.reversed_by, undone.correction) == (
         shipped.number,
@@ -108,8 +117,8 @@ def test_every_entry_is_mirrored_same_numbers_and_quantities_from_and_to_swapped
 
     reversal = reverse(uow, shipped)
 
-    original = documents.entries(uow, shipped.id or 0)
-    mirrored = documents.entries(uow, reversal.id or 0)
+    original = documents.entries(uow, shipped.id)
+    mirrored = documents.entries(uow, reversal.id)
     assert [(e.key, e.quantity, e.to_location, e.from_location, e.partner) for e in original] == [
         (e.key, e.quantity, e.from_location, e.to_location, e.partner) for e in mirrored
     ]
@@ -152,7 +161,7 @@ def test_a_shipment_whose_serial_came_back_and_moved_on_is_not_reversible_and_no
     assert [(v.line, v.tracking, v.code) for v in violations] == [(1, "SN-2", ErrorCode.NOT_REVERSIBLE)]
     assert "reverse the later documents first" in violations[0].detail
     assert ledger_rows(uow) == rows
-    assert documents.get(uow, shipped.id or 0).links.reversed_by is None
+    assert documents.get(uow, shipped.id).links.reversed_by is None
 
 
 def test_a_receipt_of_a_lot_partly_shipped_since_is_not_reversible(uow):
@@ -278,9 +287,9 @@ def test_reversing_an_in_transit_transfer_not_yet_received_brings_the_goods_back
     reverse(uow, on_road)
 
     assert [serial_card(uow, "DRILL", s).location for s in ("SN-1", "SN-2")] == ["WH1", "WH1"]
-    assert documents.get(uow, on_road.id or 0).links.in_transit == ()
+    assert documents.get(uow, on_road.id).links.in_transit == ()
     with pytest.raises(Conflict):
-        documents.receive(uow, on_road.id or 0, user=CLERK, today=TODAY, now=now())
+        documents.receive(uow, on_road.id, user=CLERK, today=TODAY, now=now())
     assert_ledger_whole(uow)
 
 
@@ -290,7 +299,7 @@ def test_reversing_a_partly_received_transfer_brings_both_halves_back(uow):
     on_road = post(
         uow, DocumentType.TRANSFER, "GLUE", 6, [lot("L1", 6)], source="WH1", target="WH2", in_transit=True
     )
-    documents.receive(uow, on_road.id or 0, [("GLUE", lot("L1", 2))], user=CLERK, today=TODAY, now=now())
+    documents.receive(uow, on_road.id, [("GLUE", lot("L1", 2))], user=CLERK, today=TODAY, now=now())
 
     reverse(uow, on_road)
 
@@ -360,8 +369,8 @@ def test_a_return_from_a_shipment_is_a_draft_of_what_the_customer_still_holds(uo
     post(uow, DocumentType.RETURN_RECEIPT, "DRILL", 1, sn("SN-2"), target="WH1", partner="ACME")
     post(uow, DocumentType.RETURN_RECEIPT, "GLUE", 2, [lot("L1", 2)], target="WH2", partner="ACME")
 
-    built = corrections.return_from_shipment(uow, shipped.id or 0, user=CLERK, today=TODAY, now=now())
-    posted = documents.post(uow, built.id or 0, user=CLERK, today=TODAY, now=now())
+    built = corrections.return_from_shipment(uow, shipped.id, user=CLERK, today=TODAY, now=now())
+    posted = documents.post(uow, built.id, user=CLERK, today=TODAY, now=now())
 
     assert (built.type, built.status, built.partner) == (DocumentType.RETURN_RECEIPT, Status.DRAFT, "ACME")
     assert [(ln.item, ln.quantity, ln.from_location, ln.to_location) for ln in built.lines] == [
@@ -380,13 +389,13 @@ def test_a_return_from_a_shipment_may_go_elsewhere_and_nothing_left_is_refused(u
     shipped = ship(uow, "DRILL", *sn("SN-1"))
 
     built = corrections.return_from_shipment(
-        uow, shipped.id or 0, user=CLERK, to_location="WH2", today=TODAY, now=now()
+        uow, shipped.id, user=CLERK, to_location="WH2", today=TODAY, now=now()
     )
-    documents.post(uow, built.id or 0, user=CLERK, today=TODAY, now=now())
+    documents.post(uow, built.id, user=CLERK, today=TODAY, now=now())
 
     assert built.lines[0].to_location == "WH2"
     with pytest.raises(Exception, match="nothing is left to return"):
-        corrections.return_from_shipment(uow, shipped.id or 0, user=CLERK, today=TODAY, now=now())
+        corrections.return_from_shipment(uow, shipped.id, user=CLERK, today=TODAY, now=now())
 
 
 # -- partial posting -----------------------------------------------------------------------------
@@ -404,7 +413,7 @@ def test_posting_part_of_a_draft_posts_a_new_document_and_the_draft_keeps_the_re
 
     part = post_part(uow, order, PartRequest(1, Decimal(1), sn("SN-2")))
 
-    rest = documents.get(uow, order.id or 0)
+    rest = documents.get(uow, order.id)
     assert (part.status, part.type, part.partner, part.links.from_draft) == (
         Status.POSTED,
         DocumentType.SHIPMENT,
@@ -433,11 +442,11 @@ def test_posting_the_rest_posts_the_draft_itself_with_its_parts_listed(uow):
     )
     part = post_part(uow, order, PartRequest(1, Decimal(2)))
 
-    done = documents.post(uow, order.id or 0, user=CLERK, today=TODAY, now=now())
+    done = documents.post(uow, order.id, user=CLERK, today=TODAY, now=now())
 
     assert [t.quantity for t in part.lines[0].tracking] == [Decimal(2)]
     assert (done.status, done.lines[0].quantity) == (Status.POSTED, Decimal(4))
-    assert documents.get(uow, order.id or 0).links.posted_parts == (part.number,)
+    assert documents.get(uow, order.id).links.posted_parts == (part.number,)
     assert lot_card(uow, "GLUE", "L1").on_hand == Decimal(4)
     availability_now = availability.availability(uow, "GLUE", location="WH1", today=TODAY)
     assert availability_now.reserved == Decimal(0)
@@ -466,7 +475,7 @@ def test_a_partial_receipt_of_a_purchase_draft_leaves_the_rest_to_receive(uow):
     post_part(uow, order, PartRequest(1, Decimal(4), (lot("L1", 4),)))
 
     assert lot_card(uow, "GLUE", "L1").on_hand == Decimal(4)
-    assert documents.get(uow, order.id or 0).lines[0].quantity == Decimal(6)
+    assert documents.get(uow, order.id).lines[0].quantity == Decimal(6)
 
 
 def test_wrong_parts_are_refused_with_their_line_numbers_and_nothing_is_written(uow):
@@ -490,7 +499,7 @@ def test_wrong_parts_are_refused_with_their_line_numbers_and_nothing_is_written(
     assert "only 2 remains" in too_much[0].detail
     assert [(v.line, v.tracking, v.code) for v in other_serial] == [(1, "SN-9", ErrorCode.VALIDATION_ERROR)]
     assert ledger_rows(uow) == rows
-    assert documents.get(uow, order.id or 0).lines[0].quantity == Decimal(2)
+    assert documents.get(uow, order.id).lines[0].quantity == Decimal(2)
 
 
 def test_a_part_of_a_draft_is_checked_by_the_posting_rules(uow):
@@ -511,7 +520,7 @@ def test_a_partial_posting_with_the_same_idempotency_key_is_answered_again(uow):
     second = post_part(uow, order, PartRequest(1, Decimal(1)), idempotency=("p-1", "f"))
 
     assert second.id == first.id
-    assert documents.get(uow, order.id or 0).lines[0].quantity == Decimal(2)
+    assert documents.get(uow, order.id).lines[0].quantity == Decimal(2)
 
 
 # -- partial transit receipts ---------------------------------------------------------------------
@@ -531,20 +540,18 @@ def test_receiving_part_of_a_transfer_leaves_the_rest_in_transit_until_received(
         in_transit=True,
     )
 
-    part = documents.receive(
-        uow, on_road.id or 0, [("DRILL", sn("SN-1")[0])], user=CLERK, today=TODAY, now=now()
-    )
+    part = documents.receive(uow, on_road.id, [("DRILL", sn("SN-1")[0])], user=CLERK, today=TODAY, now=now())
     statuses = [serial_card(uow, "DRILL", s).status for s in ("SN-1", "SN-2")]
     [again] = refused(
         documents.receive,
         uow,
-        on_road.id or 0,
+        on_road.id,
         [("DRILL", sn("SN-1")[0])],
         user=CLERK,
         today=TODAY,
         now=now(),
     )
-    rest = documents.receive(uow, on_road.id or 0, user=CLERK, today=TODAY, now=now())
+    rest = documents.receive(uow, on_road.id, user=CLERK, today=TODAY, now=now())
 
     assert part.transit_status is TransitStatus.IN_TRANSIT
     assert [(t.key.serial, t.quantity) for t in part.links.received] == [("SN-1", Decimal(1))]

@@ -31,16 +31,14 @@ def test_reversals_racing_for_one_document_reverse_it_once(fresh_engine, backend
     receive(uow, "BOLT", quantity=10)
     lost = post(uow, DocumentType.ADJUSTMENT, "BOLT", 4, source="WH1")
 
-    results = race(
-        engine, lambda u, i: corrections.reverse(u, lost.id or 0, user=CLERK, today=TODAY, now=now())
-    )
+    results = race(engine, lambda u, i: corrections.reverse(u, lost.id, user=CLERK, today=TODAY, now=now()))
 
     reversals = [r for r in results if isinstance(r, Document)]
     refusals = [r for r in results if isinstance(r, Conflict)]
     assert (len(reversals), len(refusals)) == (1, POSTERS - 1), results
     assert {r.code for r in refusals} == {ErrorCode.NOT_REVERSIBLE}
     assert bolts_at(uow, "WH1") == Decimal(10)
-    assert documents.get(uow, lost.id or 0).links.reversed_by == reversals[0].number
+    assert documents.get(uow, lost.id).links.reversed_by == reversals[0].number
     assert ledger.check(uow).ok
     engine.dispose()
 
@@ -64,7 +62,7 @@ def test_parts_posted_at_once_never_take_more_than_the_draft_holds(fresh_engine,
     results = race(
         engine,
         lambda u, i: corrections.post_part(
-            u, order.id or 0, [PartRequest(1, Decimal(2))], user=CLERK, today=TODAY, now=now()
+            u, order.id, [PartRequest(1, Decimal(2))], user=CLERK, today=TODAY, now=now()
         ),
     )
 
@@ -73,6 +71,6 @@ def test_parts_posted_at_once_never_take_more_than_the_draft_holds(fresh_engine,
     assert (len(parts), len(refusals)) == (2, POSTERS - 2), results
     assert {v.code for r in refusals for v in r.violations} == {ErrorCode.VALIDATION_ERROR}
     assert bolts_at(uow, "WH1") == Decimal(6)
-    assert documents.get(uow, order.id or 0).lines[0].quantity == Decimal(1)
+    assert documents.get(uow, order.id).lines[0].quantity == Decimal(1)
     assert ledger.check(uow).ok
     engine.dispose()

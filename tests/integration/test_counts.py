@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from itemtrace.domain.documents import CountScope, Document, DocumentType, Line, Status, TrackingLine
+from itemtrace.domain.documents import (
+    CountScope,
+    Document,
+    DocumentType,
+    Line,
+    Status,
+    StoredDocument,
+    TrackingLine,
+)
 from itemtrace.domain.errors import ErrorCode, PostingRejected, ValidationFailed
 from itemtrace.domain.masterdata import Item
 from itemtrace.domain.status import TrackingStatus
@@ -34,7 +42,7 @@ def counted(item: str, *tracking: TrackingLine, at: str = "WH1", untracked: floa
     return Line(item, total, None, at, tuple(tracking))
 
 
-def post_count(uow: UnitOfWork, draft: Document) -> Document:
+def post_count(uow: UnitOfWork, draft: Document) -> StoredDocument:
     return documents.create(uow, draft, user=CLERK, post=True, today=TODAY, now=now())
 
 
@@ -57,9 +65,7 @@ def test_a_count_adjusts_missing_serials_out_and_found_ones_in(world):
     assert serial_status(world, "DRILL", "SN-3") == (TrackingStatus.ADJUSTED_OUT, None)
     assert serial_status(world, "DRILL", "SN-9") == (TrackingStatus.AVAILABLE, "WH1")
     assert serial_status(world, "DRILL", "SN-1") == (TrackingStatus.AVAILABLE, "WH1")
-    moved = {
-        (e.key.serial, e.from_location, e.to_location) for e in documents.entries(world, posted.stored_id)
-    }
+    moved = {(e.key.serial, e.from_location, e.to_location) for e in documents.entries(world, posted.id)}
     assert moved == {("SN-3", "WH1", "ADJUSTMENT"), ("SN-9", "ADJUSTMENT", "WH1")}
     card = info_cards.card(world, Dimension.SERIAL, "DRILL", "SN-3", today=TODAY)
     assert [h.type for h in card.history] == ["receipt", "count"]
@@ -79,8 +85,7 @@ def test_lot_and_untracked_quantities_move_by_the_difference(world):
     assert on_hand(world, "GLUE", lot="L3") == 2
     assert on_hand(world, "BOLT") == 103
     by_key = {
-        (e.key.item, e.key.lot): (e.quantity, e.to_location)
-        for e in documents.entries(world, posted.stored_id)
+        (e.key.item, e.key.lot): (e.quantity, e.to_location) for e in documents.entries(world, posted.id)
     }
     assert by_key == {
         ("GLUE", "L1"): (3, "ADJUSTMENT"),
@@ -167,7 +172,7 @@ def test_a_draft_shows_what_is_expected_beside_what_was_counted(world):
         now=now(),
     )
 
-    found = counts.read(world, draft.stored_id)
+    found = counts.read(world, draft.id)
 
     drill, glue = found.expected
     assert (drill.serials, drill.expected, drill.counted, drill.difference) == (["SN-1", "SN-2"], 2, 2, 0)
@@ -182,9 +187,9 @@ def test_a_shipment_between_draft_and_post_is_accounted_for(world):
     draft = documents.create(world, count(counted("DRILL", *sn("SN-1"))), user=CLERK, today=TODAY, now=now())
     ship(world, "DRILL", *sn("SN-2"))  # the count promised nothing: it reserves nothing
 
-    posted = documents.post(world, draft.stored_id, user=CLERK, today=TODAY, now=now())
+    posted = documents.post(world, draft.id, user=CLERK, today=TODAY, now=now())
 
-    assert documents.entries(world, posted.stored_id) == []
+    assert documents.entries(world, posted.id) == []
     assert serial_status(world, "DRILL", "SN-2") == (TrackingStatus.DELIVERED, None)
 
 

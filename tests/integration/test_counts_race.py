@@ -68,7 +68,7 @@ def test_a_shipment_of_a_missing_serial_during_a_count_never_adjusts_it_twice(
     [refusal] = shipped
     assert isinstance(refusal, PostingRejected)
     assert [v.code for v in refusal.violations] == [ErrorCode.SERIAL_NOT_AVAILABLE]
-    [entry] = documents.entries(uow, posted.stored_id)
+    [entry] = documents.entries(uow, posted.id)
     assert (entry.key.serial, entry.to_location) == ("SN-3", "ADJUSTMENT")
     card = info_cards.card(uow, Dimension.SERIAL, "DRILL", "SN-3", today=TODAY)
     assert card.status is TrackingStatus.ADJUSTED_OUT

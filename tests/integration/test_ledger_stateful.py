@@ -412,9 +412,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         self.move_back(doc)
         doc.reversed = True
-        self.posted.append(
-            Posted(reversal.id or 0, doc.type, None, None, 0, None, None, None, is_reversal=True)
-        )
+        self.posted.append(Posted(reversal.id, doc.type, None, None, 0, None, None, None, is_reversal=True))
 
     @rule(
         number=st.sampled_from([*LOTS, None]),
@@ -440,7 +438,7 @@ class LedgerMachine(RuleBasedStateMachine):
         with pytest.raises(PostingRejected):
             corrections.post_part(
                 self.uow,
-                order.id or 0,
+                order.id,
                 [PartRequest(1, Decimal(qty + 1))],
                 user=CLERK,
                 today=TODAY,
@@ -449,15 +447,13 @@ class LedgerMachine(RuleBasedStateMachine):
         assert self.counts() == before, "a refused part wrote something"
         first = min(first, qty - 1)
         part = corrections.post_part(
-            self.uow, order.id or 0, [PartRequest(1, Decimal(first))], user=CLERK, today=TODAY, now=now()
+            self.uow, order.id, [PartRequest(1, Decimal(first))], user=CLERK, today=TODAY, now=now()
         )
-        rest = documents.post(self.uow, order.id or 0, user=CLERK, today=TODAY, now=now())
+        rest = documents.post(self.uow, order.id, user=CLERK, today=TODAY, now=now())
         assert part.links.from_draft == order.number
         assert rest.links.posted_parts == (part.number,)
         for doc, amount in ((part, first), (rest, qty - first)):
-            self.posted.append(
-                Posted(doc.id or 0, DocumentType.SHIPMENT, None, number, amount, at, None, partner)
-            )
+            self.posted.append(Posted(doc.id, DocumentType.SHIPMENT, None, number, amount, at, None, partner))
         self.stock[(at, number)] -= qty
         self.delivered[(partner, number)] += qty
 
@@ -483,13 +479,13 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         first = min(first, qty - 1)
         part = corrections.post_part(
-            self.uow, order.id or 0, [PartRequest(1, Decimal(first))], user=CLERK, today=TODAY, now=now()
+            self.uow, order.id, [PartRequest(1, Decimal(first))], user=CLERK, today=TODAY, now=now()
         )
         self.stock[(at, number)] += first
-        self.posted.append(Posted(part.id or 0, DocumentType.RECEIPT, None, number, first, None, at, None))
+        self.posted.append(Posted(part.id, DocumentType.RECEIPT, None, number, first, None, at, None))
         rest = corrections.post_part(
             self.uow,
-            order.id or 0,
+            order.id,
             [PartRequest(1, Decimal(qty - first))],
             user=CLERK,
             today=TODAY,
@@ -497,9 +493,7 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         assert rest.id == order.id
         self.stock[(at, number)] += qty - first
-        self.posted.append(
-            Posted(rest.id or 0, DocumentType.RECEIPT, None, number, qty - first, None, at, None)
-        )
+        self.posted.append(Posted(rest.id, DocumentType.RECEIPT, None, number, qty - first, None, at, None))
 
     # -- invariants ------------------------------------------------------------------------------
     def balances(self) -> list[tuple[str, str, str, int, bool, Decimal]]:

@@ -106,9 +106,9 @@ def test_goods_on_the_road_are_not_received_into_a_location_closed_meanwhile(uow
     masterdata.update_location(uow, "WH2", {"closed": True})
 
     with pytest.raises(PostingRejected) as refused:
-        documents.receive(uow, shipped.id or 0, user=CLERK, today=TODAY, now=now())
+        documents.receive(uow, shipped.id, user=CLERK, today=TODAY, now=now())
     masterdata.update_location(uow, "WH2", {"closed": False})
-    documents.receive(uow, shipped.id or 0, user=CLERK, today=TODAY, now=now())
+    documents.receive(uow, shipped.id, user=CLERK, today=TODAY, now=now())
 
     assert [v.code for v in refused.value.violations] == [ErrorCode.LOCATION_CLOSED]
     assert availability.availability(uow, "DRILL", location="WH2", today=TODAY).on_hand == 1

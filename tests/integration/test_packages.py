@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from itemtrace.domain.documents import Assign, Document, DocumentType, Line, TrackingLine
+from itemtrace.domain.documents import Assign, Document, DocumentType, Line, StoredDocument, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected, ValidationFailed
 from itemtrace.domain.masterdata import Item, NumberSeries
 from itemtrace.domain.status import TrackingStatus
@@ -58,7 +58,7 @@ def package_line(package: str, *, source: str | None = None, target: str | None 
     return Line("", Decimal(0), source, target, (TrackingLine(package=package, quantity=Decimal(0)),))
 
 
-def create(uow: UnitOfWork, type: DocumentType, *lines: Line, partner: str | None = None) -> Document:
+def create(uow: UnitOfWork, type: DocumentType, *lines: Line, partner: str | None = None) -> StoredDocument:
     return documents.create(
         uow, Document(type, lines, partner=partner), user=CLERK, post=True, today=TODAY, now=now()
     )
@@ -179,7 +179,7 @@ def test_trace_and_recall_by_package(world):
     assert {n.key.serial for n in graph.nodes} >= {"S1", "S2"}
     assert [(d.partner, d.lot, d.quantity) for d in report.customers] == [("ACME", "G1", 4)]
     assert report.package == "P1"
-    assert tracing.get_recall(world, report.stored_id).package == "P1"
+    assert tracing.get_recall(world, report.id).package == "P1"
 
 
 def test_a_count_of_a_package_lists_what_the_ledger_says_it_holds_and_posts_the_difference(world):
@@ -195,13 +195,13 @@ def test_a_count_of_a_package_lists_what_the_ledger_says_it_holds_and_posts_the_
     received = Line("PHONE-P", Decimal(1), None, "WH1", (TrackingLine(serial="S3", package="P1"),))
     create(world, DocumentType.RECEIPT, received, partner="VEND")
 
-    posted = documents.post(world, draft.stored_id, user=CLERK, today=TODAY, now=now())
+    posted = documents.post(world, draft.id, user=CLERK, today=TODAY, now=now())
 
     assert [(ln.item, ln.quantity, ln.count_package) for ln in posted.lines] == [
         ("GEL-P", 4, "P1"),
         ("PHONE-P", 2, "P1"),
     ]
-    assert [(e.key.serial, e.to_location) for e in documents.entries(world, posted.stored_id)] == [
+    assert [(e.key.serial, e.to_location) for e in documents.entries(world, posted.id)] == [
         ("S3", "ADJUSTMENT")
     ]
 

@@ -217,9 +217,9 @@ def test_an_in_transit_transfer_receives_only_what_it_shipped_and_only_once(uow)
         today=TODAY,
         now=now(),
     )
-    received = documents.receive(uow, shipped.stored_id, user=CLERK, today=TODAY, now=now())
+    received = documents.receive(uow, shipped.id, user=CLERK, today=TODAY, now=now())
     with pytest.raises(Conflict) as again:
-        documents.receive(uow, shipped.stored_id, user=CLERK, today=TODAY, now=now())
+        documents.receive(uow, shipped.id, user=CLERK, today=TODAY, now=now())
 
     assert (shipped.status, shipped.transit_status) == (Status.POSTED, TransitStatus.IN_TRANSIT)
     assert (in_transit.status, in_transit.location) == (TrackingStatus.IN_TRANSIT, "TRANSIT")
@@ -256,9 +256,9 @@ def test_a_draft_reserves_nothing_in_the_ledger_and_can_be_cancelled_but_not_pos
     )
     stored = documents.create(uow, draft, user=CLERK, today=TODAY, now=now())
 
-    cancelled = documents.cancel(uow, stored.stored_id, user=CLERK)
+    cancelled = documents.cancel(uow, stored.id, user=CLERK)
     with pytest.raises(Conflict) as late:
-        documents.post(uow, stored.stored_id, user=CLERK, today=TODAY, now=now())
+        documents.post(uow, stored.id, user=CLERK, today=TODAY, now=now())
 
     assert stored.status is Status.DRAFT
     assert cancelled.status is Status.CANCELLED
@@ -271,7 +271,7 @@ def test_posting_a_posted_document_again_is_a_conflict(uow):
     document = receive(uow, "DRILL", *sn("SN-1"))
 
     with pytest.raises(Conflict) as again:
-        documents.post(uow, document.stored_id, user=CLERK, today=TODAY, now=now())
+        documents.post(uow, document.id, user=CLERK, today=TODAY, now=now())
 
     assert again.value.code is ErrorCode.DOCUMENT_NOT_DRAFT
 
@@ -326,7 +326,7 @@ def test_an_unspecified_lot_is_picked_first_expired_first_out(uow):
 
     shipped = ship(uow, "PAINT", quantity=4)
 
-    entries = documents.entries(uow, shipped.stored_id)
+    entries = documents.entries(uow, shipped.id)
     assert [(e.key.lot, e.quantity) for e in entries] == [("P-SOON", Decimal(3)), ("P-LATE", Decimal(1))]
 
 
@@ -438,9 +438,9 @@ def test_a_refused_posting_draws_no_document_number_on_either_database(uow):
         )
     second = receive(uow, "DRILL", *sn("SN-2"))
 
-    assert draft.stored_id == first.stored_id + 1
-    assert second.stored_id == first.stored_id + 2
-    assert second.number == f"RCPT-{first.stored_id + 2:06d}"
+    assert draft.id == first.id + 1
+    assert second.id == first.id + 2
+    assert second.number == f"RCPT-{first.id + 2:06d}"
 
 
 def test_customers_return_no_more_of_a_lot_than_they_hold_and_never_a_lot_they_did_not_get(uow):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from itemtrace.domain.cards import ListFilter
-from itemtrace.domain.documents import Document, DocumentType, Line, Status, TrackingLine
+from itemtrace.domain.documents import Document, DocumentType, Line, Status, StoredDocument, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
@@ -24,11 +24,11 @@ def shipment(item: str, quantity: float, *tracking: TrackingLine, to: str = "ACM
     return Document(DocumentType.SHIPMENT, (line,), partner=to)
 
 
-def draft(uow: UnitOfWork, document: Document) -> Document:
+def draft(uow: UnitOfWork, document: Document) -> StoredDocument:
     return documents.create(uow, document, user=CLERK, today=TODAY, now=now())
 
 
-def posted(uow: UnitOfWork, document: Document) -> Document:
+def posted(uow: UnitOfWork, document: Document) -> StoredDocument:
     return documents.create(uow, document, user=CLERK, post=True, today=TODAY, now=now())
 
 
@@ -77,7 +77,7 @@ def test_posting_the_draft_releases_its_reservation(uow):
     receive(uow, "DRILL", *sn("SN-1"))
     first = draft(uow, shipment("DRILL", 1, *sn("SN-1")))
 
-    documents.post(uow, first.id or 0, user=CLERK, today=TODAY, now=now())
+    documents.post(uow, first.id, user=CLERK, today=TODAY, now=now())
 
     assert reservation_rows(uow) == 0
     assert serial_status(uow, "SN-1") is TrackingStatus.DELIVERED
@@ -88,7 +88,7 @@ def test_cancelling_the_draft_releases_its_reservation_for_another_document(uow)
     receive(uow, "DRILL", *sn("SN-1"))
     first = draft(uow, shipment("DRILL", 1, *sn("SN-1")))
 
-    cancelled = documents.cancel(uow, first.id or 0, user=CLERK)
+    cancelled = documents.cancel(uow, first.id, user=CLERK)
     second = posted(uow, shipment("DRILL", 1, *sn("SN-1"), to="BETA"))
 
     assert (cancelled.status, second.status) == (Status.CANCELLED, Status.POSTED)

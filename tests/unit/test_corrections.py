@@ -39,6 +39,7 @@ from tests.builders import (
     shipment,
     sn,
     stock,
+    stored,
 )
 
 KINDS = {code: loc.kind for code, loc in LOCATIONS.items()}
@@ -148,7 +149,7 @@ def test_a_receipt_of_a_lot_is_reversed_only_while_all_of_it_is_there():
     ],
 )
 def test_what_cannot_be_reversed_is_a_conflict(status, links, type, says):
-    doc = replace(shipment(line("DRILL-X", sn("SN-1"))), status=status, type=type, number="X-1")
+    doc = stored(shipment(line("DRILL-X", sn("SN-1"))), id=1, status=status, type=type, number="X-1")
 
     with pytest.raises(Conflict) as refused:
         check_reversible(doc, links)
@@ -174,8 +175,8 @@ def test_a_return_from_a_shipment_takes_what_the_customer_still_holds_back_where
 
 
 def test_a_part_takes_the_named_numbers_and_the_rest_keeps_the_others():
-    draft = replace(
-        shipment(line("DRILL-X", *serials("SN-1", "SN-2", "SN-3"))).numbered(), number="SHIP-000004"
+    draft = stored(
+        shipment(line("DRILL-X", *serials("SN-1", "SN-2", "SN-3"))).numbered(), id=4, number="SHIP-000004"
     )
 
     part, rest = split_draft(draft, [PartRequest(1, Decimal(1), (sn("SN-2"),))])
@@ -189,8 +190,9 @@ def test_a_part_takes_the_named_numbers_and_the_rest_keeps_the_others():
 
 
 def test_a_part_without_numbers_takes_the_first_ones_and_splits_a_lot():
-    draft = replace(
+    draft = stored(
         shipment(line("MILK", lot("L-1", 3), lot("L-2", 4)), line("DRILL-X", sn("SN-1"))).numbered(),
+        id=5,
         number="SHIP-000005",
     )
 
@@ -202,7 +204,7 @@ def test_a_part_without_numbers_takes_the_first_ones_and_splits_a_lot():
 
 
 def test_parts_not_on_the_draft_too_large_or_naming_other_numbers_are_each_refused():
-    draft = replace(shipment(line("DRILL-X", *serials("SN-1", "SN-2"))).numbered(), number="SHIP-000006")
+    draft = stored(shipment(line("DRILL-X", *serials("SN-1", "SN-2"))).numbered(), id=6, number="SHIP-000006")
 
     with pytest.raises(PostingRejected) as shape:
         split_draft(draft, [PartRequest(4, Decimal(1)), PartRequest(1, Decimal(3))])
@@ -217,7 +219,7 @@ def test_parts_not_on_the_draft_too_large_or_naming_other_numbers_are_each_refus
 
 
 def test_a_part_taking_everything_leaves_no_rest():
-    draft = replace(shipment(line("DRILL-X", *serials("SN-1", "SN-2"))).numbered(), number="SHIP-000007")
+    draft = stored(shipment(line("DRILL-X", *serials("SN-1", "SN-2"))).numbered(), id=7, number="SHIP-000007")
 
     _, rest = split_draft(draft, [PartRequest(1, Decimal(2))])
 

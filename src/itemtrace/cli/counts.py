@@ -11,7 +11,7 @@ import typer
 from itemtrace.cli.context import Cli
 from itemtrace.cli.options import JsonFlag, PostingDate, Reference, Serials
 from itemtrace.cli.present import show
-from itemtrace.domain.documents import CountScope, Document, DocumentType, Line, TrackingLine
+from itemtrace.domain.documents import CountScope, Document, DocumentType, Line, StoredDocument, TrackingLine
 
 if TYPE_CHECKING:
     from itemtrace.domain.counting import Difference, Expectation
@@ -93,9 +93,9 @@ def count(
     )
     created = documents.create(cli.uow(), draft, user=cli.user, post=post, today=cli.today(), now=cli.now())
     if post:
-        show_posted_count(cli, created, documents.entries(cli.uow(), created.stored_id))
+        show_posted_count(cli, created, documents.entries(cli.uow(), created.id))
     else:
-        show_count(cli, created, counts.read(cli.uow(), created.stored_id).expected)
+        show_count(cli, created, counts.read(cli.uow(), created.id).expected)
 
 
 def _whole_package(
@@ -127,7 +127,7 @@ def _item_line(
     return Line(item, total, None, location, tuple(tracking))
 
 
-def show_count(cli: Cli, document: Document, expected: list[Expectation]) -> None:
+def show_count(cli: Cli, document: StoredDocument, expected: list[Expectation]) -> None:
     """A count draft: JSON as `GET /documents/{id}`; for people, one row per counted place."""
     from itemtrace.schemas.documents import DocumentOut
 
@@ -139,7 +139,7 @@ def show_count(cli: Cli, document: Document, expected: list[Expectation]) -> Non
     show(cli, {**header, "counted": [_row(e) for e in expected]}, title=_title(document))
 
 
-def show_posted_count(cli: Cli, document: Document, entries: list[Any]) -> None:
+def show_posted_count(cli: Cli, document: StoredDocument, entries: list[Any]) -> None:
     """A posted count: the document (JSON: with its `entries`), and the adjustments it wrote."""
     from itemtrace.schemas.documents import DocumentOut, EntryOut
 

@@ -32,7 +32,15 @@ from itemtrace.cli.options import (
     WarrantyDate,
 )
 from itemtrace.cli.present import show, show_list
-from itemtrace.domain.documents import Assign, Document, DocumentType, Line, Status, TrackingLine
+from itemtrace.domain.documents import (
+    Assign,
+    Document,
+    DocumentType,
+    Line,
+    Status,
+    StoredDocument,
+    TrackingLine,
+)
 from itemtrace.domain.errors import ItemtraceError, PostingRejected
 
 # The services (storage) and the API's schemas are imported in the commands that use them:
@@ -79,7 +87,7 @@ def register(app: typer.Typer) -> None:
         app.command(name, rich_help_panel="Posting")(command)
 
 
-def show_document(cli: Cli, document: Document) -> None:
+def show_document(cli: Cli, document: StoredDocument) -> None:
     from itemtrace.schemas.documents import DocumentOut
 
     show(
@@ -95,7 +103,7 @@ def document_id(cli: Cli, ref: str) -> int:
 
     if ref.isdigit():
         return int(ref)
-    return documents.get_by_number(cli.uow(), ref).stored_id
+    return documents.get_by_number(cli.uow(), ref).id
 
 
 # -- documents … -------------------------------------------------------------------------------

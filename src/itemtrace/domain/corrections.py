@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from itemtrace.domain.documents import Document, DocumentType, Line, Status, TrackingLine
+from itemtrace.domain.documents import Document, DocumentType, Line, Status, StoredDocument, TrackingLine
 from itemtrace.domain.errors import Conflict, ErrorCode, PostingRejected, ValidationFailed, Violation
 from itemtrace.domain.ledger import LedgerEntry, fold
 from itemtrace.domain.links import DocumentLinks
@@ -45,7 +45,7 @@ REVERSIBLE_TYPES = frozenset(
 )
 
 
-def check_reversible(document: Document, links: DocumentLinks) -> None:
+def check_reversible(document: StoredDocument, links: DocumentLinks) -> None:
     """A posted document that is neither a reversal nor reversed already; else 409 `not_reversible`."""
     name = document.number or str(document.id)
     if document.status is not Status.POSTED:
@@ -289,7 +289,9 @@ class PartRequest:
     tracking: tuple[TrackingLine, ...] = ()
 
 
-def split_draft(draft: Document, requests: Sequence[PartRequest]) -> tuple[Document, Document]:
+def split_draft(
+    draft: StoredDocument, requests: Sequence[PartRequest]
+) -> tuple[StoredDocument, StoredDocument]:
     """(the part to post now, the rest that stays a draft); lines keep the draft's numbers.
 
     Where the draft line names numbers, the part takes the ones named in the request (or, when

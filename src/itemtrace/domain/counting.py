@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 
 from itemtrace.domain import formulas
-from itemtrace.domain.documents import CountScope, Document, DocumentType, Line
+from itemtrace.domain.documents import CountScope, Document, DocumentType, Line, id_if_stored
 from itemtrace.domain.errors import ErrorCode, PostingRejected, ValidationFailed, Violation
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import VIRTUAL_LOCATIONS, Location, LocationKind
@@ -200,7 +200,7 @@ def needs(document: Document, policies: Mapping[str, ItemPolicy], extra: Iterabl
     Serials counted but not on hand at their place are looked up afterwards
     (`serials_elsewhere`), so a count of 10,000 serials does not load them twice.
     """
-    result = StockNeeds(document_id=document.id)
+    result = StockNeeds(document_id=id_if_stored(document))
     for location, item in [*places(document), *extra]:
         result.at_source[(item, location)] = None
         result.items.add(item)
@@ -214,7 +214,7 @@ def needs(document: Document, policies: Mapping[str, ItemPolicy], extra: Iterabl
 def serials_elsewhere(document: Document, policies: Mapping[str, ItemPolicy], stock: StockView) -> StockNeeds:
     """The counted serials that are not on hand where they were counted: where else they are."""
     here = {(b.location, b.key.item, b.key.serial) for b in stock.buckets if b.key.serial and b.quantity > 0}
-    result = StockNeeds(document_id=document.id)
+    result = StockNeeds(document_id=id_if_stored(document))
     for line in document.lines:
         unique = policies[line.item].code.serial_unique if line.item in policies else SerialUnique.ITEM
         for t in line.tracking:

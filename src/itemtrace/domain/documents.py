@@ -6,10 +6,11 @@ Status moves draft → posted or draft → cancelled and never back; posted docu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Self
 
 from itemtrace.domain.errors import Conflict, ErrorCode, ValidationFailed
 from itemtrace.domain.links import DocumentLinks
@@ -132,13 +133,16 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class Document:
+    """A document as the rules see it. Built by the faces or by the domain (a reversal, a return,
+    a posted part), it is a draft not yet stored and has no id; what storage returns is a
+    `StoredDocument`."""
+
     type: DocumentType
     lines: tuple[Line, ...]
     partner: str | None = None
     reference: str | None = None
     posting_date: date | None = None
     in_transit: bool = False
-    id: int | None = None
     number: str | None = None
     status: Status = Status.DRAFT
     transit_status: TransitStatus | None = None
@@ -150,11 +154,11 @@ class Document:
     count_scope: CountScope | None = None  # count documents only (domain/counting.py)
     links: DocumentLinks = field(default_factory=DocumentLinks)  # reversals, parts, transit (read only)
 
-    def numbered(self) -> Document:
+    def numbered(self) -> Self:
         """Give each line its 1-based number (the `line` of a violation)."""
         return replace(self, lines=tuple(replace(ln, line_no=i) for i, ln in enumerate(self.lines, 1)))
 
-    def posted(self, *, by: str | None, at: datetime, posting_date: date) -> Document:
+    def posted(self, *, by: str | None, at: datetime, posting_date: date) -> Self:
         """The draft as posted: a transfer in transit waits to be received."""
         self.require_draft()
         in_transit = self.type is DocumentType.TRANSFER and self.in_transit
@@ -167,20 +171,29 @@ class Document:
             transit_status=TransitStatus.IN_TRANSIT if in_transit else None,
         )
 
-    @property
-    def stored_id(self) -> int:
-        """The id of a document that storage has written; a draft not yet written has none."""
-        if self.id is None:
-            raise ValueError("this document has not been stored yet: it has no id")
-        return self.id
+    def as_new(self) -> Document:
+        """The same header and lines as a new document, not stored yet: no id, no number."""
+        return replace(Document(**{f.name: getattr(self, f.name) for f in fields(Document)}), number=None)
 
     def require_draft(self) -> None:
         if self.status is not Status.DRAFT:
             raise Conflict(
-                f"document {self.number or self.id} is {self.status.value}, not a draft: posted documents "
+                f"document {self.number} is {self.status.value}, not a draft: posted documents "
                 "never change, post a new document to correct it",
                 code=ErrorCode.DOCUMENT_NOT_DRAFT,
             )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredDocument(Document):
+    """A document storage has written (a draft, posted or cancelled): it has its id."""
+
+    id: int
+
+
+def id_if_stored(document: Document) -> int | None:
+    """The id of a document storage has written; None for a new one (it reserves nothing yet)."""
+    return document.id if isinstance(document, StoredDocument) else None
 
 
 INBOUND_TYPES = {DocumentType.RECEIPT, DocumentType.RETURN_RECEIPT}

@@ -17,6 +17,9 @@ from itemtrace.domain.tracking import TrackingKey
 
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
+    """A movement as posting plans it, not stored yet: no id, no document. What the ledger
+    returns is a `StoredLedgerEntry`."""
+
     key: TrackingKey
     quantity: Decimal
     from_location: str
@@ -24,9 +27,14 @@ class LedgerEntry:
     line_no: int = 0
     expiration_date: date | None = None
     warranty_date: date | None = None
-    # Filled when the entry is stored:
-    id: int | None = None
-    document_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredLedgerEntry(LedgerEntry):
+    """An entry read back from the ledger: its id and its document's, and who posted it when."""
+
+    id: int
+    document_id: int
     document_number: str | None = None
     document_type: str | None = None
     posting_date: date | None = None

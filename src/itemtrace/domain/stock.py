@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine, line_direction
+from itemtrace.domain.documents import (
+    Document,
+    DocumentType,
+    Line,
+    TrackingLine,
+    id_if_stored,
+    line_direction,
+)
 from itemtrace.domain.masterdata import Location, LocationKind
 from itemtrace.domain.tracking import (
     UNTRACKED,
@@ -101,7 +108,7 @@ def needs(
     document: Document, policies: Mapping[str, ItemPolicy], locations: Mapping[str, Location]
 ) -> StockNeeds:
     """The stock the rules of `plan()` will look at, for one set-based load."""
-    result = StockNeeds(document_id=document.id)
+    result = StockNeeds(document_id=id_if_stored(document))
     for line in document.lines:
         code = policies[line.item].code if line.item in policies else UNTRACKED
         result.items.add(line.item)

@@ -325,19 +325,18 @@ class RecallReport:
     finished_goods: tuple[FinishedGood, ...]
     on_hand: tuple[OnHand, ...]
     blocked: int = 0
-    id: int | None = None
     created_by: str | None = None
     created_at: object | None = None
     extra: dict[str, object] = field(default_factory=dict)
     package: str | None = None  # a recall of the item's units in one package
 
     @property
-    def stored_id(self) -> int:
-        """The id of a recall that storage has recorded."""
-        if self.id is None:
-            raise ValueError("this recall has not been recorded yet: it has no id")
-        return self.id
-
-    @property
     def partners(self) -> list[str]:
         return sorted({d.partner or "" for d in self.customers})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredRecall(RecallReport):
+    """A recall as storage recorded it: it has its id."""
+
+    id: int

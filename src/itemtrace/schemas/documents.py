@@ -18,10 +18,11 @@ from itemtrace.domain.documents import (
     Line,
     Role,
     Status,
+    StoredDocument,
     TrackingLine,
     TransitStatus,
 )
-from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.ledger import StoredLedgerEntry
 from itemtrace.domain.links import TransitQuantity
 from itemtrace.schemas.common import (
     CountedQuantityIn,
@@ -389,13 +390,13 @@ class DocumentOut(OmitWhenEmpty):
     still_in_transit: list[TransitQuantityOut] = Field(default_factory=list)
 
     @classmethod
-    def from_domain(cls, document: Document, expected: Sequence[Expectation] = ()) -> DocumentOut:
+    def from_domain(cls, document: StoredDocument, expected: Sequence[Expectation] = ()) -> DocumentOut:
         by_line = {e.line_no: ExpectedOut.from_domain(e) for e in expected if e.line_no}
         unlisted = [ExpectedOut.from_domain(e) for e in expected if not e.line_no]
         return cls(
             scope=document.count_scope,
             not_listed=unlisted if expected and document.count_scope is CountScope.LOCATION else None,
-            id=document.id or 0,
+            id=document.id,
             number=document.number or "",
             type=document.type,
             status=document.status,
@@ -447,7 +448,7 @@ class EntryOut(BaseModel):
     user: str | None
 
     @classmethod
-    def from_domain(cls, entry: LedgerEntry) -> EntryOut:
+    def from_domain(cls, entry: StoredLedgerEntry) -> EntryOut:
         return cls(
             id=entry.id,
             document=entry.document_number,

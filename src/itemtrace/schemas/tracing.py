@@ -17,7 +17,7 @@ from itemtrace.domain.tracing import (
     Graph,
     Node,
     OnHand,
-    RecallReport,
+    StoredRecall,
     TraceDirection,
 )
 from itemtrace.schemas.common import (
@@ -195,10 +195,10 @@ class OnHandOut(BaseModel):
         return cls(location=o.location, item=o.item, serial=o.serial, lot=o.lot, quantity=o.quantity)
 
 
-def _recall_header(report: RecallReport) -> dict[str, Any]:
+def _recall_header(report: StoredRecall) -> dict[str, Any]:
     """What a recall's report and its row in the list both show of it."""
     return {
-        "id": report.stored_id,
+        "id": report.id,
         "item": report.item,
         "serial": report.serial,
         "lot": report.lot,
@@ -231,7 +231,7 @@ class RecallOut(OmitWhenEmpty):
     on_hand: list[OnHandOut]
 
     @classmethod
-    def from_domain(cls, report: RecallReport) -> RecallOut:
+    def from_domain(cls, report: StoredRecall) -> RecallOut:
         return cls(
             **_recall_header(report),
             customers=[DeliveryOut.from_domain(d) for d in report.customers],
@@ -261,7 +261,7 @@ class RecallRowOut(OmitWhenEmpty):
     on_hand_count: int
 
     @classmethod
-    def from_domain(cls, report: RecallReport) -> RecallRowOut:
+    def from_domain(cls, report: StoredRecall) -> RecallRowOut:
         return cls(
             **_recall_header(report),
             partners=sorted({d.partner for d in report.customers}, key=lambda p: p or ""),

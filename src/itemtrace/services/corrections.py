@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from itemtrace.domain import corrections
-from itemtrace.domain.documents import Document
+from itemtrace.domain.documents import StoredDocument
 from itemtrace.domain.links import DocumentLinks
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.stock import LiveStock, Named, StockNeeds
@@ -38,7 +38,7 @@ def reverse(
     idempotency: Idempotency | None = None,
     today: date,
     now: datetime,
-) -> Document:
+) -> StoredDocument:
     """Post the reversal of a posted document: every entry mirrored, linked both ways.
 
     Raises:
@@ -77,10 +77,10 @@ def reverse(
             posting_date = reversal.posting_date or today
             posted = reversal.posted(by=user.name, at=now, posting_date=posting_date)
             stored = uow.documents.add(posted, user=user.name, now=now)
-            uow.corrections.link_reversal(stored.stored_id, document_id, original.number or "")
+            uow.corrections.link_reversal(stored.id, document_id, original.number or "")
             uow.ledger.append(
                 mirrored,
-                document_id=stored.stored_id,
+                document_id=stored.id,
                 partner=original.partner,
                 user=user.name,
                 posting_date=posting_date,
@@ -89,7 +89,7 @@ def reverse(
                 global_serials=global_serial_items(uow.masterdata.policies({e.key.item for e in entries})),
             )
             if idempotency is not None:
-                uow.documents.remember(user.name, idempotency[0], stored.stored_id)
+                uow.documents.remember(user.name, idempotency[0], stored.id)
             uow.commit()
             return replace(stored, links=DocumentLinks(reverses=original.number))
     except IdempotencyKeyTaken:
@@ -105,7 +105,7 @@ def return_from_shipment(
     to_location: str | None = None,
     today: date,
     now: datetime,
-) -> Document:
+) -> StoredDocument:
     """A `return_receipt` draft (not posted) for what a posted shipment delivered and its customer
     has not returned yet, back to where it came from (or `to_location`)."""
     with uow.write():
@@ -118,7 +118,7 @@ def return_from_shipment(
         document = _prepare(uow, draft.numbered(), today=today)
         reserved = _reservations(uow, document, today=today)
         stored = uow.documents.add(document, user=user.name, now=now)
-        uow.documents.reserve(stored.stored_id, reserved)
+        uow.documents.reserve(stored.id, reserved)
         uow.commit()
         return stored
 
@@ -133,7 +133,7 @@ def post_part(
     idempotency: Idempotency | None = None,
     today: date,
     now: datetime,
-) -> Document:
+) -> StoredDocument:
     """Post part of a draft now (Business Central's *Qty. to Ship/Receive*).
 
     The part becomes a new posted document (`from_draft` names the draft) and the draft keeps
@@ -164,18 +164,16 @@ def post_part(
                 uow.documents.mark_posted(posted)
                 result = posted
             else:
-                new = replace(part, id=None, number=None).posted(
-                    by=user.name, at=now, posting_date=planned.posting_date
-                )
+                new = part.as_new().posted(by=user.name, at=now, posting_date=planned.posting_date)
                 stored = uow.documents.add(new, user=user.name, now=now)
                 _record(uow, stored, planned, user=user, now=now)
-                uow.corrections.link_part(stored.stored_id, document_id)
+                uow.corrections.link_part(stored.id, document_id)
                 uow.corrections.replace_lines(document_id, rest.lines)
                 uow.documents.release(document_id)
                 uow.documents.reserve(document_id, _reservations(uow, rest, today=today))
                 result = stored
             if idempotency is not None:
-                uow.documents.remember(user.name, idempotency[0], result.stored_id)
+                uow.documents.remember(user.name, idempotency[0], result.id)
             [linked] = uow.corrections.with_links([result])
             uow.commit()
             return linked
@@ -209,13 +207,13 @@ def _free(
     return {place: live.free(place) for place in places}
 
 
-def _linked(uow: UnitOfWork, document: Document) -> Document:
+def _linked(uow: UnitOfWork, document: StoredDocument) -> StoredDocument:
     """The document with its links, read in the caller's open unit of work."""
     [linked] = uow.corrections.with_links([document])
     return linked
 
 
-def _replayed(uow: UnitOfWork, idempotency: Idempotency | None, user: User) -> Document:
+def _replayed(uow: UnitOfWork, idempotency: Idempotency | None, user: User) -> StoredDocument:
     """A concurrent request with the same key won: its result, with its links."""
     document = _replay_after_race(uow, idempotency, user)
     with uow:

@@ -9,7 +9,7 @@ from datetime import date
 
 from itemtrace.domain import counting
 from itemtrace.domain.counting import Expectation, Place
-from itemtrace.domain.documents import Document, DocumentType, Status
+from itemtrace.domain.documents import Document, DocumentType, Status, StoredDocument
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Location
 from itemtrace.domain.stock import Bucket, StockView
@@ -21,7 +21,7 @@ from itemtrace.storage.unit_of_work import UnitOfWork
 class CountedDocument:
     """A document and, for a count draft, each counted place beside what is on hand there."""
 
-    document: Document
+    document: StoredDocument
     expected: list[Expectation] = field(default_factory=list)
 
 

@@ -18,6 +18,7 @@ from itemtrace.domain.documents import (
     DocumentType,
     Line,
     Status,
+    StoredDocument,
     TrackingLine,
     TransitStatus,
     assign_count,
@@ -36,7 +37,7 @@ from itemtrace.domain.errors import (
     ValidationFailed,
     Violation,
 )
-from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.ledger import LedgerEntry, StoredLedgerEntry
 from itemtrace.domain.masterdata import Location
 from itemtrace.domain.masterdata_changes import closed_detail, closed_locations
 from itemtrace.domain.outbound_numbers import assigns_on_outbound
@@ -86,7 +87,7 @@ def create(
     idempotency: Idempotency | None = None,
     today: date,
     now: datetime,
-) -> Document:
+) -> StoredDocument:
     """Store a draft (its `assign` requests turned into numbers), and post it at once if asked.
 
     A draft reserves what its outbound lines name (rule `reserved`); a posted one reserves nothing.
@@ -113,9 +114,9 @@ def create(
             else:
                 held = _reservations(uow, document, today=today)
                 stored = uow.documents.add(document, user=user.name, now=now)
-                uow.documents.reserve(stored.stored_id, held)
+                uow.documents.reserve(stored.id, held)
             if idempotency is not None:
-                uow.documents.remember(user.name, idempotency[0], stored.stored_id)
+                uow.documents.remember(user.name, idempotency[0], stored.id)
             uow.commit()
             return stored
     except IdempotencyKeyTaken:
@@ -131,7 +132,7 @@ def post(
     idempotency: Idempotency | None = None,
     today: date,
     now: datetime,
-) -> Document:
+) -> StoredDocument:
     """Post a draft: all lines or none. Raises `PostingRejected` or `document_not_draft`."""
     try:
         with uow.write():
@@ -163,7 +164,7 @@ def receive(
     user: User,
     today: date,
     now: datetime,
-) -> Document:
+) -> StoredDocument:
     """Receive an in-transit transfer, all of it or a part: move it from transit to its destination.
 
     `received` lists (item, tracking line) as counted on arrival: numbers shipped on it and still
@@ -219,7 +220,7 @@ def receive(
 
 
 @_run_again_on_contention
-def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> Document:
+def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> StoredDocument:
     """Cancel a draft, releasing its reservations; posted documents never change (post a correction)."""
     with uow.write():
         document = uow.documents.get(document_id, lock=True)
@@ -230,17 +231,17 @@ def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> Document:
         return uow.documents.get(document_id)
 
 
-def get(uow: UnitOfWork, document_id: int) -> Document:
+def get(uow: UnitOfWork, document_id: int) -> StoredDocument:
     with uow:
         return uow.corrections.with_links([uow.documents.get(document_id)])[0]
 
 
-def get_by_number(uow: UnitOfWork, number: str) -> Document:
+def get_by_number(uow: UnitOfWork, number: str) -> StoredDocument:
     with uow:
         return uow.corrections.with_links([uow.documents.get(uow.documents.id_by_number(number))])[0]
 
 
-def entries(uow: UnitOfWork, document_id: int) -> list[LedgerEntry]:
+def entries(uow: UnitOfWork, document_id: int) -> list[StoredLedgerEntry]:
     """The ledger entries a document wrote, oldest first, with its number, type and partner."""
     with uow:
         document = uow.documents.get(document_id)
@@ -262,7 +263,7 @@ def list_documents(
     limit: int = 50,
     type: str | None = None,
     status: str | None = None,
-) -> list[Document]:
+) -> list[StoredDocument]:
     with uow:
         return uow.corrections.with_links(
             uow.documents.list(after=after, limit=limit, type=type, status=status)
@@ -274,7 +275,7 @@ def list_documents(
 
 def _replay(
     uow: UnitOfWork, idempotency: Idempotency | None, user: User, now: datetime | None = None
-) -> Document | None:
+) -> StoredDocument | None:
     """The first result again for `user`'s known key with the same request; a conflict for another.
 
     Keys are the user's own: another user's same key is a new request.
@@ -302,7 +303,7 @@ def _replay(
     return uow.documents.get(document_id)
 
 
-def _replay_after_race(uow: UnitOfWork, idempotency: Idempotency | None, user: User) -> Document:
+def _replay_after_race(uow: UnitOfWork, idempotency: Idempotency | None, user: User) -> StoredDocument:
     """Another request with the same key committed first: answer with its result."""
     with uow:
         replay = _replay(uow, idempotency, user)
@@ -488,9 +489,11 @@ def _plan(uow: UnitOfWork, document: Document, *, today: date) -> _Planned:
     return _Planned(entries, locations, policies, document.posting_date or today)
 
 
-def _record(uow: UnitOfWork, document: Document, planned: _Planned, *, user: User, now: datetime) -> None:
+def _record(
+    uow: UnitOfWork, document: StoredDocument, planned: _Planned, *, user: User, now: datetime
+) -> None:
     """Write a planned posting's ledger entries, balances and genealogy links."""
-    document_id = document.stored_id
+    document_id = document.id
     uow.ledger.append(
         planned.entries,
         document_id=document_id,

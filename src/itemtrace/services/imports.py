@@ -19,7 +19,7 @@ from typing import IO
 from itemtrace.adapters import spreadsheets
 from itemtrace.adapters.spreadsheets import SheetFormat, UnreadableFile
 from itemtrace.domain import imports, limits
-from itemtrace.domain.documents import Document
+from itemtrace.domain.documents import StoredDocument
 from itemtrace.domain.errors import ErrorCode, PostingRejected, ValidationFailed
 from itemtrace.domain.imports import Batch, Cell, ImportJob, ImportRejected, RowError
 from itemtrace.domain.users import User
@@ -42,7 +42,7 @@ def import_file(
     today: date,
     now: datetime,
     progress: Progress | None = None,
-) -> tuple[ImportJob, Document]:
+) -> tuple[ImportJob, StoredDocument]:
     """Read a `.csv` or `.xlsx` file and post its rows; the job and the posted document.
 
     Raises:
@@ -77,7 +77,7 @@ def import_rows(
     today: date,
     now: datetime,
     progress: Progress | None = None,
-) -> tuple[ImportJob, Document]:
+) -> tuple[ImportJob, StoredDocument]:
     """`import_file` for rows already read (header first)."""
     batch = Batch()
     errors: list[RowError] = []

@@ -9,19 +9,21 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from itemtrace.domain import reclass
-from itemtrace.domain.documents import Document, Line, TrackingLine
+from itemtrace.domain.documents import Line, StoredDocument, TrackingLine
 from itemtrace.domain.errors import ValidationFailed
 from itemtrace.domain.genealogy import Link
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 
-def record(uow: UnitOfWork, document: Document, entries: Sequence[LedgerEntry], *, now: datetime) -> None:
+def record(
+    uow: UnitOfWork, document: StoredDocument, entries: Sequence[LedgerEntry], *, now: datetime
+) -> None:
     """Inside the posting's transaction, after its ledger entries: the renames as reclass links
     and as genealogy links (so trace and recall cross them both ways), new dates on the balances
     of re-dated keys, and the old cards copied to new numbers (`copy_info`)."""
     renames = reclass.links(document, entries)
-    document_id = document.stored_id
+    document_id = document.id
     uow.reclass.append(document_id, renames)
     uow.genealogy.append(document_id, [Link(r.old, r.new, r.quantity) for r in renames])
     uow.reclass.redate(reclass.redated(entries))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from itemtrace.adapters import spreadsheets
 from itemtrace.adapters.spreadsheets import Cell, SheetFormat
@@ -20,6 +19,7 @@ from itemtrace.domain.tracing import (
     Graph,
     OnHand,
     RecallReport,
+    StoredRecall,
     TraceDirection,
     TraceTooLarge,
     build_graph,
@@ -144,7 +144,7 @@ def recall(
     user: User,
     now: datetime,
     package: str | None = None,
-) -> RecallReport:
+) -> StoredRecall:
     """Who got the unit (directly or inside finished goods), what contains it, what is still on
     hand; with `block`, block the unit and every affected unit on hand in the same transaction.
     The recall is recorded with its report."""
@@ -199,21 +199,17 @@ def recall(
             created_at=now,
             package=package,
         )
-        recall_id = uow.recalls.add(start.item_id, report)
+        stored = uow.recalls.add(start.item_id, report)
         uow.commit()
-    return RecallReport(**{**_fields(report), "id": recall_id})
+    return stored
 
 
-def _fields(report: RecallReport) -> dict[str, Any]:
-    return {name: getattr(report, name) for name in report.__dataclass_fields__}
-
-
-def get_recall(uow: UnitOfWork, recall_id: int) -> RecallReport:
+def get_recall(uow: UnitOfWork, recall_id: int) -> StoredRecall:
     with uow:
         return uow.recalls.get(recall_id)
 
 
-def list_recalls(uow: UnitOfWork, *, after: int | None = None, limit: int = 50) -> list[RecallReport]:
+def list_recalls(uow: UnitOfWork, *, after: int | None = None, limit: int = 50) -> list[StoredRecall]:
     with uow:
         return uow.recalls.list(after=after, limit=limit)
 
@@ -242,7 +238,7 @@ RECALL_COLUMNS = (
 )
 
 
-def recall_rows(report: RecallReport, names: dict[str, str]) -> list[tuple[Cell, ...]]:
+def recall_rows(report: StoredRecall, names: dict[str, str]) -> list[tuple[Cell, ...]]:
     """The report as rows of `RECALL_COLUMNS`: customers, then finished goods, then stock on hand."""
     head: tuple[Cell, ...] = (report.id, report.item, report.serial, report.lot, report.reason)
     rows: list[tuple[Cell, ...]] = []

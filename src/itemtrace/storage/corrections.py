@@ -13,9 +13,9 @@ from sqlalchemy import Table, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from itemtrace.domain.documents import Document, DocumentType, Line, Status
+from itemtrace.domain.documents import DocumentType, Line, Status, StoredDocument
 from itemtrace.domain.errors import Conflict, ErrorCode
-from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.ledger import StoredLedgerEntry
 from itemtrace.domain.links import DocumentLinks
 from itemtrace.domain.tracking import TrackingKey
 from itemtrace.domain.transit import transit_state
@@ -64,10 +64,10 @@ class Corrections:
             update(DocumentRow).where(DocumentRow.id == part_id).values(from_draft_id=draft_id)
         )
 
-    def with_links(self, documents: Sequence[Document]) -> list[Document]:
+    def with_links(self, documents: Sequence[StoredDocument]) -> list[StoredDocument]:
         """The documents with their links, and for in-transit transfers what is received and what
         is still in transit: three queries for any number of documents."""
-        ids = [d.id for d in documents if d.id is not None]
+        ids = [d.id for d in documents]
         if not ids:
             return list(documents)
         found: dict[int, dict[str, Any]] = defaultdict(dict)
@@ -94,10 +94,7 @@ class Corrections:
         transfers = [
             d.id
             for d in documents
-            if d.id is not None
-            and d.type is DocumentType.TRANSFER
-            and d.in_transit
-            and d.status is Status.POSTED
+            if d.type is DocumentType.TRANSFER and d.in_transit and d.status is Status.POSTED
         ]
         for doc_id, entries in self.entries_of(transfers).items():
             received, still = transit_state(entries)
@@ -106,7 +103,7 @@ class Corrections:
             found[doc_id].update(received=tuple(received), in_transit=tuple(still))
         result = []
         for d in documents:
-            fields = found.get(d.id or 0)
+            fields = found.get(d.id)
             if fields:
                 if "posted_parts" in fields:
                     fields["posted_parts"] = tuple(fields["posted_parts"])
@@ -114,9 +111,9 @@ class Corrections:
             result.append(d)
         return result
 
-    def entries_of(self, document_ids: Iterable[int]) -> dict[int, list[LedgerEntry]]:
+    def entries_of(self, document_ids: Iterable[int]) -> dict[int, list[StoredLedgerEntry]]:
         """The ledger entries of the documents, in the order written: one query per 1,000."""
-        found: dict[int, list[LedgerEntry]] = defaultdict(list)
+        found: dict[int, list[StoredLedgerEntry]] = defaultdict(list)
         for batch in chunks(sorted(set(document_ids))):
             rows = self.session.execute(
                 select(LedgerEntryRow, ItemRow.sku, SOURCE.code, TARGET.code)
@@ -128,7 +125,7 @@ class Corrections:
             )
             for row in rows:
                 entry = mapping.ledger_entry_from_row(*row)
-                found[entry.document_id or 0].append(entry)
+                found[entry.document_id].append(entry)
         return found
 
     def reversal_pairs(self, numbers: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:

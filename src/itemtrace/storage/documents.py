@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import NamedTuple, cast
 
@@ -12,7 +11,7 @@ from sqlalchemy import Select, Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from itemtrace.domain.documents import Document, Status, TransitStatus, document_number
+from itemtrace.domain.documents import Document, Status, StoredDocument, TransitStatus, document_number
 from itemtrace.domain.errors import NotFound
 from itemtrace.domain.stock import Reservation
 from itemtrace.storage import dialect, mapping
@@ -48,13 +47,13 @@ class Documents:
         self.session = session
         self.md = masterdata
 
-    def add(self, document: Document, *, user: str | None, now: datetime) -> Document:
+    def add(self, document: Document, *, user: str | None, now: datetime) -> StoredDocument:
         """Store a document as it is (a draft, or posted at once) and return it with its id and
         number. The id, and so the number, is drawn before the insert: a placeholder number
         renamed after the flush made every new document wait on the unique index for any other
         open document transaction holding the same placeholder."""
         new_id = dialect.next_document_id(self.session.connection())
-        stored = replace(
+        stored = mapping.stored_document(
             document,
             id=new_id,
             number=document_number(document.type, new_id),
@@ -102,7 +101,7 @@ class Documents:
         )
         return stored
 
-    def get(self, document_id: int, *, lock: bool = False) -> Document:
+    def get(self, document_id: int, *, lock: bool = False) -> StoredDocument:
         query = self._headers().where(DocumentRow.id == document_id)
         if lock:
             query = dialect.for_update(query, self.session, of=DocumentRow)
@@ -144,7 +143,7 @@ class Documents:
             update(DocumentRow).where(DocumentRow.id == document_id).values(status=status.value)
         )
 
-    def mark_posted(self, document: Document) -> None:
+    def mark_posted(self, document: StoredDocument) -> None:
         """A stored draft becomes the posted `document` (status, who, when, its posting date)."""
         self.session.execute(
             update(DocumentRow)
@@ -165,7 +164,9 @@ class Documents:
             .values(transit_status=transit_status.value)
         )
 
-    def list(self, *, after: int | None, limit: int, type: str | None, status: str | None) -> list[Document]:
+    def list(
+        self, *, after: int | None, limit: int, type: str | None, status: str | None
+    ) -> list[StoredDocument]:
         """A page of documents, newest first: two queries (headers, then all their lines)."""
         query = self._headers().order_by(DocumentRow.id.desc()).limit(limit)
         if after is not None:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
-from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.ledger import LedgerEntry, StoredLedgerEntry
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.storage import dialect, mapping
 from itemtrace.storage.masterdata import MasterData
@@ -136,7 +136,7 @@ class Ledger:
         except IntegrityError as error:
             raise _constraint_violation(error) from None
 
-    def for_document(self, document_id: int) -> list[LedgerEntry]:
+    def for_document(self, document_id: int) -> list[StoredLedgerEntry]:
         rows = self.session.execute(
             select(LedgerEntryRow, ItemRow.sku, SOURCE.code, TARGET.code)
             .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)

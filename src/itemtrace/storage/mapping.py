@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -15,13 +16,14 @@ from itemtrace.domain.documents import (
     Line,
     Role,
     Status,
+    StoredDocument,
     TrackingLine,
     TransitStatus,
 )
-from itemtrace.domain.ledger import LedgerEntry
+from itemtrace.domain.ledger import StoredLedgerEntry
 from itemtrace.domain.masterdata import Item, Location, LocationKind, NumberSeries, Partner, PartnerKind
 from itemtrace.domain.status import TrackingStatus
-from itemtrace.domain.tracing import Delivery, FinishedGood, OnHand, RecallReport
+from itemtrace.domain.tracing import Delivery, FinishedGood, OnHand, RecallReport, StoredRecall
 from itemtrace.domain.tracking import DimensionPolicy, SerialUnique, TrackingCode, TrackingKey
 from itemtrace.storage.tables import (
     DocumentLineRow,
@@ -203,8 +205,15 @@ class LineRow(NamedTuple):
     target: str | None
 
 
-def document_from_rows(row: DocumentRow, partner: str | None, lines: Sequence[LineRow]) -> Document:
-    return Document(
+def stored_document(document: Document, *, id: int, **changes: Any) -> StoredDocument:
+    """A document as storage wrote it: the same values, with its id (and `changes`)."""
+    return StoredDocument(
+        **{**{f.name: getattr(document, f.name) for f in fields(Document)}, **changes}, id=id
+    )
+
+
+def document_from_rows(row: DocumentRow, partner: str | None, lines: Sequence[LineRow]) -> StoredDocument:
+    return StoredDocument(
         id=row.id,
         number=row.number,
         type=DocumentType(row.type),
@@ -241,8 +250,8 @@ def tracking_key(item: str, serial: str | None, lot: str | None, package: str | 
     return TrackingKey(item, unblank(serial), unblank(lot), unblank(package))
 
 
-def ledger_entry_from_row(row: LedgerEntryRow, sku: str, source: str, target: str) -> LedgerEntry:
-    return LedgerEntry(
+def ledger_entry_from_row(row: LedgerEntryRow, sku: str, source: str, target: str) -> StoredLedgerEntry:
+    return StoredLedgerEntry(
         key=tracking_key(sku, row.serial, row.lot, row.package),
         quantity=row.quantity,
         from_location=source,
@@ -295,7 +304,12 @@ def _on_hand(row: Any) -> OnHand:
     return OnHand(location, item, serial, lot, Decimal(quantity))
 
 
-def recall_from_row(row: RecallRow, item: str) -> RecallReport:
+def stored_recall(report: RecallReport, id: int) -> StoredRecall:
+    """A recall as storage recorded it: the same report, with its id."""
+    return StoredRecall(**{f.name: getattr(report, f.name) for f in fields(RecallReport)}, id=id)
+
+
+def recall_from_row(row: RecallRow, item: str) -> StoredRecall:
     """A recall as it was run: its stored row and the report snapshot kept in it."""
     return recall_from_json(
         row.report or {},
@@ -321,8 +335,8 @@ def recall_from_json(
     block: bool,
     created_by: str | None,
     created_at: datetime | None,
-) -> RecallReport:
-    return RecallReport(
+) -> StoredRecall:
+    return StoredRecall(
         item=item,
         serial=serial,
         lot=lot,
