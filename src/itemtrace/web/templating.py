@@ -1,8 +1,8 @@
 """Jinja2 rendering for the web pages: `render(request, "noun/page.html", {...})`.
 
 Every template gets `request`, `user` (the signed-in user or None), `csrf_token()`,
-`static_url(name)` (None for an asset that is not there, such as htmx before set-up) and the
-URL helpers of `web.urls` (`serial_url`, `lot_url`, …).
+`static_url(name)` (None for an asset that is not there, such as htmx before set-up), `Role`
+and the URL helpers of `web.urls` (`serial_url`, `lot_url`, …).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from itemtrace import __version__
+from itemtrace.domain.users import Role
 from itemtrace.web import urls
 from itemtrace.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token
 
@@ -27,6 +28,7 @@ STATIC_PREFIX = "/static"
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals.update(
     version=__version__,
+    Role=Role,
     csrf_field=CSRF_FIELD,
     csrf_header=CSRF_HEADER,
     item_url=urls.item_url,
