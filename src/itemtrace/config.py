@@ -22,10 +22,11 @@ worker process of one server signs with the same key (`web/sessions.py`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Self
 
@@ -68,7 +69,7 @@ class Settings:
     gs1_company_prefix: str = ""
     digital_link_base: str = ""
     # Signs the web UI's session cookies; empty: read (or first create) `secret_key_file`.
-    secret_key: str = field(default="", repr=False)
+    secret_key: str = dataclasses.field(default="", repr=False)
     secret_key_file: str = ""
 
     @classmethod

@@ -12,6 +12,7 @@ from itemtrace.domain.users import Role
 from itemtrace.services import masterdata
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import NAMES, PASSWORD, sign_in
+from tests.web.conftest import csrf_of
 from tests.world import receive, sn
 
 GTIN = "09506000134352"
@@ -76,7 +77,7 @@ def test_a_gs1_scan_opens_the_serial_card(page, serials, live):
 def test_a_forged_post_without_the_token_is_refused(live, serials):
     with httpx.Client(base_url=live.base_url) as client:
         form = client.get("/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        token = csrf_of(form.text)
         client.post("/login", data={"name": "carl", "password": PASSWORD, "csrf_token": token})
         forged = client.post(f"/items/DRILL/serials/{serials[0]}", data={"blocked": "true"})
         card = client.get(f"/items/DRILL/serials/{serials[0]}")

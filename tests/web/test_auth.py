@@ -111,7 +111,12 @@ def test_a_page_asked_for_before_signing_in_is_where_the_sign_in_leads(web, peop
 
     answer = web.post(
         "/login",
-        data={"name": "vera", "password": PASSWORD, "next": "/search?q=SN-1", "csrf_token": csrf_of(form.text)},
+        data={
+            "name": "vera",
+            "password": PASSWORD,
+            "next": "/search?q=SN-1",
+            "csrf_token": csrf_of(form.text),
+        },
     )
 
     assert asked.headers["location"] == "/login?next=/search%3Fq%3DSN-1"

@@ -30,7 +30,7 @@ def test_the_dashboard_counts_serials_by_status_and_lists_the_recent_documents(s
     assert page.status_code == 200
     assert re.search(r"available</span></td><td class=\"num\">4<", page.text)
     assert page.text.count("<td>receipt</td>") == 3
-    assert 'autofocus' in page.text and '<label for="q">Scan or search</label>' in page.text
+    assert "autofocus" in page.text and '<label for="q">Scan or search</label>' in page.text
 
 
 def test_a_serial_number_leads_to_its_card(sign_in, stock):

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from itemtrace import __version__
+from itemtrace import __version__, web
 from itemtrace.api import docs, openapi, problems
 from itemtrace.api.guard import RequestGuard
 from itemtrace.api.routes import (
@@ -38,7 +38,6 @@ from itemtrace.domain.users import User
 from itemtrace.services import users as user_service
 from itemtrace.storage.engine import WAIT_ERRORS, engine_for, gave_up_waiting
 from itemtrace.storage.unit_of_work import UnitOfWork
-from itemtrace import web
 
 API_PREFIX = "/api/v1"
 

@@ -65,7 +65,9 @@ def _check_scrypt(password: str, stored: str) -> bool:
 
 def check_password_rules(password: str) -> None:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise ValidationFailed(f"a password is {MIN_PASSWORD} to {MAX_PASSWORD} characters long, not {len(password)}")
+        raise ValidationFailed(
+            f"a password is {MIN_PASSWORD} to {MAX_PASSWORD} characters long, not {len(password)}"
+        )
 
 
 def new_token() -> str:

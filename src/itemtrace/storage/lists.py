@@ -57,11 +57,7 @@ class Lists:
         today: date,
     ) -> list[Listed]:
         """Serials by (item, serial), each where its last entry put it; `status` filters in SQL."""
-        query = (
-            self._serial_query(f, today)
-            .order_by(ItemRow.sku, LedgerEntryRow.serial)
-            .limit(f.limit)
-        )
+        query = self._serial_query(f, today).order_by(ItemRow.sku, LedgerEntryRow.serial).limit(f.limit)
         if f.after:
             query = query.where(
                 tuple_(ItemRow.sku, LedgerEntryRow.serial) > tuple_(literal(f.after[0]), literal(f.after[1]))

@@ -6,8 +6,6 @@ may keep a file for a year: a changed file has a new URL.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
@@ -17,7 +15,7 @@ CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 class CachedStatic(StaticFiles):
     async def get_response(self, path: str, scope: Scope) -> Response:
-        response: Any = await super().get_response(path, scope)
+        response: Response = await super().get_response(path, scope)
         if response.status_code in (200, 304):
             response.headers["Cache-Control"] = CACHE_CONTROL
             response.headers["X-Content-Type-Options"] = "nosniff"

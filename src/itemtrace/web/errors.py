@@ -101,12 +101,15 @@ def http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:
         if error.status_code == 404
         else str(error.detail)
     )
-    return error_page(request, error.status_code, "Not found" if error.status_code == 404 else "Refused", code, detail)
+    return error_page(
+        request, error.status_code, "Not found" if error.status_code == 404 else "Refused", code, detail
+    )
 
 
 def validation_error(request: Request, error: RequestValidationError) -> HTMLResponse:
     details = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'input'}: {e.get('msg', '')}" for e in error.errors()
+        f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'input'}: {e.get('msg', '')}"
+        for e in error.errors()
     )
     return error_page(request, 422, "Invalid input", ErrorCode.VALIDATION_ERROR.value, details)
 

@@ -8,6 +8,7 @@ and the URL helpers of `web.urls` (`serial_url`, `lot_url`, …).
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,15 @@ def static_url(name: str) -> str | None:
 
 
 templates.env.globals["static_url"] = static_url
+
+
+def quantity(value: Decimal) -> str:
+    """`40`, `2.5`: no trailing zeros and never an exponent (`Decimal("40").normalize()` is 4E+1)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+templates.env.filters["quantity"] = quantity
 
 
 def render(

@@ -65,7 +65,9 @@ async def package_card(request: Request, _user: Viewer, package: str) -> Respons
 Blocked = Annotated[Literal["true", "false"], Form()]
 
 
-async def _set_blocked(request: Request, kind: Dimension, item: str | None, number: str, blocked: str) -> Response:
+async def _set_blocked(
+    request: Request, kind: Dimension, item: str | None, number: str, blocked: str
+) -> Response:
     uow = request.app.state.uow_factory()
     card = await run_in_threadpool(
         lambda: info_cards.update(uow, kind, item, number, blocked=blocked == "true", today=clock.today())

@@ -54,7 +54,11 @@ def search_targets(uow_factory: Any, text: str) -> list[Found]:
     answer = scanning.scan(uow_factory(), text, today=clock.today())
     if answer.card is not None:
         card = answer.card
-        found.append(Found(f"{card.kind} {card.number}" + (f" of {card.item}" if card.item else ""), urls.card_url(card)))
+        found.append(
+            Found(
+                f"{card.kind} {card.number}" + (f" of {card.item}" if card.item else ""), urls.card_url(card)
+            )
+        )
     elif len(answer.matches) > 1:
         for m in answer.matches:
             label = f"{m.kind.value} {m.number}" + (f" of {m.item}" if m.item else "")
@@ -91,5 +95,6 @@ async def search(request: Request, _user: Viewer, q: Annotated[str, Query(max_le
         errors.add("q", "not_found", f"nothing is called {text!r}: no serial, lot, package number or SKU")
         errors.status = 404
     status = 200 if found else errors.status
-    return render(request, "dashboard/search.html", {"q": q, "found": found, "errors": errors}, status_code=status)
-
+    return render(
+        request, "dashboard/search.html", {"q": q, "found": found, "errors": errors}, status_code=status
+    )
