@@ -88,12 +88,20 @@ class Lists:
         return result
 
     def serial_status_counts(self, *, today: date) -> dict[TrackingStatus, int]:
-        """How many serials have each status today (the dashboard): one count per status, each
-        the serial list's own status filter, so the counts and the filtered lists agree."""
-        counts = {}
-        for status in TrackingStatus:
-            filtered = self._serial_query(ListFilter(status=status), today).subquery()
-            counts[status] = self.session.execute(select(func.count()).select_from(filtered)).scalar_one()
+        """How many serials have each status today (the dashboard): one query that counts the
+        serials by what their status depends on, then `status_at` names each group's status, as
+        it does on the list's rows."""
+        rows = self._serial_query(ListFilter(), today).subquery()
+        expired = expired_sql(rows.c.expiration_date, today)
+        query = select(rows.c.target_kind, rows.c.held, rows.c.is_reserved, expired, func.count()).group_by(
+            rows.c.target_kind, rows.c.held, rows.c.is_reserved, expired
+        )
+        counts = dict.fromkeys(TrackingStatus, 0)
+        for kind, held, is_reserved, is_expired_, n in self.session.execute(query):
+            status = status_at(
+                LocationKind(kind), blocked=bool(held), reserved=bool(is_reserved), expired=bool(is_expired_)
+            )
+            counts[status] += n
         return counts
 
     def _serial_query(self, f: ListFilter, today: date) -> Any:
@@ -119,11 +127,11 @@ class Lists:
                 LedgerEntryRow,
                 ItemRow.sku,
                 Target.code,
-                Target.kind,
+                Target.kind.label("target_kind"),
                 PartnerRow.code,
                 info.blocked,
-                reserved,
-                blocked,
+                reserved.label("is_reserved"),
+                blocked.label("held"),
             )
             .join(last, last.c.id == LedgerEntryRow.id)
             .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
