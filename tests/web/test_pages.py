@@ -84,6 +84,13 @@ def test_nothing_found_and_a_bad_barcode_are_said_next_to_the_box(sign_in, stock
     assert 'aria-invalid="true"' in bad.text and "bad_barcode" in bad.text
 
 
+def test_a_gs1_code_of_an_unknown_gtin_says_how_to_give_an_item_that_gtin(sign_in, stock):
+    page = sign_in(Role.VIEWER).get("/search", params={"q": "(01)09521234543213(21)X1"})
+
+    assert page.status_code == 404
+    assert "no item has GTIN 09521234543213" in page.text
+
+
 def test_an_unknown_card_is_an_error_page_with_the_code(sign_in, stock):
     page = sign_in(Role.VIEWER).get("/items/DRILL/serials/NEVER")
 

@@ -48,8 +48,9 @@ async def dashboard(request: Request, _user: Viewer) -> Response:
     return render(request, "dashboard/dashboard.html", {**panels, "q": "", "errors": FormErrors()})
 
 
-def search_targets(uow_factory: Any, text: str) -> list[Found]:
-    """Where `text` leads: the card a GS1 scan or a number names, and an item of that SKU."""
+def search_targets(uow_factory: Any, text: str) -> tuple[list[Found], str]:
+    """Where `text` leads (the card a GS1 scan or a number names, and an item of that SKU), and
+    what the scan service said of it (why nothing was found: an unknown GTIN, a new serial…)."""
     found: list[Found] = []
     answer = scanning.scan(uow_factory(), text, today=clock.today())
     if answer.card is not None:
@@ -73,7 +74,7 @@ def search_targets(uow_factory: Any, text: str) -> list[Found]:
         else:
             if all(f.url != urls.item_url(item.sku) for f in found):
                 found.append(Found(f"item {item.sku} ({item.name})", urls.item_url(item.sku)))
-    return found
+    return found, answer.message
 
 
 @router.get("/search")
@@ -82,17 +83,20 @@ async def search(request: Request, _user: Viewer, q: Annotated[str, Query(max_le
     text = q.strip()
     errors = FormErrors()
     found: list[Found] = []
+    said = ""
     if not text:
         errors.add("q", "validation_error", "type or scan a serial, lot, package number or SKU")
     else:
         try:
-            found = await run_in_threadpool(search_targets, request.app.state.uow_factory, text)
+            found, said = await run_in_threadpool(search_targets, request.app.state.uow_factory, text)
         except ItemtraceError as refused:
             errors = FormErrors.of(refused, field="q")
     if len(found) == 1 and not errors:
         return RedirectResponse(found[0].url, status_code=303)
     if not found and not errors:
-        errors.add("q", "not_found", f"nothing is called {text!r}: no serial, lot, package number or SKU")
+        errors.add(
+            "q", "not_found", said or f"nothing is called {text!r}: no serial, lot, package number or SKU"
+        )
         errors.status = 404
     status = 200 if found else errors.status
     return render(
