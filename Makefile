@@ -10,10 +10,12 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c $(CONSTRAINTS)
 PYTEST_ARGS ?=
+# Playwright drives Debian's chromium (scripts/setup-browser.sh); it must never fetch a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint fmt bench lock clean
+.PHONY: help venv run test lint fmt bench lock clean screenshots
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make TARGET\n\nTargets:\n"} \
@@ -21,25 +23,30 @@ help: ## Show this list of targets
 	@printf "\nVariables: PYTHON=%s PORT=%s PYTEST_ARGS=... BENCH_ARGS=...\n" "$(PYTHON)" "$${PORT:-8000}"
 
 # The stamps are rewritten after each install, so editing pyproject.toml or constraints.txt re-installs.
-$(RUNTIME): pyproject.toml $(CONSTRAINTS)
+$(RUNTIME): pyproject.toml $(CONSTRAINTS) scripts/setup-web-assets.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
+	scripts/setup-web-assets.sh
 	touch $@
 
-$(STAMP): pyproject.toml $(CONSTRAINTS)
+$(STAMP): pyproject.toml $(CONSTRAINTS) scripts/setup-web-assets.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) -e '.[dev]'
+	scripts/setup-web-assets.sh
 	touch $(RUNTIME) $@
 
 venv: $(STAMP) ## Create .venv and install itemtrace with its dev tools (re-run when pyproject.toml changes)
 
-# `--print-admin-token` gives the user admin a NEW token on every run: the one printed before stops working.
-run: $(RUNTIME) ## Create the schema, load demo data if empty, serve on 127.0.0.1:$PORT (8000) with a new admin token
+# `--print-admin-token` and `--print-admin-password` give the user admin a NEW token and password on
+# every run: the ones printed before stop working.
+run: $(RUNTIME) ## Create the schema, load demo data if empty, serve on 127.0.0.1:$PORT (8000) with a new admin token and password
+	scripts/setup-web-assets.sh
 	$(BIN)/itemtrace init
 	$(BIN)/itemtrace demo --if-empty
-	$(BIN)/itemtrace serve --host 127.0.0.1 --port $${PORT:-8000} --print-admin-token
+	$(BIN)/itemtrace serve --host 127.0.0.1 --port $${PORT:-8000} --print-admin-token --print-admin-password
 
-test: $(STAMP) ## Run the tests on SQLite and PostgreSQL (PYTEST_ARGS=... to pass more)
+test: $(STAMP) ## Run the tests on SQLite and PostgreSQL, and the browser tests on chromium (PYTEST_ARGS=... to pass more)
+	scripts/setup-browser.sh
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style, formatting and types (ruff, ruff format --check, mypy)
@@ -50,6 +57,10 @@ lint: $(STAMP) ## Check style, formatting and types (ruff, ruff format --check, 
 fmt: $(STAMP) ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
+
+screenshots: $(STAMP) ## Retake docs/screenshots/*.png of the web UI (needs chromium: scripts/setup-browser.sh)
+	scripts/setup-browser.sh
+	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP) ## Run every benchmark and write bench/results.json (BENCH_ARGS=...; the HTTP ones need wrk)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -12,10 +12,17 @@
 | `ITEMTRACE_IDENTIFIER_BASE`    | `https://itemtrace.example/id` | URIs of items, places, partners in EPCIS   |
 | `ITEMTRACE_GS1_COMPANY_PREFIX` | none                       | GS1 company prefix of `{sscc}` package numbers |
 | `ITEMTRACE_DIGITAL_LINK_BASE`  | none                       | base URL of GS1 Digital Link QR codes on labels|
+| `ITEMTRACE_SECRET_KEY`         | read from the key file     | signs web session cookies (keep it secret)     |
+| `ITEMTRACE_SECRET_KEY_FILE`    | `itemtrace-secret.key` in the cwd | where a generated key is kept          |
+
+Without `ITEMTRACE_SECRET_KEY`, the web UI reads the key from `ITEMTRACE_SECRET_KEY_FILE`, and
+writes a new random one there (mode 0600) the first time: sessions survive a restart, and every
+worker process of one server signs with the same key (`web/sessions.py`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Mapping
@@ -27,6 +34,7 @@ from itemtrace.domain.epcis import DEFAULT_IDENTIFIER_BASE
 from itemtrace.domain.errors import ValidationFailed
 
 DEFAULT_DATABASE_URL = "sqlite:///itemtrace.db"
+DEFAULT_SECRET_KEY_FILE = "itemtrace-secret.key"
 
 # Each setting's environment variable, and the smallest value it accepts.
 _ENV: dict[str, tuple[str, float]] = {
@@ -42,6 +50,8 @@ _ENV: dict[str, tuple[str, float]] = {
 _TEXT_ENV: dict[str, str] = {
     "gs1_company_prefix": "ITEMTRACE_GS1_COMPANY_PREFIX",
     "digital_link_base": "ITEMTRACE_DIGITAL_LINK_BASE",
+    "secret_key": "ITEMTRACE_SECRET_KEY",
+    "secret_key_file": "ITEMTRACE_SECRET_KEY_FILE",
 }
 
 
@@ -58,6 +68,9 @@ class Settings:
     identifier_base: str = DEFAULT_IDENTIFIER_BASE
     gs1_company_prefix: str = ""
     digital_link_base: str = ""
+    # Signs the web UI's session cookies; empty: read (or first create) `secret_key_file`.
+    secret_key: str = dataclasses.field(default="", repr=False)
+    secret_key_file: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +79,7 @@ class Settings:
         given = {name: _number(var, env[var], name, low) for name, (var, low) in _ENV.items() if env.get(var)}
         given.update({name: env[var].strip() for name, var in _TEXT_ENV.items() if env.get(var)})
         base = env.get("ITEMTRACE_IDENTIFIER_BASE") or DEFAULT_IDENTIFIER_BASE
+        given.setdefault("secret_key_file", str(Path.cwd() / DEFAULT_SECRET_KEY_FILE))
         return cls(database_url=normalise_url(url), identifier_base=identifier_base(base), **given)
 
     def overridden(self, **values: Any) -> Self:

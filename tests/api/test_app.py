@@ -1,4 +1,4 @@
-"""The app shell: health, the home page, OpenAPI, unknown paths, tokens and roles."""
+"""The app shell: health, the home page (the web UI's sign-in), OpenAPI, unknown paths, tokens and roles."""
 
 from __future__ import annotations
 
@@ -22,14 +22,15 @@ def test_health_answers_ok_without_a_token(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_home_page_links_to_the_docs_and_explains_tokens(client):
-    response = client.get("/")
+def test_home_page_is_the_dashboard_behind_the_sign_in_page_which_links_to_the_docs(client):
+    response = client.get("/", follow_redirects=False)
+    sign_in = client.get("/login")
 
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/html")
-    assert "itemtrace" in response.text
-    assert 'href="/docs"' in response.text
-    assert "itemtrace users add" in response.text
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+    assert sign_in.status_code == 200
+    assert sign_in.headers["content-type"].startswith("text/html")
+    assert 'href="/docs"' in sign_in.text
 
 
 def test_openapi_lists_the_contract_paths(client):

@@ -97,6 +97,23 @@ def test_serve_with_print_admin_token_prints_the_address_and_a_working_admin_tok
         users.authenticate(itemtrace.uow(), token)
 
 
+def test_serve_with_print_admin_password_prints_a_password_the_admin_signs_in_with(itemtrace, monkeypatch):
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **_: None)
+
+    port = free_port()
+    first = itemtrace.ok("serve", "--port", str(port), "--print-admin-token", "--print-admin-password")
+    second = itemtrace.ok("serve", "--port", str(port), "--print-admin-password")
+
+    lines = first.stdout.splitlines()
+    prefix = f"web UI: http://127.0.0.1:{port}/ - sign in as admin with password "
+    assert lines[1].startswith("admin token: itk_")
+    assert lines[2].startswith(prefix)
+    old, new = lines[2].removeprefix(prefix), second.stdout.splitlines()[1].removeprefix(prefix)
+    assert users.login(itemtrace.uow(), "admin", new) == User("admin", Role.ADMIN)
+    with pytest.raises(Unauthorized):
+        users.login(itemtrace.uow(), "admin", old)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from itemtrace.config import Settings
@@ -29,13 +31,16 @@ def test_every_setting_is_read_from_its_environment_variable():
         statement_timeout_ms=15000,
         lock_timeout_ms=0,
         max_body_bytes=1048576,
+        secret_key_file=str(Path.cwd() / "itemtrace-secret.key"),
     )
 
 
 def test_unset_variables_keep_the_defaults():
     settings = Settings.from_env({"ITEMTRACE_DATABASE_URL": "sqlite:///x.db"})
 
-    assert settings == Settings(database_url="sqlite:///x.db")
+    assert settings == Settings(
+        database_url="sqlite:///x.db", secret_key_file=str(Path.cwd() / "itemtrace-secret.key")
+    )
     assert (settings.workers, settings.pool_size, settings.max_body_bytes) == (1, 10, 32 * 1024 * 1024)
 
 

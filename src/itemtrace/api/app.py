@@ -1,4 +1,4 @@
-"""`create_app(settings)`: routers under /api/v1, problem+json handlers, the edge guard, the page at `/`.
+"""`create_app(settings)`: routers under /api/v1, problem+json handlers, the edge guard, the web UI.
 
 `app_from_env` is the factory `itemtrace serve` hands to uvicorn by import string, so that every
 worker process builds its own app (and its own connection pool) from the environment.
@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from itemtrace import __version__
+from itemtrace import __version__, web
 from itemtrace.api import docs, openapi, problems
 from itemtrace.api.guard import RequestGuard
 from itemtrace.api.routes import (
@@ -25,7 +25,6 @@ from itemtrace.api.routes import (
     documents,
     epcis,
     health,
-    home,
     masterdata,
     picking,
     reports,
@@ -80,7 +79,6 @@ def create_app(
     for error in WAIT_ERRORS:
         app.add_exception_handler(error, _gave_up_waiting)
     docs.install(app, openapi_url="/openapi.json")
-    app.include_router(home.router)
     for module in (
         health,
         users,
@@ -98,6 +96,7 @@ def create_app(
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     openapi.install(app, prefix=API_PREFIX)
+    web.install(app, settings)
 
     def authenticate(token: str) -> User:
         # The same service `deps.get_current_user` calls; the guard hands it the user it found.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from typing import Annotated
 
@@ -27,6 +28,13 @@ def serve(
         typer.Option(
             "--print-admin-token",
             help=f"Give the user {ADMIN_NAME!r} a new admin token and print it before serving.",
+        ),
+    ] = False,
+    print_admin_password: Annotated[
+        bool,
+        typer.Option(
+            "--print-admin-password",
+            help=f"Give the user {ADMIN_NAME!r} (an admin) a new password for the web UI and print it before serving.",
         ),
     ] = False,
     workers: Annotated[
@@ -75,12 +83,20 @@ def serve(
     )
     _require_free(host, port)
     cli.upgrade()
-    token = users.bootstrap_admin(cli.uow(), ADMIN_NAME, now=cli.now()) if print_admin_token else None
+    token = password = None
+    if print_admin_token or print_admin_password:
+        token = users.bootstrap_admin(cli.uow(), ADMIN_NAME, now=cli.now())
+    if print_admin_password:
+        password = secrets.token_urlsafe(12)
+        users.set_password(cli.uow(), ADMIN_NAME, password)
     cli.close()
     # Plain prints, flushed: `make run` and scripts read these lines before the server logs.
-    print(f"itemtrace serving on http://{host}:{port}", flush=True)
-    if token is not None:
+    url = f"http://{host}:{port}"
+    print(f"itemtrace serving on {url}", flush=True)
+    if print_admin_token:
         print(f"admin token: {token}", flush=True)
+    if password is not None:
+        print(f"web UI: {url}/ - sign in as {ADMIN_NAME} with password {password}", flush=True)
     # Each worker builds its app from the environment (uvicorn needs an import string for
     # workers), so the settings, options included, travel there.
     os.environ.update(settings.to_env())

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from itemtrace.domain.cards import Card, Listed, ListFilter
+from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.storage.unit_of_work import UnitOfWork
@@ -97,3 +98,9 @@ def list_serials(uow: UnitOfWork, filters: ListFilter = ListFilter(), *, today: 
 def list_lots(uow: UnitOfWork, filters: ListFilter = ListFilter(), *, today: date) -> list[Listed]:
     with uow:
         return uow.lists.lots(filters, today=today)
+
+
+def serial_status_counts(uow: UnitOfWork, *, today: date) -> dict[TrackingStatus, int]:
+    """How many serials have each status today, from one snapshot (the dashboard)."""
+    with uow.snapshot():
+        return uow.lists.serial_status_counts(today=today)

@@ -1,4 +1,7 @@
-"""Users, API tokens (stored as SHA-256 hashes) and passwords (scrypt) for the web UI.
+"""Users, API tokens (stored as SHA-256 hashes) and passwords (argon2id) for the web UI.
+
+Passwords stored before argon2 (`scrypt$salt$digest`) still verify; a successful sign-in
+stores the password hashed anew with argon2 (as it does when argon2's parameters change).
 
 Every user has exactly one token; a new one (`rotate_token`) replaces it. A disabled user keeps
 its name on what it posted but its token and password are refused.
@@ -11,7 +14,10 @@ import hmac
 import secrets
 from datetime import datetime
 
-from itemtrace.domain.errors import NotFound, Unauthorized
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from itemtrace.domain.errors import NotFound, Unauthorized, ValidationFailed
 from itemtrace.domain.users import Role, User, check_admins_remain, check_name
 from itemtrace.storage.unit_of_work import UnitOfWork
 from itemtrace.storage.users import UserRecord
@@ -22,19 +28,46 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile).
+_hasher = PasswordHasher()
+_LEGACY = "scrypt$"
+MIN_PASSWORD = 1  # the CLI has always taken any non-empty password
+MAX_PASSWORD = 1024  # hashing is deliberately costly: do not hash megabytes
+
+
 def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt${salt.hex()}${digest.hex()}"
+    return _hasher.hash(password)
 
 
 def check_password(password: str, stored: str) -> bool:
+    """Whether `password` is the one `stored` was made from (argon2, or the older scrypt form)."""
+    if stored.startswith(_LEGACY):
+        return _check_scrypt(password, stored)
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """A hash of an older kind (scrypt) or of weaker argon2 parameters than today's."""
+    return stored.startswith(_LEGACY) or _hasher.check_needs_rehash(stored)
+
+
+def _check_scrypt(password: str, stored: str) -> bool:
     try:
         _, salt, digest = stored.split("$")
+        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
     except ValueError:
         return False
-    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+def check_password_rules(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise ValidationFailed(
+            f"a password is {MIN_PASSWORD} to {MAX_PASSWORD} characters long, not {len(password)}"
+        )
 
 
 def new_token() -> str:
@@ -44,6 +77,8 @@ def new_token() -> str:
 def add_user(uow: UnitOfWork, name: str, role: Role, *, password: str | None = None, now: datetime) -> str:
     """Create a user and return its API token (shown once; only its hash is stored)."""
     check_name(name)
+    if password is not None:
+        check_password_rules(password)
     token = new_token()
     with uow.write():
         uow.users.add(name, role.value, hash_token(token), hash_password(password) if password else None, now)
@@ -98,6 +133,17 @@ def bootstrap_admin(uow: UnitOfWork, name: str, *, now: datetime) -> str:
     return token
 
 
+def set_password(uow: UnitOfWork, name: str, password: str) -> User:
+    """Give a user a new password (the web sign-in); the old one stops working at once."""
+    check_password_rules(password)
+    hashed = hash_password(password)
+    with uow.write():
+        user = _user(_found(uow.users.by_name(name, lock=True), name))
+        uow.users.set_password(name, hashed)
+        uow.commit()
+    return user
+
+
 def authenticate(uow: UnitOfWork, token: str) -> User:
     with uow.read():
         found = uow.users.by_token_hash(hash_token(token))
@@ -114,13 +160,30 @@ def authenticate(uow: UnitOfWork, token: str) -> User:
 
 
 def login(uow: UnitOfWork, name: str, password: str) -> User:
-    with uow:
+    """The user whose name and password these are; a hash of an older kind is replaced by an
+    argon2 one of the same password. Raises `Unauthorized` without saying which of the two was wrong."""
+    with uow.read():
         found = uow.users.by_name(name)
-    if found is None or found.password_hash is None or not check_password(password, found.password_hash):
+    stored = found.password_hash if found is not None else None
+    if found is None or stored is None or not check_password(password, stored):
         raise Unauthorized("unknown user or wrong password")
     if not found.active:
         raise Unauthorized(f"user {name} is disabled: ask an admin to enable it")
+    if needs_rehash(stored):
+        rehashed = hash_password(password)
+        with uow.write():
+            # Only if nobody changed the password in between (the row is locked while we look).
+            current = uow.users.by_name(name, lock=True)
+            if current is not None and current.password_hash == stored:
+                uow.users.set_password(name, rehashed)
+                uow.commit()
     return _user(found)
+
+
+def get_user(uow: UnitOfWork, name: str) -> User:
+    """The user called `name` (`not_found` if none)."""
+    with uow.read():
+        return _user(_found(uow.users.by_name(name), name))
 
 
 def list_users(uow: UnitOfWork, *, after: str | None = None, limit: int | None = None) -> list[User]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session, aliased
@@ -56,6 +57,55 @@ class Lists:
         today: date,
     ) -> list[Listed]:
         """Serials by (item, serial), each where its last entry put it; `status` filters in SQL."""
+        query = self._serial_query(f, today).order_by(ItemRow.sku, LedgerEntryRow.serial).limit(f.limit)
+        if f.after:
+            query = query.where(
+                tuple_(ItemRow.sku, LedgerEntryRow.serial) > tuple_(literal(f.after[0]), literal(f.after[1]))
+            )
+        result = []
+        for row, sku, dst, dst_kind, partner, own_block, is_reserved, held in self.session.execute(query):
+            kind = LocationKind(dst_kind)
+            result.append(
+                Listed(
+                    item=sku,
+                    number=row.serial,
+                    serial=row.serial,
+                    lot=unblank(row.lot),
+                    package=unblank(row.package),
+                    status=status_at(
+                        kind,
+                        blocked=bool(held),
+                        reserved=bool(is_reserved),
+                        expired=is_expired(row.expiration_date, today=today),
+                    ),
+                    location=dst if kind.in_stock else None,
+                    holder=partner if kind is LocationKind.CUSTOMER else None,
+                    quantity=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
+                    expiration_date=row.expiration_date,
+                    blocked=bool(own_block),
+                )
+            )
+        return result
+
+    def serial_status_counts(self, *, today: date) -> dict[TrackingStatus, int]:
+        """How many serials have each status today (the dashboard): one query that counts the
+        serials by what their status depends on, then `status_at` names each group's status, as
+        it does on the list's rows."""
+        rows = self._serial_query(ListFilter(), today).subquery()
+        expired = expired_sql(rows.c.expiration_date, today)
+        query = select(rows.c.target_kind, rows.c.held, rows.c.is_reserved, expired, func.count()).group_by(
+            rows.c.target_kind, rows.c.held, rows.c.is_reserved, expired
+        )
+        counts = dict.fromkeys(TrackingStatus, 0)
+        for kind, held, is_reserved, is_expired_, n in self.session.execute(query):
+            status = status_at(
+                LocationKind(kind), blocked=bool(held), reserved=bool(is_reserved), expired=bool(is_expired_)
+            )
+            counts[status] += n
+        return counts
+
+    def _serial_query(self, f: ListFilter, today: date) -> Any:
+        """Each serial's last entry with what its status needs, filtered by `f` but for its page."""
         inner = select(func.max(LedgerEntryRow.id).label("id")).where(LedgerEntryRow.serial != "")
         if f.item:
             inner = inner.where(LedgerEntryRow.item_id == self.md.item_id(f.item))
@@ -77,11 +127,11 @@ class Lists:
                 LedgerEntryRow,
                 ItemRow.sku,
                 Target.code,
-                Target.kind,
+                Target.kind.label("target_kind"),
                 PartnerRow.code,
                 info.blocked,
-                reserved,
-                blocked,
+                reserved.label("is_reserved"),
+                blocked.label("held"),
             )
             .join(last, last.c.id == LedgerEntryRow.id)
             .join(ItemRow, ItemRow.id == LedgerEntryRow.item_id)
@@ -111,13 +161,7 @@ class Lists:
                     package_info.number == LedgerEntryRow.package,
                 ),
             )
-            .order_by(ItemRow.sku, LedgerEntryRow.serial)
-            .limit(f.limit)
         )
-        if f.after:
-            query = query.where(
-                tuple_(ItemRow.sku, LedgerEntryRow.serial) > tuple_(literal(f.after[0]), literal(f.after[1]))
-            )
         if f.location:
             query = query.where(Target.id.in_(location_ids(f.location, include_children=f.include_children)))
         if f.lot:
@@ -125,30 +169,7 @@ class Lists:
         if f.status is not None:
             expired = expired_sql(LedgerEntryRow.expiration_date, today)
             query = status_filter(query, f.status, Target.kind, blocked, reserved, expired)
-        result = []
-        for row, sku, dst, dst_kind, partner, own_block, is_reserved, held in self.session.execute(query):
-            kind = LocationKind(dst_kind)
-            result.append(
-                Listed(
-                    item=sku,
-                    number=row.serial,
-                    serial=row.serial,
-                    lot=unblank(row.lot),
-                    package=unblank(row.package),
-                    status=status_at(
-                        kind,
-                        blocked=bool(held),
-                        reserved=bool(is_reserved),
-                        expired=is_expired(row.expiration_date, today=today),
-                    ),
-                    location=dst if kind.in_stock else None,
-                    holder=partner if kind is LocationKind.CUSTOMER else None,
-                    quantity=Decimal(1) if kind is LocationKind.INTERNAL else ZERO,
-                    expiration_date=row.expiration_date,
-                    blocked=bool(own_block),
-                )
-            )
-        return result
+        return query
 
     def lots(
         self,

@@ -50,6 +50,10 @@ class Users:
         """Give an existing user a new token hash: the old token stops working."""
         self.session.execute(update(UserRow).where(UserRow.name == name).values(token_hash=token_hash))
 
+    def set_password(self, name: str, password_hash: str) -> None:
+        """Store a user's new password hash (a new password, or the same one hashed anew)."""
+        self.session.execute(update(UserRow).where(UserRow.name == name).values(password_hash=password_hash))
+
     def by_token_hash(self, token_hash: str) -> UserRecord | None:
         return self._one(UserRow.token_hash == token_hash)
 

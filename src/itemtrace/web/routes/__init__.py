@@ -1,0 +1,13 @@
+"""One module per noun, each with its `router` and its templates in templates/<noun>/.
+
+Add a module here to mount it; every router gets the CSRF check and stays out of the OpenAPI
+document (`web.install`).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from itemtrace.web.routes import auth, cards, dashboard
+
+ROUTERS: tuple[APIRouter, ...] = (auth.router, dashboard.router, cards.router)
