@@ -40,6 +40,7 @@ run: $(RUNTIME) ## Create the schema, load demo data if empty, serve on 127.0.0.
 	$(BIN)/itemtrace serve --host 127.0.0.1 --port $${PORT:-8000} --print-admin-token
 
 test: $(STAMP) ## Run the tests on SQLite and PostgreSQL (PYTEST_ARGS=... to pass more)
+	@scripts/test-setup.sh
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style, formatting and types (ruff, ruff format --check, mypy)
