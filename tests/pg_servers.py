@@ -116,23 +116,30 @@ class Replica:
                 "is replica and max_wal_senders > 0"
             ) from None
         basebackup, self._pg_ctl = _pg_bin("pg_basebackup"), _pg_bin("pg_ctl")
-        self.port = free_port(5433)
         self.dir = _Workdir("itemtrace-replica-")
         self.data = self.dir.path / "data"
+        self.port = 5433
         made = self.dir.run(
             [basebackup, "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-D", str(self.data), *BASEBACKUP]
         )
         if made.returncode != 0:
             self.dir.remove()
             raise Unavailable(f"pg_basebackup failed: {made.stderr.strip()}")
-        self._configure()
-        started = self.dir.run(
-            [self._pg_ctl, "-D", str(self.data), "-l", str(self.dir.path / "log"), "-w", "-t", "120", "start"]
-        )
-        if started.returncode != 0:
-            log = (self.dir.path / "log").read_text(errors="replace")[-2000:]
-            self.dir.remove()
-            raise Unavailable(f"the replica did not start: {started.stderr.strip()} {log}")
+        for _attempt in range(5):  # another run may take the free port first: take the next one
+            self.port = free_port(self.port)
+            self._configure()
+            log = self.dir.path / "log"
+            started = self.dir.run(
+                [self._pg_ctl, "-D", str(self.data), "-l", str(log), "-w", "-t", "120", "start"]
+            )
+            if started.returncode == 0:
+                return
+            if "could not create any TCP/IP sockets" not in log.read_text(errors="replace"):
+                break
+            self.port += 1
+        tail = log.read_text(errors="replace")[-2000:]
+        self.dir.remove()
+        raise Unavailable(f"the replica did not start: {started.stderr.strip()} {tail}")
 
     def _configure(self) -> None:
         """A hot standby needs at least the primary's limits; Debian keeps the primary's

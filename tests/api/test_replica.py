@@ -26,11 +26,8 @@ from tests.api.conftest import Api, TestClient, receipt, serials_in, serials_out
 from tests.conftest import Databases, _require
 from tests.pg_servers import Replica, Unavailable, require
 
-# One replica per test run: every test here runs on the same xdist worker.
-pytestmark = pytest.mark.xdist_group("replica")
 
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def replica() -> Iterator[Replica]:
     _require("postgresql")
     try:
