@@ -127,9 +127,8 @@ def make_engine(
     if application_name is not None:
         connect_args["application_name"] = application_name
     if pooler == TRANSACTION_POOLER:
-        connect_args["prepare_threshold"] = (
-            None  # never prepare: the next transaction may be on another server connection
-        )
+        # Never prepare: the next transaction may run on another server connection.
+        connect_args["prepare_threshold"] = None
     else:
         # No JIT compilation: its cost model is made for long analytic queries, and for a trace
         # (a chain of index lookups whose size the planner cannot know) it would spend some 30 ms
