@@ -89,12 +89,12 @@ class Cli:
         return make_engine(self.settings.database_url)
 
     def uow(self) -> UnitOfWork:
-        from itemtrace.storage.engine import make_engine
+        from itemtrace.storage.engine import REPLICA_NAME, make_engine
         from itemtrace.storage.unit_of_work import UnitOfWork
 
         engine = self.engine
         if self._read_engine is None and self.settings.read_database_url:
-            self._read_engine = make_engine(self.settings.read_database_url)
+            self._read_engine = make_engine(self.settings.read_database_url, application_name=REPLICA_NAME)
         return UnitOfWork.for_engine(
             engine, read_engine=self._read_engine, gs1_company_prefix=self.settings.gs1_company_prefix
         )
