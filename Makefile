@@ -11,13 +11,14 @@ CONSTRAINTS := constraints.txt
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c $(CONSTRAINTS)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+SCALE_ARGS ?= --entries 100m
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint fmt bench lock clean
+.PHONY: help venv run test lint fmt bench bench-scale lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make TARGET\n\nTargets:\n"} \
-		/^[a-zA-Z_-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+		/^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@printf "\nVariables: PYTHON=%s PORT=%s PYTEST_ARGS=... BENCH_ARGS=...\n" "$(PYTHON)" "$${PORT:-8000}"
 
 # The stamps are rewritten after each install, so editing pyproject.toml or constraints.txt re-installs.
@@ -54,6 +55,9 @@ fmt: $(STAMP) ## Format the code and apply ruff's safe fixes
 
 bench: $(STAMP) ## Run every benchmark and write bench/results.json (BENCH_ARGS=...; the HTTP ones need wrk)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-scale: $(STAMP) ## Generate (or resume) the scale data set on PostgreSQL and measure it (SCALE_ARGS=--entries 10m; hours at 100m)
+	$(BIN)/python -m bench.scale $(SCALE_ARGS)
 
 # A fresh virtualenv with the newest versions pyproject.toml allows, frozen: commit the result.
 lock: ## Regenerate constraints.txt from a fresh install of itemtrace and its dev tools
