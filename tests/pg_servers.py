@@ -111,7 +111,7 @@ class Replica:
         except psycopg.OperationalError as error:
             raise Unavailable(
                 f"the PostgreSQL server at {PG_HOST}:{PG_PORT} refuses replication connections "
-                f"({str(error).strip().splitlines()[-1]}): add `host replication all 127.0.0.1/32 trust` "
+                f"({(str(error).strip().splitlines() or [type(error).__name__])[-1]}): add `host replication all 127.0.0.1/32 trust` "
                 f"to its pg_hba.conf and reload it (CI=true {SETUP} does), and check wal_level "
                 "is replica and max_wal_senders > 0"
             ) from None
