@@ -13,13 +13,14 @@ PYTEST_ARGS ?=
 # Playwright drives Debian's chromium (scripts/setup-browser.sh); it must never fetch a browser.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 BENCH_ARGS ?=
+SCALE_ARGS ?= --entries 100m
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint fmt bench lock clean screenshots
+.PHONY: help venv run test lint fmt bench bench-scale lock clean screenshots
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make TARGET\n\nTargets:\n"} \
-		/^[a-zA-Z_-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+		/^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@printf "\nVariables: PYTHON=%s PORT=%s PYTEST_ARGS=... BENCH_ARGS=...\n" "$(PYTHON)" "$${PORT:-8000}"
 
 # The stamps are rewritten after each install, so editing pyproject.toml or constraints.txt re-installs.
@@ -47,6 +48,7 @@ run: $(RUNTIME) ## Create the schema, load demo data if empty, serve on 127.0.0.
 
 test: $(STAMP) ## Run the tests on SQLite and PostgreSQL, and the browser tests on chromium (PYTEST_ARGS=... to pass more)
 	scripts/setup-browser.sh
+	@scripts/test-setup.sh
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style, formatting and types (ruff, ruff format --check, mypy)
@@ -64,6 +66,9 @@ screenshots: $(STAMP) ## Retake docs/screenshots/*.png of the web UI (needs chro
 
 bench: $(STAMP) ## Run every benchmark and write bench/results.json (BENCH_ARGS=...; the HTTP ones need wrk)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-scale: $(STAMP) ## Generate (or resume) the scale data set on PostgreSQL and measure it (SCALE_ARGS=--entries 10m; hours at 100m)
+	$(BIN)/python -m bench.scale $(SCALE_ARGS)
 
 # A fresh virtualenv with the newest versions pyproject.toml allows, frozen: commit the result.
 lock: ## Regenerate constraints.txt from a fresh install of itemtrace and its dev tools

@@ -60,9 +60,20 @@ def main() -> None:
     http.add_argument("--seconds", type=float, help="how long each load runs (default 15, --quick 5)")
     http.add_argument("--connections", type=int, default=16, help="concurrent clients (default 16)")
     http.add_argument("--workers", type=int, default=2, help="`itemtrace serve --workers N` (default 2)")
+    http.add_argument(
+        "--pgbouncer",
+        metavar="HOST:PORT",
+        help="http_post on PostgreSQL also through this pgbouncer (transaction mode, in front of the "
+        "bench's server), recorded as http_post_pgbouncer (docs/scaling.md)",
+    )
     args = parser.parse_args()
     backends = args.backend or ["sqlite", "postgresql"]
-    options = {"seconds": args.seconds, "connections": args.connections, "workers": args.workers}
+    options = {
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "workers": args.workers,
+        "pgbouncer": args.pgbouncer,
+    }
     with tempfile.TemporaryDirectory(prefix="itemtrace-bench-") as root:
         ran: set[object] = set()
         for name in args.only or [*BENCHMARKS, *GROUPS]:

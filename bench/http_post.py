@@ -109,7 +109,11 @@ class RawPoster:
         else:
             import psycopg
 
-            self.connection = psycopg.connect(conninfo)
+            # Through a transaction pooler nothing is prepared (as itemtrace's engine does there).
+            pooled = conninfo.endswith("?pooler=transaction")
+            self.connection = psycopg.connect(
+                conninfo.removesuffix("?pooler=transaction"), prepare_threshold=None if pooled else 5
+            )
         self.m = "?" if self.sqlite else "%s"
         self.ids = ids
         self.prefix = prefix
@@ -291,17 +295,29 @@ def open_poster(index: int, params: dict[str, Any]) -> Step:
     return poster.step, poster.close
 
 
-def conninfo(engine: Engine) -> str:
-    """What the bare driver connects to: a libpq URL, or SQLite's file."""
+def conninfo(engine: Engine, pgbouncer: str | None = None) -> str:
+    """What the bare driver connects to: a libpq URL (ending in ?pooler=transaction through
+    pgbouncer), or SQLite's file."""
     if engine.dialect.name == "sqlite":
         return str(engine.url.database)
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    url = through(engine, pgbouncer) if pgbouncer else engine.url.render_as_string(hide_password=False)
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 # --- the run ----------------------------------------------------------------------------------
 
 
-def run(backend: str, root: Path, *, seconds: float, connections: int, workers: int) -> dict[str, Any]:
+def through(engine: Engine, pgbouncer: str) -> str:
+    """The URL of `engine`'s database through the pgbouncer at HOST:PORT (transaction mode)."""
+    host, _, port = pgbouncer.rpartition(":")
+    url = engine.url.set(host=host or "127.0.0.1", port=int(port), query={"pooler": "transaction"})
+    return url.render_as_string(hide_password=False)
+
+
+def run(
+    backend: str, root: Path, *, seconds: float, connections: int, workers: int, pgbouncer: str | None = None
+) -> dict[str, Any]:
+    """With `pgbouncer`, the server and the bare baseline both reach PostgreSQL through it."""
     wrk_binary()  # say how to install it before building anything
     threads = max(1, min(connections, _cpus()))
     pool = max(2_000, int(seconds * 400))  # serials each wrk thread may ship (~1,500 posts/s)
@@ -314,7 +330,8 @@ def run(backend: str, root: Path, *, seconds: float, connections: int, workers: 
                 conn.execute(text("ANALYZE"))
                 conn.commit()
         load_before = machine_load()
-        with serve(database_url(engine), root, workers=workers) as server:
+        url = through(engine, pgbouncer) if pgbouncer else database_url(engine)
+        with serve(url, root, workers=workers) as server:
             health = wrk(server, "health", seconds=HEALTH_SECONDS, connections=connections, token=False)
             # One keep-alive connection: a p50 near 40 ms here, not ~1 ms, means the server's
             # answers wait for the client's delayed ACK (Nagle; TCP_NODELAY not set).
@@ -329,7 +346,7 @@ def run(backend: str, root: Path, *, seconds: float, connections: int, workers: 
             processes=connections,
             seconds=seconds,
             engine=engine,
-            params={"conninfo": conninfo(engine), "ids": ids(engine), "tag": "m"},
+            params={"conninfo": conninfo(engine, pgbouncer), "ids": ids(engine), "tag": "m"},
         )
         load_raw = machine_load()
     result = entry(posts, health, raw, connections, workers, seconds, [load_before, load_after, load_raw])
@@ -379,9 +396,9 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
-def show(result: dict[str, Any], backend: str) -> None:
+def show(result: dict[str, Any], backend: str, name: str = "http_post") -> None:
     report(
-        "http_post",
+        name,
         backend,
         result,
         f"(ratio = bare/ours; {result['connections']} clients, {result['workers']} workers, "
@@ -411,16 +428,25 @@ def main(
     seconds: float | None = None,
     connections: int = 16,
     workers: int = 2,
+    pgbouncer: str | None = None,
     **_: Any,
 ) -> dict[str, dict[str, Any]]:
+    """http_post on each backend; with `pgbouncer` (HOST:PORT), http_post_pgbouncer on PostgreSQL too."""
     seconds = seconds or (5 if quick else 15)
-    results: dict[str, Any] = {}
-    for backend in backends:
+    found: dict[str, dict[str, Any]] = {}
+    runs: list[tuple[str, str, str | None]] = [("http_post", backend, None) for backend in backends]
+    if pgbouncer and "postgresql" in backends:
+        runs.append(("http_post_pgbouncer", "postgresql", pgbouncer))
+    for name, backend, pooler in runs:
         try:
-            result = run(backend, root, seconds=seconds, connections=connections, workers=workers)
+            result = run(
+                backend, root, seconds=seconds, connections=connections, workers=workers, pgbouncer=pooler
+            )
         except Skipped as why:
-            skipped("http_post", backend, why)
+            skipped(name, backend, why)
             continue
-        show(result, backend)
-        results[backend] = result
-    return {"http_post": results} if results else {}
+        if pooler:
+            result["pgbouncer"] = pooler
+        show(result, backend, name)
+        found.setdefault(name, {})[backend] = result
+    return found

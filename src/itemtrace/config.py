@@ -3,6 +3,7 @@
 | variable                       | default                    | meaning                                        |
 |--------------------------------|----------------------------|------------------------------------------------|
 | `ITEMTRACE_DATABASE_URL`       | `itemtrace.db` in the cwd  | SQLite file or PostgreSQL URL                  |
+| `ITEMTRACE_READ_DATABASE_URL`  | none (the primary)         | a streaming replica for reads that may lag     |
 | `ITEMTRACE_WORKERS`            | 1                          | server processes (`serve`)                     |
 | `ITEMTRACE_POOL_SIZE`          | 10                         | database connections per process, at most     |
 | `ITEMTRACE_POOL_TIMEOUT`       | 10 (seconds)               | wait for a free connection, then 503           |
@@ -58,6 +59,9 @@ _TEXT_ENV: dict[str, str] = {
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # A PostgreSQL streaming replica of database_url: cards, lists, traces and reports read there
+    # (docs/scaling.md); empty: everything reads from database_url.
+    read_database_url: str = ""
     workers: int = 1
     pool_size: int = 10
     pool_timeout: float = 10.0
@@ -80,7 +84,13 @@ class Settings:
         given.update({name: env[var].strip() for name, var in _TEXT_ENV.items() if env.get(var)})
         base = env.get("ITEMTRACE_IDENTIFIER_BASE") or DEFAULT_IDENTIFIER_BASE
         given.setdefault("secret_key_file", str(Path.cwd() / DEFAULT_SECRET_KEY_FILE))
-        return cls(database_url=normalise_url(url), identifier_base=identifier_base(base), **given)
+        read_url = env.get("ITEMTRACE_READ_DATABASE_URL", "").strip()
+        return cls(
+            database_url=normalise_url(url),
+            read_database_url=normalise_url(read_url) if read_url else "",
+            identifier_base=identifier_base(base),
+            **given,
+        )
 
     def overridden(self, **values: Any) -> Self:
         """These settings with the values given (command-line options); `None` keeps a setting."""
@@ -93,6 +103,8 @@ class Settings:
     def to_env(self) -> dict[str, str]:
         """The environment that gives these settings to another process (`serve --workers`)."""
         env = {"ITEMTRACE_DATABASE_URL": self.database_url, "ITEMTRACE_IDENTIFIER_BASE": self.identifier_base}
+        if self.read_database_url:
+            env["ITEMTRACE_READ_DATABASE_URL"] = self.read_database_url
         for field in fields(self):
             if field.name in _ENV:
                 env[_ENV[field.name][0]] = str(getattr(self, field.name))

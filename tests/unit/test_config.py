@@ -11,6 +11,7 @@ from itemtrace.domain.errors import ValidationFailed
 
 ENV = {
     "ITEMTRACE_DATABASE_URL": "postgresql://pg/itemtrace",
+    "ITEMTRACE_READ_DATABASE_URL": "postgres://replica/itemtrace",
     "ITEMTRACE_WORKERS": "4",
     "ITEMTRACE_POOL_SIZE": "20",
     "ITEMTRACE_POOL_TIMEOUT": "2.5",
@@ -25,6 +26,7 @@ def test_every_setting_is_read_from_its_environment_variable():
 
     assert settings == Settings(
         database_url="postgresql+psycopg://pg/itemtrace",
+        read_database_url="postgresql+psycopg://replica/itemtrace",
         workers=4,
         pool_size=20,
         pool_timeout=2.5,

@@ -36,32 +36,42 @@ from itemtrace.config import Settings
 from itemtrace.domain.errors import ErrorCode
 from itemtrace.domain.users import User
 from itemtrace.services import users as user_service
-from itemtrace.storage.engine import WAIT_ERRORS, engine_for, gave_up_waiting
+from itemtrace.storage.engine import WAIT_ERRORS, engine_for, gave_up_waiting, read_engine_for
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 API_PREFIX = "/api/v1"
 
 
 def create_app(
-    settings: Settings | None = None, *, session_factory: Callable[[], Session] | None = None
+    settings: Settings | None = None,
+    *,
+    session_factory: Callable[[], Session] | None = None,
+    read_session_factory: Callable[[], Session] | None = None,
 ) -> FastAPI:
-    """The ASGI app. Builds its engine from `settings` unless a `session_factory` is given.
+    """The ASGI app. Builds its engines from `settings` (the primary, and the read replica if
+    `settings.read_database_url` names one) unless a `session_factory` is given (and then a
+    `read_session_factory` for reads that may lag, if any).
 
     Bodies over `settings.max_body_bytes` are refused with 413 before they are read. It never
     migrates the database: run `itemtrace init` first.
     """
     settings = settings or Settings.from_env()
-    engine: Engine | None = None
+    engines: list[Engine] = []  # only the engines this app made are ours to close
     if session_factory is None:
         engine = engine_for(settings)
+        engines.append(engine)
         session_factory = sessionmaker(bind=engine, expire_on_commit=False)
-    factory = session_factory
+        read_engine = read_engine_for(settings)
+        if read_engine is not None:
+            engines.append(read_engine)
+            read_session_factory = sessionmaker(bind=read_engine, expire_on_commit=False)
+    factory, read_factory = session_factory, read_session_factory
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        if engine is not None:  # only the engine this app made is ours to close
-            engine.dispose()
+        for made in engines:
+            made.dispose()
 
     app = FastAPI(
         title="itemtrace",
@@ -73,8 +83,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = engine
-    app.state.uow_factory = lambda: UnitOfWork(factory, gs1_company_prefix=settings.gs1_company_prefix)
+    app.state.engine = engines[0] if engines else None
+    app.state.uow_factory = lambda: UnitOfWork(
+        factory, read_session_factory=read_factory, gs1_company_prefix=settings.gs1_company_prefix
+    )
     problems.install(app)
     for error in WAIT_ERRORS:
         app.add_exception_handler(error, _gave_up_waiting)

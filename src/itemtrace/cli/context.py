@@ -44,6 +44,7 @@ class Cli:
         self.user = user
         self.json = json
         self._engine: Engine | None = None
+        self._read_engine: Engine | None = None  # the read replica's, made with the first unit of work
 
     @classmethod
     def of(cls, ctx: typer.Context) -> Cli:
@@ -88,9 +89,15 @@ class Cli:
         return make_engine(self.settings.database_url)
 
     def uow(self) -> UnitOfWork:
+        from itemtrace.storage.engine import REPLICA_NAME, make_engine
         from itemtrace.storage.unit_of_work import UnitOfWork
 
-        return UnitOfWork.for_engine(self.engine, gs1_company_prefix=self.settings.gs1_company_prefix)
+        engine = self.engine
+        if self._read_engine is None and self.settings.read_database_url:
+            self._read_engine = make_engine(self.settings.read_database_url, application_name=REPLICA_NAME)
+        return UnitOfWork.for_engine(
+            engine, read_engine=self._read_engine, gs1_company_prefix=self.settings.gs1_company_prefix
+        )
 
     def upgrade(self) -> None:
         """Create or upgrade the schema (`itemtrace init`); harmless when it is current."""
@@ -101,9 +108,10 @@ class Cli:
         upgrade(self._engine)
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        for engine in (self._engine, self._read_engine):
+            if engine is not None:
+                engine.dispose()
+        self._engine = self._read_engine = None
 
     # The clock is read here only, and passed to the services as arguments.
     def now(self) -> datetime:

@@ -52,7 +52,7 @@ def _chunks(
     ids: Identifiers,
     now: datetime,
 ) -> Iterator[str]:
-    with uow.snapshot():
+    with uow.snapshot(may_lag=True):
         item_id = uow.masterdata.item_id(item) if item is not None else None
         head = json.dumps(epcis.document_head(now))
         yield head[:-1] + ', "epcisBody": {"eventList": ['

@@ -37,7 +37,7 @@ def expiring(
 ) -> list[Expiring]:
     """Stock on hand expiring by today + `within_days` (already expired included), oldest first."""
     until = window_end(within_days, today)
-    with uow.read():
+    with uow.read(may_lag=True):
         return uow.reports.expiring(
             today=today,
             until=until,

@@ -57,7 +57,7 @@ def stock_pages(
     item, location and number order, one page of rows at a time."""
     after: StockPosition | None = None
     while True:
-        with uow.read():
+        with uow.read(may_lag=True):
             found = uow.bulk.stock_page(item=item, location=location, lot=lot, after=after, limit=page)
         if not found:
             return
@@ -83,7 +83,7 @@ def ledger_pages(
     """Ledger entries oldest first, filtered, one page at a time."""
     after: int | None = None
     while True:
-        with uow.read():
+        with uow.read(may_lag=True):
             found = uow.bulk.ledger_page(
                 item=item, location=location, lot=lot, since=since, until=until, after=after, limit=page
             )

@@ -18,8 +18,9 @@ from itemtrace.storage.unit_of_work import UnitOfWork
 
 def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, *, today: date) -> Card:
     """A card and its genealogy, read from one snapshot: a posting committed in between is seen by
-    none of its statements."""
-    with uow.snapshot():
+    none of its statements. The snapshot may lag (the read replica's, if there is one): the cards
+    a change answers with (`update`, `comment`) are read on the primary, after the change."""
+    with uow.snapshot(may_lag=True):
         return full_card(uow, kind, item, number, today)
 
 
@@ -91,12 +92,12 @@ def comment(
 
 
 def list_serials(uow: UnitOfWork, filters: ListFilter = ListFilter(), *, today: date) -> list[Listed]:
-    with uow:
+    with uow.snapshot(may_lag=True):
         return uow.lists.serials(filters, today=today)
 
 
 def list_lots(uow: UnitOfWork, filters: ListFilter = ListFilter(), *, today: date) -> list[Listed]:
-    with uow:
+    with uow.snapshot(may_lag=True):
         return uow.lists.lots(filters, today=today)
 
 

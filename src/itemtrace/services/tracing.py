@@ -88,7 +88,7 @@ def trace(
         TraceTooLarge: more than `max_nodes` nodes (code `trace_too_large`).
     """
     check_limits(depth, max_nodes)
-    with uow:
+    with uow.snapshot(may_lag=True):
         return _graph(uow, item, serial, lot, direction, depth, max_nodes, package)
 
 
@@ -106,7 +106,7 @@ def trace_with_partners(
     """`trace`, plus the partners the graph reached, read in the same transaction (what the API
     and the CLI show). Raises as `trace` does."""
     check_limits(depth, max_nodes)
-    with uow:
+    with uow.snapshot(may_lag=True):
         graph = _graph(uow, item, serial, lot, direction, depth, max_nodes, package)
         return Traced(graph, [uow.masterdata.partner(code) for code in graph.partners])
 
@@ -205,6 +205,8 @@ def recall(
 
 
 def get_recall(uow: UnitOfWork, recall_id: int) -> StoredRecall:
+    # On the primary, as every read of recorded recalls: one is fetched (or exported) right after
+    # `POST /recalls` made it, and a replica that has not replayed it yet would answer 404.
     with uow:
         return uow.recalls.get(recall_id)
 

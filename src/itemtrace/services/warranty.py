@@ -63,5 +63,5 @@ def ending(
 ) -> list[WarrantyLine]:
     """Warranties of delivered serials ending from today to `within_days` days on, by customer."""
     until = window_end(within_days, today)
-    with uow.read():
+    with uow.read(may_lag=True):
         return uow.reports.warranty(today=today, until=until, item=item, customer=customer)

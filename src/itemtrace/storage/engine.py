@@ -3,7 +3,15 @@
 `engine_for(settings)` is the server's engine: a bounded pool (`pool_size`, no overflow, a
 `pool_timeout` wait), every PostgreSQL connection pinged before use (a connection the server
 dropped — restart, failover, idle timeout, `pg_terminate_backend` — is replaced instead of
-failing the request) and started with `statement_timeout` and `lock_timeout`.
+failing the request) and started with `statement_timeout` and `lock_timeout`. `read_engine_for`
+is the same for the read replica (ITEMTRACE_READ_DATABASE_URL), or None without one. Each
+engine names itself to the server (`application_name` itemtrace or itemtrace-read).
+
+A PostgreSQL URL ending in `?pooler=transaction` goes through a transaction pooler (pgbouncer's
+`pool_mode = transaction`): a connection is the server's only for the length of a transaction,
+so psycopg prepares no statements (a prepared statement lives on one server connection) and no
+settings travel in the start-up packet (pgbouncer 1.18 refuses `options`): set `jit`,
+`statement_timeout` and `lock_timeout` on the database or role instead (docs/scaling.md).
 
 JSON columns go through orjson on both: a recall's stored report can hold hundreds of thousands
 of rows, which it writes from the report's rows directly (named tuples as arrays, dates as ISO
@@ -17,7 +25,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Engine, create_engine, event, exc
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from itemtrace.config import Settings
 
@@ -50,14 +58,32 @@ def dumps(value: Any) -> str:
     return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+PRIMARY_NAME = "itemtrace"
+REPLICA_NAME = "itemtrace-read"
+TRANSACTION_POOLER = "transaction"  # the one value `?pooler=` takes
+
+
 def engine_for(settings: Settings) -> Engine:
     """The engine a server process uses, as the settings say."""
+    return _server_engine(settings, settings.database_url, PRIMARY_NAME)
+
+
+def read_engine_for(settings: Settings) -> Engine | None:
+    """The engine of the read replica (ITEMTRACE_READ_DATABASE_URL), sized like the primary's;
+    None when there is no replica."""
+    if not settings.read_database_url:
+        return None
+    return _server_engine(settings, settings.read_database_url, REPLICA_NAME)
+
+
+def _server_engine(settings: Settings, url: str, name: str) -> Engine:
     return make_engine(
-        settings.database_url,
+        url,
         pool_size=settings.pool_size,
         pool_timeout=settings.pool_timeout,
         statement_timeout_ms=settings.statement_timeout_ms,
         lock_timeout_ms=settings.lock_timeout_ms,
+        application_name=name,
     )
 
 
@@ -68,6 +94,7 @@ def make_engine(
     pool_timeout: float | None = None,
     statement_timeout_ms: int | None = None,
     lock_timeout_ms: int | None = None,
+    application_name: str | None = None,
     **kwargs: Any,
 ) -> Engine:
     """An engine for `url`. With `pool_size`, the pool never opens more than that many
@@ -90,16 +117,36 @@ def make_engine(
         )
         _sqlite_setup(engine, memory=memory, busy_ms=busy_ms)
         return engine
-    # No JIT compilation: its cost model is made for long analytic queries, and for a trace
-    # (a chain of index lookups whose size the planner cannot know) it would spend some 30 ms
-    # compiling a statement that runs in a few.
-    options = ["-c jit=off"]
-    if statement_timeout_ms is not None:
-        options.append(f"-c statement_timeout={statement_timeout_ms}")
-    if lock_timeout_ms is not None:
-        options.append(f"-c lock_timeout={lock_timeout_ms}")
-    connect_args = {"options": " ".join(options), **kwargs.pop("connect_args", {})}
-    return create_engine(url, pool_recycle=3600, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    parsed = make_url(url)
+    pooler = parsed.query.get("pooler")
+    if pooler not in (None, TRANSACTION_POOLER):
+        raise ValueError(
+            f"?pooler={pooler} in the database URL: the one value understood is ?pooler=transaction"
+        )
+    connect_args: dict[str, Any] = {}
+    if application_name is not None:
+        connect_args["application_name"] = application_name
+    if pooler == TRANSACTION_POOLER:
+        # Never prepare: the next transaction may run on another server connection.
+        connect_args["prepare_threshold"] = None
+    else:
+        # No JIT compilation: its cost model is made for long analytic queries, and for a trace
+        # (a chain of index lookups whose size the planner cannot know) it would spend some 30 ms
+        # compiling a statement that runs in a few.
+        options = ["-c jit=off"]
+        if statement_timeout_ms is not None:
+            options.append(f"-c statement_timeout={statement_timeout_ms}")
+        if lock_timeout_ms is not None:
+            options.append(f"-c lock_timeout={lock_timeout_ms}")
+        connect_args["options"] = " ".join(options)
+    connect_args.update(kwargs.pop("connect_args", {}))
+    return create_engine(
+        parsed.difference_update_query(["pooler"]),
+        pool_recycle=3600,
+        pool_pre_ping=True,
+        connect_args=connect_args,
+        **kwargs,
+    )
 
 
 def _sqlite_setup(engine: Engine, *, memory: bool, busy_ms: int) -> None:

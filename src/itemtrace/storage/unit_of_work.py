@@ -57,6 +57,11 @@ class UnitOfWork:
 
     A writer takes SQLite's write lock up front so concurrent writers queue instead of failing; on
     PostgreSQL the rows a posting touches are locked instead.
+
+    A read that may lag behind the latest commits (`read(may_lag=True)`, `snapshot(may_lag=True)`)
+    goes to the read replica when there is one (`read_session_factory`, from
+    ITEMTRACE_READ_DATABASE_URL); every other entry point uses the primary, so writes, the reads
+    that decide them and anything that must see its own writes never see a stale replica.
     """
 
     masterdata: MasterData
@@ -80,38 +85,56 @@ class UnitOfWork:
     scans: Scanning
     bulk: Bulk
 
-    def __init__(self, session_factory: Callable[[], Session], *, gs1_company_prefix: str = "") -> None:
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        *,
+        read_session_factory: Callable[[], Session] | None = None,
+        gs1_company_prefix: str = "",
+    ) -> None:
         self.session_factory = session_factory
+        # Sessions on the read replica, for reads that may lag; None: those use the primary too.
+        self.read_session_factory = read_session_factory or session_factory
         # The GS1 company prefix {sscc} numbers are drawn with (ITEMTRACE_GS1_COMPANY_PREFIX).
         self.gs1_company_prefix = gs1_company_prefix
         self._session: Session | None = None
         self._explicit = False  # a snapshot opened by an explicit BEGIN (PostgreSQL), ended in `_end`
 
     @classmethod
-    def for_engine(cls, engine: Engine, *, gs1_company_prefix: str = "") -> UnitOfWork:
-        return cls(sessionmaker(bind=engine, expire_on_commit=False), gs1_company_prefix=gs1_company_prefix)
+    def for_engine(
+        cls, engine: Engine, *, read_engine: Engine | None = None, gs1_company_prefix: str = ""
+    ) -> UnitOfWork:
+        """A unit of work on `engine`, and on `read_engine` (a replica) for reads that may lag."""
+        reads = None if read_engine is None else sessionmaker(bind=read_engine, expire_on_commit=False)
+        return cls(
+            sessionmaker(bind=engine, expire_on_commit=False),
+            read_session_factory=reads,
+            gs1_company_prefix=gs1_company_prefix,
+        )
 
     def write(self) -> AbstractContextManager[Self]:
         """Open the unit of work as a writer: `with uow.write():`."""
         return self._open(write=True)
 
-    def read(self) -> AbstractContextManager[Self]:
+    def read(self, *, may_lag: bool = False) -> AbstractContextManager[Self]:
         """Open the unit of work for one read: `with uow.read():`. On PostgreSQL it runs without
         BEGIN/ROLLBACK round trips (each statement sees its own snapshot, so use it for
-        single-query reads)."""
-        return self._open(read_only=True)
+        single-query reads). `may_lag=True`: the read may miss the latest commits (a report, a
+        list), so it may go to the read replica."""
+        return self._open(read_only=True, may_lag=may_lag)
 
-    def snapshot(self) -> AbstractContextManager[Self]:
+    def snapshot(self, *, may_lag: bool = False) -> AbstractContextManager[Self]:
         """Open the unit of work for a read of several statements that must agree with each
         other (a card and its genealogy): on PostgreSQL a read-only, repeatable-read transaction,
-        so every statement sees the same moment; SQLite's read transaction already does."""
-        return self._open(snapshot=True)
+        so every statement sees the same moment; SQLite's read transaction already does.
+        `may_lag=True`: that moment may be a little in the past (the read replica's)."""
+        return self._open(snapshot=True, may_lag=may_lag)
 
     @contextmanager
     def _open(
-        self, *, write: bool = False, read_only: bool = False, snapshot: bool = False
+        self, *, write: bool = False, read_only: bool = False, snapshot: bool = False, may_lag: bool = False
     ) -> Iterator[Self]:
-        self._begin(write=write, read_only=read_only, snapshot=snapshot)
+        self._begin(write=write, read_only=read_only, snapshot=snapshot, may_lag=may_lag)
         try:
             yield self
         except DBAPIError as error:
@@ -137,11 +160,11 @@ class UnitOfWork:
         if isinstance(exc, DBAPIError):
             _raise_contention(exc)
 
-    def _begin(self, *, write: bool, read_only: bool, snapshot: bool = False) -> None:
+    def _begin(self, *, write: bool, read_only: bool, snapshot: bool = False, may_lag: bool = False) -> None:
         if self._session is not None:
             raise RuntimeError("a unit of work is not re-entrant: open one `with uow:` per use case")
         self._explicit = False
-        session = self.session_factory()
+        session = (self.read_session_factory if may_lag else self.session_factory)()
         if write:
             session.connection(execution_options={"sqlite_write": True})
         elif read_only and _autocommit_capable(session):
