@@ -67,6 +67,14 @@ def lock_key(session: Session, key: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
+def analyze(session: Session, table: str) -> None:
+    """Refresh the planner's statistics of `table` inside the current transaction (PostgreSQL;
+    its sample counts the rows this transaction wrote, so the plans of its next queries know
+    them). SQLite's planner needs none to use the indexes."""
+    if is_postgresql(session):
+        session.execute(text(f"ANALYZE {table}"))
+
+
 def _unique_columns() -> dict[str, str]:
     """SQLite names the columns of a failed unique index, not the index: map them back."""
     names: dict[str, str] = {}
@@ -155,12 +163,18 @@ def _unnest(columns: list[tuple[str, str]]) -> str:
 
 
 def insert_ledger(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Append ledger rows: PostgreSQL's `COPY … FROM STDIN` through the driver's connection,
+    inside the same transaction; SQLite an `executemany`."""
     if connection.dialect.name == "postgresql":
-        names = ", ".join(name for name, _ in LEDGER_COLUMNS)
-        connection.exec_driver_sql(
-            f"INSERT INTO ledger_entry ({names}) SELECT * FROM {_unnest(LEDGER_COLUMNS)}",
-            _arrays(rows, LEDGER_COLUMNS),
-        )
+        names = [name for name, _ in LEDGER_COLUMNS]
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY ledger_entry ({', '.join(names)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([row[name] for name in names])
         return
     for start in range(0, len(rows), SQLITE_BATCH):
         connection.execute(_LEDGER.insert(), list(rows[start : start + SQLITE_BATCH]))

@@ -160,6 +160,12 @@ class Stock:
             reservations=self._reservations(set(needs.at_source), needs.document_id),
         )
 
+    def analyze(self) -> None:
+        """Let the database's planner see the balances this transaction wrote so far: an import
+        that put 100,000 serials in stock looks the next ones up by serial, not through every
+        balance of the item."""
+        dialect.analyze(self.session, "balance")
+
     def on_hand(self, item: str, *, location: str | None = None, include_children: bool = True) -> StockView:
         """Everything of `item` in our places (at `location` and, unless told not to, the places
         under it), with what open documents reserve there and its blocked numbers; read, not locked
