@@ -19,6 +19,7 @@ from sqlalchemy import (
     Select,
     Table,
     UniqueConstraint,
+    any_,
     bindparam,
     case,
     func,
@@ -45,6 +46,19 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
             batch = []
     if batch:
         yield batch
+
+
+_ARRAY_CHUNK = 50_000  # values per array parameter (PostgreSQL): one parameter, not 50,000
+
+
+def one_of(session: Session, column: Any, values: Iterable[Any]) -> list[Any]:
+    """Conditions `column IN values`, one per chunk of values: on PostgreSQL `column = ANY(array)`
+    with the values as one array parameter (an IN list of thousands of parameters costs more to
+    send and parse than the lookup); on SQLite an IN list of at most `CHUNK`."""
+    if not is_postgresql(session):
+        return [column.in_(batch) for batch in chunks(values)]
+    kind = postgresql.ARRAY(column.type)
+    return [column == any_(bindparam(None, batch, type_=kind)) for batch in chunks(values, _ARRAY_CHUNK)]
 
 
 def is_postgresql(bind: Session | Connection) -> bool:
@@ -162,19 +176,23 @@ def _unnest(columns: list[tuple[str, str]]) -> str:
     return "unnest(" + ", ".join(f"%s::{kind}[]" for _, kind in columns) + ")"
 
 
+COPY_ROWS = 1000  # balance rows from which PostgreSQL gets them by COPY into `_STAGING`
+_STAGING = "balance_staging"
+
+
+def _copy(connection: Connection, table: str, names: list[str], rows: Sequence[dict[str, Any]]) -> None:
+    """`COPY table (names) FROM STDIN` through the driver's connection, in the same transaction."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+
+
 def insert_ledger(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Append ledger rows: PostgreSQL's `COPY … FROM STDIN` through the driver's connection,
-    inside the same transaction; SQLite an `executemany`."""
+    """Append ledger rows: PostgreSQL's `COPY … FROM STDIN`; SQLite an `executemany`."""
     if connection.dialect.name == "postgresql":
-        names = [name for name, _ in LEDGER_COLUMNS]
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        with (
-            driver.cursor() as cursor,
-            cursor.copy(f"COPY ledger_entry ({', '.join(names)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row([row[name] for name in names])
+        _copy(connection, "ledger_entry", [name for name, _ in LEDGER_COLUMNS], rows)
         return
     for start in range(0, len(rows), SQLITE_BATCH):
         connection.execute(_LEDGER.insert(), list(rows[start : start + SQLITE_BATCH]))
@@ -217,16 +235,28 @@ def upsert_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> N
     if connection.dialect.name == "postgresql":
         names = ", ".join(name for name, _ in BALANCE_COLUMNS)
         key = ", ".join(name for name, _ in BALANCE_KEY)
-        connection.exec_driver_sql(
-            f"INSERT INTO balance ({names}) SELECT * FROM {_unnest(BALANCE_COLUMNS)} "
+        upsert = (
+            f"INSERT INTO balance ({names}) SELECT {names} FROM {{source}} "
             f"ON CONFLICT ({key}) DO UPDATE SET quantity = balance.quantity + EXCLUDED.quantity, "
             "expiration_date = CASE WHEN balance.quantity > 0 "
             "THEN COALESCE(balance.expiration_date, EXCLUDED.expiration_date) "
             "ELSE COALESCE(EXCLUDED.expiration_date, balance.expiration_date) END, "
             "first_in_date = CASE WHEN balance.quantity > 0 THEN balance.first_in_date "
-            "ELSE EXCLUDED.first_in_date END",
-            _arrays(rows, BALANCE_COLUMNS),
+            "ELSE EXCLUDED.first_in_date END"
         )
+        if len(rows) < COPY_ROWS:
+            source = f"{_unnest(BALANCE_COLUMNS)} AS u({names})"
+            connection.exec_driver_sql(upsert.format(source=source), _arrays(rows, BALANCE_COLUMNS))
+            return
+        # Many rows: COPY them into a staging table of this connection and upsert from there
+        # (sending them as arrays costs more than the upsert itself). Emptied at commit.
+        columns = ", ".join(f"{name} {kind}" for name, kind in BALANCE_COLUMNS)
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} ({columns}) ON COMMIT DELETE ROWS"
+        )
+        _copy(connection, _STAGING, [name for name, _ in BALANCE_COLUMNS], rows)
+        connection.exec_driver_sql(upsert.format(source=_STAGING))
+        connection.exec_driver_sql(f"TRUNCATE {_STAGING}")
         return
     insert = sqlite.insert(_BALANCE)
     statement = insert.on_conflict_do_update(

@@ -123,29 +123,23 @@ class Stock:
         for sku, serial in needs.serials_of_item:
             by_item[sku].add(serial)
         for sku, serials in by_item.items():
-            for batch in chunks(sorted(serials)):
+            for among in dialect.one_of(self.session, BalanceRow.serial, sorted(serials)):
                 collect(
                     self._bucket_query().where(
-                        BalanceRow.item_id == self.md.item_id(sku),
-                        BalanceRow.serial.in_(batch),
-                        BalanceRow.serial != "",
+                        BalanceRow.item_id == self.md.item_id(sku), among, BalanceRow.serial != ""
                     )
                 )
-        for batch in chunks(sorted(needs.serials_global)):
-            collect(
-                self._bucket_query().where(
-                    BalanceRow.serial.in_(batch), BalanceRow.serial != "", BalanceRow.in_stock
-                )
-            )
+        for among in dialect.one_of(self.session, BalanceRow.serial, sorted(needs.serials_global)):
+            collect(self._bucket_query().where(among, BalanceRow.serial != "", BalanceRow.in_stock))
         lots_by_item: dict[str, set[str]] = defaultdict(set)
         for sku, lot in needs.lots_of_item:
             lots_by_item[sku].add(lot)
         for sku, lots in lots_by_item.items():
-            for batch in chunks(sorted(lots)):
+            for among in dialect.one_of(self.session, BalanceRow.lot, sorted(lots)):
                 collect(
                     self._bucket_query().where(
                         BalanceRow.item_id == self.md.item_id(sku),
-                        BalanceRow.lot.in_(batch),
+                        among,
                         BalanceRow.lot != "",
                         BalanceRow.in_stock,
                     )
