@@ -228,7 +228,13 @@ class _Import:
         if self.stored is None:
             self.stored = self.uow.documents.add(header, user=self.user.name, now=self.now)
         self.uow.documents.add_lines(self.stored.stored_id, draft.lines)
-        _record(self.uow, self.stored, planned, user=self.user, now=self.now)
+        try:
+            _record(self.uow, self.stored, planned, user=self.user, now=self.now)
+        except PostingRejected as raced:
+            # The database's backstop (a serial another posting put in stock at the same moment):
+            # the transaction is spent, so the import stops here with what it found so far.
+            self.fail(*(RowError(1, None, v.code, v.detail) for v in raced.violations))
+            raise self.rejected(None, ()) from None
         self.lines.extend(replace(line, tracking=()) for line in draft.lines)
         self.written += len(planned.entries)
         if self.written >= 2 * self.analyzed:  # the balances doubled: plan the lookups anew

@@ -172,7 +172,9 @@ _SERIAL_IN_STOCK = frozenset({"uq_balance_serial_in_stock", "uq_balance_global_s
 
 def _constraint_violation(error: IntegrityError) -> PostingRejected:
     """The database backstop fired: translate it into the posting rule it protects."""
-    if dialect.constraint_name(error) in _SERIAL_IN_STOCK:
+    name = dialect.constraint_name(error) or ""
+    # Or the same serial added to the same balance by both: one unit at most.
+    if name in _SERIAL_IN_STOCK or name.endswith("serial_at_most_one"):
         return PostingRejected(
             [
                 Violation(
