@@ -11,8 +11,8 @@ import pytest
 
 from itemtrace.domain.documents import Document, DocumentType, Line, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected
-from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.imports import ImportRejected
+from itemtrace.domain.tracking import Dimension
 from itemtrace.services import documents, imports, info_cards, ledger
 from itemtrace.storage.unit_of_work import UnitOfWork
 from tests.conftest import BACKENDS, TODAY, now
