@@ -538,7 +538,7 @@ def _quantity(cell: Cell, serial: bool, row: int, errors: list[RowError]) -> Dec
             RowError(row, "quantity", ErrorCode.VALIDATION_ERROR, f"quantity must be positive, got {value}")
         )
         return None
-    if value != value.quantize(Decimal("0.001")) or value > limits.MAX_QUANTITY:
+    if value > limits.MAX_QUANTITY or value != value.quantize(Decimal("0.001")):
         errors.append(
             RowError(
                 row,

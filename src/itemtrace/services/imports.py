@@ -31,7 +31,7 @@ from itemtrace.domain.imports import Batch, Cell, ImportJob, ImportRejected, Row
 from itemtrace.domain.masterdata import Location
 from itemtrace.domain.tracking import ItemPolicy
 from itemtrace.domain.users import User
-from itemtrace.services.documents import _plan, _prepare, _record
+from itemtrace.services.documents import _plan, _Planned, _prepare, _record
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 Progress = Callable[[int], None]  # called with the data rows read so far
@@ -207,27 +207,27 @@ class _Import:
     def post(self, batch: Batch, header: Document, *, today: date) -> None:
         """Check a slice's references and posting rules; write it unless it is refused."""
         bad = self._check_references(batch)
-        if bad:
+        if bad:  # reported; the slice's other rows are still checked
             self.fail(*bad)
-            return
-        draft = batch.document(reference=header.reference, posting_date=header.posting_date)
+            batch = batch.without({e.row for e in bad})
+            if not batch.rows:
+                return
         try:
-            planned = _plan(self.uow, _prepare(self.uow, draft, today=today), today=today)
+            prepared, planned = self._plan(batch, header, today=today)
         except PostingRejected as refused:
-            bad = self._refused(batch, refused)
+            named = self._refused(batch, refused)
             # The rest of the slice is still written (and rolled back at the end with the
             # rest): a later slice repeating one of its serials is then told so.
-            batch = batch.without(bad)
-            draft = batch.document(reference=header.reference, posting_date=header.posting_date)
+            batch = batch.without(named)
+            if not batch.rows:
+                return
             try:
-                planned = _plan(self.uow, _prepare(self.uow, draft, today=today), today=today)
+                prepared, planned = self._plan(batch, header, today=today)
             except PostingRejected:
                 return
-        if not draft.lines:
-            return
         if self.stored is None:
             self.stored = self.uow.documents.add(header, user=self.user.name, now=self.now)
-        self.uow.documents.add_lines(self.stored.stored_id, draft.lines)
+        self.uow.documents.add_lines(self.stored.stored_id, prepared.lines)
         try:
             _record(self.uow, self.stored, planned, user=self.user, now=self.now)
         except PostingRejected as raced:
@@ -235,11 +235,18 @@ class _Import:
             # the transaction is spent, so the import stops here with what it found so far.
             self.fail(*(RowError(1, None, v.code, v.detail) for v in raced.violations))
             raise self.rejected(None, ()) from None
-        self.lines.extend(replace(line, tracking=()) for line in draft.lines)
+        self.lines.extend(replace(line, tracking=()) for line in prepared.lines)
         self.written += len(planned.entries)
         if self.written >= 2 * self.analyzed:  # the balances doubled: plan the lookups anew
             self.uow.stock.analyze()
             self.analyzed = self.written
+
+    def _plan(self, batch: Batch, header: Document, *, today: date) -> tuple[Document, _Planned]:
+        """A slice as a document of the import's (locations resolved) and its planned entries:
+        the same steps and rules as `documents.create`. Raises `PostingRejected`."""
+        draft = batch.document(reference=header.reference, posting_date=header.posting_date)
+        prepared = _prepare(self.uow, draft, today=today)
+        return prepared, _plan(self.uow, prepared, today=today)
 
     def _refused(self, batch: Batch, refused: PostingRejected) -> set[int]:
         """Report a slice's refusal on its rows; the rows it names."""
