@@ -9,6 +9,7 @@ posting reads (`FOR UPDATE`); SQLite's writers hold the database's write lock in
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -194,8 +195,46 @@ def insert_ledger(connection: Connection, rows: Sequence[dict[str, Any]]) -> Non
     if connection.dialect.name == "postgresql":
         _copy(connection, "ledger_entry", [name for name, _ in LEDGER_COLUMNS], rows)
         return
+    _executemany(connection, _LEDGER.insert(), rows)
+
+
+def _executemany(connection: Connection, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """SQLite: `statement` for every row through the driver's `executemany`, compiled once, the
+    values converted by the columns' own types (so they are stored exactly as SQLAlchemy would
+    store them) without SQLAlchemy's per-row parameter handling."""
+    if not rows:
+        return
+    compiled = statement.compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    binds = [compiled.binds[name] for name in compiled.positiontup or ()]
+    # A bind that is no column of the rows is a constant of the statement (the 0 of `quantity > 0`).
+    fixed = {bind.key: bind.effective_value for bind in binds if bind.key not in rows[0]}
+    read = itemgetter(*(bind.key for bind in binds if bind.key not in fixed))
+    # (position, converter, what it gave) of the values a type converts: a posting's rows share
+    # their dates and times, so each distinct value is converted once.
+    slots: list[tuple[int, Any, dict[Any, Any]]] = []
+    for position, bind in enumerate(binds):
+        convert = bind.type.bind_processor(connection.dialect)
+        if convert is not None:
+            slots.append((position, convert, {}))
+
+    def values(row: dict[str, Any]) -> tuple[Any, ...]:
+        found = iter(read(row) if len(binds) - len(fixed) > 1 else (read(row),))
+        out = (
+            [fixed[bind.key] if bind.key in fixed else next(found) for bind in binds]
+            if fixed
+            else list(found)
+        )
+        for position, convert, done in slots:
+            value = out[position]
+            if value is not None:
+                if value not in done:
+                    done[value] = convert(value)
+                out[position] = done[value]
+        return tuple(out)
+
+    sql = str(compiled)
     for start in range(0, len(rows), SQLITE_BATCH):
-        connection.execute(_LEDGER.insert(), list(rows[start : start + SQLITE_BATCH]))
+        connection.exec_driver_sql(sql, [values(row) for row in rows[start : start + SQLITE_BATCH]])
 
 
 def decrement_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
@@ -275,8 +314,7 @@ def upsert_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> N
             ),
         },
     )
-    for start in range(0, len(rows), SQLITE_BATCH):
-        connection.execute(statement, list(rows[start : start + SQLITE_BATCH]))
+    _executemany(connection, statement, rows)
 
 
 _CARD_COLUMNS = [("item_id", "int"), ("kind", "text"), ("number", "text")]
