@@ -62,6 +62,14 @@ def one_of(session: Session, column: Any, values: Iterable[Any]) -> list[Any]:
     return [column == any_(bindparam(None, batch, type_=kind)) for batch in chunks(values, _ARRAY_CHUNK)]
 
 
+def by_other_index(session: Session, column: Any) -> Any:
+    """`column` as SQLite's planner will not look it up by index (`column + 0`): where another
+    condition is the selective one (serials among an item's million balances), which SQLite,
+    without statistics, would otherwise leave for the item's index. PostgreSQL plans from its
+    statistics and gets the column as it is."""
+    return column if is_postgresql(session) else column + 0
+
+
 def is_postgresql(bind: Session | Connection) -> bool:
     dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
     return dialect.name == "postgresql"
@@ -85,9 +93,11 @@ def lock_key(session: Session, key: str) -> None:
 def analyze(session: Session, table: str) -> None:
     """Refresh the planner's statistics of `table` inside the current transaction (PostgreSQL;
     its sample counts the rows this transaction wrote, so the plans of its next queries know
-    them). SQLite's planner needs none to use the indexes."""
+    them). Skipped while another transaction analyzes the table (it holds the table's analyze
+    lock until it ends: two imports never wait for each other here). SQLite's planner needs no
+    statistics to use the indexes."""
     if is_postgresql(session):
-        session.execute(text(f"ANALYZE {table}"))
+        session.execute(text(f"ANALYZE (SKIP_LOCKED) {table}"))
 
 
 def _unique_columns() -> dict[str, str]:

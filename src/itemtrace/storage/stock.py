@@ -124,9 +124,10 @@ class Stock:
             by_item[sku].add(serial)
         for sku, serials in by_item.items():
             for among in dialect.one_of(self.session, BalanceRow.serial, sorted(serials)):
+                item_id = dialect.by_other_index(self.session, BalanceRow.item_id)
                 collect(
                     self._bucket_query().where(
-                        BalanceRow.item_id == self.md.item_id(sku), among, BalanceRow.serial != ""
+                        item_id == self.md.item_id(sku), among, BalanceRow.serial != ""
                     )
                 )
         for among in dialect.one_of(self.session, BalanceRow.serial, sorted(needs.serials_global)):
