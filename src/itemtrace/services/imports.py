@@ -65,8 +65,11 @@ def import_file(
     except UnreadableFile as error:
         raise ValidationFailed(str(error)) from None
 
+    again = source.seekable()  # an upload or a file: read again for a repeated serial's rows
+
     def rows() -> Iterable[Sequence[Cell]]:
-        source.seek(0)
+        if again:
+            source.seek(0)
         return spreadsheets.read_rows(format, source)
 
     return import_rows(
@@ -79,7 +82,7 @@ def import_file(
         today=today,
         now=now,
         progress=progress,
-        again=source.seekable(),
+        again=again,
     )
 
 
