@@ -2,7 +2,8 @@
 
 `import_1m_serials`: a CSV of 1,000,000 serial rows (100,000 with --quick) imported into an
 empty database through `services.imports` (every row checked, one adjustment posted with every
-posting rule), in a child process so that its peak memory (`ru_maxrss`) is the import's alone.
+posting rule, a slice of 20,000 rows at a time in one transaction), in a child process so that
+its peak memory (`ru_maxrss`) is the import's alone.
 Baseline: the same ledger rows written by the bare driver (PostgreSQL `COPY`, SQLite
 `executemany`) into the same table, in one transaction.
 

@@ -6,8 +6,11 @@ import csv
 import io
 from typing import Any
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
+from itemtrace.domain import imports as domain_imports
+from itemtrace.storage import dialect
 from tests.api.conftest import Api, receipt, serials_in
 
 HEADER = "item,location,serial,lot,package,quantity,expiration_date,warranty_date"
@@ -36,6 +39,7 @@ def xlsx(rows: list[list[Any]]) -> bytes:
 def errors_of(response) -> list[tuple[int, str | None, str]]:
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert "errors" in response.json(), response.text
     return [(e["row"], e["column"], e["code"]) for e in response.json()["errors"]]
 
 
@@ -274,3 +278,81 @@ def test_an_upload_has_one_field_named_file(world: Api, as_clerk: Api) -> None:
     assert response.status_code == 422 and "mode" in response.json()["detail"]
     response = as_clerk.client.post("/api/v1/imports", headers=as_clerk.headers, json={"file": "x"})
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+
+def test_a_file_is_posted_slice_by_slice_into_one_document(
+    world: Api, as_clerk: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(domain_imports, "SLICE", 3)  # slices of 3 rows: rows 2-4, 5-7, 8
+    monkeypatch.setattr(dialect, "COPY_ROWS", 2)  # balances by COPY and one upsert on PostgreSQL
+    response = upload(
+        as_clerk,
+        HEADER + "\n"
+        "DRILL,WH1,S-1,,,,,\n"
+        "DRILL,WH1,S-2,,,,,\n"
+        "MILK,WH1,,L-1,,10,2027-01-31,\n"
+        "DRILL,WH1,S-3,,,,,\n"
+        "MILK,WH1,,L-1,,5,,\n"  # the lot the first slice put in stock: its date, added to it
+        "SCREW,WH2,,,,7,,\n"
+        "DRILL,WH2,S-4,,,,,\n",
+    )
+    assert response.status_code == 201, response.text
+    document = response.json()
+    assert document["import"]["rows"] == 7
+    lines = [(ln["line"], ln["item"], ln["to_location"], ln["quantity"]) for ln in document["lines"]]
+    assert lines == [
+        (1, "DRILL", "WH1", 2),
+        (2, "MILK", "WH1", 10),
+        (3, "DRILL", "WH1", 1),
+        (4, "MILK", "WH1", 5),
+        (5, "SCREW", "WH2", 7),
+        (6, "DRILL", "WH2", 1),
+    ]
+    stored = world.get(f"/documents/{document['id']}").json()
+    assert [t["serial"] for ln in stored["lines"] for t in ln["tracking"] if t.get("serial")] == [
+        "S-1",
+        "S-2",
+        "S-3",
+        "S-4",
+    ]
+    lot = world.get("/items/MILK/lots/L-1").json()
+    assert lot["expiration_date"] == "2027-01-31"
+    assert world.get("/availability", params={"item": "MILK"}).json()["on_hand"] == 15
+    assert world.get("/items/DRILL/serials/S-4").json()["location"] == "WH2"
+    job = as_clerk.get(f"/imports/{document['import']['id']}").json()
+    assert job["status"] == "posted" and job["document"] == document["number"]
+
+
+def test_every_bad_row_is_found_across_slices(
+    world: Api, as_clerk: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.ok("/documents?post=true", receipt(serials_in("S-9")))
+    monkeypatch.setattr(domain_imports, "SLICE", 2)  # slices: rows 2-3, 4-5, 6-7, 8-9
+    response = upload(
+        as_clerk,
+        HEADER + "\n"
+        "DRILL,WH1,S-1,,,,,\n"
+        "DRILL,WH1,S-2,,,,,\n"
+        "DRILL,WH1,S-9,,,,,\n"  # 4: received before
+        "DRILL,WH1,S-1,,,,,\n"  # 5: row 2's serial, in another slice
+        "DRILL,WH1,S-3,,,,,\n"  # 6, 7: twice in one slice
+        "DRILL,WH2,S-3,,,,,\n"
+        "NOPE,WH1,,,,1,,\n"  # 8: unknown item
+        "DRILL,WH1,S-2,,,,,\n",  # 9: row 3's serial, after the slices that were refused
+    )
+    assert errors_of(response) == [
+        (2, "serial", "serial_quantity"),
+        (3, "serial", "serial_quantity"),
+        (4, "serial", "serial_exists"),
+        (5, "serial", "serial_quantity"),
+        (6, "serial", "serial_quantity"),
+        (7, "serial", "serial_quantity"),
+        (8, "item", "not_found"),
+        (9, "serial", "serial_quantity"),
+    ]
+    details = {e["row"]: e["detail"] for e in response.json()["errors"]}
+    assert details[5] == "serial S-1 of DRILL is on rows 2, 5: each serial is one unit, keep one row"
+    assert details[9] == "serial S-2 of DRILL is on rows 3, 9: each serial is one unit, keep one row"
+    assert details[7] == "serial S-3 of DRILL is on rows 6, 7: each serial is one unit, keep one row"
+    assert world.get("/items/DRILL/serials/S-1").status_code == 404  # nothing was posted
+    assert as_clerk.get(f"/imports/{response.json()['import_id']}").json()["error_count"] == 8

@@ -11,8 +11,9 @@ import pytest
 
 from itemtrace.domain.documents import Document, DocumentType, Line, StoredDocument, TrackingLine
 from itemtrace.domain.errors import ErrorCode, PostingRejected
+from itemtrace.domain.imports import ImportRejected
 from itemtrace.domain.tracking import Dimension
-from itemtrace.services import documents, info_cards, ledger
+from itemtrace.services import documents, imports, info_cards, ledger
 from itemtrace.storage.unit_of_work import UnitOfWork
 from tests.conftest import BACKENDS, TODAY, now
 from tests.world import CLERK, given_world, lot, receive, ship, sn
@@ -373,5 +374,49 @@ def test_reclassifications_racing_to_rename_one_lot_move_it_once(fresh_engine, b
     new_lot = winner.lines[0].tracking[0].new_lot or ""
     assert info_cards.card(uow, Dimension.LOT, "GLUE", new_lot, today=TODAY).on_hand == Decimal(10)
     assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1", today=TODAY).on_hand == Decimal(0)
+    assert ledger.check(uow).ok
+    engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_import_racing_a_receipt_of_the_same_serial_lets_one_of_them_enter_it(fresh_engine, backend):
+    """Decided on PostgreSQL by the database (neither plan sees the other's uncommitted serial):
+    received into another place, by the unique index `uq_balance_serial_in_stock`; into the same
+    place, by the check `serial_at_most_one` on the balance both add to. On SQLite by the
+    database's write lock, which the import holds from its first slice."""
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    for round in range(6):  # each round a fresh race for a new serial, into WH2 or the same WH1
+        serial = f"R-{uuid.uuid4().hex[:8]}"
+        place = ("WH1", "WH2")[round % 2]
+        rows = [["item", "location", "serial"], *(["DRILL", "WH1", f"{serial}-{i}"] for i in range(50))]
+        rows.append(["DRILL", "WH1", serial])
+
+        def one(
+            u: UnitOfWork, i: int, serial: str = serial, rows: list[list[str]] = rows, place: str = place
+        ) -> object:
+            if i == 0:
+                return imports.import_rows(
+                    u, lambda: rows, file_name="race.csv", user=CLERK, today=TODAY, now=now()
+                )
+            receipt = Document(
+                DocumentType.RECEIPT, (Line("DRILL", Decimal(1), None, place, sn(serial)),), partner="VEND"
+            )
+            return documents.create(u, receipt, user=CLERK, post=True, today=TODAY, now=now())
+
+        results = race(engine, one, posters=2)
+        won = [r for r in results if not isinstance(r, Exception)]
+        lost = [r for r in results if isinstance(r, Exception)]
+        assert (len(won), len(lost)) == (1, 1), results
+        [refusal] = lost
+        if isinstance(refusal, ImportRejected):
+            assert {e.code for e in refusal.errors} == {ErrorCode.SERIAL_EXISTS}, refusal.errors
+        else:
+            assert isinstance(refusal, PostingRejected), refusal
+            assert {v.code for v in refusal.violations} == {ErrorCode.SERIAL_EXISTS}
+        card = info_cards.card(uow, Dimension.SERIAL, "DRILL", serial, today=TODAY)
+        assert card.on_hand == Decimal(1), card
     assert ledger.check(uow).ok
     engine.dispose()

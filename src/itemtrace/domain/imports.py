@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -37,6 +37,8 @@ NUMBERS = ("serial", "lot", "package")
 DOCUMENT_TYPE = DocumentType.ADJUSTMENT
 # Errors a rejected import keeps (the rest are counted): a report a person can read.
 MAX_ERRORS = 10_000
+# Rows checked and posted at a time: the memory an import holds, whatever the file's size.
+SLICE = 20_000
 
 Cell = str | int | float | Decimal | date | datetime | bool | None
 
@@ -283,11 +285,15 @@ class _Chunk:
 
 class Batch:
     """Rows grouped by (item, location) into document lines of at most `limits.MAX_TRACKING`
-    tracking lines each, remembering which file row each tracking line came from."""
+    tracking lines each, remembering which file row each tracking line came from.
 
-    def __init__(self) -> None:
+    An import posts its file a slice of `SLICE` rows at a time into one document: each slice is
+    a batch whose lines are numbered on from the lines of the slices before (`first_line`)."""
+
+    def __init__(self, first_line: int = 1) -> None:
         self._groups: dict[tuple[str, str], list[_Chunk]] = {}
         self.rows = 0
+        self.first_line = first_line
 
     def add(self, row: ImportRow) -> None:
         chunks = self._groups.setdefault((row.item, row.location), [])
@@ -316,6 +322,55 @@ class Batch:
     def _lines(self) -> list[tuple[str, str, _Chunk]]:
         return [(item, loc, chunk) for (item, loc), chunks in self._groups.items() for chunk in chunks]
 
+    def without(self, rows: Collection[int]) -> Batch:
+        """The batch without the given rows (the rows a refusal named), numbered from the same
+        line: the rest of a refused slice, posted so that later slices see what it puts in stock.
+        A line's plain quantity goes with any of its rows."""
+        rest = Batch(first_line=self.first_line)
+        for (item, location), chunks in self._groups.items():
+            for chunk in chunks:
+                for t, row in zip(chunk.tracking, chunk.tracking_rows, strict=True):
+                    if row not in rows:
+                        rest.add(ImportRow(row, item, location, t))
+                if chunk.rest_rows and not any(row in rows for row in chunk.rest_rows):
+                    rest.add(ImportRow(chunk.rest_rows[0], item, location, TrackingLine(quantity=chunk.rest)))
+                    rest._groups[(item, location)][-1].rest_rows = array("q", chunk.rest_rows)
+        return rest
+
+    @property
+    def line_count(self) -> int:
+        return sum(len(chunks) for chunks in self._groups.values())
+
+    def _index(self, v: Violation, count: int) -> int | None:
+        """The position in `_lines()` of the line a violation names, None for the document."""
+        if v.line is None or not 0 <= v.line - self.first_line < count:
+            return None
+        return v.line - self.first_line
+
+    def imported_before(
+        self,
+        violations: Sequence[Violation],
+        imported: Callable[[set[tuple[str, str]]], set[tuple[str, str]]],
+    ) -> dict[tuple[str, str], list[int]]:
+        """The serials this slice repeats from an earlier slice of the same file, with this
+        slice's rows of each: `serial_exists` because the import itself put them in stock
+        (`imported` says which of the (item, serial) pairs it asks about this import entered)."""
+        lines = self._lines()
+        asked: set[tuple[str, str]] = set()
+        for v in violations:
+            index = self._index(v, len(lines))
+            if v.code is ErrorCode.SERIAL_EXISTS and index is not None and v.tracking is not None:
+                asked.add((lines[index][0], v.tracking))
+        if not asked:
+            return {}
+        found = imported(asked)
+        rows: dict[tuple[str, str], list[int]] = {}
+        for item, _location, chunk in lines:
+            for t, row in zip(chunk.tracking, chunk.tracking_rows, strict=True):
+                if t.serial is not None and (item, t.serial) in found:
+                    rows.setdefault((item, t.serial), []).append(row)
+        return rows
+
     def document(self, *, reference: str | None, posting_date: date | None) -> Document:
         lines = tuple(
             Line(
@@ -325,26 +380,30 @@ class Batch:
                 tracking=tuple(chunk.tracking),
                 line_no=number,
             )
-            for number, (item, location, chunk) in enumerate(self._lines(), 1)
+            for number, (item, location, chunk) in enumerate(self._lines(), self.first_line)
         )
         return Document(type=DOCUMENT_TYPE, lines=lines, reference=reference, posting_date=posting_date)
 
-    def row_errors(self, violations: Sequence[Violation]) -> list[RowError]:
+    def row_errors(
+        self, violations: Sequence[Violation], *, skip: Collection[tuple[str, str]] = ()
+    ) -> list[RowError]:
         """The file rows each posting violation is about: the rows with its number, else the
-        line's rows without numbers, else the line's first row."""
+        line's rows without numbers, else the line's first row. `skip`: (item, serial) pairs
+        reported otherwise (repeated from an earlier slice, `imported_before`)."""
         lines = self._lines()
         repeated = self._repeated_serials(violations, lines)
         errors: list[RowError] = []
         for v in violations:
-            if v.line is None or not 1 <= v.line <= len(lines):
+            index = self._index(v, len(lines))
+            if index is None:
                 errors.append(RowError(1, None, v.code, v.detail))
                 continue
-            item, _location, chunk = lines[v.line - 1]
+            item, _location, chunk = lines[index]
+            if v.tracking is not None and (item, v.tracking) in skip:
+                continue
             if (item, v.tracking) in repeated:
                 rows_of = repeated[(item, v.tracking)]
-                listed = ", ".join(str(r) for r in rows_of[:10]) + (" …" if len(rows_of) > 10 else "")
-                detail = f"serial {v.tracking} of {item} is on rows {listed}: each serial is one unit, keep one row"
-                errors.extend(RowError(row, "serial", v.code, detail) for row in rows_of)
+                errors.extend(repeated_serial(item, v.tracking or "", rows_of))
                 continue
             rows: list[tuple[int, str | None]] = []
             if v.tracking is not None:
@@ -366,18 +425,16 @@ class Batch:
         unique = {(e.row, e.column, e.code, e.detail): e for e in errors}
         return sorted(unique.values(), key=lambda e: e.row)
 
-    @staticmethod
     def _repeated_serials(
-        violations: Sequence[Violation], lines: Sequence[tuple[str, str, _Chunk]]
+        self, violations: Sequence[Violation], lines: Sequence[tuple[str, str, _Chunk]]
     ) -> dict[tuple[str, str | None], list[int]]:
         """The rows of each serial the file names more than once, in one pass over the rows."""
         wanted = {
-            (lines[v.line - 1][0], v.tracking)
+            (lines[index][0], v.tracking)
             for v in violations
             if v.code is ErrorCode.SERIAL_QUANTITY
             and "more than once" in v.detail
-            and v.line is not None
-            and 1 <= v.line <= len(lines)
+            and (index := self._index(v, len(lines))) is not None
         }
         found: dict[tuple[str, str | None], list[int]] = {}
         if not wanted:
@@ -387,6 +444,35 @@ class Batch:
                 if (item, t.serial) in wanted:
                     found.setdefault((item, t.serial), []).append(row)
         return {key: sorted(rows) for key, rows in found.items()}
+
+
+def repeated_serial(item: str, serial: str, rows: Sequence[int]) -> list[RowError]:
+    """One error on each row of a serial the file names more than once."""
+    ordered = sorted(rows)
+    listed = ", ".join(str(r) for r in ordered[:10]) + (" …" if len(ordered) > 10 else "")
+    detail = f"serial {serial} of {item} is on rows {listed}: each serial is one unit, keep one row"
+    return [RowError(row, "serial", ErrorCode.SERIAL_QUANTITY, detail) for row in ordered]
+
+
+def rows_of_serials(
+    rows: Iterable[Sequence[Cell]], columns: Sequence[str | None], wanted: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], list[int]]:
+    """Every data row of each wanted (item, serial), read again from the file's data rows (the
+    header left out): the earlier rows of a serial repeated across slices."""
+    if "serial" not in columns:
+        return {}
+    item_at, serial_at = columns.index("item"), columns.index("serial")
+    found: dict[tuple[str, str], list[int]] = {}
+    for number, cells in enumerate(rows, start=2):
+        if len(cells) <= max(item_at, serial_at):
+            continue
+        item, serial = cells[item_at], cells[serial_at]
+        if item is None or serial is None:
+            continue
+        key = (_text(item).strip(), _text(serial).strip())
+        if key in wanted:
+            found.setdefault(key, []).append(number)
+    return found
 
 
 _COLUMN_OF_CODE = {
@@ -452,7 +538,7 @@ def _quantity(cell: Cell, serial: bool, row: int, errors: list[RowError]) -> Dec
             RowError(row, "quantity", ErrorCode.VALIDATION_ERROR, f"quantity must be positive, got {value}")
         )
         return None
-    if value != value.quantize(Decimal("0.001")) or value > limits.MAX_QUANTITY:
+    if value > limits.MAX_QUANTITY or value != value.quantize(Decimal("0.001")):
         errors.append(
             RowError(
                 row,
@@ -502,7 +588,13 @@ class ImportJob:
     document_id: int | None = None
     errors: tuple[RowError, ...] = ()
     error_count: int = 0
-    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredImportJob(ImportJob):
+    """An import job storage has written: it has its id (`GET /imports/{id}`)."""
+
+    id: int
 
 
 POSTED = "posted"

@@ -186,7 +186,7 @@ def _check_shape(
                 f"line {line.line_no}: tracking quantities must be positive, got {fmt_quantity(t.quantity)}",
             )
         for dim in DIMENSIONS:
-            number = t.key(line.item).number(dim)
+            number = getattr(t, dim.value)  # the number its key has in `dim`
             if number and not code.policy(dim).tracked:
                 violations.add(
                     line.line_no,
@@ -229,7 +229,7 @@ def _check_shape(
     for dim in DIMENSIONS:
         if not code.policy(dim).required(direction):
             continue
-        given = sum((t.quantity for t in line.tracking if t.key(line.item).number(dim)), ZERO)
+        given = sum((t.quantity for t in line.tracking if getattr(t, dim.value)), ZERO)
         if given == 0:
             violations.add(
                 line.line_no,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from itemtrace.domain.imports import ImportJob, RowError
+from itemtrace.domain.imports import RowError, StoredImportJob
 
 
 class RowErrorOut(BaseModel):
@@ -36,9 +36,9 @@ class ImportJobOut(BaseModel):
     errors: list[RowErrorOut]
 
     @classmethod
-    def from_domain(cls, job: ImportJob) -> ImportJobOut:
+    def from_domain(cls, job: StoredImportJob) -> ImportJobOut:
         return cls(
-            id=job.id or 0,
+            id=job.id,
             file_name=job.file_name,
             rows=job.rows,
             status=job.status,

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.errors import ErrorCode, NotFound
-from itemtrace.domain.imports import ImportJob, RowError
+from itemtrace.domain.imports import ImportJob, RowError, StoredImportJob
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.storage.location_tree import location_ids
 from itemtrace.storage.masterdata import MasterData
@@ -77,7 +77,7 @@ class Bulk:
 
     # -- import jobs --------------------------------------------------------------------------
 
-    def add_job(self, job: ImportJob) -> ImportJob:
+    def add_job(self, job: ImportJob) -> StoredImportJob:
         row = ImportJobRow(
             file_name=job.file_name,
             rows=job.rows,
@@ -96,7 +96,7 @@ class Bulk:
         self.session.flush()
         return self.job(row.id)
 
-    def job(self, job_id: int) -> ImportJob:
+    def job(self, job_id: int) -> StoredImportJob:
         found = self.session.execute(
             select(ImportJobRow, DocumentRow.number)
             .outerjoin(DocumentRow, DocumentRow.id == ImportJobRow.document_id)
@@ -105,7 +105,7 @@ class Bulk:
         if found is None:
             raise NotFound("import", job_id)
         row, number = found
-        return ImportJob(
+        return StoredImportJob(
             id=row.id,
             file_name=row.file_name,
             rows=row.rows,

@@ -9,6 +9,7 @@ posting reads (`FOR UPDATE`); SQLite's writers hold the database's write lock in
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Select,
     Table,
     UniqueConstraint,
+    any_,
     bindparam,
     case,
     func,
@@ -47,6 +49,27 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
         yield batch
 
 
+_ARRAY_CHUNK = 50_000  # values per array parameter (PostgreSQL): one parameter, not 50,000
+
+
+def one_of(session: Session, column: Any, values: Iterable[Any]) -> list[Any]:
+    """Conditions `column IN values`, one per chunk of values: on PostgreSQL `column = ANY(array)`
+    with the values as one array parameter (an IN list of thousands of parameters costs more to
+    send and parse than the lookup); on SQLite an IN list of at most `CHUNK`."""
+    if not is_postgresql(session):
+        return [column.in_(batch) for batch in chunks(values)]
+    kind = postgresql.ARRAY(column.type)
+    return [column == any_(bindparam(None, batch, type_=kind)) for batch in chunks(values, _ARRAY_CHUNK)]
+
+
+def by_other_index(session: Session, column: Any) -> Any:
+    """`column` as SQLite's planner will not look it up by index (`column + 0`): where another
+    condition is the selective one (serials among an item's million balances), which SQLite,
+    without statistics, would otherwise leave for the item's index. PostgreSQL plans from its
+    statistics and gets the column as it is."""
+    return column if is_postgresql(session) else column + 0
+
+
 def is_postgresql(bind: Session | Connection) -> bool:
     dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
     return dialect.name == "postgresql"
@@ -65,6 +88,16 @@ def lock_key(session: Session, key: str) -> None:
     lock; SQLite's writer already holds the database's write lock."""
     if is_postgresql(session):
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
+
+def analyze(session: Session, table: str) -> None:
+    """Refresh the planner's statistics of `table` inside the current transaction (PostgreSQL;
+    its sample counts the rows this transaction wrote, so the plans of its next queries know
+    them). Skipped while another transaction analyzes the table (it holds the table's analyze
+    lock until it ends: two imports never wait for each other here). SQLite's planner needs no
+    statistics to use the indexes."""
+    if is_postgresql(session):
+        session.execute(text(f"ANALYZE (SKIP_LOCKED) {table}"))
 
 
 def _unique_columns() -> dict[str, str]:
@@ -154,16 +187,64 @@ def _unnest(columns: list[tuple[str, str]]) -> str:
     return "unnest(" + ", ".join(f"%s::{kind}[]" for _, kind in columns) + ")"
 
 
+COPY_ROWS = 1000  # balance rows from which PostgreSQL gets them by COPY into `_STAGING`
+_STAGING = "balance_staging"
+
+
+def _copy(connection: Connection, table: str, names: list[str], rows: Sequence[dict[str, Any]]) -> None:
+    """`COPY table (names) FROM STDIN` through the driver's connection, in the same transaction."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+
+
 def insert_ledger(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Append ledger rows: PostgreSQL's `COPY … FROM STDIN`; SQLite an `executemany`."""
     if connection.dialect.name == "postgresql":
-        names = ", ".join(name for name, _ in LEDGER_COLUMNS)
-        connection.exec_driver_sql(
-            f"INSERT INTO ledger_entry ({names}) SELECT * FROM {_unnest(LEDGER_COLUMNS)}",
-            _arrays(rows, LEDGER_COLUMNS),
-        )
+        _copy(connection, "ledger_entry", [name for name, _ in LEDGER_COLUMNS], rows)
         return
+    _executemany(connection, _LEDGER.insert(), rows)
+
+
+def _executemany(connection: Connection, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """SQLite: `statement` for every row through the driver's `executemany`, compiled once, the
+    values converted by the columns' own types (so they are stored exactly as SQLAlchemy would
+    store them) without SQLAlchemy's per-row parameter handling."""
+    if not rows:
+        return
+    compiled = statement.compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    binds = [compiled.binds[name] for name in compiled.positiontup or ()]
+    # A bind that is no column of the rows is a constant of the statement (the 0 of `quantity > 0`).
+    fixed = {bind.key: bind.effective_value for bind in binds if bind.key not in rows[0]}
+    read = itemgetter(*(bind.key for bind in binds if bind.key not in fixed))
+    # (position, converter, what it gave) of the values a type converts: a posting's rows share
+    # their dates and times, so each distinct value is converted once.
+    slots: list[tuple[int, Any, dict[Any, Any]]] = []
+    for position, bind in enumerate(binds):
+        convert = bind.type.bind_processor(connection.dialect)
+        if convert is not None:
+            slots.append((position, convert, {}))
+
+    def values(row: dict[str, Any]) -> tuple[Any, ...]:
+        found = iter(read(row) if len(binds) - len(fixed) > 1 else (read(row),))
+        out = (
+            [fixed[bind.key] if bind.key in fixed else next(found) for bind in binds]
+            if fixed
+            else list(found)
+        )
+        for position, convert, done in slots:
+            value = out[position]
+            if value is not None:
+                if value not in done:
+                    done[value] = convert(value)
+                out[position] = done[value]
+        return tuple(out)
+
+    sql = str(compiled)
     for start in range(0, len(rows), SQLITE_BATCH):
-        connection.execute(_LEDGER.insert(), list(rows[start : start + SQLITE_BATCH]))
+        connection.exec_driver_sql(sql, [values(row) for row in rows[start : start + SQLITE_BATCH]])
 
 
 def decrement_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
@@ -203,16 +284,28 @@ def upsert_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> N
     if connection.dialect.name == "postgresql":
         names = ", ".join(name for name, _ in BALANCE_COLUMNS)
         key = ", ".join(name for name, _ in BALANCE_KEY)
-        connection.exec_driver_sql(
-            f"INSERT INTO balance ({names}) SELECT * FROM {_unnest(BALANCE_COLUMNS)} "
+        upsert = (
+            f"INSERT INTO balance ({names}) SELECT {names} FROM {{source}} "
             f"ON CONFLICT ({key}) DO UPDATE SET quantity = balance.quantity + EXCLUDED.quantity, "
             "expiration_date = CASE WHEN balance.quantity > 0 "
             "THEN COALESCE(balance.expiration_date, EXCLUDED.expiration_date) "
             "ELSE COALESCE(EXCLUDED.expiration_date, balance.expiration_date) END, "
             "first_in_date = CASE WHEN balance.quantity > 0 THEN balance.first_in_date "
-            "ELSE EXCLUDED.first_in_date END",
-            _arrays(rows, BALANCE_COLUMNS),
+            "ELSE EXCLUDED.first_in_date END"
         )
+        if len(rows) < COPY_ROWS:
+            source = f"{_unnest(BALANCE_COLUMNS)} AS u({names})"
+            connection.exec_driver_sql(upsert.format(source=source), _arrays(rows, BALANCE_COLUMNS))
+            return
+        # Many rows: COPY them into a staging table of this connection and upsert from there
+        # (sending them as arrays costs more than the upsert itself). Emptied at commit.
+        columns = ", ".join(f"{name} {kind}" for name, kind in BALANCE_COLUMNS)
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} ({columns}) ON COMMIT DELETE ROWS"
+        )
+        _copy(connection, _STAGING, [name for name, _ in BALANCE_COLUMNS], rows)
+        connection.exec_driver_sql(upsert.format(source=_STAGING))
+        connection.exec_driver_sql(f"TRUNCATE {_STAGING}")
         return
     insert = sqlite.insert(_BALANCE)
     statement = insert.on_conflict_do_update(
@@ -231,8 +324,7 @@ def upsert_balances(connection: Connection, rows: Sequence[dict[str, Any]]) -> N
             ),
         },
     )
-    for start in range(0, len(rows), SQLITE_BATCH):
-        connection.execute(statement, list(rows[start : start + SQLITE_BATCH]))
+    _executemany(connection, statement, rows)
 
 
 _CARD_COLUMNS = [("item_id", "int"), ("kind", "text"), ("number", "text")]

@@ -11,7 +11,7 @@ from sqlalchemy import Select, Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from itemtrace.domain.documents import Document, Status, StoredDocument, TransitStatus, document_number
+from itemtrace.domain.documents import Document, Line, Status, StoredDocument, TransitStatus, document_number
 from itemtrace.domain.errors import NotFound
 from itemtrace.domain.stock import Reservation
 from itemtrace.storage import dialect, mapping
@@ -79,11 +79,18 @@ class Documents:
                 "count_scope": document.count_scope.value if document.count_scope else None,
             },
         )
+        self.add_lines(new_id, document.lines)
+        return stored
+
+    def add_lines(self, document_id: int, lines: Sequence[Line]) -> None:
+        """Add lines to a stored document (an import writes its document a slice at a time)."""
+        if not lines:
+            return
         self.session.execute(
             cast(Table, DocumentLineRow.__table__).insert(),
             [
                 {
-                    "document_id": new_id,
+                    "document_id": document_id,
                     "line_no": line.line_no,
                     "item_id": self.md.item_id(line.item),
                     "quantity": line.quantity,
@@ -96,10 +103,9 @@ class Documents:
                     "assign": mapping.assign_to_json(line.assign),
                     "count_package": line.count_package,
                 }
-                for line in document.lines
+                for line in lines
             ],
         )
-        return stored
 
     def get(self, document_id: int, *, lock: bool = False) -> StoredDocument:
         query = self._headers().where(DocumentRow.id == document_id)

@@ -15,6 +15,7 @@ from itemtrace.domain.errors import ErrorCode, PostingRejected, Violation
 from itemtrace.domain.ledger import LedgerEntry, StoredLedgerEntry
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.storage import dialect, mapping
+from itemtrace.storage.dialect import chunks
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import (
     SOURCE,
@@ -136,6 +137,23 @@ class Ledger:
         except IntegrityError as error:
             raise _constraint_violation(error) from None
 
+    def serials_entered(self, document_id: int, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of the (item, serial) pairs the document has ledger entries of (an import
+        telling a serial it repeats from one it put in stock itself)."""
+        by_item: dict[str, list[str]] = defaultdict(list)
+        for sku, serial in wanted:
+            by_item[sku].append(serial)
+        found: set[tuple[str, str]] = set()
+        for sku, serials in by_item.items():
+            for batch in chunks(sorted(serials)):
+                query = select(LedgerEntryRow.serial).where(
+                    LedgerEntryRow.document_id == document_id,
+                    LedgerEntryRow.item_id == self.md.item_id(sku),
+                    LedgerEntryRow.serial.in_(batch),
+                )
+                found.update((sku, serial) for serial in self.session.scalars(query))
+        return found
+
     def for_document(self, document_id: int) -> list[StoredLedgerEntry]:
         rows = self.session.execute(
             select(LedgerEntryRow, ItemRow.sku, SOURCE.code, TARGET.code)
@@ -154,7 +172,9 @@ _SERIAL_IN_STOCK = frozenset({"uq_balance_serial_in_stock", "uq_balance_global_s
 
 def _constraint_violation(error: IntegrityError) -> PostingRejected:
     """The database backstop fired: translate it into the posting rule it protects."""
-    if dialect.constraint_name(error) in _SERIAL_IN_STOCK:
+    name = dialect.constraint_name(error) or ""
+    # Or the same serial added to the same balance by both: one unit at most.
+    if name in _SERIAL_IN_STOCK or name.endswith("serial_at_most_one"):
         return PostingRejected(
             [
                 Violation(

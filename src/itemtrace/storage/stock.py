@@ -123,29 +123,24 @@ class Stock:
         for sku, serial in needs.serials_of_item:
             by_item[sku].add(serial)
         for sku, serials in by_item.items():
-            for batch in chunks(sorted(serials)):
+            for among in dialect.one_of(self.session, BalanceRow.serial, sorted(serials)):
+                item_id = dialect.by_other_index(self.session, BalanceRow.item_id)
                 collect(
                     self._bucket_query().where(
-                        BalanceRow.item_id == self.md.item_id(sku),
-                        BalanceRow.serial.in_(batch),
-                        BalanceRow.serial != "",
+                        item_id == self.md.item_id(sku), among, BalanceRow.serial != ""
                     )
                 )
-        for batch in chunks(sorted(needs.serials_global)):
-            collect(
-                self._bucket_query().where(
-                    BalanceRow.serial.in_(batch), BalanceRow.serial != "", BalanceRow.in_stock
-                )
-            )
+        for among in dialect.one_of(self.session, BalanceRow.serial, sorted(needs.serials_global)):
+            collect(self._bucket_query().where(among, BalanceRow.serial != "", BalanceRow.in_stock))
         lots_by_item: dict[str, set[str]] = defaultdict(set)
         for sku, lot in needs.lots_of_item:
             lots_by_item[sku].add(lot)
         for sku, lots in lots_by_item.items():
-            for batch in chunks(sorted(lots)):
+            for among in dialect.one_of(self.session, BalanceRow.lot, sorted(lots)):
                 collect(
                     self._bucket_query().where(
                         BalanceRow.item_id == self.md.item_id(sku),
-                        BalanceRow.lot.in_(batch),
+                        among,
                         BalanceRow.lot != "",
                         BalanceRow.in_stock,
                     )
@@ -159,6 +154,12 @@ class Stock:
             delivered=self._delivered(returned),
             reservations=self._reservations(set(needs.at_source), needs.document_id),
         )
+
+    def analyze(self) -> None:
+        """Let the database's planner see the balances this transaction wrote so far: an import
+        that put 100,000 serials in stock looks the next ones up by serial, not through every
+        balance of the item."""
+        dialect.analyze(self.session, "balance")
 
     def on_hand(self, item: str, *, location: str | None = None, include_children: bool = True) -> StockView:
         """Everything of `item` in our places (at `location` and, unless told not to, the places
