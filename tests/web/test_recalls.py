@@ -115,7 +115,7 @@ def test_the_downloads_are_the_recall_export_as_csv_and_xlsx(sign_in, glue, uow)
         ("customer", "ACME", "GLUE", "L-1", "3"),
         ("on_hand", "", "GLUE", "L-1", "7"),
     ]
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     assert [c.value for c in next(sheet.iter_rows(max_row=1))] == list(tracing.RECALL_COLUMNS)
     assert sheet.max_row == 3
 

@@ -19,6 +19,7 @@ from itemtrace.api import clock
 from itemtrace.domain import limits
 from itemtrace.domain.documents import is_valid_number
 from itemtrace.domain.errors import ItemtraceError
+from itemtrace.domain.tracing import RecallReport, StoredRecall
 from itemtrace.domain.users import User
 from itemtrace.services import tracing
 from itemtrace.web.errors import FormErrors
@@ -109,7 +110,12 @@ async def new_recall(
 
 
 def _form(
-    request: Request, form: RecallForm, errors: FormErrors, *, preview: Any = None, status_code: int = 200
+    request: Request,
+    form: RecallForm,
+    errors: FormErrors,
+    *,
+    preview: RecallReport | None = None,
+    status_code: int = 200,
 ) -> Response:
     context = {"form": form, "errors": errors, "preview": preview, "kinds": KINDS, "shown": SHOWN}
     return render(request, "recalls/new.html", context, status_code=status_code)
@@ -139,7 +145,7 @@ async def record_recall(
     return RedirectResponse(f"/recalls/{stored.id}", status_code=303)
 
 
-def _record(uow: Any, form: RecallForm, block: bool, user: User) -> Any:
+def _record(uow: Any, form: RecallForm, block: bool, user: User) -> StoredRecall:
     return tracing.recall(
         uow, form.item, **form.numbers(), block=block, reason=form.reason, user=user, now=clock.now()
     )
