@@ -1,8 +1,9 @@
 """Take the README's screenshots of the web UI into docs/screenshots/ (`make screenshots`).
 
 Starts a server on a new SQLite database with the demo data (as `make run` does), signs in as
-an admin through the form, and saves the sign-in page, the dashboard and a serial card, at
-desktop width and at phone width (`*-phone.png`). Needs Debian's chromium
+an admin through the form, and saves the sign-in page, the dashboard, a serial card, a recall's
+report, the expiring report and an import refused for its rows, at desktop width and at phone
+width (`*-phone.png`). Needs Debian's chromium
 (scripts/setup-browser.sh); Playwright never downloads a browser here.
 """
 
@@ -21,14 +22,17 @@ from tests.browser.server import start  # noqa: E402
 
 from itemtrace.api import clock  # noqa: E402
 from itemtrace.demo import load_demo  # noqa: E402
+from itemtrace.domain.cards import ListFilter  # noqa: E402
 from itemtrace.domain.users import Role  # noqa: E402
-from itemtrace.services import info_cards, users  # noqa: E402
+from itemtrace.services import info_cards, tracing, users  # noqa: E402
 from itemtrace.storage.engine import make_engine  # noqa: E402
 from itemtrace.storage.schema import upgrade  # noqa: E402
 from itemtrace.storage.unit_of_work import UnitOfWork  # noqa: E402
 
 NAME, PASSWORD = "admin", "screenshots-only"
 SIZES = {"": {"width": 1280, "height": 900}, "-phone": {"width": 390, "height": 844}}
+# An import with two bad rows (an unknown item, a negative quantity), for the row errors page.
+BAD_IMPORT = "item,location,lot,quantity\nGLUE-500,WH1,L-NEW-01,10\nGLUE-5000,WH1,L-NEW-02,5\nGLUE-500,WH1,L-NEW-03,-5\n"
 
 
 def main() -> None:
@@ -47,6 +51,7 @@ def main() -> None:
         load_demo(UnitOfWork.for_engine(engine), today=clock.today(), now=clock.now())
         users.add_user(UnitOfWork.for_engine(engine), NAME, Role.ADMIN, password=PASSWORD, now=clock.now())
         serial = info_cards.list_serials(UnitOfWork.for_engine(engine), today=clock.today())[0]
+        recall_id = _a_recall(engine)
         server = start(url)
         try:
             with sync_playwright() as playwright:
@@ -64,6 +69,17 @@ def main() -> None:
                     page.keyboard.press("Enter")
                     page.wait_for_selector(".status-line")
                     page.screenshot(path=args.out / f"serial-card{suffix}.png", full_page=True)
+                    page.goto(f"/recalls/{recall_id}")
+                    page.screenshot(path=args.out / f"recall-report{suffix}.png", full_page=True)
+                    page.goto("/reports/expiring?within_days=60")
+                    page.screenshot(path=args.out / f"expiring-report{suffix}.png", full_page=True)
+                    page.goto("/imports/new")
+                    page.get_by_label("File").set_input_files(
+                        {"name": "opening.csv", "mimeType": "text/csv", "buffer": BAD_IMPORT.encode()}
+                    )
+                    page.get_by_role("button", name="Import").click()
+                    page.wait_for_selector("#job-status")
+                    page.screenshot(path=args.out / f"import-errors{suffix}.png", full_page=True)
                     page.context.close()
                 browser.close()
         finally:
@@ -71,6 +87,24 @@ def main() -> None:
             engine.dispose()
     for shot in sorted(args.out.glob("*.png")):
         print(shot.relative_to(ROOT))
+
+
+def _a_recall(engine: object) -> int:
+    """Recall the demo's glue lot that went to a customer (the report has all three parts)."""
+    lots = info_cards.list_lots(
+        UnitOfWork.for_engine(engine), ListFilter(item="GLUE-500"), today=clock.today()
+    )
+    shipped = next(found.number for found in lots if found.number != "L-EARLY-01")
+    admin = users.get_user(UnitOfWork.for_engine(engine), NAME)
+    report = tracing.recall(
+        UnitOfWork.for_engine(engine),
+        "GLUE-500",
+        lot=shipped,
+        reason="supplier reports a bad resin batch",
+        user=admin,
+        now=clock.now(),
+    )
+    return report.id
 
 
 if __name__ == "__main__":

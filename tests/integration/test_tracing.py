@@ -239,3 +239,40 @@ def test_a_recall_exports_one_row_per_customer_delivery_before_the_rest(uow):
         "on_hand",
     ]
     assert rows[0][6:10] == ["ACME", "Acme Ltd", "DRILL", "FG-1"]
+
+
+def test_a_recall_preview_reports_what_the_recall_would_and_records_nothing(uow):
+    given_genealogy(uow)
+
+    preview = tracing.preview_recall(uow, "GLUE", lot="L1", reason="contaminated", user=CLERK, now=now())
+    recorded = tracing.recall(uow, "GLUE", lot="L1", reason="contaminated", user=CLERK, now=now())
+
+    assert (preview.customers, preview.finished_goods, preview.on_hand) == (
+        recorded.customers,
+        recorded.finished_goods,
+        recorded.on_hand,
+    )
+    assert [r.id for r in tracing.list_recalls(uow)] == [recorded.id]
+
+
+def test_blocking_a_recorded_recall_blocks_the_unit_and_everything_affected_on_hand(uow):
+    given_genealogy(uow)
+    report = tracing.recall(uow, "GLUE", lot="L1", reason="contaminated", user=CLERK, now=now())
+
+    blocked = tracing.block_recalled(uow, report.id)
+
+    assert blocked == 2
+    with pytest.raises(PostingRejected) as refused:
+        ship(uow, "DRILL", *sn("FG-2"))
+    assert [v.code for v in refused.value.violations] == [ErrorCode.TRACKING_BLOCKED]
+    assert info_cards.card(uow, Dimension.LOT, "GLUE", "L1", today=TODAY).status is TrackingStatus.BLOCKED
+    assert tracing.get_recall(uow, report.id).blocked == 0  # the recorded report stays as it was run
+
+
+def test_blocking_an_unknown_recall_is_not_found(uow):
+    given_world(uow)
+
+    from itemtrace.domain.errors import NotFound
+
+    with pytest.raises(NotFound):
+        tracing.block_recalled(uow, 999)

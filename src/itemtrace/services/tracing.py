@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from itemtrace.adapters import spreadsheets
 from itemtrace.adapters.spreadsheets import Cell, SheetFormat
@@ -149,59 +151,118 @@ def recall(
     hand; with `block`, block the unit and every affected unit on hand in the same transaction.
     The recall is recorded with its report."""
     with uow.write():
-        tracing = uow.tracing
-        start = _start(tracing, item, serial, lot, package=package)
-        tracing.keep_recall_nodes(start)
-        facts = tracing.recall_facts()
-        last_places, stock = facts.finished, facts.held
-        customers = tuple(Delivery(*row) for row in facts.deliveries)
-        # A blocking recall blocks every numbered unit still on hand: report it as it is now.
-        status = {
-            (kind, flag): status_at(kind, blocked=flag) for kind in LocationKind for flag in (False, True)
-        }
-        customer = LocationKind.CUSTOMER
-        finished = tuple(
-            FinishedGood(
-                sku,
-                s,
-                lt,
-                status[kind, block and bool(s or lt)],
-                code if kind.in_stock else None,
-                partner if kind is customer else None,
-            )
-            for sku, s, lt, code, kind, partner in last_places
-        )
-        on_hand = tuple(OnHand(loc, sku, s, lt, qty) for loc, sku, s, lt, _pkg, qty, _ in stock)
-        blocked = 0
-        if block:
-            first = None if start.dimension is Dimension.PACKAGE else start.item_id  # packages have no item
-            numbers: list[tuple[int | None, str, str]] = [(first, start.dimension.value, start.number)]
-            for _loc, _sku, s, lt, pkg, _qty, item_id in stock:
-                if s:
-                    numbers.append((item_id, "serial", s))
-                elif lt:
-                    numbers.append((item_id, "lot", lt))
-                elif pkg:
-                    numbers.append((None, "package", pkg))
-            blocked = uow.info.block(numbers)
-        tracing.drop_recall_nodes()
-        report = RecallReport(
-            item=item,
-            serial=serial,
-            lot=lot,
-            reason=reason,
-            block=block,
-            customers=customers,
-            finished_goods=finished,
-            on_hand=on_hand,
-            blocked=blocked,
-            created_by=user.name,
-            created_at=now,
-            package=package,
+        start = _start(uow.tracing, item, serial, lot, package=package)
+        report = _report(
+            uow, start, item, serial, lot, package, block=block, reason=reason, user=user, now=now
         )
         stored = uow.recalls.add(start.item_id, report)
         uow.commit()
     return stored
+
+
+def preview_recall(
+    uow: UnitOfWork,
+    item: str,
+    *,
+    serial: str | None = None,
+    lot: str | None = None,
+    reason: str = "",
+    user: User,
+    now: datetime,
+    package: str | None = None,
+) -> RecallReport:
+    """The report `recall` would record, as of now, without recording or blocking anything (the
+    web form shows it before the clerk records the recall). Raises as `recall` does."""
+    with uow:
+        start = _start(uow.tracing, item, serial, lot, package=package)
+        return _report(uow, start, item, serial, lot, package, block=False, reason=reason, user=user, now=now)
+
+
+def block_recalled(uow: UnitOfWork, recall_id: int) -> int:
+    """Block what a recorded recall reaches that is on hand now, by the rule a blocking recall
+    uses (the recalled unit and every numbered unit still on hand): the walk is run again, so a
+    unit assembled or received since the recall is blocked too. Returns how many serials, lots
+    and packages that is. The recorded report is a snapshot and stays as it was run.
+
+    Raises:
+        NotFound: no recall with this id.
+    """
+    with uow.write():
+        recorded = uow.recalls.get(recall_id)
+        tracing = uow.tracing
+        start = _start(tracing, recorded.item, recorded.serial, recorded.lot, package=recorded.package)
+        tracing.keep_recall_nodes(start)
+        blocked = _block_affected(uow, start, tracing.recall_facts().held)
+        tracing.drop_recall_nodes()
+        uow.commit()
+    return blocked
+
+
+def _report(
+    uow: UnitOfWork,
+    start: Start,
+    item: str,
+    serial: str | None,
+    lot: str | None,
+    package: str | None,
+    *,
+    block: bool,
+    reason: str,
+    user: User,
+    now: datetime,
+) -> RecallReport:
+    """Walk forward from `start` once and build the report (blocking as it goes with `block`),
+    inside the caller's unit of work."""
+    tracing = uow.tracing
+    tracing.keep_recall_nodes(start)
+    facts = tracing.recall_facts()
+    last_places, stock = facts.finished, facts.held
+    customers = tuple(Delivery(*row) for row in facts.deliveries)
+    # A blocking recall blocks every numbered unit still on hand: report it as it is now.
+    status = {(kind, flag): status_at(kind, blocked=flag) for kind in LocationKind for flag in (False, True)}
+    customer = LocationKind.CUSTOMER
+    finished = tuple(
+        FinishedGood(
+            sku,
+            s,
+            lt,
+            status[kind, block and bool(s or lt)],
+            code if kind.in_stock else None,
+            partner if kind is customer else None,
+        )
+        for sku, s, lt, code, kind, partner in last_places
+    )
+    on_hand = tuple(OnHand(loc, sku, s, lt, qty) for loc, sku, s, lt, _pkg, qty, _ in stock)
+    blocked = _block_affected(uow, start, stock) if block else 0
+    tracing.drop_recall_nodes()
+    return RecallReport(
+        item=item,
+        serial=serial,
+        lot=lot,
+        reason=reason,
+        block=block,
+        customers=customers,
+        finished_goods=finished,
+        on_hand=on_hand,
+        blocked=blocked,
+        created_by=user.name,
+        created_at=now,
+        package=package,
+    )
+
+
+def _block_affected(uow: UnitOfWork, start: Start, held: Sequence[tuple[Any, ...]]) -> int:
+    """Block the recalled unit and every numbered unit the walk found on hand (one upsert)."""
+    first = None if start.dimension is Dimension.PACKAGE else start.item_id  # packages have no item
+    numbers: list[tuple[int | None, str, str]] = [(first, start.dimension.value, start.number)]
+    for _loc, _sku, s, lt, pkg, _qty, item_id in held:
+        if s:
+            numbers.append((item_id, "serial", s))
+        elif lt:
+            numbers.append((item_id, "lot", lt))
+        elif pkg:
+            numbers.append((None, "package", pkg))
+    return uow.info.block(numbers)
 
 
 def get_recall(uow: UnitOfWork, recall_id: int) -> StoredRecall:

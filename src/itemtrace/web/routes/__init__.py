@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from itemtrace.web.routes import auth, cards, dashboard
+from itemtrace.web.routes import auth, cards, dashboard, imports, recalls, reports
 
-ROUTERS: tuple[APIRouter, ...] = (auth.router, dashboard.router, cards.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    dashboard.router,
+    cards.router,
+    recalls.router,
+    reports.router,
+    imports.router,
+)

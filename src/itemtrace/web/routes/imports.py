@@ -1,0 +1,96 @@
+"""Imports of opening balances: the upload form, the job page (status, rows, document, row errors)
+and the errors as CSV, over the import service's public functions (as `api/routes/bulk.py`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from itemtrace.api import clock
+from itemtrace.domain import limits
+from itemtrace.domain.errors import ItemtraceError
+from itemtrace.domain.imports import COLUMNS, POSTED, REJECTED, ImportRejected
+from itemtrace.services import imports
+from itemtrace.web.errors import FormErrors
+from itemtrace.web.security import Clerk, Viewer
+from itemtrace.web.templating import render
+
+router = APIRouter()
+
+ImportId = Annotated[int, Path(ge=1, le=limits.MAX_ID)]
+FINISHED = (POSTED, REJECTED)
+
+
+def _form(request: Request, errors: FormErrors, location: str = "", *, status_code: int = 200) -> Response:
+    context = {"errors": errors, "location": location, "columns": COLUMNS}
+    return render(request, "imports/new.html", context, status_code=status_code)
+
+
+@router.get("/imports/new")
+async def new_import(request: Request, _user: Clerk) -> Response:
+    return _form(request, FormErrors())
+
+
+@router.post("/imports/new")
+async def upload(
+    request: Request,
+    user: Clerk,
+    file: Annotated[UploadFile | None, File()] = None,
+    location: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Run the import (all rows posted, or none), then show its job: posted, or its row errors."""
+    location = location.strip()
+    errors = FormErrors()
+    if file is None or not file.filename:
+        errors.add("file", "validation_error", "choose a .csv or .xlsx file to import")
+    if len(location) > limits.LOCATION_CODE or not location.isprintable():
+        errors.add("location", "validation_error", f"at most {limits.LOCATION_CODE} printable characters")
+    if errors or file is None:
+        return _form(request, errors, location, status_code=errors.status)
+    uow = request.app.state.uow_factory()
+    try:
+        job, _document = await run_in_threadpool(
+            lambda: imports.import_file(
+                uow,
+                file.file,
+                file_name=file.filename or "upload.csv",
+                user=user,
+                default_location=location or None,
+                today=clock.today(),
+                now=clock.now(),
+            )
+        )
+    except ImportRejected as rejected:  # recorded as a rejected job: its page lists the rows
+        return RedirectResponse(f"/imports/{rejected.job_id}", status_code=303)
+    except ItemtraceError as refused:  # not a table at all: nothing recorded
+        errors = FormErrors.of(refused, field="file")
+        return _form(request, errors, location, status_code=errors.status)
+    finally:
+        await file.close()
+    return RedirectResponse(f"/imports/{job.id}", status_code=303)
+
+
+@router.get("/imports/{import_id}")
+async def job_page(request: Request, _user: Viewer, import_id: ImportId) -> Response:
+    job = await run_in_threadpool(imports.get_job, request.app.state.uow_factory(), import_id)
+    return render(request, "imports/job.html", {"job": job, "finished": job.status in FINISHED})
+
+
+@router.get("/imports/{import_id}/status")
+async def job_status(request: Request, _user: Viewer, import_id: ImportId) -> Response:
+    """The job's status line alone: what the job page polls (htmx) until the job is finished."""
+    job = await run_in_threadpool(imports.get_job, request.app.state.uow_factory(), import_id)
+    return render(request, "imports/_status.html", {"job": job, "finished": job.status in FINISHED})
+
+
+@router.get("/imports/{import_id}/errors.csv")
+async def errors_download(request: Request, _user: Viewer, import_id: ImportId) -> Response:
+    job = await run_in_threadpool(imports.get_job, request.app.state.uow_factory(), import_id)
+    return Response(
+        imports.errors_csv(job.errors),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
+    )
