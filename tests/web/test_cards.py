@@ -8,15 +8,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from itemtrace.domain.documents import DocumentType
+from itemtrace.domain.documents import DocumentType, TrackingLine
+from itemtrace.domain.masterdata import Item
+from itemtrace.domain.tracking import TrackingCode
 from itemtrace.domain.users import Role
+from itemtrace.services import masterdata
 from itemtrace.web import trace_picture
 from tests.conftest import TODAY
 from tests.web.conftest import csrf_of
-from itemtrace.domain.documents import TrackingLine
-from itemtrace.domain.masterdata import Item
-from itemtrace.domain.tracking import TrackingCode
-from itemtrace.services import masterdata
 from tests.world import SPECIFIC, given_world, lot, post, receive, ship, sn
 
 needs_dot = pytest.mark.skipif(
