@@ -181,7 +181,7 @@ def dot_source(
         lines.append(f"  {ids[partner]} [{_attributes(values)}];")
     for edge in part.edges:
         verb = _VERBS.get(edge.kind, edge.kind.replace("_", " "))
-        label = f"{verb}\n{edge.type} {edge.document}\n{edge.date.isoformat()} · {_quantity(edge.quantity)}"
+        label = f"{verb}\n{edge.type.replace('_', ' ')} {edge.document}\n{edge.date.isoformat()} · {_quantity(edge.quantity)}"
         values = {"label": label, "tooltip": f"{verb}: {edge_words(edge)}"}
         if edge.reversed_by:
             values["style"] = "dashed"
