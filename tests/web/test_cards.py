@@ -228,3 +228,15 @@ def test_a_viewer_may_not_use_the_card_forms(sign_in, stock, suffix, data):
     card = web.get(SERIAL).text
     assert 'action="/items/DRILL/serials/SN-1/comments"' not in card  # the forms are not offered
     assert "SN-1X" not in card and "Renamed to" not in card
+
+
+def test_a_clerk_renames_a_package_and_its_contents_follow(sign_in, stock):
+    web = sign_in(Role.CLERK)
+
+    renamed = form_post(web, "/packages/P-1", "/packages/P-1/rename", {"new_number": "P-2"})
+
+    assert (renamed.status_code, renamed.headers["location"]) == (303, "/packages/P-2")
+    new = web.get("/packages/P-2").text
+    assert 'href="/items/KIT/serials/K-1">KIT serial K-1</a>' in new
+    assert "Renamed from" in new
+    assert 'name="new_expiration_date"' not in new  # a package has no date of its own
