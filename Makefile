@@ -49,6 +49,7 @@ run: $(RUNTIME) ## Create the schema, load demo data if empty, serve on 127.0.0.
 test: $(STAMP) ## Run the tests on SQLite and PostgreSQL, and the browser tests on chromium (PYTEST_ARGS=... to pass more)
 	scripts/setup-browser.sh
 	@scripts/test-setup.sh
+	scripts/setup-graphviz.sh
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style, formatting and types (ruff, ruff format --check, mypy)
@@ -60,8 +61,9 @@ fmt: $(STAMP) ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
 
-screenshots: $(STAMP) ## Retake docs/screenshots/*.png of the web UI (needs chromium: scripts/setup-browser.sh)
+screenshots: $(STAMP) ## Retake docs/screenshots/*.png of the web UI (needs chromium and graphviz: scripts/setup-*.sh)
 	scripts/setup-browser.sh
+	scripts/setup-graphviz.sh
 	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP) ## Run every benchmark and write bench/results.json (BENCH_ARGS=...; the HTTP ones need wrk)

@@ -27,6 +27,7 @@ from bench import (
     reclass_lot_100k,
     report_expiring,
     serial_card,
+    ui_pages,
     warehouse_availability,
 )
 
@@ -48,6 +49,7 @@ GROUPS = {
     **dict.fromkeys(cli_startup.CASES, cli_startup.main),
     **dict.fromkeys(picking.NAMES, picking.main),
     **dict.fromkeys(("import_1m_serials", "export_ledger_1m"), import_1m_serials.main),
+    **dict.fromkeys(ui_pages.NAMES, ui_pages.main),
 }
 
 

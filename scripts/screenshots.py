@@ -1,10 +1,11 @@
 """Take the README's screenshots of the web UI into docs/screenshots/ (`make screenshots`).
 
 Starts a server on a new SQLite database with the demo data (as `make run` does), signs in as
-an admin through the form, and saves the sign-in page, the dashboard, a serial card, a recall's
-report, the expiring report and an import refused for its rows, at desktop width and at phone
-width (`*-phone.png`). Needs Debian's chromium
-(scripts/setup-browser.sh); Playwright never downloads a browser here.
+an admin through the form, and saves the sign-in page, the dashboard, a serial card, the serial
+card with the richest trace (its pictures drawn by Graphviz), a recall's report, the expiring
+report and an import refused for its rows, at desktop width and at phone width (`*-phone.png`).
+Needs Debian's chromium (scripts/setup-browser.sh) and graphviz (scripts/setup-graphviz.sh);
+Playwright never downloads a browser here.
 """
 
 from __future__ import annotations
@@ -22,17 +23,35 @@ from tests.browser.server import start  # noqa: E402
 
 from itemtrace.api import clock  # noqa: E402
 from itemtrace.demo import load_demo  # noqa: E402
-from itemtrace.domain.cards import ListFilter  # noqa: E402
+from itemtrace.domain.cards import (
+    Listed,
+    ListFilter,
+)
+from itemtrace.domain.tracing import TraceDirection  # noqa: E402
 from itemtrace.domain.users import Role  # noqa: E402
 from itemtrace.services import info_cards, tracing, users  # noqa: E402
 from itemtrace.storage.engine import make_engine  # noqa: E402
 from itemtrace.storage.schema import upgrade  # noqa: E402
 from itemtrace.storage.unit_of_work import UnitOfWork  # noqa: E402
+from itemtrace.web.urls import serial_url  # noqa: E402
 
 NAME, PASSWORD = "admin", "screenshots-only"
 SIZES = {"": {"width": 1280, "height": 900}, "-phone": {"width": 390, "height": 844}}
 # An import with two bad rows (an unknown item, a negative quantity), for the row errors page.
 BAD_IMPORT = "item,location,lot,quantity\nGLUE-500,WH1,L-NEW-01,10\nGLUE-5000,WH1,L-NEW-02,5\nGLUE-500,WH1,L-NEW-03,-5\n"
+
+
+def richest_trace(engine: object) -> Listed:
+    """The demo serial whose trace, both ways, has the most arrows (an assembly's, a shipment's)."""
+
+    def arrows(row: Listed) -> int:
+        graphs = [
+            tracing.trace(UnitOfWork.for_engine(engine), row.item, serial=row.number, direction=d)  # type: ignore[arg-type]
+            for d in TraceDirection
+        ]
+        return sum(len(g.nodes) * 10 + sum(e.kind != "moved" for e in g.edges) for g in graphs)
+
+    return max(info_cards.list_serials(UnitOfWork.for_engine(engine), today=clock.today()), key=arrows)
 
 
 def main() -> None:
@@ -52,6 +71,7 @@ def main() -> None:
         users.add_user(UnitOfWork.for_engine(engine), NAME, Role.ADMIN, password=PASSWORD, now=clock.now())
         serial = info_cards.list_serials(UnitOfWork.for_engine(engine), today=clock.today())[0]
         recall_id = _a_recall(engine)
+        traced = richest_trace(engine)
         server = start(url)
         try:
             with sync_playwright() as playwright:
@@ -80,6 +100,9 @@ def main() -> None:
                     page.get_by_role("button", name="Import").click()
                     page.wait_for_selector("#job-status")
                     page.screenshot(path=args.out / f"import-errors{suffix}.png", full_page=True)
+                    page.goto(serial_url(traced.item, traced.number))
+                    page.wait_for_load_state("load")  # the trace pictures (<object>) too
+                    page.screenshot(path=args.out / f"serial-card-trace{suffix}.png", full_page=True)
                     page.context.close()
                 browser.close()
         finally:

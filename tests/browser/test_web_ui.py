@@ -59,7 +59,7 @@ def test_searching_a_serial_opens_its_card(page, serials):
     expect(page).to_have_url(re.compile(f"/items/DRILL/serials/{serials[1]}$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Serial {serials[1]}")
     expect(page.locator(".status-line")).to_contain_text("available")
-    expect(page.get_by_role("table")).to_contain_text("receipt")
+    expect(page.locator(".timeline")).to_contain_text("receipt")
     assert_accessible(page)
 
 

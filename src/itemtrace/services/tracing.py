@@ -113,6 +113,30 @@ def trace_with_partners(
         return Traced(graph, [uow.masterdata.partner(code) for code in graph.partners])
 
 
+def traces(
+    uow: UnitOfWork,
+    item: str,
+    *,
+    serial: str | None = None,
+    lot: str | None = None,
+    package: str | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> dict[TraceDirection, Traced | None]:
+    """Both directions of a unit's trace (what a card shows), from one snapshot; None for a
+    direction that reaches more than `max_nodes` nodes. Raises `NotFound` as `trace` does."""
+    check_limits(DEFAULT_DEPTH, max_nodes)
+    found: dict[TraceDirection, Traced | None] = {}
+    with uow.snapshot():
+        for direction in (TraceDirection.BACKWARD, TraceDirection.FORWARD):
+            try:
+                graph = _graph(uow, item, serial, lot, direction, DEFAULT_DEPTH, max_nodes, package)
+            except TraceTooLarge:
+                found[direction] = None
+                continue
+            found[direction] = Traced(graph, [uow.masterdata.partner(code) for code in graph.partners])
+    return found
+
+
 def _graph(
     uow: UnitOfWork,
     item: str,

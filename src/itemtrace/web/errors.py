@@ -16,12 +16,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from itemtrace.api import problems
@@ -56,6 +57,17 @@ class FormErrors:
                 errors.add(field, v.code.value, v.detail, line=v.line)
         else:
             errors.add(field, error.code.value, error.detail)
+        return errors
+
+    @classmethod
+    def invalid(cls, error: ValidationError, fields: Mapping[str, str] | None = None) -> FormErrors:
+        """A form's input refused by the API's own schema (same limits, same control-character
+        rule): each message on its field, named as the form names it (`fields`: schema → form)."""
+        errors = cls(status=422)
+        for problem in error.errors():
+            name = str(problem["loc"][0]) if problem["loc"] else None
+            shown = (fields or {}).get(name, name) if name else None
+            errors.add(shown, ErrorCode.VALIDATION_ERROR.value, problem["msg"])
         return errors
 
     def add(self, field: str | None, code: str, detail: str, *, line: int | None = None) -> None:
