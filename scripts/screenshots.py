@@ -23,10 +23,7 @@ from tests.browser.server import start  # noqa: E402
 
 from itemtrace.api import clock  # noqa: E402
 from itemtrace.demo import load_demo  # noqa: E402
-from itemtrace.domain.cards import (
-    Listed,
-    ListFilter,
-)
+from itemtrace.domain.cards import Listed, ListFilter  # noqa: E402
 from itemtrace.domain.tracing import TraceDirection  # noqa: E402
 from itemtrace.domain.users import Role  # noqa: E402
 from itemtrace.services import info_cards, tracing, users  # noqa: E402
