@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from itemtrace.web.routes import auth, cards, dashboard
+from itemtrace.web.routes import admin, admin_users, auth, cards, dashboard
 
-ROUTERS: tuple[APIRouter, ...] = (auth.router, dashboard.router, cards.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    dashboard.router,
+    cards.router,
+    admin_users.router,
+    admin.router,
+)
