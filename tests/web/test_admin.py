@@ -51,7 +51,8 @@ def field_error(page: str, field: str) -> tuple[str, str]:
         re.S,
     )
     assert found is not None, f"no message next to {field}"
-    assert f'id="{field}"' in page and 'aria-invalid="true"' in page
+    # and the control itself points at it, for screen readers
+    assert re.search(rf'id="{re.escape(field)}"[^>]*aria-describedby="[^"]*{re.escape(field)}-errors', page)
     return found.group(1), html.unescape(found.group(2))
 
 
