@@ -1,8 +1,8 @@
 """Take the README's screenshots of the web UI into docs/screenshots/ (`make screenshots`).
 
 Starts a server on a new SQLite database with the demo data (as `make run` does), signs in as
-an admin through the form, and saves the sign-in page, the dashboard and a serial card, at
-desktop width and at phone width (`*-phone.png`). Needs Debian's chromium
+an admin through the form, and saves the sign-in page, the dashboard, a serial card, the items
+of the administration and a user's page, at desktop width and at phone width (`*-phone.png`). Needs Debian's chromium
 (scripts/setup-browser.sh); Playwright never downloads a browser here.
 """
 
@@ -28,6 +28,7 @@ from itemtrace.storage.schema import upgrade  # noqa: E402
 from itemtrace.storage.unit_of_work import UnitOfWork  # noqa: E402
 
 NAME, PASSWORD = "admin", "screenshots-only"
+CLERK = "maria"  # the user whose administration page is shown
 SIZES = {"": {"width": 1280, "height": 900}, "-phone": {"width": 390, "height": 844}}
 
 
@@ -46,6 +47,7 @@ def main() -> None:
         upgrade(engine)
         load_demo(UnitOfWork.for_engine(engine), today=clock.today(), now=clock.now())
         users.add_user(UnitOfWork.for_engine(engine), NAME, Role.ADMIN, password=PASSWORD, now=clock.now())
+        users.add_user(UnitOfWork.for_engine(engine), CLERK, Role.CLERK, password=PASSWORD, now=clock.now())
         serial = info_cards.list_serials(UnitOfWork.for_engine(engine), today=clock.today())[0]
         server = start(url)
         try:
@@ -64,6 +66,10 @@ def main() -> None:
                     page.keyboard.press("Enter")
                     page.wait_for_selector(".status-line")
                     page.screenshot(path=args.out / f"serial-card{suffix}.png", full_page=True)
+                    page.goto("/admin/items")
+                    page.screenshot(path=args.out / f"admin-items{suffix}.png", full_page=True)
+                    page.goto(f"/admin/users/{CLERK}")
+                    page.screenshot(path=args.out / f"admin-user{suffix}.png", full_page=True)
                     page.context.close()
                 browser.close()
         finally:

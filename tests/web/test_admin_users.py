@@ -36,7 +36,7 @@ def test_an_admin_creates_a_user_whose_token_is_shown_once_and_works_on_the_api(
     token = shown_token(created.text)
     again = admin.get("/admin/users/cleo").text
 
-    assert created.status_code == 201
+    assert created.status_code == 201 and created.headers["cache-control"] == "no-store"
     assert "User cleo was created." in created.text
     assert TOKEN.search(again) is None  # shown that once
     assert me(admin, token).json() == {"name": "cleo", "role": "clerk", "active": True}
@@ -65,6 +65,7 @@ def test_rotating_a_token_shows_the_new_one_which_works_while_the_old_one_stops(
     new = shown_token(rotated.text)
 
     assert rotated.status_code == 200
+    assert rotated.headers["cache-control"] == "no-store"
     assert new != old
     assert me(admin, new).json()["name"] == "dora"
     assert me(admin, old).status_code == 401

@@ -105,7 +105,10 @@ async def _user_page(
         "saved": saved,
         "url": lambda action="": user_url(shown.name, action),
     }
-    return render(request, "admin/user.html", context, status_code=errors.status if errors else status)
+    page = render(request, "admin/user.html", context, status_code=errors.status if errors else status)
+    if token is not None:  # kept by nobody: not the browser's cache, not a proxy's
+        page.headers["Cache-Control"] = "no-store"
+    return page
 
 
 @router.get("/admin/users/{name:path}")
