@@ -260,7 +260,7 @@ def test_an_admin_creates_a_bin_under_a_warehouse_and_the_list_shows_the_tree(ad
     listing = admin.get("/admin/locations").text
     order = re.findall(r'href="/admin/locations/([^"]+)"', listing)
     assert order.index("WH1-A1") == order.index("WH1") + 1
-    assert re.search(r'class="depth"[^>]*>.*?WH1-A1', listing)
+    assert re.search(r'class="key depth"[^>]*>.*?WH1-A1', listing)
 
 
 def test_a_parent_for_a_virtual_location_is_refused_by_the_parent(admin):
