@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from itemtrace.domain.masterdata import Partner, PartnerKind
 from itemtrace.domain.users import Role
 from itemtrace.services import masterdata, users
 from tests.conftest import now
@@ -357,3 +358,16 @@ def test_an_unknown_key_is_the_not_found_page(admin):
     page = admin.get("/admin/items/NEVER")
 
     assert page.status_code == 404 and "<code>not_found</code>" in page.text
+
+
+def test_a_long_list_is_paged_by_key(admin, uow):
+    for n in range(98):  # with the world's three: 101 partners
+        masterdata.create_partner(uow, Partner(f"P{n:03}", f"Partner {n}", PartnerKind.VENDOR))
+
+    first = admin.get("/admin/partners").text
+    following = re.search(r'<a href="\?after=([^"]+)" rel="next">', first)
+    rest = admin.get(f"/admin/partners?after={following.group(1)}").text if following else ""
+
+    assert first.count('href="/admin/partners/') - first.count('href="/admin/partners/new"') == 100
+    assert following is not None and following.group(1) == "P097"
+    assert [k for k in re.findall(r'href="/admin/partners/(\w+)"', rest) if k != "new"] == ["VEND"]

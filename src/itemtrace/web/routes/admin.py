@@ -43,7 +43,8 @@ def _pages(noun: Noun) -> None:
 
     async def listing(request: Request, _user: Admin, after: str | None = None) -> Response:
         rows = await run_in_threadpool(noun.rows, request.app.state.uow_factory, after)
-        more = len(rows) >= LISTED and noun.path != "locations"
+        more = noun.paged and len(rows) > LISTED
+        rows = rows[:LISTED] if noun.paged else rows
         context = {"noun": noun, "rows": rows, "next_after": rows[-1].key if more else None}
         return render(request, "admin/list.html", context)
 

@@ -59,6 +59,7 @@ class Noun:
     defaults: Mapping[str, str] = field(default_factory=dict)  # the new form's initial values
     starts: Mapping[str, str] = field(default_factory=dict)  # refusal words → field (admin_forms)
     note: str = ""  # what the edit form cannot change, said on it
+    paged: bool = True  # `rows` gives at most LISTED + 1 rows (one more: there is a next page)
 
 
 def _choices(values: Sequence[str]) -> list[Option]:
@@ -76,7 +77,7 @@ def _item_rows(factory: UowFactory, after: str | None) -> list[Row]:
             p.item.sku,
             [p.item.sku, p.item.name, p.item.unit, p.item.gtin or "", p.item.tracking_code or "untracked"],
         )
-        for p in masterdata.list_items(factory(), after=after, limit=LISTED)
+        for p in masterdata.list_items(factory(), after=after, limit=LISTED + 1)
     ]
 
 
@@ -179,7 +180,7 @@ def _code_rows(factory: UowFactory, after: str | None) -> list[Row]:
                 c.warranty_formula or "",
             ],
         )
-        for c in masterdata.list_tracking_codes(factory(), after=after, limit=LISTED)
+        for c in masterdata.list_tracking_codes(factory(), after=after, limit=LISTED + 1)
     ]
 
 
@@ -385,6 +386,7 @@ LOCATIONS = Noun(
         r"location \S+ is a virtual": "closed",
     },
     note="The code, kind and parent cannot change. A closed location takes no new postings.",
+    paged=False,
 )
 
 
@@ -392,7 +394,7 @@ LOCATIONS = Noun(
 def _partner_rows(factory: UowFactory, after: str | None) -> list[Row]:
     return [
         Row(p.code, [p.code, p.name, p.kind.value])
-        for p in masterdata.list_partners(factory(), after=after, limit=LISTED)
+        for p in masterdata.list_partners(factory(), after=after, limit=LISTED + 1)
     ]
 
 
@@ -446,7 +448,7 @@ PARTNERS = Noun(
 
 # -- number series -----------------------------------------------------------------------------
 def _series_rows(factory: UowFactory, after: str | None) -> list[Row]:
-    listed = [s for s in masterdata.list_series(factory()) if after is None or s.code > after][:LISTED]
+    listed = [s for s in masterdata.list_series(factory()) if after is None or s.code > after][: LISTED + 1]
     return [
         Row(
             s.code,
