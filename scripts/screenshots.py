@@ -3,9 +3,10 @@
 Starts a server on a new SQLite database with the demo data (as `make run` does), signs in as
 an admin through the form, and saves the sign-in page, the dashboard, a serial card, the serial
 card with the richest trace (its pictures drawn by Graphviz), a recall's report, the expiring
-report and an import refused for its rows, at desktop width and at phone width (`*-phone.png`).
-Needs Debian's chromium (scripts/setup-browser.sh) and graphviz (scripts/setup-graphviz.sh);
-Playwright never downloads a browser here.
+report, an import refused for its rows, the items of the administration and a user's page, at
+desktop width and at phone width (`*-phone.png`). Needs Debian's chromium
+(scripts/setup-browser.sh) and graphviz (scripts/setup-graphviz.sh); Playwright never downloads
+a browser here.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from itemtrace.storage.unit_of_work import UnitOfWork  # noqa: E402
 from itemtrace.web.urls import serial_url  # noqa: E402
 
 NAME, PASSWORD = "admin", "screenshots-only"
+CLERK = "maria"  # the user whose administration page is shown
 SIZES = {"": {"width": 1280, "height": 900}, "-phone": {"width": 390, "height": 844}}
 # An import with two bad rows (an unknown item, a negative quantity), for the row errors page.
 BAD_IMPORT = "item,location,lot,quantity\nGLUE-500,WH1,L-NEW-01,10\nGLUE-5000,WH1,L-NEW-02,5\nGLUE-500,WH1,L-NEW-03,-5\n"
@@ -66,6 +68,7 @@ def main() -> None:
         upgrade(engine)
         load_demo(UnitOfWork.for_engine(engine), today=clock.today(), now=clock.now())
         users.add_user(UnitOfWork.for_engine(engine), NAME, Role.ADMIN, password=PASSWORD, now=clock.now())
+        users.add_user(UnitOfWork.for_engine(engine), CLERK, Role.CLERK, password=PASSWORD, now=clock.now())
         serial = info_cards.list_serials(UnitOfWork.for_engine(engine), today=clock.today())[0]
         recall_id = _a_recall(engine)
         traced = richest_trace(engine)
@@ -100,6 +103,10 @@ def main() -> None:
                     page.goto(serial_url(traced.item, traced.number))
                     page.wait_for_load_state("load")  # the trace pictures (<object>) too
                     page.screenshot(path=args.out / f"serial-card-trace{suffix}.png", full_page=True)
+                    page.goto("/admin/items")
+                    page.screenshot(path=args.out / f"admin-items{suffix}.png", full_page=True)
+                    page.goto(f"/admin/users/{CLERK}")
+                    page.screenshot(path=args.out / f"admin-user{suffix}.png", full_page=True)
                     page.context.close()
                 browser.close()
         finally:

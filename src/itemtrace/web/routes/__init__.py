@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from itemtrace.web.routes import auth, cards, dashboard, imports, recalls, reports
+from itemtrace.web.routes import admin, admin_users, auth, cards, dashboard, imports, recalls, reports
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -17,4 +17,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     recalls.router,
     reports.router,
     imports.router,
+    admin_users.router,
+    admin.router,
 )
