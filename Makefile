@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c $(CONSTRAINTS)
 PYTEST_ARGS ?=
-# Playwright drives Debian's chromium (scripts/setup-browser.sh); it must never fetch a browser.
+# Playwright drives Debian's chromium (scripts/test-setup.sh); it must never fetch a browser.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 BENCH_ARGS ?=
 SCALE_ARGS ?= --entries 100m
@@ -47,9 +47,7 @@ run: $(RUNTIME) ## Create the schema, load demo data if empty, serve on 127.0.0.
 	$(BIN)/itemtrace serve --host 127.0.0.1 --port $${PORT:-8000} --print-admin-token --print-admin-password
 
 test: $(STAMP) ## Run the tests on SQLite and PostgreSQL, and the browser tests on chromium (PYTEST_ARGS=... to pass more)
-	scripts/setup-browser.sh
-	@scripts/test-setup.sh
-	scripts/setup-graphviz.sh
+	scripts/test-setup.sh
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style, formatting and types (ruff, ruff format --check, mypy)
@@ -61,9 +59,8 @@ fmt: $(STAMP) ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
 
-screenshots: $(STAMP) ## Retake docs/screenshots/*.png of the web UI (needs chromium and graphviz: scripts/setup-*.sh)
-	scripts/setup-browser.sh
-	scripts/setup-graphviz.sh
+screenshots: $(STAMP) ## Retake docs/screenshots/*.png of the web UI (needs chromium and graphviz: scripts/test-setup.sh)
+	scripts/test-setup.sh
 	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP) ## Run every benchmark and write bench/results.json (BENCH_ARGS=...; the HTTP ones need wrk)

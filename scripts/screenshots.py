@@ -4,9 +4,8 @@ Starts a server on a new SQLite database with the demo data (as `make run` does)
 an admin through the form, and saves the sign-in page, the dashboard, a serial card, the serial
 card with the richest trace (its pictures drawn by Graphviz), a recall's report, the expiring
 report, an import refused for its rows, the items of the administration and a user's page, at
-desktop width and at phone width (`*-phone.png`). Needs Debian's chromium
-(scripts/setup-browser.sh) and graphviz (scripts/setup-graphviz.sh); Playwright never downloads
-a browser here.
+desktop width and at phone width (`*-phone.png`). Needs Debian's chromium and graphviz
+(scripts/test-setup.sh); Playwright never downloads a browser here.
 """
 
 from __future__ import annotations

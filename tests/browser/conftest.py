@@ -7,7 +7,7 @@ Fixtures: `live` (the server's base URL and a unit of work on its database, one 
 Helpers: `tests.browser.axe.assert_accessible(page)`.
 
 The tests are skipped when chromium is missing, except under CI=true, where that fails:
-`scripts/setup-browser.sh` (run by `make test`) installs it.
+`scripts/test-setup.sh` (run by `make test`) installs it.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if Path(CHROMIUM).is_file():
         return
     if os.environ.get("CI") == "true":
-        raise pytest.UsageError(f"{CHROMIUM} is missing: run scripts/setup-browser.sh")
-    skip = pytest.mark.skip(reason=f"no {CHROMIUM}: run scripts/setup-browser.sh (apt-get install chromium)")
+        raise pytest.UsageError(f"{CHROMIUM} is missing: run scripts/test-setup.sh")
+    skip = pytest.mark.skip(reason=f"no {CHROMIUM}: run scripts/test-setup.sh (apt-get install chromium)")
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(skip)

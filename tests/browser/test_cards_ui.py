@@ -25,7 +25,7 @@ def serial(live, unique) -> str:
     return number
 
 
-@pytest.mark.skipif(not trace_picture.dot_available(), reason="no Graphviz dot: scripts/setup-graphviz.sh")
+@pytest.mark.skipif(not trace_picture.dot_available(), reason="no Graphviz dot: scripts/test-setup.sh")
 def test_a_clerk_blocks_renames_and_follows_the_trace_picture_back_to_the_old_card(page, serial):
     page.goto(f"/items/DRILL/serials/{serial}")
     assert_accessible(page)

@@ -19,7 +19,7 @@ from tests.web.conftest import csrf_of
 from tests.world import SPECIFIC, given_world, lot, post, receive, ship, sn
 
 needs_dot = pytest.mark.skipif(
-    not trace_picture.dot_available(), reason="no Graphviz dot: scripts/setup-graphviz.sh"
+    not trace_picture.dot_available(), reason="no Graphviz dot: scripts/test-setup.sh"
 )
 SERIAL = "/items/DRILL/serials/SN-1"
 LOT = "/items/GLUE/lots/L-1"
