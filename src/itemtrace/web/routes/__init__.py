@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from itemtrace.web.routes import auth, cards, dashboard
+from itemtrace.web.routes import auth, cards, dashboard, documents
 
-ROUTERS: tuple[APIRouter, ...] = (auth.router, dashboard.router, cards.router)
+ROUTERS: tuple[APIRouter, ...] = (auth.router, dashboard.router, cards.router, documents.router)
