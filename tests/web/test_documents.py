@@ -46,12 +46,12 @@ def fields_of(html: str) -> dict[str, str]:
     return {k: v for k, v in found.items() if not k.endswith("-scan")}
 
 
-def scanned(web, form, *scans: str, line: int = 0, **header: str):
-    """Scan each code into line `line` the way Enter in the scan box does; the last page."""
+def scanned(web, form, *scans: str, **header: str):
+    """Scan each code into the first line the way Enter in its scan box does; the last page."""
     page = None
     values = {**form, **header}
     for code in scans:
-        page = step(web, values, **{f"lines-{line}-scan": code})
+        page = step(web, values, **{"lines-0-scan": code})
         assert page.status_code == 200, page.text
         values = {**form, **header, **fields_of(page.text)}
     assert page is not None
