@@ -308,3 +308,26 @@ def test_viewers_see_documents_but_change_nothing(sign_in, world, uow):
 
 def test_nobody_signed_in_is_sent_to_sign_in(web, world):
     assert web.get("/documents").headers["location"].startswith("/login")
+
+
+def test_an_in_transit_transfer_is_received_from_its_page(sign_in, world, uow):
+    receive(uow, "DRILL", *sn("S-1"))
+    web = sign_in(Role.CLERK)
+    form = {
+        **editor(web, "transfer"),
+        "in_transit": "on",
+        "lines-0-item": "DRILL",
+        "lines-0-quantity": "1",
+        "lines-0-from": "WH1",
+        "lines-0-to": "WH2",
+        "lines-0-t-0-serial": "S-1",
+    }
+    url = step(web, form, "post").headers["location"]
+    page = web.get(url)
+    assert "in transit" in page.text and ">Receive</button>" in page.text
+
+    received = web.post(url + "/receive", data={"csrf_token": csrf_of(page.text)})
+
+    assert received.headers["location"] == url
+    assert info_cards.card(uow, Dimension.SERIAL, "DRILL", "S-1", today=TODAY).location == "WH2"
+    assert ">Receive</button>" not in web.get(url).text

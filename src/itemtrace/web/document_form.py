@@ -22,7 +22,6 @@ from itemtrace.domain.documents import (
     DocumentType,
     Line,
     Role,
-    StoredDocument,
     TrackingLine,
 )
 from itemtrace.web.errors import FormErrors
@@ -179,40 +178,6 @@ class DraftForm:
                 )
             form.lines.append(row)
         return form
-
-    @classmethod
-    def of(cls, document: StoredDocument) -> DraftForm:
-        """A stored document's header and lines as the form shows them (a copy to edit)."""
-        return cls(
-            document.type,
-            partner=document.partner or "",
-            reference=document.reference or "",
-            posting_date=str(document.posting_date or ""),
-            in_transit=document.in_transit,
-            count_scope=document.count_scope.value if document.count_scope else "",
-            lines=[
-                LineRow(
-                    item=line.item,
-                    quantity=format(line.quantity, "f"),
-                    from_location=line.from_location or "",
-                    to_location=line.to_location or "",
-                    role=line.role.value if line.role else "",
-                    tracking=[
-                        TrackRow(
-                            serial=t.serial or "",
-                            lot=t.lot or "",
-                            package=t.package or "",
-                            quantity=format(t.quantity, "f"),
-                            expiry=str(t.expiration_date or ""),
-                            new_serial=t.new_serial or "",
-                            new_lot=t.new_lot or "",
-                        )
-                        for t in line.tracking
-                    ],
-                )
-                for line in document.lines
-            ],
-        )
 
     def to_domain(self, errors: FormErrors) -> Document | None:
         """The draft as the rules see it; None (with the reasons in `errors`) for fields that do not

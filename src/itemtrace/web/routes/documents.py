@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from itemtrace.api import clock
-from itemtrace.domain.documents import DocumentType, Status, StoredDocument
+from itemtrace.domain.documents import DocumentType, Status, StoredDocument, TransitStatus
 from itemtrace.domain.errors import ItemtraceError, NotFound, ValidationFailed
 from itemtrace.domain.labels import paper
 from itemtrace.domain.users import Role, User
@@ -299,6 +299,9 @@ async def _document(
         and document.links.reversed_by is None
         and document.links.reverses is None,
         "return": clerk and document.status is Status.POSTED and document.type is DocumentType.SHIPMENT,
+        "receive": clerk
+        and document.transit_status is TransitStatus.IN_TRANSIT
+        and document.links.reversed_by is None,
         "labels": document.type in (DocumentType.RECEIPT, DocumentType.RETURN_RECEIPT)
         and document.status is Status.POSTED,
     }
@@ -344,6 +347,19 @@ async def undo_document(request: Request, user: Clerk, document_id: int) -> Resp
         user,
         document_id,
         lambda uow: corrections.reverse(uow, document_id, user=user, today=clock.today(), now=clock.now()),
+    )
+
+
+@router.post("/documents/{document_id}/receive")
+async def receive_document(request: Request, user: Clerk, document_id: int) -> Response:
+    """Receive all of an in-transit transfer that is still on the road at its destination."""
+    return await _act(
+        request,
+        user,
+        document_id,
+        lambda uow: documents.receive(
+            uow, document_id, None, user=user, today=clock.today(), now=clock.now()
+        ),
     )
 
 
