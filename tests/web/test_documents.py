@@ -331,3 +331,15 @@ def test_an_in_transit_transfer_is_received_from_its_page(sign_in, world, uow):
     assert received.headers["location"] == url
     assert info_cards.card(uow, Dimension.SERIAL, "DRILL", "S-1", today=TODAY).location == "WH2"
     assert ">Receive</button>" not in web.get(url).text
+
+
+@pytest.mark.parametrize("quantity", ["lots", "1e40", "NaN"])
+def test_a_quantity_that_is_no_number_is_refused_next_to_it(sign_in, world, uow, quantity):
+    web = sign_in(Role.CLERK)
+    before = document_rows(uow)
+    form = {**editor(web), "partner": "VEND", "lines-0-item": "BOLT", "lines-0-to": "WH1"}
+
+    refused = step(web, {**form, "lines-0-quantity": quantity}, "post")
+
+    assert refused.status_code == 422 and 'id="lines-0-quantity-errors"' in refused.text
+    assert document_rows(uow) == before

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from itemtrace.domain import limits
 from itemtrace.domain.documents import (
     Assign,
     CountScope,
@@ -248,8 +249,8 @@ def _decimal(text: str, name: str, errors: FormErrors) -> Decimal | None:
     except InvalidOperation:
         errors.add(name, "validation_error", f"{text!r} is not a quantity: use digits, like 12 or 2.5")
         return None
-    if not value.is_finite():
-        errors.add(name, "validation_error", f"{text!r} is not a quantity")
+    if not value.is_finite() or abs(value) > limits.MAX_QUANTITY:
+        errors.add(name, "validation_error", f"{text!r} is not a quantity (at most {limits.MAX_QUANTITY})")
         return None
     return value
 
