@@ -176,9 +176,7 @@ def run(backend: str, root: Path, serials: int, calls: int) -> dict[str, dict[st
                 "ui_trace_svg", backend, ours, raw_card, "(Graphviz dot included)"
             )
         else:
-            print(
-                f"ui_trace_svg           {backend:<10} skipped: no Graphviz dot (scripts/test-setup.sh)"
-            )
+            print(f"ui_trace_svg           {backend:<10} skipped: no Graphviz dot (scripts/test-setup.sh)")
 
         # The dashboard lists the last documents with their lines: with a 1,000-line one among them.
         document_id = big_document(engine)

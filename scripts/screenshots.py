@@ -2,9 +2,10 @@
 
 Starts a server on a new SQLite database with the demo data (as `make run` does), signs in as
 an admin through the form, and saves the sign-in page, the dashboard, a serial card, the serial
-card with the richest trace (its pictures drawn by Graphviz), a recall's report, the expiring
-report, an import refused for its rows, the items of the administration and a user's page, at
-desktop width and at phone width (`*-phone.png`). Needs Debian's chromium and graphviz
+card with the richest trace (its pictures drawn by Graphviz), the documents list, a new receipt
+with three scanned serials and that receipt posted, a recall's report, the expiring report, an
+import refused for its rows, the items of the administration and a user's page, at desktop
+width and at phone width (`*-phone.png`). Needs Debian's chromium and graphviz
 (scripts/test-setup.sh); Playwright never downloads a browser here.
 """
 
@@ -15,6 +16,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.browser.server: the same live server the browser tests use
@@ -34,6 +36,7 @@ from itemtrace.web.urls import serial_url  # noqa: E402
 
 NAME, PASSWORD = "admin", "screenshots-only"
 CLERK = "maria"  # the user whose administration page is shown
+GTIN = "4006381333931"  # DRILL-X in the demo data
 SIZES = {"": {"width": 1280, "height": 900}, "-phone": {"width": 390, "height": 844}}
 # An import with two bad rows (an unknown item, a negative quantity), for the row errors page.
 BAD_IMPORT = "item,location,lot,quantity\nGLUE-500,WH1,L-NEW-01,10\nGLUE-5000,WH1,L-NEW-02,5\nGLUE-500,WH1,L-NEW-03,-5\n"
@@ -88,6 +91,13 @@ def main() -> None:
                     page.keyboard.press("Enter")
                     page.wait_for_selector(".status-line")
                     page.screenshot(path=args.out / f"serial-card{suffix}.png", full_page=True)
+                    page.goto("/documents")
+                    page.screenshot(path=args.out / f"documents{suffix}.png", full_page=True)
+                    receipt(page, suffix)
+                    page.screenshot(path=args.out / f"receipt-new{suffix}.png", full_page=True)
+                    page.get_by_role("button", name="Post").click()
+                    page.wait_for_selector("h1 .badge-posted")
+                    page.screenshot(path=args.out / f"receipt-posted{suffix}.png", full_page=True)
                     page.goto(f"/recalls/{recall_id}")
                     page.screenshot(path=args.out / f"recall-report{suffix}.png", full_page=True)
                     page.goto("/reports/expiring?within_days=60")
@@ -112,7 +122,19 @@ def main() -> None:
             server.stop()
             engine.dispose()
     for shot in sorted(args.out.glob("*.png")):
-        print(shot.relative_to(ROOT))
+        print(shot.relative_to(ROOT) if shot.is_relative_to(ROOT) else shot)
+
+
+def receipt(page: Any, suffix: str) -> None:
+    """A new receipt of three DRILL-X serials, scanned as GS1 DataMatrix codes (GTIN + serial)."""
+    page.goto("/documents/new?type=receipt")
+    page.get_by_label("Partner").fill("ACME-SUPPLY")
+    page.get_by_label("To location").fill("WH1")
+    for n in range(1, 4):
+        box = page.get_by_label("Scan (line 1)")
+        box.fill(f"]d2010{GTIN}21SHOT{suffix.upper().strip('-')}-{n:03d}")
+        box.press("Enter")
+        page.wait_for_function(f"document.querySelectorAll('#line-1 .tracking-line').length === {n}")
 
 
 def _a_recall(engine: object) -> int:

@@ -38,6 +38,7 @@ class Shown:
     code: str
     detail: str
     line: int | None = None  # a document line (a posting violation), else None
+    tracking: str | None = None  # the serial, lot or package number a posting violation names
 
 
 @dataclass
@@ -54,7 +55,7 @@ class FormErrors:
         errors = cls(status=problems.status_of(error))
         if isinstance(error, PostingRejected):
             for v in error.violations:
-                errors.add(field, v.code.value, v.detail, line=v.line)
+                errors.add(field, v.code.value, v.detail, line=v.line, tracking=v.tracking)
         else:
             errors.add(field, error.code.value, error.detail)
         return errors
@@ -70,8 +71,16 @@ class FormErrors:
             errors.add(shown, ErrorCode.VALIDATION_ERROR.value, problem["msg"])
         return errors
 
-    def add(self, field: str | None, code: str, detail: str, *, line: int | None = None) -> None:
-        shown = Shown(code, detail, line)
+    def add(
+        self,
+        field: str | None,
+        code: str,
+        detail: str,
+        *,
+        line: int | None = None,
+        tracking: str | None = None,
+    ) -> None:
+        shown = Shown(code, detail, line, tracking)
         if field is None:
             self.general.append(shown)
         else:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from itemtrace.domain.cards import Card
 from itemtrace.domain.tracking import Dimension
 
 
+@lru_cache(maxsize=8192)  # a long document names its item on every line: quote it once
 def _q(value: str) -> str:
     return quote(value, safe="")
 

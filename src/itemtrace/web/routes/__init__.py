@@ -8,12 +8,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from itemtrace.web.routes import admin, admin_users, auth, cards, dashboard, imports, recalls, reports
+from itemtrace.web.routes import (
+    admin,
+    admin_users,
+    auth,
+    cards,
+    dashboard,
+    documents,
+    imports,
+    recalls,
+    reports,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     dashboard.router,
     cards.router,
+    documents.router,
     recalls.router,
     reports.router,
     imports.router,
