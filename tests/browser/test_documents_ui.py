@@ -1,9 +1,13 @@
-"""The documents pages in a real browser: the issue's scenario up to the refusal, and axe on the
+"""The documents pages in a real browser: the issue's whole scenario (receive by scanning, search,
+block, a shipment refused on its line, a recall and its CSV), and axe on the
 list, a document, a new one and one with its errors."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -19,7 +23,9 @@ def scan(page, line: int, code: str, expected: int) -> None:
     expect(page.locator(f"#line-{line} .tracking-line")).to_have_count(expected)
 
 
-def test_receive_three_serials_block_one_and_its_shipment_is_refused_on_the_line(page, unique):
+def test_receive_three_serials_block_one_see_its_shipment_refused_on_the_line_and_recall_another(
+    page, unique
+):
     serials = [f"D{unique}-{i}" for i in (1, 2, 3)]
     page.goto("/documents/new?type=receipt")
     page.get_by_label("Partner").fill("VEND")
@@ -58,6 +64,23 @@ def test_receive_three_serials_block_one_and_its_shipment_is_refused_on_the_line
     expect(refused).to_contain_text(serials[1])
     expect(page.get_by_label("Serial, tracking line 1 of line 1")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
+
+    # The quality manager recalls the first serial and downloads the report for the customers.
+    page.get_by_role("link", name="Recalls").click()
+    page.goto("/recalls/new")
+    page.get_by_label("Item (SKU)").fill("DRILL")
+    page.get_by_label("Kind of number").select_option("serial")
+    page.get_by_label("Number", exact=True).fill(serials[0])
+    page.get_by_label("Reason").fill("overheating")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Record recall").click()
+    expect(page).to_have_url(re.compile(r"/recalls/\d+$"))
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(downloading.value.path()).read_text(encoding="utf-8"))))
+    assert [(r["section"], r["serial"], r["quantity"], r["reason"]) for r in rows] == [
+        ("on_hand", serials[0], "1", "overheating")
+    ]
 
 
 def test_the_documents_list_and_a_count_of_a_location_pass_axe(page):
