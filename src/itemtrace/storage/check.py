@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from itemtrace.domain.masterdata import PROJECTED_KINDS
@@ -22,6 +22,25 @@ from itemtrace.storage.tables import (
     TrackingCodeRow,
 )
 
+# (item_id, serial, lot, package) as stored ('' for no number): one key of the ledger.
+KeyIds = tuple[int, str, str, str]
+
+
+def _of_keys(
+    table: type[LedgerEntryRow] | type[BalanceRow], keys: Sequence[KeyIds] | None
+) -> ColumnElement[bool]:
+    """Rows of these keys (every key when None), each key its own indexed equality."""
+    if keys is None:
+        return true()
+    if not keys:
+        return false()
+    return or_(
+        *(
+            and_(table.item_id == item, table.serial == serial, table.lot == lot_no, table.package == package)
+            for item, serial, lot_no, package in keys
+        )
+    )
+
 
 class Check:
     """`uow.check`: what `services/ledger.py` verifies."""
@@ -29,11 +48,31 @@ class Check:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def projection_differences(self) -> list[tuple[str, str, TrackingKey, Decimal, Decimal]]:
-        """Compare the balance projection with balances recomputed from the whole ledger.
+    def keys_after(self, entry_id: int) -> list[KeyIds]:
+        """The keys the ledger entries after `entry_id` moved (a range of the primary key)."""
+        e = LedgerEntryRow
+        rows = self.session.execute(
+            select(e.item_id, e.serial, e.lot, e.package)
+            .where(e.id > entry_id)
+            .distinct()
+            .order_by(e.item_id, e.serial, e.lot, e.package)
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
-        Returns (item, location, key, projected, recomputed) for every difference.
+    def entries_after(self, entry_id: int) -> int:
+        e = LedgerEntryRow
+        return int(self.session.scalar(select(func.count()).select_from(e).where(e.id > entry_id)) or 0)
+
+    def projection_differences(
+        self, keys: Sequence[KeyIds] | None = None
+    ) -> tuple[list[tuple[str, str, TrackingKey, Decimal, Decimal]], int]:
+        """Compare the balance projection with balances recomputed from the whole ledger: of every
+        key, or of `keys` only (each from its whole history).
+
+        Returns (item, location, key, projected, recomputed) for every difference, and how many
+        (item, serial, lot, package) keys were recomputed.
         """
+        of_keys = _of_keys(LedgerEntryRow, keys)
         moves = (
             select(
                 LedgerEntryRow.item_id.label("item_id"),
@@ -43,6 +82,7 @@ class Check:
                 LedgerEntryRow.package.label("package"),
                 (-type_coerce(LedgerEntryRow.quantity, Quantity.impl)).label("units"),
             )
+            .where(of_keys)
             .union_all(
                 select(
                     LedgerEntryRow.item_id,
@@ -51,7 +91,7 @@ class Check:
                     LedgerEntryRow.lot,
                     LedgerEntryRow.package,
                     type_coerce(LedgerEntryRow.quantity, Quantity.impl),
-                )
+                ).where(of_keys)
             )
             .subquery()
         )
@@ -72,11 +112,12 @@ class Check:
                 select(LocationRow.id).where(LocationRow.kind.in_([k.value for k in PROJECTED_KINDS]))
             )
         )
-        expected: dict[tuple[int, int, str, str, str], int] = {
-            (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.units)
-            for r in self.session.execute(select(recomputed))
-            if r.location_id in projected_ids
-        }
+        expected: dict[tuple[int, int, str, str, str], int] = {}
+        examined: set[KeyIds] = set()
+        for r in self.session.execute(select(recomputed)):
+            examined.add((r.item_id, r.serial, r.lot, r.package))
+            if r.location_id in projected_ids:
+                expected[(r.item_id, r.location_id, r.serial, r.lot, r.package)] = int(r.units)
         raw = BalanceRow.__table__.c
         projected: dict[tuple[int, int, str, str, str], int] = {
             (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.quantity)
@@ -88,7 +129,7 @@ class Check:
                     raw.lot,
                     raw.package,
                     type_coerce(raw.quantity, Quantity.impl).label("quantity"),
-                )
+                ).where(_of_keys(BalanceRow, keys))
             )
         }
         diffs = []
@@ -109,17 +150,19 @@ class Check:
                         Decimal(want) / 1000,
                     )
                 )
-        return diffs
+        return diffs, len(examined)
 
-    def negative_balances(self) -> list[tuple[str, TrackingKey, Decimal]]:
-        """(location, key, quantity) of every balance below zero: at our places, on the road or at
-        a customer (a return that took back more than was delivered)."""
+    def negative_balances(
+        self, keys: Sequence[KeyIds] | None = None
+    ) -> list[tuple[str, TrackingKey, Decimal]]:
+        """(location, key, quantity) of every balance below zero (of `keys` only, if given): at our
+        places, on the road or at a customer (a return that took back more than was delivered)."""
         b = BalanceRow
         rows = self.session.execute(
             select(LocationRow.code, ItemRow.sku, b.serial, b.lot, b.package, b.quantity)
             .join(LocationRow, LocationRow.id == b.location_id)
             .join(ItemRow, ItemRow.id == b.item_id)
-            .where(type_coerce(b.quantity, Quantity.impl) < 0)
+            .where(type_coerce(b.quantity, Quantity.impl) < 0, _of_keys(b, keys))
             .order_by(ItemRow.sku, LocationRow.code, b.serial, b.lot, b.package)
         )
         return [
@@ -127,10 +170,13 @@ class Check:
             for loc, sku, serial, lot_no, package, qty in rows
         ]
 
-    def serials_in_stock_twice(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """(serial, [(item, location), ...]) for each serial in stock more than once: twice for one
-        item, or on two items that both have globally unique serials."""
+    def serials_in_stock_twice(
+        self, serials: Sequence[str] | None = None
+    ) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(serial, [(item, location), ...]) for each serial (of `serials`, if given) in stock more
+        than once: twice for one item, or on two items that both have globally unique serials."""
         b = BalanceRow
+        only = true() if serials is None else b.serial.in_(serials)
         # Whether serials are global is read from the tracking code itself, not from the balance's
         # copy of it: check must not trust the denormalised flag it is checking.
         held = (
@@ -144,11 +190,11 @@ class Check:
             .join(LocationRow, LocationRow.id == b.location_id)
             .join(ItemRow, ItemRow.id == b.item_id)
             .outerjoin(TrackingCodeRow, TrackingCodeRow.id == ItemRow.tracking_code_id)
-            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0)
+            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0, only)
         )
         repeated = (
             select(b.serial)
-            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0)
+            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0, only)
             .group_by(b.serial)
             .having(func.count() > 1)
         )
