@@ -59,24 +59,24 @@ class Checkpoints:
 
         On PostgreSQL ids come from a sequence when a posting inserts, and postings commit in any
         order, so an entry below the highest visible id may still be uncommitted. Every such
-        posting had started before the highest id was read, so it is in the snapshot taken just
-        after: this waits until each of those transactions has ended (as CREATE INDEX
-        CONCURRENTLY does), blocking no one. SQLite has one writer: what is visible is settled."""
+        posting wrote its document (and so had a transaction id) before the highest id was read,
+        so it is among this database's writers listed just after: this waits until each of those
+        transactions has ended (as CREATE INDEX CONCURRENTLY waits), blocking no one. SQLite has
+        one writer at a time: what is visible is settled."""
         high = int(self.session.scalar(select(func.coalesce(func.max(LedgerEntryRow.id), 0))) or 0)
         if self.session.get_bind().dialect.name != "postgresql":
             return high
-        in_flight = [
-            str(xid) for (xid,) in self.session.execute(text("SELECT pg_snapshot_xip(pg_current_snapshot())"))
-        ]
+        # Writers of this database only (a snapshot's list of transactions spans the cluster).
+        writers = text(
+            "SELECT pid, CAST(backend_xid AS text) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+        )
+        in_flight = {(int(pid), str(xid)) for pid, xid in self.session.execute(writers)}
         deadline = time.monotonic() + wait_seconds
         while in_flight:
-            running = self.session.scalars(
-                text(
-                    "SELECT x FROM unnest(CAST(:xids AS xid8[])) AS x WHERE pg_xact_status(x) = 'in progress'"
-                ),
-                {"xids": in_flight},
-            ).all()
-            in_flight = [str(xid) for xid in running]
+            # The activity view is read once per transaction unless told to look again.
+            self.session.execute(text("SELECT pg_stat_clear_snapshot()"))
+            in_flight &= {(int(pid), str(xid)) for pid, xid in self.session.execute(writers)}
             if in_flight and time.monotonic() > deadline:
                 return None
             if in_flight:
