@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from itemtrace.domain.tracking import TrackingKey
 from itemtrace.storage.check import KeyIds
-from itemtrace.storage.checkpoints import Checkpoint
+from itemtrace.storage.checkpoints import Checkpoint as Checkpoint
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 FULL = "full"
