@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from itemtrace.domain.tracking import TrackingKey
-from itemtrace.storage.check import KeyIds
 from itemtrace.storage.checkpoints import Checkpoint as Checkpoint
 from itemtrace.storage.unit_of_work import UnitOfWork
 
 FULL = "full"
 INCREMENTAL = "incremental"
-# Keys recomputed per statement in an incremental check (each key is an indexed equality).
-KEYS_PER_STATEMENT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,34 +112,14 @@ def _full(uow: UnitOfWork, before: Checkpoint | None) -> CheckReport:
 
 
 def _incremental(uow: UnitOfWork, before: Checkpoint) -> CheckReport:
-    keys = uow.check.keys_after(before.last_entry_id)
-    differences: list[Difference] = []
-    negatives: list[Negative] = []
-    examined = 0  # keys the recomputation read the history of (the ledger's answer, not `keys`)
-    for chunk in _chunks(keys):
-        diffs, recomputed = uow.check.projection_differences(chunk)
-        examined += recomputed
-        differences += [Difference(loc, key, have, want) for _, loc, key, have, want in diffs]
-        negatives += [Negative(loc, key, qty) for loc, key, qty in uow.check.negative_balances(chunk)]
-    serials = sorted({serial for _, serial, _, _ in keys if serial})
-    duplicates: list[Duplicate] = []
-    for start in range(0, len(serials), KEYS_PER_STATEMENT):
-        duplicates += [
-            Duplicate(serial, places)
-            for serial, places in uow.check.serials_in_stock_twice(
-                serials[start : start + KEYS_PER_STATEMENT]
-            )
-        ]
+    since = before.last_entry_id
+    diffs, keys = uow.check.projection_differences(since)
     return CheckReport(
-        entries=uow.check.entries_after(before.last_entry_id),
-        differences=differences,
-        negatives=negatives,
-        duplicates=duplicates,
+        entries=uow.check.entries_after(since),
+        differences=[Difference(loc, key, have, want) for _, loc, key, have, want in diffs],
+        negatives=[Negative(loc, key, qty) for loc, key, qty in uow.check.negative_balances(since)],
+        duplicates=[Duplicate(serial, places) for serial, places in uow.check.serials_in_stock_twice(since)],
         mode=INCREMENTAL,
-        keys=examined,
+        keys=keys,
         checkpoint_before=before,
     )
-
-
-def _chunks(keys: Sequence[KeyIds]) -> list[Sequence[KeyIds]]:
-    return [keys[start : start + KEYS_PER_STATEMENT] for start in range(0, len(keys), KEYS_PER_STATEMENT)]

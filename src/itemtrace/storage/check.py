@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select, true, tuple_, type_coerce
+from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.masterdata import PROJECTED_KINDS
 from itemtrace.domain.tracking import SerialUnique, TrackingKey
@@ -22,24 +22,15 @@ from itemtrace.storage.tables import (
     TrackingCodeRow,
 )
 
-# (item_id, serial, lot, package) as stored ('' for no number): one key of the ledger.
-KeyIds = tuple[int, str, str, str]
 
-
-def _of_keys(
-    table: type[LedgerEntryRow] | type[BalanceRow], keys: Sequence[KeyIds] | None
-) -> ColumnElement[bool]:
-    """Rows of these keys (every key when None), each key its own indexed equality."""
-    if keys is None:
+def _moved_after(table: type[LedgerEntryRow] | type[BalanceRow], since: int | None) -> ColumnElement[bool]:
+    """Rows of the keys (item, serial, lot, package) that ledger entries after `since` moved
+    (every row when None): one statement, the keys read from a range of the primary key."""
+    if since is None:
         return true()
-    if not keys:
-        return false()
-    return or_(
-        *(
-            and_(table.item_id == item, table.serial == serial, table.lot == lot_no, table.package == package)
-            for item, serial, lot_no, package in keys
-        )
-    )
+    e = aliased(LedgerEntryRow)
+    moved = select(e.item_id, e.serial, e.lot, e.package).where(e.id > since).distinct()
+    return tuple_(table.item_id, table.serial, table.lot, table.package).in_(moved)
 
 
 class Check:
@@ -48,31 +39,20 @@ class Check:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def keys_after(self, entry_id: int) -> list[KeyIds]:
-        """The keys the ledger entries after `entry_id` moved (a range of the primary key)."""
-        e = LedgerEntryRow
-        rows = self.session.execute(
-            select(e.item_id, e.serial, e.lot, e.package)
-            .where(e.id > entry_id)
-            .distinct()
-            .order_by(e.item_id, e.serial, e.lot, e.package)
-        )
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
-
     def entries_after(self, entry_id: int) -> int:
         e = LedgerEntryRow
         return int(self.session.scalar(select(func.count()).select_from(e).where(e.id > entry_id)) or 0)
 
     def projection_differences(
-        self, keys: Sequence[KeyIds] | None = None
+        self, since: int | None = None
     ) -> tuple[list[tuple[str, str, TrackingKey, Decimal, Decimal]], int]:
         """Compare the balance projection with balances recomputed from the whole ledger: of every
-        key, or of `keys` only (each from its whole history).
+        key, or (`since`) of the keys entries after that id moved, each from its whole history.
 
         Returns (item, location, key, projected, recomputed) for every difference, and how many
         (item, serial, lot, package) keys were recomputed.
         """
-        of_keys = _of_keys(LedgerEntryRow, keys)
+        of_keys = _moved_after(LedgerEntryRow, since)
         moves = (
             select(
                 LedgerEntryRow.item_id.label("item_id"),
@@ -113,7 +93,7 @@ class Check:
             )
         )
         expected: dict[tuple[int, int, str, str, str], int] = {}
-        examined: set[KeyIds] = set()
+        examined: set[tuple[int, str, str, str]] = set()
         for r in self.session.execute(select(recomputed)):
             examined.add((r.item_id, r.serial, r.lot, r.package))
             if r.location_id in projected_ids:
@@ -129,7 +109,7 @@ class Check:
                     raw.lot,
                     raw.package,
                     type_coerce(raw.quantity, Quantity.impl).label("quantity"),
-                ).where(_of_keys(BalanceRow, keys))
+                ).where(_moved_after(BalanceRow, since))
             )
         }
         diffs = []
@@ -152,17 +132,16 @@ class Check:
                 )
         return diffs, len(examined)
 
-    def negative_balances(
-        self, keys: Sequence[KeyIds] | None = None
-    ) -> list[tuple[str, TrackingKey, Decimal]]:
-        """(location, key, quantity) of every balance below zero (of `keys` only, if given): at our
-        places, on the road or at a customer (a return that took back more than was delivered)."""
+    def negative_balances(self, since: int | None = None) -> list[tuple[str, TrackingKey, Decimal]]:
+        """(location, key, quantity) of every balance below zero (of the keys moved after `since`,
+        if given): at our places, on the road or at a customer (a return that took back more than
+        was delivered)."""
         b = BalanceRow
         rows = self.session.execute(
             select(LocationRow.code, ItemRow.sku, b.serial, b.lot, b.package, b.quantity)
             .join(LocationRow, LocationRow.id == b.location_id)
             .join(ItemRow, ItemRow.id == b.item_id)
-            .where(type_coerce(b.quantity, Quantity.impl) < 0, _of_keys(b, keys))
+            .where(type_coerce(b.quantity, Quantity.impl) < 0, _moved_after(b, since))
             .order_by(ItemRow.sku, LocationRow.code, b.serial, b.lot, b.package)
         )
         return [
@@ -170,13 +149,12 @@ class Check:
             for loc, sku, serial, lot_no, package, qty in rows
         ]
 
-    def serials_in_stock_twice(
-        self, serials: Sequence[str] | None = None
-    ) -> list[tuple[str, list[tuple[str, str]]]]:
-        """(serial, [(item, location), ...]) for each serial (of `serials`, if given) in stock more
-        than once: twice for one item, or on two items that both have globally unique serials."""
+    def serials_in_stock_twice(self, since: int | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(serial, [(item, location), ...]) for each serial (moved after `since`, if given) in
+        stock more than once: twice for one item, or on two items with globally unique serials."""
         b = BalanceRow
-        only = true() if serials is None else b.serial.in_(serials)
+        e = aliased(LedgerEntryRow)
+        only = true() if since is None else b.serial.in_(select(e.serial).where(e.id > since).distinct())
         # Whether serials are global is read from the tracking code itself, not from the balance's
         # copy of it: check must not trust the denormalised flag it is checking.
         held = (
