@@ -1,6 +1,7 @@
 """`itemtrace check` on the scale data set (`bench/scale.py`): the full check, and the
-incremental one (`--since-checkpoint`) after the last `NEW` entries, each beside the bare SQL
-that recomputes the same balances (one GROUP BY over the ledger, or over the moved keys' rows).
+incremental one (`--since-checkpoint`) after the last 100 and 10,000 entries, each beside the
+bare SQL that recomputes the same balances (one GROUP BY over the ledger, or over the moved
+keys' rows).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from bench.common import figure, now, report
 from itemtrace.services import ledger
 from itemtrace.storage.unit_of_work import UnitOfWork
 
-NEW = 10_000  # entries posted since the checkpoint, for the incremental check
+NEW = (100, 10_000)  # entries posted since the checkpoint, for the incremental check
 RUNS = 3
 
 MOVES = """
@@ -66,13 +67,20 @@ def measure_check(engine: Engine, label: str) -> dict[str, dict[str, Any]]:
     uow = UnitOfWork.for_engine(engine)
     with engine.connect() as conn:
         high = int(conn.execute(text("SELECT max(id) FROM ledger_entry")).scalar_one())
-    since = max(high - NEW, 0)
     full_report: list[ledger.CheckReport] = []
     full = _seconds(lambda: full_report.append(ledger.check(uow, now=now())))
     full_entry = figure(full, "s", _bare(engine, BARE_FULL))
     full_entry.update(entries=full_report[-1].entries, keys=full_report[-1].keys, ok=full_report[-1].ok)
     report(f"check_full_{label}", "postgresql", full_entry, f"({full_entry['entries']:,} entries)")
 
+    found = {f"check_full_{label}": {"postgresql": full_entry}}
+    for new in NEW:
+        name = f"check_since_{new}_{label}"
+        found[name] = {"postgresql": _incremental(engine, uow, name, max(high - new, 0))}
+    return found
+
+
+def _incremental(engine: Engine, uow: UnitOfWork, name: str, since: int) -> dict[str, Any]:
     reports: list[ledger.CheckReport] = []
     taken = []
     for _ in range(RUNS):
@@ -80,16 +88,7 @@ def measure_check(engine: Engine, label: str) -> dict[str, dict[str, Any]]:
         start = time.perf_counter()
         reports.append(ledger.check(uow, since_checkpoint=True, now=now()))
         taken.append(time.perf_counter() - start)
-    inc = statistics.median(taken)
-    inc_entry = figure(inc, "s", _bare(engine, BARE_INCREMENTAL, since=since))
-    inc_entry.update(entries=reports[-1].entries, keys=reports[-1].keys, ok=reports[-1].ok)
-    report(
-        f"check_since_{label}",
-        "postgresql",
-        inc_entry,
-        f"({inc_entry['entries']:,} new entries, {inc_entry['keys']:,} keys)",
-    )
-    return {
-        f"check_full_{label}": {"postgresql": full_entry},
-        f"check_since_{label}": {"postgresql": inc_entry},
-    }
+    entry = figure(statistics.median(taken), "s", _bare(engine, BARE_INCREMENTAL, since=since))
+    entry.update(entries=reports[-1].entries, keys=reports[-1].keys, ok=reports[-1].ok)
+    report(name, "postgresql", entry, f"({entry['entries']:,} new entries, {entry['keys']:,} keys)")
+    return entry

@@ -87,16 +87,17 @@ class Check:
             .group_by(moves.c.item_id, moves.c.location_id, moves.c.serial, moves.c.lot, moves.c.package)
             .subquery()
         )
-        projected_ids = set(
+        # The few places without a balance (supplier, production, …), not the many with one.
+        unprojected_ids = set(
             self.session.scalars(
-                select(LocationRow.id).where(LocationRow.kind.in_([k.value for k in PROJECTED_KINDS]))
+                select(LocationRow.id).where(LocationRow.kind.not_in([k.value for k in PROJECTED_KINDS]))
             )
         )
         expected: dict[tuple[int, int, str, str, str], int] = {}
         examined: set[tuple[int, str, str, str]] = set()
         for r in self.session.execute(select(recomputed)):
             examined.add((r.item_id, r.serial, r.lot, r.package))
-            if r.location_id in projected_ids:
+            if r.location_id not in unprojected_ids:
                 expected[(r.item_id, r.location_id, r.serial, r.lot, r.package)] = int(r.units)
         raw = BalanceRow.__table__.c
         projected: dict[tuple[int, int, str, str, str], int] = {
@@ -112,12 +113,22 @@ class Check:
                 ).where(_moved_after(BalanceRow, since))
             )
         }
+        differing = [
+            k for k in sorted(set(expected) | set(projected)) if expected.get(k, 0) != projected.get(k, 0)
+        ]
+        # Names of the differing keys' items and places only (a ledger may have 50,000 customers).
+        skus: dict[int, str] = dict(
+            self.session.execute(
+                select(ItemRow.id, ItemRow.sku).where(ItemRow.id.in_({k[0] for k in differing}))
+            ).all()
+        )
+        codes: dict[int, str] = dict(
+            self.session.execute(
+                select(LocationRow.id, LocationRow.code).where(LocationRow.id.in_({k[1] for k in differing}))
+            ).all()
+        )
         diffs = []
-        skus: dict[int, str] = {r[0]: r[1] for r in self.session.execute(select(ItemRow.id, ItemRow.sku))}
-        codes: dict[int, str] = {
-            r[0]: r[1] for r in self.session.execute(select(LocationRow.id, LocationRow.code))
-        }
-        for key in sorted(set(expected) | set(projected)):
+        for key in differing:
             want, have = expected.get(key, 0), projected.get(key, 0)
             if want != have:
                 item_id, location_id, serial, lot_no, package = key
