@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, func, select, true, tuple_, type_coerce
+from sqlalchemy import Select, and_, func, select, true, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.masterdata import PROJECTED_KINDS
@@ -22,15 +23,35 @@ from itemtrace.storage.tables import (
     TrackingCodeRow,
 )
 
+Ts = TypeVarTuple("Ts")
+_LAST_ID = 2**63 - 1  # the largest BIGINT (and SQLite rowid)
 
-def _moved_after(table: type[LedgerEntryRow] | type[BalanceRow], since: int | None) -> ColumnElement[bool]:
-    """Rows of the keys (item, serial, lot, package) that ledger entries after `since` moved
-    (every row when None): one statement, the keys read from a range of the primary key."""
+
+def _only_moved(
+    query: Select[*Ts], table: type[LedgerEntryRow] | type[BalanceRow], since: int | None
+) -> Select[*Ts]:
+    """`query` kept to the rows of the keys (item, serial, lot, package) that ledger entries
+    after `since` moved (unchanged when None): joined to those keys, read from a range of the
+    primary key, so each key's rows are found by an index on the whole key. (SQLite, without
+    statistics, reads `id > since` by scanning the whole key index, in the order DISTINCT wants;
+    a range closed on both sides sends it to the rowid range. And it searches a row-value IN by
+    its first column only, hence the join.)"""
     if since is None:
-        return true()
-    e = aliased(LedgerEntryRow)
-    moved = select(e.item_id, e.serial, e.lot, e.package).where(e.id > since).distinct()
-    return tuple_(table.item_id, table.serial, table.lot, table.package).in_(moved)
+        return query
+    e = aliased(LedgerEntryRow, name="moved_entry")
+    moved = (
+        select(e.item_id, e.serial, e.lot, e.package)
+        .where(e.id.between(since + 1, _LAST_ID))
+        .distinct()
+        .subquery("moved")
+    )
+    on = and_(
+        table.item_id == moved.c.item_id,
+        table.serial == moved.c.serial,
+        table.lot == moved.c.lot,
+        table.package == moved.c.package,
+    )
+    return query.join(moved, on)
 
 
 class Check:
@@ -41,7 +62,12 @@ class Check:
 
     def entries_after(self, entry_id: int) -> int:
         e = LedgerEntryRow
-        return int(self.session.scalar(select(func.count()).select_from(e).where(e.id > entry_id)) or 0)
+        return int(
+            self.session.scalar(
+                select(func.count()).select_from(e).where(e.id.between(entry_id + 1, _LAST_ID))
+            )
+            or 0
+        )
 
     def projection_differences(
         self, since: int | None = None
@@ -52,26 +78,32 @@ class Check:
         Returns (item, location, key, projected, recomputed) for every difference, and how many
         (item, serial, lot, package) keys were recomputed.
         """
-        of_keys = _moved_after(LedgerEntryRow, since)
         moves = (
-            select(
-                LedgerEntryRow.item_id.label("item_id"),
-                LedgerEntryRow.from_location_id.label("location_id"),
-                LedgerEntryRow.serial.label("serial"),
-                LedgerEntryRow.lot.label("lot"),
-                LedgerEntryRow.package.label("package"),
-                (-type_coerce(LedgerEntryRow.quantity, Quantity.impl)).label("units"),
-            )
-            .where(of_keys)
-            .union_all(
+            _only_moved(
                 select(
-                    LedgerEntryRow.item_id,
-                    LedgerEntryRow.to_location_id,
-                    LedgerEntryRow.serial,
-                    LedgerEntryRow.lot,
-                    LedgerEntryRow.package,
-                    type_coerce(LedgerEntryRow.quantity, Quantity.impl),
-                ).where(of_keys)
+                    LedgerEntryRow.item_id.label("item_id"),
+                    LedgerEntryRow.from_location_id.label("location_id"),
+                    LedgerEntryRow.serial.label("serial"),
+                    LedgerEntryRow.lot.label("lot"),
+                    LedgerEntryRow.package.label("package"),
+                    (-type_coerce(LedgerEntryRow.quantity, Quantity.impl)).label("units"),
+                ),
+                LedgerEntryRow,
+                since,
+            )
+            .union_all(
+                _only_moved(
+                    select(
+                        LedgerEntryRow.item_id,
+                        LedgerEntryRow.to_location_id,
+                        LedgerEntryRow.serial,
+                        LedgerEntryRow.lot,
+                        LedgerEntryRow.package,
+                        type_coerce(LedgerEntryRow.quantity, Quantity.impl),
+                    ),
+                    LedgerEntryRow,
+                    since,
+                )
             )
             .subquery()
         )
@@ -103,14 +135,18 @@ class Check:
         projected: dict[tuple[int, int, str, str, str], int] = {
             (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.quantity)
             for r in self.session.execute(
-                select(
-                    raw.item_id,
-                    raw.location_id,
-                    raw.serial,
-                    raw.lot,
-                    raw.package,
-                    type_coerce(raw.quantity, Quantity.impl).label("quantity"),
-                ).where(_moved_after(BalanceRow, since))
+                _only_moved(
+                    select(
+                        raw.item_id,
+                        raw.location_id,
+                        raw.serial,
+                        raw.lot,
+                        raw.package,
+                        type_coerce(raw.quantity, Quantity.impl).label("quantity"),
+                    ),
+                    BalanceRow,
+                    since,
+                )
             )
         }
         differing = [
@@ -149,10 +185,12 @@ class Check:
         was delivered)."""
         b = BalanceRow
         rows = self.session.execute(
-            select(LocationRow.code, ItemRow.sku, b.serial, b.lot, b.package, b.quantity)
+            _only_moved(
+                select(LocationRow.code, ItemRow.sku, b.serial, b.lot, b.package, b.quantity), b, since
+            )
             .join(LocationRow, LocationRow.id == b.location_id)
             .join(ItemRow, ItemRow.id == b.item_id)
-            .where(type_coerce(b.quantity, Quantity.impl) < 0, _moved_after(b, since))
+            .where(type_coerce(b.quantity, Quantity.impl) < 0)
             .order_by(ItemRow.sku, LocationRow.code, b.serial, b.lot, b.package)
         )
         return [
@@ -165,7 +203,12 @@ class Check:
         stock more than once: twice for one item, or on two items with globally unique serials."""
         b = BalanceRow
         e = aliased(LedgerEntryRow)
-        only = true() if since is None else b.serial.in_(select(e.serial).where(e.id > since).distinct())
+        # IN removes the repeats itself (DISTINCT would lead SQLite to scan the key index).
+        only = (
+            true()
+            if since is None
+            else b.serial.in_(select(e.serial).where(e.id.between(since + 1, _LAST_ID)))
+        )
         # Whether serials are global is read from the tracking code itself, not from the balance's
         # copy of it: check must not trust the denormalised flag it is checking.
         held = (
