@@ -20,7 +20,9 @@ progress bar while it copies.
 
 Figures (recorded as `NAME_<size>` in bench/results.json, e.g. `serial_card_100m`): a serial's
 card (p50, p99 over 1,000 random serials, beside the bare history query), forward and backward
-traces and the hub lot's recall (as `bench/genealogy.py` measures them, beside its bare SQL).
+traces and the hub lot's recall (as `bench/genealogy.py` measures them, beside its bare SQL);
+`itemtrace check`, full and since a checkpoint 10,000 entries back (`bench/check_scale.py`;
+`--check-only` measures only those).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import psycopg
 from sqlalchemy import Engine, text
 
 from bench import genealogy
+from bench.check_scale import measure_check
 from bench.common import PG_SERVER, TODAY, driver_timings, figure, percentile, report, save
 from bench.serial_card import RAW_HISTORY
 from itemtrace.domain.masterdata import Location
@@ -449,6 +452,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--entries", default="100m", help="ledger entries: 10m, 100m, 500k (default 100m)")
     parser.add_argument("--database", help="database name (default itemtrace_scale_<entries>)")
     parser.add_argument("--no-measure", action="store_true", help="generate (or resume) only")
+    parser.add_argument("--check-only", action="store_true", help="measure `itemtrace check` only")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args(argv)
     total = entries(args.entries)
@@ -465,8 +469,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         upgrade(engine)
         timings = Generator(engine, size).run()
-        if not args.no_measure:
-            save(measure(engine, size, label, timings))
+        if args.check_only:
+            save(measure_check(engine, label))
+        elif not args.no_measure:
+            save({**measure(engine, size, label, timings), **measure_check(engine, label)})
     finally:
         engine.dispose()
         if args.drop:

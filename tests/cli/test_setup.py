@@ -67,13 +67,33 @@ def test_check_reports_the_entries_and_ok_after_movements(with_drills):
 
     assert human.exit_code == 0
     assert human.stdout == "ledger: 3 entries, balances OK\n"
+    before, after = report.pop("checkpoint_before"), report.pop("checkpoint_after")
     assert report == {
+        "mode": "full",
         "entries": 3,
+        "keys": 2,
         "ok": True,
         "differences": [],
         "negative_balances": [],
         "serials_in_stock_twice": [],
     }
+    assert before is not None  # the human-readable check just before left one
+    assert after["last_entry_id"] == before["last_entry_id"] == 3
+    assert (after["mode"], after["entries"], after["user"]) == ("full", 3, "system")
+
+
+def test_check_since_checkpoint_covers_what_moved_after_the_last_good_check(with_drills):
+    with_drills.ok("receive", "DRILL-X", "2", "--to", "WH1", "--serial", "SN-1", "--serial", "SN-2")
+    with_drills.ok("check")
+    with_drills.ok("ship", "DRILL-X", "--from", "WH1", "--partner", "CUST-01", "--serial", "SN-1")
+
+    human = with_drills("check", "--since-checkpoint")
+    report = with_drills.json("check", "--since-checkpoint")
+
+    assert human.stdout == "ledger: 1 entries since entry 2 (1 key), balances OK\n"
+    assert (report["mode"], report["entries"], report["keys"]) == ("incremental", 0, 0)
+    assert report["checkpoint_before"]["last_entry_id"] == 3
+    assert report["checkpoint_after"]["mode"] == "incremental"
 
 
 def test_serve_with_print_admin_token_prints_the_address_and_a_working_admin_token_first(

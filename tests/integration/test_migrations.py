@@ -20,7 +20,7 @@ from tests.integration.test_tracing import given_genealogy, ids
 
 
 def _migrate(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with engine.connect() as connection:  # each migration commits on its own
         config = alembic_config()
         config.attributes["connection"] = connection
         if revision == "head":

@@ -107,7 +107,7 @@ def test_0006_gives_existing_keys_to_their_documents_creator_and_keeps_users_act
 
 
 def _migrate(engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with engine.connect() as connection:  # each migration commits on its own
         config = alembic_config()
         config.attributes["connection"] = connection
         if revision == "head":

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TypeVarTuple
 
-from sqlalchemy import func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, func, select, true, type_coerce
+from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.masterdata import PROJECTED_KINDS
 from itemtrace.domain.tracking import SerialUnique, TrackingKey
@@ -22,6 +23,36 @@ from itemtrace.storage.tables import (
     TrackingCodeRow,
 )
 
+Ts = TypeVarTuple("Ts")
+_LAST_ID = 2**63 - 1  # the largest BIGINT (and SQLite rowid)
+
+
+def _only_moved(
+    query: Select[*Ts], table: type[LedgerEntryRow] | type[BalanceRow], since: int | None
+) -> Select[*Ts]:
+    """`query` kept to the rows of the keys (item, serial, lot, package) that ledger entries
+    after `since` moved (unchanged when None): joined to those keys, read from a range of the
+    primary key, so each key's rows are found by an index on the whole key. (SQLite, without
+    statistics, reads `id > since` by scanning the whole key index, in the order DISTINCT wants;
+    a range closed on both sides sends it to the rowid range. And it searches a row-value IN by
+    its first column only, hence the join.)"""
+    if since is None:
+        return query
+    e = aliased(LedgerEntryRow, name="moved_entry")
+    moved = (
+        select(e.item_id, e.serial, e.lot, e.package)
+        .where(e.id.between(since + 1, _LAST_ID))
+        .distinct()
+        .subquery("moved")
+    )
+    on = and_(
+        table.item_id == moved.c.item_id,
+        table.serial == moved.c.serial,
+        table.lot == moved.c.lot,
+        table.package == moved.c.package,
+    )
+    return query.join(moved, on)
+
 
 class Check:
     """`uow.check`: what `services/ledger.py` verifies."""
@@ -29,28 +60,49 @@ class Check:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def projection_differences(self) -> list[tuple[str, str, TrackingKey, Decimal, Decimal]]:
-        """Compare the balance projection with balances recomputed from the whole ledger.
+    def entries_after(self, entry_id: int) -> int:
+        e = LedgerEntryRow
+        return int(
+            self.session.scalar(
+                select(func.count()).select_from(e).where(e.id.between(entry_id + 1, _LAST_ID))
+            )
+            or 0
+        )
 
-        Returns (item, location, key, projected, recomputed) for every difference.
+    def projection_differences(
+        self, since: int | None = None
+    ) -> tuple[list[tuple[str, str, TrackingKey, Decimal, Decimal]], int]:
+        """Compare the balance projection with balances recomputed from the whole ledger: of every
+        key, or (`since`) of the keys entries after that id moved, each from its whole history.
+
+        Returns (item, location, key, projected, recomputed) for every difference, and how many
+        (item, serial, lot, package) keys were recomputed.
         """
         moves = (
-            select(
-                LedgerEntryRow.item_id.label("item_id"),
-                LedgerEntryRow.from_location_id.label("location_id"),
-                LedgerEntryRow.serial.label("serial"),
-                LedgerEntryRow.lot.label("lot"),
-                LedgerEntryRow.package.label("package"),
-                (-type_coerce(LedgerEntryRow.quantity, Quantity.impl)).label("units"),
+            _only_moved(
+                select(
+                    LedgerEntryRow.item_id.label("item_id"),
+                    LedgerEntryRow.from_location_id.label("location_id"),
+                    LedgerEntryRow.serial.label("serial"),
+                    LedgerEntryRow.lot.label("lot"),
+                    LedgerEntryRow.package.label("package"),
+                    (-type_coerce(LedgerEntryRow.quantity, Quantity.impl)).label("units"),
+                ),
+                LedgerEntryRow,
+                since,
             )
             .union_all(
-                select(
-                    LedgerEntryRow.item_id,
-                    LedgerEntryRow.to_location_id,
-                    LedgerEntryRow.serial,
-                    LedgerEntryRow.lot,
-                    LedgerEntryRow.package,
-                    type_coerce(LedgerEntryRow.quantity, Quantity.impl),
+                _only_moved(
+                    select(
+                        LedgerEntryRow.item_id,
+                        LedgerEntryRow.to_location_id,
+                        LedgerEntryRow.serial,
+                        LedgerEntryRow.lot,
+                        LedgerEntryRow.package,
+                        type_coerce(LedgerEntryRow.quantity, Quantity.impl),
+                    ),
+                    LedgerEntryRow,
+                    since,
                 )
             )
             .subquery()
@@ -67,36 +119,52 @@ class Check:
             .group_by(moves.c.item_id, moves.c.location_id, moves.c.serial, moves.c.lot, moves.c.package)
             .subquery()
         )
-        projected_ids = set(
+        # The few places without a balance (supplier, production, …), not the many with one.
+        unprojected_ids = set(
             self.session.scalars(
-                select(LocationRow.id).where(LocationRow.kind.in_([k.value for k in PROJECTED_KINDS]))
+                select(LocationRow.id).where(LocationRow.kind.not_in([k.value for k in PROJECTED_KINDS]))
             )
         )
-        expected: dict[tuple[int, int, str, str, str], int] = {
-            (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.units)
-            for r in self.session.execute(select(recomputed))
-            if r.location_id in projected_ids
-        }
+        expected: dict[tuple[int, int, str, str, str], int] = {}
+        examined: set[tuple[int, str, str, str]] = set()
+        for r in self.session.execute(select(recomputed)):
+            examined.add((r.item_id, r.serial, r.lot, r.package))
+            if r.location_id not in unprojected_ids:
+                expected[(r.item_id, r.location_id, r.serial, r.lot, r.package)] = int(r.units)
         raw = BalanceRow.__table__.c
         projected: dict[tuple[int, int, str, str, str], int] = {
             (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.quantity)
             for r in self.session.execute(
-                select(
-                    raw.item_id,
-                    raw.location_id,
-                    raw.serial,
-                    raw.lot,
-                    raw.package,
-                    type_coerce(raw.quantity, Quantity.impl).label("quantity"),
+                _only_moved(
+                    select(
+                        raw.item_id,
+                        raw.location_id,
+                        raw.serial,
+                        raw.lot,
+                        raw.package,
+                        type_coerce(raw.quantity, Quantity.impl).label("quantity"),
+                    ),
+                    BalanceRow,
+                    since,
                 )
             )
         }
+        differing = [
+            k for k in sorted(set(expected) | set(projected)) if expected.get(k, 0) != projected.get(k, 0)
+        ]
+        # Names of the differing keys' items and places only (a ledger may have 50,000 customers).
+        skus: dict[int, str] = dict(
+            self.session.execute(
+                select(ItemRow.id, ItemRow.sku).where(ItemRow.id.in_({k[0] for k in differing}))
+            ).all()
+        )
+        codes: dict[int, str] = dict(
+            self.session.execute(
+                select(LocationRow.id, LocationRow.code).where(LocationRow.id.in_({k[1] for k in differing}))
+            ).all()
+        )
         diffs = []
-        skus: dict[int, str] = {r[0]: r[1] for r in self.session.execute(select(ItemRow.id, ItemRow.sku))}
-        codes: dict[int, str] = {
-            r[0]: r[1] for r in self.session.execute(select(LocationRow.id, LocationRow.code))
-        }
-        for key in sorted(set(expected) | set(projected)):
+        for key in differing:
             want, have = expected.get(key, 0), projected.get(key, 0)
             if want != have:
                 item_id, location_id, serial, lot_no, package = key
@@ -109,14 +177,17 @@ class Check:
                         Decimal(want) / 1000,
                     )
                 )
-        return diffs
+        return diffs, len(examined)
 
-    def negative_balances(self) -> list[tuple[str, TrackingKey, Decimal]]:
-        """(location, key, quantity) of every balance below zero: at our places, on the road or at
-        a customer (a return that took back more than was delivered)."""
+    def negative_balances(self, since: int | None = None) -> list[tuple[str, TrackingKey, Decimal]]:
+        """(location, key, quantity) of every balance below zero (of the keys moved after `since`,
+        if given): at our places, on the road or at a customer (a return that took back more than
+        was delivered)."""
         b = BalanceRow
         rows = self.session.execute(
-            select(LocationRow.code, ItemRow.sku, b.serial, b.lot, b.package, b.quantity)
+            _only_moved(
+                select(LocationRow.code, ItemRow.sku, b.serial, b.lot, b.package, b.quantity), b, since
+            )
             .join(LocationRow, LocationRow.id == b.location_id)
             .join(ItemRow, ItemRow.id == b.item_id)
             .where(type_coerce(b.quantity, Quantity.impl) < 0)
@@ -127,10 +198,17 @@ class Check:
             for loc, sku, serial, lot_no, package, qty in rows
         ]
 
-    def serials_in_stock_twice(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """(serial, [(item, location), ...]) for each serial in stock more than once: twice for one
-        item, or on two items that both have globally unique serials."""
+    def serials_in_stock_twice(self, since: int | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(serial, [(item, location), ...]) for each serial (moved after `since`, if given) in
+        stock more than once: twice for one item, or on two items with globally unique serials."""
         b = BalanceRow
+        e = aliased(LedgerEntryRow)
+        # IN removes the repeats itself (DISTINCT would lead SQLite to scan the key index).
+        only = (
+            true()
+            if since is None
+            else b.serial.in_(select(e.serial).where(e.id.between(since + 1, _LAST_ID)))
+        )
         # Whether serials are global is read from the tracking code itself, not from the balance's
         # copy of it: check must not trust the denormalised flag it is checking.
         held = (
@@ -144,11 +222,11 @@ class Check:
             .join(LocationRow, LocationRow.id == b.location_id)
             .join(ItemRow, ItemRow.id == b.item_id)
             .outerjoin(TrackingCodeRow, TrackingCodeRow.id == ItemRow.tracking_code_id)
-            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0)
+            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0, only)
         )
         repeated = (
             select(b.serial)
-            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0)
+            .where(b.in_stock, b.serial != "", type_coerce(b.quantity, Quantity.impl) > 0, only)
             .group_by(b.serial)
             .having(func.count() > 1)
         )

@@ -23,11 +23,16 @@ def alembic_config(url: str = "") -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """`alembic upgrade head`, then make sure every virtual location exists. Safe to repeat."""
-    with engine.begin() as connection:
+    """`alembic upgrade head`, then make sure every virtual location exists. Safe to repeat.
+
+    Each migration commits on its own (an index built concurrently cannot run in a transaction):
+    an upgrade that fails part way leaves the database at the last migration that succeeded, and
+    running it again continues from there."""
+    with engine.connect() as connection:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    with engine.begin() as connection:
         existing = set(connection.scalars(select(LocationRow.code)))
         for kind, code in VIRTUAL_LOCATIONS.items():
             if code not in existing:

@@ -17,6 +17,7 @@ from itemtrace.storage.bulk import Bulk
 from itemtrace.storage.cards import Info
 from itemtrace.storage.cards_read import CardReads
 from itemtrace.storage.check import Check
+from itemtrace.storage.checkpoints import Checkpoints
 from itemtrace.storage.corrections import Corrections
 from itemtrace.storage.documents import Documents
 from itemtrace.storage.epcis import EpcisReads
@@ -79,6 +80,7 @@ class UnitOfWork:
     lists: Lists
     availability: Availability
     check: Check
+    checkpoints: Checkpoints
     reports: Reports
     tracing: Tracing
     epcis: EpcisReads
@@ -192,6 +194,7 @@ class UnitOfWork:
         self.lists = Lists(session, self.masterdata)
         self.availability = Availability(session, self.masterdata)
         self.check = Check(session)
+        self.checkpoints = Checkpoints(session)
         self.reports = Reports(session, self.masterdata)
         self.tracing = Tracing(session, self.masterdata)
         self.reclass = Reclass(session, self.masterdata)

@@ -101,5 +101,8 @@ from itemtrace.storage.tables.stock import (
     BalanceRow as BalanceRow,
 )
 from itemtrace.storage.tables.stock import (
+    CheckCheckpointRow as CheckCheckpointRow,
+)
+from itemtrace.storage.tables.stock import (
     LedgerEntryRow as LedgerEntryRow,
 )

@@ -138,6 +138,8 @@ class BalanceRow(Base):
             postgresql_where=text("package <> ''"),
         ),
         Index("ix_balance_location_item", "location_id", "item_id"),
+        # A key's balances at every place (`itemtrace check --since-checkpoint`); built concurrently.
+        Index("ix_balance_tracking_key", "item_id", "serial", "lot", "package"),
         # The expiring report, by date: only stock with a date that is still there.
         Index(
             "ix_balance_expiring",
@@ -160,6 +162,20 @@ class BalanceRow(Base):
     global_serial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     expiration_date: Mapped[date | None] = mapped_column(Date)
     first_in_date: Mapped[date | None] = mapped_column(Date)
+
+
+class CheckCheckpointRow(Base):
+    """One `itemtrace check` that found nothing: every ledger entry up to `last_entry_id` was
+    committed and agreed with the projection then. The next incremental check starts after it."""
+
+    __tablename__ = "check_checkpoint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_entry_id: Mapped[int] = mapped_column(BigInteger)
+    mode: Mapped[str] = mapped_column(String(12))  # full | incremental
+    entries: Mapped[int] = mapped_column(BigInteger)  # ledger entries this check covered
+    keys: Mapped[int] = mapped_column(BigInteger)  # (item, serial, lot, package) keys recomputed
+    user_name: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # The two ends of a movement, aliased once: an aliased entity made per call costs more to adapt
