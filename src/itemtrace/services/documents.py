@@ -263,10 +263,13 @@ def list_documents(
     limit: int = 50,
     type: str | None = None,
     status: str | None = None,
+    with_lines: bool = True,
 ) -> list[StoredDocument]:
+    """A page of documents, newest first; `with_lines=False` reads their headers alone (a list
+    that shows no lines need not read a 1,000-line document's)."""
     with uow:
         return uow.corrections.with_links(
-            uow.documents.list(after=after, limit=limit, type=type, status=status)
+            uow.documents.list(after=after, limit=limit, type=type, status=status, with_lines=with_lines)
         )
 
 

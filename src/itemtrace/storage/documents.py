@@ -171,9 +171,10 @@ class Documents:
         )
 
     def list(
-        self, *, after: int | None, limit: int, type: str | None, status: str | None
+        self, *, after: int | None, limit: int, type: str | None, status: str | None, with_lines: bool = True
     ) -> list[StoredDocument]:
-        """A page of documents, newest first: two queries (headers, then all their lines)."""
+        """A page of documents, newest first: two queries (headers, then all their lines), or the
+        headers alone (`with_lines=False`: their `lines` empty)."""
         query = self._headers().order_by(DocumentRow.id.desc()).limit(limit)
         if after is not None:
             query = query.where(DocumentRow.id < after)
@@ -182,8 +183,8 @@ class Documents:
         if status:
             query = query.where(DocumentRow.status == status)
         headers = self.session.execute(query).all()
-        lines = self._lines([row.id for row, _ in headers])
-        return [mapping.document_from_rows(row, partner, lines[row.id]) for row, partner in headers]
+        lines = self._lines([row.id for row, _ in headers]) if with_lines else {}
+        return [mapping.document_from_rows(row, partner, lines.get(row.id, [])) for row, partner in headers]
 
     # reservations: working state of open documents, not the ledger
     def reserve(self, document_id: int, reservations: Sequence[Reservation]) -> None:

@@ -37,7 +37,7 @@ def _panels(uow_factory: Any) -> dict[str, Any]:
         "counts": info_cards.serial_status_counts(uow_factory(), today=today),
         "expiring": expiry.expiring(uow_factory(), within_days=EXPIRING_DAYS, limit=LISTED, today=today),
         "expiring_days": EXPIRING_DAYS,
-        "documents": documents.list_documents(uow_factory(), limit=LISTED),
+        "documents": documents.list_documents(uow_factory(), limit=LISTED, with_lines=False),
         "recalls": tracing.list_recalls(uow_factory(), limit=LISTED),
     }
 
