@@ -136,13 +136,15 @@ def test_the_job_page_shows_a_running_import_polls_its_status_and_reaches_done(s
         )
         assert reached.wait(60)
         running = web.get(answer.headers["location"])
-        polled = web.get(f"{answer.headers['location']}/status")
+        polled = web.get(f"{answer.headers['location']}/status", headers={"HX-Request": "true"})
     finally:
         opened.set()
     web.app.state.imports.drain()
-    done = web.get(f"{answer.headers['location']}/status")
+    done = web.get(f"{answer.headers['location']}/status", headers={"HX-Request": "true"})
 
     assert answer.status_code == 303
     assert "Running: 2 row(s) read so far" in running.text and 'hx-trigger="every 2s"' in running.text
     assert "Running: 2 row(s)" in polled.text and "hx-get" in polled.text
     assert "Done: 2 row(s) posted as document" in done.text and "hx-get" not in done.text
+    assert done.headers["hx-refresh"] == "true"  # the whole page again: its document, or its errors
+    assert "hx-refresh" not in polled.headers

@@ -81,11 +81,16 @@ async def job_page(request: Request, _user: Viewer, import_id: ImportId) -> Resp
 
 @router.get("/imports/{import_id}/status")
 async def job_status(request: Request, _user: Viewer, import_id: ImportId) -> Response:
-    """The job's status line alone: what the job page polls (htmx) until the job is finished."""
+    """The job's status line alone: what the job page polls (htmx) until the job is finished;
+    then htmx is told to reload the page, which shows the document or the row errors."""
     job = await run_in_threadpool(
         imports.get_job, request.app.state.uow_factory(), import_id, request.app.state.imports
     )
-    return render(request, "imports/_status.html", {"job": job, "finished": job.status in FINISHED})
+    finished = job.status in FINISHED
+    answer = render(request, "imports/_status.html", {"job": job, "finished": finished})
+    if finished and request.headers.get("hx-request") == "true":
+        answer.headers["HX-Refresh"] = "true"
+    return answer
 
 
 @router.get("/imports/{import_id}/errors.csv")
