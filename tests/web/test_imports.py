@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from itemtrace.domain.users import Role
@@ -21,7 +23,9 @@ def world(uow):
 def upload(web, content, name="stock.csv", **fields):
     token = csrf_of(web.get("/imports/new").text)
     files = {"file": (name, content, "text/csv")}
-    return web.post("/imports/new", data={"csrf_token": token, **fields}, files=files)
+    answer = web.post("/imports/new", data={"csrf_token": token, **fields}, files=files)
+    web.app.state.imports.drain()  # the import runs in the background: wait for its end
+    return answer
 
 
 def test_a_good_file_is_posted_and_its_job_page_says_done(sign_in, world, uow):
@@ -114,3 +118,33 @@ def test_an_upload_without_the_csrf_token_is_refused(sign_in, world, uow):
     answer = sign_in(Role.CLERK).post("/imports/new", files={"file": ("s.csv", GOOD, "text/csv")})
 
     assert answer.status_code == 403
+
+
+def test_the_job_page_shows_a_running_import_polls_its_status_and_reaches_done(sign_in, world, uow):
+    web = sign_in(Role.CLERK)
+    reached, opened = threading.Event(), threading.Event()
+
+    def hold(_job_id: int, _rows: int) -> None:  # the import waits here, after reading the file
+        reached.set()
+        assert opened.wait(60)
+
+    web.app.state.imports.on_progress = hold
+    token = csrf_of(web.get("/imports/new").text)
+    try:
+        answer = web.post(
+            "/imports/new", data={"csrf_token": token}, files={"file": ("s.csv", GOOD, "text/csv")}
+        )
+        assert reached.wait(60)
+        running = web.get(answer.headers["location"])
+        polled = web.get(f"{answer.headers['location']}/status", headers={"HX-Request": "true"})
+    finally:
+        opened.set()
+    web.app.state.imports.drain()
+    done = web.get(f"{answer.headers['location']}/status", headers={"HX-Request": "true"})
+
+    assert answer.status_code == 303
+    assert "Running: 2 row(s) read so far" in running.text and 'hx-trigger="every 2s"' in running.text
+    assert "Running: 2 row(s)" in polled.text and "hx-get" in polled.text
+    assert "Done: 2 row(s) posted as document" in done.text and "hx-get" not in done.text
+    assert done.headers["hx-refresh"] == "true"  # the whole page again: its document, or its errors
+    assert "hx-refresh" not in polled.headers

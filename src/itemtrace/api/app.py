@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from itemtrace import __version__, web
 from itemtrace.api import docs, openapi, problems
@@ -35,6 +36,7 @@ from itemtrace.api.routes import (
 from itemtrace.config import Settings
 from itemtrace.domain.errors import ErrorCode
 from itemtrace.domain.users import User
+from itemtrace.services import imports as import_service
 from itemtrace.services import users as user_service
 from itemtrace.storage.engine import WAIT_ERRORS, engine_for, gave_up_waiting, read_engine_for
 from itemtrace.storage.unit_of_work import UnitOfWork
@@ -70,6 +72,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await run_in_threadpool(_app.state.imports.close)  # background imports end first
         for made in engines:
             made.dispose()
 
@@ -84,6 +87,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engines[0] if engines else None
+    app.state.imports = import_service.Runner()  # this process's background imports
     app.state.uow_factory = lambda: UnitOfWork(
         factory, read_session_factory=read_factory, gs1_company_prefix=settings.gs1_company_prefix
     )

@@ -71,7 +71,7 @@ def serve(
     # Imported here so the other commands do not pay for FastAPI's and uvicorn's start-up.
     import uvicorn
 
-    from itemtrace.services import users
+    from itemtrace.services import imports, users
 
     cli = Cli.of(ctx)
     settings = cli.settings.overridden(
@@ -83,6 +83,10 @@ def serve(
     )
     _require_free(host, port)
     cli.upgrade()
+    # Before any worker starts, no import runs: one left `running` died with its server.
+    abandoned = imports.fail_abandoned(cli.uow(), now=cli.now())
+    if abandoned:
+        print(f"{abandoned} import(s) left running by a stopped server marked failed", flush=True)
     token = password = None
     if print_admin_token or print_admin_password:
         token = users.bootstrap_admin(cli.uow(), ADMIN_NAME, now=cli.now())

@@ -575,19 +575,21 @@ def _date(values: Mapping[str, Cell], name: str, row: int, errors: list[RowError
 
 @dataclass(frozen=True, slots=True)
 class ImportJob:
-    """An import as recorded: the file, its data rows, `posted` or `rejected`, the document it
-    posted, the errors it was refused for (the first `MAX_ERRORS`) and how many there were."""
+    """An import as recorded: the file, its data rows (read so far, while `running`), `running`,
+    `posted`, `rejected` or `failed`, the document it posted, the errors it was refused for (the
+    first `MAX_ERRORS`) and how many there were, and why it failed (`detail`)."""
 
     file_name: str
     rows: int
     status: str
     started_at: datetime
-    finished_at: datetime
+    finished_at: datetime | None
     user: str | None = None
     document: str | None = None
     document_id: int | None = None
     errors: tuple[RowError, ...] = ()
     error_count: int = 0
+    detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -597,5 +599,9 @@ class StoredImportJob(ImportJob):
     id: int
 
 
+RUNNING = "running"  # a background import (`Prefer: respond-async`) not finished yet
 POSTED = "posted"
 REJECTED = "rejected"
+FAILED = "failed"  # stopped by an unexpected error, or by the server stopping: nothing posted
+FINISHED = (POSTED, REJECTED, FAILED)
+STOPPED = "the server stopped during the import"

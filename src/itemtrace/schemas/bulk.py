@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -21,19 +22,21 @@ class RowErrorOut(BaseModel):
 
 
 class ImportJobOut(BaseModel):
-    """An import: `posted` (with its `document`) or `rejected` (with its `errors`)."""
+    """An import: `running` (a background import; `rows` read so far), `posted` (with its
+    `document`), `rejected` (with its `errors`) or `failed` (with its `detail`: nothing posted)."""
 
     id: int
     file_name: str
     rows: int
-    status: str
+    status: Literal["running", "posted", "rejected", "failed"]
     document: str | None
     document_id: int | None
     user: str | None
     started_at: datetime
-    finished_at: datetime
+    finished_at: datetime | None
     error_count: int
     errors: list[RowErrorOut]
+    detail: str | None = None
 
     @classmethod
     def from_domain(cls, job: StoredImportJob) -> ImportJobOut:
@@ -49,4 +52,5 @@ class ImportJobOut(BaseModel):
             finished_at=job.finished_at,
             error_count=job.error_count,
             errors=[RowErrorOut.from_domain(e) for e in job.errors],
+            detail=job.detail,
         )

@@ -11,13 +11,20 @@ row is bad the import goes on checking (and writing the good rows, so that later
 what the file put in stock) and rolls everything back at the end. Nothing is visible to anyone
 else before the commit, which also writes the import's job row.
 
-Each import is recorded as a job (`GET /imports/{id}`): the import runs synchronously, so the
-job is finished when the request answers; its row says what happened afterwards.
+Each import is recorded as a job (`GET /imports/{id}`). Run synchronously (`import_file`), the
+job is written finished, in the posting transaction (or, rejected, just after). Run in the
+background (`start_import`, `Prefer: respond-async`), the job is first committed `running` in a
+short transaction of its own, then finished the same way; see `Runner` for its progress.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
+import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import IO
@@ -37,6 +44,7 @@ from itemtrace.storage.unit_of_work import UnitOfWork
 Progress = Callable[[int], None]  # called with the data rows read so far
 Rows = Callable[[], Iterable[Sequence[Cell]]]  # the file's rows, header first, read from the start
 _PROGRESS_EVERY = 10_000
+_log = logging.getLogger(__name__)
 ERROR_COLUMNS = ("row", "column", "code", "detail")
 
 
@@ -51,10 +59,12 @@ def import_file(
     today: date,
     now: datetime,
     progress: Progress | None = None,
+    job_id: int | None = None,
 ) -> tuple[StoredImportJob, StoredDocument]:
     """Read a `.csv` or `.xlsx` file and post its rows; the job and the posted document (its
     lines without their tracking lines, which a million-row file would hold in memory: read
-    the document for them).
+    the document for them). `job_id`: a `running` job already recorded, finished here (else a
+    finished job is added).
 
     Raises:
         ImportRejected: every bad row (nothing posted); the job is recorded as `rejected`.
@@ -83,6 +93,7 @@ def import_file(
         now=now,
         progress=progress,
         again=again,
+        job_id=job_id,
     )
 
 
@@ -98,6 +109,7 @@ def import_rows(
     now: datetime,
     progress: Progress | None = None,
     again: bool = True,
+    job_id: int | None = None,
 ) -> tuple[StoredImportJob, StoredDocument]:
     """`import_file` for rows already read (header first). `rows()` gives them from the start;
     with `again` it is called a second time when a serial repeats across slices, to name every
@@ -124,7 +136,9 @@ def import_rows(
             if run.errors or run.repeated:
                 raise run.rejected(rows if again else None, columns)
             assert run.stored is not None
-            job = uow.bulk.add_job(
+            job = _save_job(
+                uow,
+                job_id,
                 ImportJob(
                     file_name=file_name[: limits.FILE_NAME],
                     rows=run.rows,
@@ -134,11 +148,11 @@ def import_rows(
                     user=user.name,
                     document=run.stored.number,
                     document_id=run.stored.id,
-                )
+                ),
             )
             uow.commit()
     except ImportRejected as rejected:
-        _record_rejection(uow, file_name, run.rows, rejected, user=user, now=now)
+        _record_rejection(uow, file_name, run.rows, rejected, user=user, now=now, job_id=job_id)
         raise
     return job, replace(run.stored, lines=tuple(run.lines))
 
@@ -317,9 +331,13 @@ def _close(reader: Iterator[Sequence[Cell]]) -> None:
         close()
 
 
-def get_job(uow: UnitOfWork, job_id: int) -> StoredImportJob:
+def get_job(uow: UnitOfWork, job_id: int, runner: Runner | None = None) -> StoredImportJob:
+    """A job as recorded; a `running` one this process runs (`runner`) with the rows it has
+    read so far (on SQLite its row cannot say: see `Runner`)."""
     with uow.read():
-        return uow.bulk.job(job_id)
+        job = uow.bulk.job(job_id)
+    read = runner.rows_read(job_id) if runner is not None and job.status == imports.RUNNING else None
+    return job if read is None or read <= job.rows else replace(job, rows=read)
 
 
 def error_rows(errors: Iterable[RowError]) -> list[list[str | int | None]]:
@@ -335,8 +353,20 @@ def _reference(file_name: str) -> str:
     return f"import {file_name}"[: limits.REFERENCE]
 
 
+def _save_job(uow: UnitOfWork, job_id: int | None, job: ImportJob) -> StoredImportJob:
+    """Add a finished job, or finish the `running` one recorded before."""
+    return uow.bulk.add_job(job) if job_id is None else uow.bulk.finish_job(job_id, job)
+
+
 def _record_rejection(
-    uow: UnitOfWork, file_name: str, rows: int, rejected: ImportRejected, *, user: User, now: datetime
+    uow: UnitOfWork,
+    file_name: str,
+    rows: int,
+    rejected: ImportRejected,
+    *,
+    user: User,
+    now: datetime,
+    job_id: int | None = None,
 ) -> None:
     """Record the refused import (nothing else is written) and give the error its job id."""
     job = ImportJob(
@@ -350,6 +380,153 @@ def _record_rejection(
         error_count=rejected.total,
     )
     with uow.write():
-        stored = uow.bulk.add_job(job)
+        stored = _save_job(uow, job_id, job)
         uow.commit()
     rejected.job_id = stored.id
+
+
+# -- background imports (`Prefer: respond-async`) --------------------------------------------
+
+
+class Runner:
+    """The imports this process runs in the background: one at a time (a single thread), and
+    how many rows each running one has read.
+
+    The count lives here, in the process: on SQLite an import holds the database's write lock
+    until it ends, so its job row cannot be updated meanwhile; `get_job` asks the runner. On
+    PostgreSQL each count is also written to the job row in a short transaction of its own, so
+    every worker process sees it (on SQLite, another worker sees `running` without a count).
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="itemtrace-import")
+        self._read: dict[int, int] = {}
+        self._lock = threading.Lock()
+        # Called in the import's thread after each count (job id, rows read): a test's hook.
+        self.on_progress: Callable[[int, int], None] | None = None
+
+    def rows_read(self, job_id: int) -> int | None:
+        with self._lock:
+            return self._read.get(job_id)
+
+    def submit(self, job_id: int, work: Callable[[Progress], None]) -> Future[None]:
+        with self._lock:
+            self._read[job_id] = 0
+
+        def run() -> None:
+            def progress(rows: int) -> None:
+                with self._lock:
+                    self._read[job_id] = rows
+                if self.on_progress is not None:
+                    self.on_progress(job_id, rows)
+
+            try:
+                work(progress)
+            finally:
+                with self._lock:
+                    self._read.pop(job_id, None)
+
+        return self._pool.submit(run)
+
+    def drain(self) -> None:
+        """Wait until every import submitted so far has ended (the thread runs them in turn)."""
+        self._pool.submit(lambda: None).result()
+
+    def close(self) -> None:
+        """Wait for the imports submitted, then stop the thread."""
+        self._pool.shutdown(wait=True)
+
+
+def start_import(
+    new_uow: Callable[[], UnitOfWork],
+    runner: Runner,
+    source: IO[bytes],
+    *,
+    file_name: str,
+    user: User,
+    default_location: str | None = None,
+    posting_date: date | None = None,
+    today: date,
+    now: datetime,
+) -> StoredImportJob:
+    """Record a `running` job (committed at once), copy the upload and import it in `runner`'s
+    thread; the job, at once. It ends `posted`, `rejected` with its row errors, or `failed` with
+    the unexpected error's message. `new_uow` makes each transaction its own unit of work.
+
+    Raises:
+        ValidationFailed: a file that is neither CSV nor XLSX (nothing recorded).
+    """
+    try:
+        spreadsheets.format_of(file_name)
+    except UnreadableFile as error:
+        raise ValidationFailed(str(error)) from None
+    copy = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the import
+    try:
+        shutil.copyfileobj(source, copy, 1024 * 1024)
+        copy.seek(0)
+        uow = new_uow()
+        with uow.write():
+            job = uow.bulk.add_job(
+                ImportJob(
+                    file_name=file_name[: limits.FILE_NAME],
+                    rows=0,
+                    status=imports.RUNNING,
+                    started_at=now,
+                    finished_at=None,
+                    user=user.name,
+                )
+            )
+            shared = uow.bulk.progress_shared()
+            uow.commit()
+    except BaseException:
+        copy.close()
+        raise
+
+    def work(progress: Progress) -> None:
+        def report(rows: int) -> None:
+            if shared:  # its own transaction: the import's own never touches the job row
+                counter = new_uow()
+                with counter.write():
+                    counter.bulk.set_rows_read(job.id, rows)
+                    counter.commit()
+            progress(rows)
+
+        with copy:
+            try:
+                import_file(
+                    new_uow(),
+                    copy,
+                    file_name=file_name,
+                    user=user,
+                    default_location=default_location,
+                    posting_date=posting_date,
+                    today=today,
+                    now=now,
+                    progress=report,
+                    job_id=job.id,
+                )
+            except ImportRejected:
+                pass  # recorded with its row errors
+            except Exception as error:
+                _log.exception("import %s failed", job.id)
+                _fail(new_uow(), job, str(error) or type(error).__name__, runner.rows_read(job.id) or 0)
+
+    runner.submit(job.id, work)
+    return job
+
+
+def _fail(uow: UnitOfWork, job: StoredImportJob, detail: str, rows: int) -> None:
+    failed = replace(
+        job, rows=rows, status=imports.FAILED, finished_at=datetime.now(UTC), detail=detail[:2000]
+    )
+    with uow.write():
+        uow.bulk.finish_job(job.id, failed)
+        uow.commit()
+
+
+def fail_abandoned(uow: UnitOfWork, *, now: datetime) -> int:
+    """At server start: jobs left `running` by a server that stopped are `failed`; how many."""
+    with uow.write():
+        count = uow.bulk.fail_running(imports.STOPPED, now)
+        uow.commit()
+    return count

@@ -6,16 +6,18 @@ constant memory: one page of rows at a time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.errors import ErrorCode, NotFound
-from itemtrace.domain.imports import ImportJob, RowError, StoredImportJob
+from itemtrace.domain.imports import FAILED, RUNNING, ImportJob, RowError, StoredImportJob
 from itemtrace.domain.masterdata import LocationKind
+from itemtrace.storage.dialect import is_postgresql
 from itemtrace.storage.location_tree import location_ids
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import (
@@ -70,6 +72,10 @@ def _none(value: str) -> str | None:
     return value or None
 
 
+def _errors(errors: Iterable[RowError]) -> list[dict[str, object]]:
+    return [{"row": e.row, "column": e.column, "code": e.code.value, "detail": e.detail} for e in errors]
+
+
 class Bulk:
     def __init__(self, session: Session, masterdata: MasterData) -> None:
         self.session = session
@@ -84,17 +90,54 @@ class Bulk:
             status=job.status,
             document_id=job.document_id,
             error_count=job.error_count,
-            errors=[
-                {"row": e.row, "column": e.column, "code": e.code.value, "detail": e.detail}
-                for e in job.errors
-            ],
+            errors=_errors(job.errors),
             user_name=job.user,
             started_at=job.started_at,
             finished_at=job.finished_at,
+            detail=job.detail,
         )
         self.session.add(row)
         self.session.flush()
         return self.job(row.id)
+
+    def finish_job(self, job_id: int, job: ImportJob) -> StoredImportJob:
+        """Write how a `running` job ended (every field of `job` but its start)."""
+        self.session.execute(
+            update(ImportJobRow)
+            .where(ImportJobRow.id == job_id)
+            .values(
+                rows=job.rows,
+                status=job.status,
+                document_id=job.document_id,
+                error_count=job.error_count,
+                errors=_errors(job.errors),
+                finished_at=job.finished_at,
+                detail=job.detail,
+            )
+        )
+        return self.job(job_id)
+
+    def set_rows_read(self, job_id: int, rows: int) -> None:
+        """A running job's progress: the rows read so far."""
+        self.session.execute(
+            update(ImportJobRow)
+            .where(ImportJobRow.id == job_id, ImportJobRow.status == RUNNING)
+            .values(rows=rows)
+        )
+
+    def fail_running(self, detail: str, now: datetime) -> int:
+        """Mark every job still `running` as `failed` with `detail`; how many there were."""
+        done = self.session.execute(
+            update(ImportJobRow)
+            .where(ImportJobRow.status == RUNNING)
+            .values(status=FAILED, detail=detail, finished_at=now)
+        )
+        return int(getattr(done, "rowcount", 0) or 0)
+
+    def progress_shared(self) -> bool:
+        """Whether another transaction may write a job's progress while an import runs: on
+        PostgreSQL yes; SQLite's import holds the database's one write lock until it ends."""
+        return is_postgresql(self.session)
 
     def job(self, job_id: int) -> StoredImportJob:
         found = self.session.execute(
@@ -119,6 +162,7 @@ class Bulk:
                 RowError(e["row"], e["column"], ErrorCode(e["code"]), e["detail"]) for e in row.errors or []
             ),
             error_count=row.error_count,
+            detail=row.detail,
         )
 
     # -- exports ------------------------------------------------------------------------------

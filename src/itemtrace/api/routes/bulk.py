@@ -58,6 +58,11 @@ _UPLOAD_BODY = {
     openapi_extra={"requestBody": _UPLOAD_BODY},
     responses={
         201: {"description": "The posted adjustment document, with `import` (the job's id and rows)"},
+        202: {
+            "description": "With `Prefer: respond-async`: the job, `running`, at once; `Location` "
+            "is the job to poll (`GET /imports/{id}`) until it is `posted`, `rejected` or `failed`",
+            "model": ImportJobOut,
+        },
         422: {
             "description": "Bad rows: `errors: [{row, column, code, detail}]`, nothing posted "
             "(as CSV with `?errors=csv` or `Accept: text/csv`)",
@@ -76,8 +81,33 @@ async def import_file(
     ] = None,
 ) -> Response:
     """Opening balances: every row becomes part of one posted `adjustment` into its location,
-    with every posting rule checked. All rows or none. A multipart upload, field `file`."""
+    with every posting rule checked. All rows or none. A multipart upload, field `file`.
+
+    With the header `Prefer: respond-async` (RFC 7240) the import runs in the background in the
+    server process that took it (one at a time per process) and the answer is 202 with the job,
+    `running`; poll its `Location` for `rows` read so far and how it ended."""
     upload = await _upload(request)
+    if _respond_async(request):
+        try:
+            job = await run_in_threadpool(
+                imports.start_import,
+                request.app.state.uow_factory,
+                request.app.state.imports,
+                upload.file,
+                file_name=upload.filename or "upload.csv",
+                user=user,
+                default_location=location,
+                posting_date=posting_date,
+                today=clock.today(),
+                now=clock.now(),
+            )
+        finally:
+            await upload.close()
+        return JSONResponse(
+            jsonable_encoder(ImportJobOut.from_domain(job)),
+            status_code=202,
+            headers={"Location": f"{request.url.path}/{job.id}", "Preference-Applied": "respond-async"},
+        )
     try:
         job, document = await run_in_threadpool(
             imports.import_file,
@@ -112,6 +142,13 @@ async def import_file(
     return JSONResponse(body, status_code=201, headers={"Location": f"{request.url.path}/{job.id}"})
 
 
+def _respond_async(request: Request) -> bool:
+    """`Prefer: respond-async` among the request's preferences (RFC 7240: comma-separated,
+    each maybe with parameters after `;`)."""
+    preferences = ",".join(request.headers.getlist("prefer"))
+    return any(p.split(";")[0].strip().lower() == "respond-async" for p in preferences.split(","))
+
+
 async def _upload(request: Request) -> UploadFile:
     """The multipart field `file`; any other field is refused by name (strict input)."""
     try:
@@ -133,10 +170,10 @@ async def _upload(request: Request) -> UploadFile:
 
 
 @router.get("/imports/{import_id}")
-def get_import(import_id: ImportId, uow: Uow, _user: Viewer) -> ImportJobOut:
-    """An import as recorded: rows, `posted` with its document or `rejected` with its errors.
-    Imports run while the upload waits, so a recorded import is always finished."""
-    return ImportJobOut.from_domain(imports.get_job(uow, import_id))
+def get_import(request: Request, import_id: ImportId, uow: Uow, _user: Viewer) -> ImportJobOut:
+    """An import as recorded: `running` with the rows read so far (a background import), then
+    `posted` with its document, `rejected` with its errors or `failed` with its `detail`."""
+    return ImportJobOut.from_domain(imports.get_job(uow, import_id, request.app.state.imports))
 
 
 @router.get("/exports/stock", response_class=Response, responses={200: {"content": _SHEET_TYPES}})

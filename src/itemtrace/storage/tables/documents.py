@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -110,10 +111,11 @@ class ImportJobRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     file_name: Mapped[str] = mapped_column(String(limits.FILE_NAME))
     rows: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(10))  # posted | rejected
+    status: Mapped[str] = mapped_column(String(10))  # running | posted | rejected | failed
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     user_name: Mapped[str | None] = mapped_column(String(limits.USER_NAME))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None while running
+    detail: Mapped[str | None] = mapped_column(Text)  # why a `failed` import stopped

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from itemtrace.api import clock
 from itemtrace.domain import limits
 from itemtrace.domain.errors import ItemtraceError
-from itemtrace.domain.imports import COLUMNS, POSTED, REJECTED, ImportRejected
+from itemtrace.domain.imports import COLUMNS, FINISHED
 from itemtrace.services import imports
 from itemtrace.web.errors import FormErrors
 from itemtrace.web.security import Clerk, Viewer
@@ -21,7 +21,6 @@ from itemtrace.web.templating import render
 router = APIRouter()
 
 ImportId = Annotated[int, Path(ge=1, le=limits.MAX_ID)]
-FINISHED = (POSTED, REJECTED)
 
 
 def _form(request: Request, errors: FormErrors, location: str = "", *, status_code: int = 200) -> Response:
@@ -41,7 +40,8 @@ async def upload(
     file: Annotated[UploadFile | None, File()] = None,
     location: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    """Run the import (all rows posted, or none), then show its job: posted, or its row errors."""
+    """Start the import in the background (all rows posted, or none) and show its job page,
+    which polls its status until it is posted, or lists its row errors."""
     location = location.strip()
     errors = FormErrors()
     if file is None or not file.filename:
@@ -50,11 +50,11 @@ async def upload(
         errors.add("location", "validation_error", f"at most {limits.LOCATION_CODE} printable characters")
     if errors or file is None:
         return _form(request, errors, location, status_code=errors.status)
-    uow = request.app.state.uow_factory()
     try:
-        job, _document = await run_in_threadpool(
-            lambda: imports.import_file(
-                uow,
+        job = await run_in_threadpool(
+            lambda: imports.start_import(
+                request.app.state.uow_factory,
+                request.app.state.imports,
                 file.file,
                 file_name=file.filename or "upload.csv",
                 user=user,
@@ -63,8 +63,6 @@ async def upload(
                 now=clock.now(),
             )
         )
-    except ImportRejected as rejected:  # recorded as a rejected job: its page lists the rows
-        return RedirectResponse(f"/imports/{rejected.job_id}", status_code=303)
     except ItemtraceError as refused:  # not a table at all: nothing recorded
         errors = FormErrors.of(refused, field="file")
         return _form(request, errors, location, status_code=errors.status)
@@ -75,15 +73,24 @@ async def upload(
 
 @router.get("/imports/{import_id}")
 async def job_page(request: Request, _user: Viewer, import_id: ImportId) -> Response:
-    job = await run_in_threadpool(imports.get_job, request.app.state.uow_factory(), import_id)
+    job = await run_in_threadpool(
+        imports.get_job, request.app.state.uow_factory(), import_id, request.app.state.imports
+    )
     return render(request, "imports/job.html", {"job": job, "finished": job.status in FINISHED})
 
 
 @router.get("/imports/{import_id}/status")
 async def job_status(request: Request, _user: Viewer, import_id: ImportId) -> Response:
-    """The job's status line alone: what the job page polls (htmx) until the job is finished."""
-    job = await run_in_threadpool(imports.get_job, request.app.state.uow_factory(), import_id)
-    return render(request, "imports/_status.html", {"job": job, "finished": job.status in FINISHED})
+    """The job's status line alone: what the job page polls (htmx) until the job is finished;
+    then htmx is told to reload the page, which shows the document or the row errors."""
+    job = await run_in_threadpool(
+        imports.get_job, request.app.state.uow_factory(), import_id, request.app.state.imports
+    )
+    finished = job.status in FINISHED
+    answer = render(request, "imports/_status.html", {"job": job, "finished": finished})
+    if finished and request.headers.get("hx-request") == "true":
+        answer.headers["HX-Refresh"] = "true"
+    return answer
 
 
 @router.get("/imports/{import_id}/errors.csv")
