@@ -2,7 +2,7 @@
 and a `failed` one says why in `detail`
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0018
 Create Date: 2026-11-30 07:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0014"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
