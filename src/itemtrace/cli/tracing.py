@@ -8,6 +8,7 @@ a customer, received from a vendor, moved between locations) are leaf lines unde
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -186,9 +187,10 @@ def _node_line(node: NodeOut) -> str:
     return "  ".join(parts)
 
 
-def _qty(value: object) -> str:
-    text = str(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def _qty(value: Decimal) -> str:
+    from itemtrace.schemas.common import quantity_text  # loaded already: the values are schemas'
+
+    return quantity_text(value)
 
 
 def _partner(endpoint: str, names: dict[str, str]) -> str:

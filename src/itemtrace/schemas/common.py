@@ -288,6 +288,13 @@ CountedQuantityIn = Annotated[
 QuantityOut = Annotated[Decimal, PlainSerializer(as_number, return_type=int | float)]
 
 
+def quantity_text(value: Decimal) -> str:
+    """A quantity as people write it, for every face: `40`, `2.5`; no trailing zeros and never an
+    exponent (`Decimal("40").normalize()` is 4E+1)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _utc(value: object) -> object:
     # SQLite hands timestamps back without their zone; they were stored in UTC.
     if isinstance(value, datetime):

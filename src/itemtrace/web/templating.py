@@ -8,7 +8,6 @@ and the URL helpers of `web.urls` (`serial_url`, `lot_url`, …).
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from itemtrace import __version__
 from itemtrace.domain.users import Role
+from itemtrace.schemas.common import quantity_text
 from itemtrace.web import urls
 from itemtrace.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token
 
@@ -55,13 +55,7 @@ def static_url(name: str) -> str | None:
 templates.env.globals["static_url"] = static_url
 
 
-def quantity(value: Decimal) -> str:
-    """`40`, `2.5`: no trailing zeros and never an exponent (`Decimal("40").normalize()` is 4E+1)."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-templates.env.filters["quantity"] = quantity
+templates.env.filters["quantity"] = quantity_text
 
 
 def render(

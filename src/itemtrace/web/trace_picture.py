@@ -21,6 +21,7 @@ from datetime import date
 from itemtrace.domain.masterdata import Partner
 from itemtrace.domain.tracing import Edge, Graph, Node, TraceDirection
 from itemtrace.domain.tracking import TrackingKey
+from itemtrace.schemas.common import quantity_text
 from itemtrace.web import urls
 
 DRAW_TIMEOUT = 10.0  # seconds: a picture that takes longer is refused, the list still shows
@@ -64,12 +65,7 @@ def key_words(key: TrackingKey) -> str:
 
 def edge_words(edge: Edge) -> str:
     """`shipment SHIP-3 on 2026-11-23, 1`."""
-    return f"{edge.type} {edge.document} on {edge.date.isoformat()}, {_quantity(edge.quantity)}"
-
-
-def _quantity(value: object) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{edge.type} {edge.document} on {edge.date.isoformat()}, {quantity_text(edge.quantity)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +177,7 @@ def dot_source(
         lines.append(f"  {ids[partner]} [{_attributes(values)}];")
     for edge in part.edges:
         verb = _VERBS.get(edge.kind, edge.kind.replace("_", " "))
-        label = f"{verb}\n{edge.type.replace('_', ' ')} {edge.document}\n{edge.date.isoformat()} · {_quantity(edge.quantity)}"
+        label = f"{verb}\n{edge.type.replace('_', ' ')} {edge.document}\n{edge.date.isoformat()} · {quantity_text(edge.quantity)}"
         values = {"label": label, "tooltip": f"{verb}: {edge_words(edge)}"}
         if edge.reversed_by:
             values["style"] = "dashed"
