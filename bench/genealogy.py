@@ -73,6 +73,8 @@ TABLES = (LedgerEntryRow, GenealogyLinkRow, BalanceRow, DocumentRow)
 class Shape:
     levels: tuple[int, ...]
     customers: int
+    hub_stride: int = HUB_STRIDE  # every hub_stride-th level-1 lot consumes a hub
+    shelf_days: int | None = None  # raw lots expire 60 days before to shelf_days - 60 after receipt
 
     @property
     def offsets(self) -> tuple[int, ...]:
@@ -121,6 +123,12 @@ class Dialect:
             return f"(CASE WHEN {expr} < 1{'0' * width} THEN lpad(({expr})::text, {width}, '0') ELSE ({expr})::text END)"
         return f"printf('%0{width}d', {expr})"
 
+    def days_after(self, day: str, days: str) -> str:
+        """The date `days` (an integer expression) after the date `day`."""
+        if self.pg:
+            return f"(DATE '{day}' + ({days})::int)"
+        return f"date('{day}', ({days}) || ' days')"
+
 
 def mix(value: str) -> str:
     """A deterministic integer hash in [0, 2**32) of a non-negative integer below 10**9, in SQL
@@ -150,6 +158,12 @@ def generate(engine: Engine, size: Shape) -> dict[str, Any]:
     last = len(size.levels) - 1
     assembly_base = size.receipts + 1 - offsets[1]  # assembly of unit id g: document assembly_base + g
     shipped = f"level = {last} AND x % 3 <> 2"  # two serials in three are shipped, one each
+
+    def expiry(alias: str) -> str:
+        """A raw lot's expiration date (`alias` is its gen_lot row), if the shape dates them."""
+        if size.shelf_days is None:
+            return "NULL"
+        return d.days_after(POSTED, f"{alias}.x % {size.shelf_days} - 60")
 
     def item_case(level: int) -> str:
         prefix, count = ITEMS[level]
@@ -202,7 +216,8 @@ def generate(engine: Engine, size: Shape) -> dict[str, Any]:
         salt = level * 100_000_000
         pick = f"{low} + {mix(f'{salt} + n.x * 5 + k.i')} % {below - low}"
         if level == 1:
-            pick = f"CASE WHEN n.x % {HUB_STRIDE} = 0 AND k.i = 0 THEN (n.x / {HUB_STRIDE}) % {HUBS} ELSE {pick} END"
+            stride = size.hub_stride
+            pick = f"CASE WHEN n.x % {stride} = 0 AND k.i = 0 THEN (n.x / {stride}) % {HUBS} ELSE {pick} END"
         step(
             f"links into level {level}",
             f"INSERT INTO gen_edge SELECT out_id, in_id, MIN(line_no) FROM ("
@@ -246,19 +261,20 @@ def generate(engine: Engine, size: Shape) -> dict[str, Any]:
     )
     ledger = (
         "INSERT INTO ledger_entry (document_id, line_no, item_id, serial, lot, package, quantity, "
-        "from_location_id, to_location_id, posting_date, partner_id, user_name, posted_at) "
+        "from_location_id, to_location_id, posting_date, partner_id, user_name, posted_at, expiration_date) "
     )
     step(
         "ledger: receipts",
         ledger + f"SELECT g.doc_id, g.x % {LOTS_PER_RECEIPT} + 1, g.item_id, '', g.lot, '', q.quantity, "
-        f"{loc['SUPPLIER']}, {loc['WH1']}, '{POSTED}', {vendor}, 'bench', {d.stamp} "
+        f"{loc['SUPPLIER']}, {loc['WH1']}, '{POSTED}', {vendor}, 'bench', {d.stamp}, {expiry('g')} "
         "FROM gen_lot g JOIN gen_use q ON q.id = g.id WHERE g.level = 0 ORDER BY g.id",
     )
     for level in range(1, last + 1):
         step(
             f"ledger: assemblies of level {level}",
             ledger + f"SELECT o.doc_id, e.line_no, i.item_id, i.serial, i.lot, '', 1000, "
-            f"{loc['WH1']}, {loc['PRODUCTION']}, '{POSTED}', NULL, 'bench', {d.stamp} "
+            f"{loc['WH1']}, {loc['PRODUCTION']}, '{POSTED}', NULL, 'bench', {d.stamp}, "
+            f"{expiry('i') if level == 1 else 'NULL'} "
             f"FROM gen_edge e JOIN gen_lot o ON o.id = e.out_id JOIN gen_lot i ON i.id = e.in_id "
             f"WHERE e.out_id >= {offsets[level]} AND e.out_id < {offsets[level] + size.levels[level]} "
             "ORDER BY e.out_id, e.line_no",
@@ -266,28 +282,30 @@ def generate(engine: Engine, size: Shape) -> dict[str, Any]:
         step(
             "",
             ledger + f"SELECT o.doc_id, {OUTPUT_LINE}, o.item_id, o.serial, o.lot, '', q.quantity, "
-            f"{loc['PRODUCTION']}, {loc['WH1']}, '{POSTED}', NULL, 'bench', {d.stamp} "
+            f"{loc['PRODUCTION']}, {loc['WH1']}, '{POSTED}', NULL, 'bench', {d.stamp}, NULL "
             f"FROM gen_lot o JOIN gen_use q ON q.id = o.id WHERE o.level = {level} ORDER BY o.id",
         )
     step(
         "ledger: shipments",
         ledger + f"SELECT {ship_doc}, 1, item_id, serial, '', '', 1000, {loc['WH1']}, {loc['CUSTOMER']}, "
-        f"'{POSTED}', partner_id, 'bench', {d.stamp} FROM gen_lot WHERE {shipped} "
+        f"'{POSTED}', partner_id, 'bench', {d.stamp}, NULL FROM gen_lot WHERE {shipped} "
         "ORDER BY id",
     )
     balance = (
-        "INSERT INTO balance (item_id, location_id, serial, lot, package, quantity, in_stock, first_in_date) "
+        "INSERT INTO balance (item_id, location_id, serial, lot, package, quantity, in_stock, first_in_date, "
+        "expiration_date) "
     )
     step(
         "balance",
         balance + f"SELECT g.item_id, {loc['WH1']}, g.serial, g.lot, '', "
         f"CASE WHEN g.level = {last} THEN (CASE WHEN g.x % 3 = 2 THEN 1000 ELSE 0 END) "
-        f"ELSE q.quantity - 1000 * q.uses END, {d.true}, '{POSTED}' "
+        f"ELSE q.quantity - 1000 * q.uses END, {d.true}, '{POSTED}', "
+        f"CASE WHEN g.level = 0 THEN {expiry('g')} END "
         "FROM gen_lot g JOIN gen_use q ON q.id = g.id ORDER BY g.id",
     )
     step(
         "",
-        balance + f"SELECT item_id, {loc['CUSTOMER']}, serial, '', '', 1000, {d.false}, '{POSTED}' "
+        balance + f"SELECT item_id, {loc['CUSTOMER']}, serial, '', '', 1000, {d.false}, '{POSTED}', NULL "
         f"FROM gen_lot WHERE {shipped} ORDER BY id",
     )
     step(

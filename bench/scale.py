@@ -73,8 +73,13 @@ def entries(size: str) -> int:
 
 
 def shape_for(total: int) -> genealogy.Shape:
+    """Every level scaled by f, the fan-outs kept, and the hubs kept the size they have in the
+    1M-unit genealogy bench (about 320 level-1 lots consume each): a bigger ledger, the same
+    recall."""
     f = total / ENTRIES_PER_F
-    return genealogy.Shape(tuple(max(1, round(n * f)) for n in genealogy.LEVELS), CUSTOMERS)
+    levels = tuple(max(1, round(n * f)) for n in genealogy.LEVELS)
+    stride = max(1, round(genealogy.HUB_STRIDE * levels[1] / genealogy.LEVELS[1]))
+    return genealogy.Shape(levels, CUSTOMERS, hub_stride=stride, shelf_days=SHELF_DAYS)
 
 
 class Progress:
@@ -131,12 +136,12 @@ class Generator:
         self.transfer_base = size.shipment_base + self.serials  # beyond every genealogy document
         self.chunks = -(-self.serials // CHUNK)
         self.return_base = self.transfer_base + 4 * self.chunks
+        self.d = genealogy.Dialect("postgresql")
 
     def run(self) -> dict[str, float]:
         self.step(GENEALOGY, self.genealogy)
-        self.step("expiry dates of raw lots", self.expiry)
-        self.copy_step("transfers WH1 -> WH2 -> WH1 (x2)", self.transfers)
-        self.copy_step("returns and reshipments", self.returns)
+        self.chunked_step("transfers WH1 -> WH2 -> WH1 (x2)", self.transfers)
+        self.chunked_step("returns and reshipments", self.returns)
         self.step("vacuum analyze", self.vacuum)
         return self.timings
 
@@ -153,9 +158,9 @@ class Generator:
             print(f"  {name:<60} {seconds:8.1f} s", file=sys.stderr, flush=True)
         self.timings[name] = round(seconds, 1)
 
-    def copy_step(self, name: str, chunk_rows: Any) -> None:
-        """`chunk_rows(chunk)` gives (documents, ledger rows, balance rows) of one chunk of
-        serials; each chunk is copied and recorded in one transaction."""
+    def chunked_step(self, name: str, statements: Any) -> None:
+        """`statements(low, high)` writes what happens to serials low..high-1 in set-based SQL;
+        each chunk of serials is written and recorded in one transaction."""
         done, seconds = self.progress.done(name)
         started = time.perf_counter() - seconds
         if done == self.chunks:
@@ -164,21 +169,12 @@ class Generator:
             cursor = conn.cursor()
             cursor.execute("SET synchronous_commit = off")
             for chunk in range(done, self.chunks):
-                documents, ledger, balance = chunk_rows(chunk)
-                with cursor.copy(f"COPY document ({DOCUMENT_COLUMNS}) FROM STDIN") as copy:
-                    for row in documents:
-                        copy.write_row(row)
-                with cursor.copy(f"COPY ledger_entry ({LEDGER_COLUMNS}) FROM STDIN") as copy:
-                    for row in ledger:
-                        copy.write_row(row)
-                if balance:
-                    columns = "item_id, location_id, serial, lot, package, quantity, in_stock, first_in_date"
-                    with cursor.copy(f"COPY balance ({columns}) FROM STDIN") as copy:
-                        for row in balance:
-                            copy.write_row(row)
+                low, high = chunk * CHUNK, min((chunk + 1) * CHUNK, self.serials)
+                for sql in statements(chunk, low, high):
+                    cursor.execute(sql)
                 Progress.record(cursor, name, chunk + 1, time.perf_counter() - started)
                 conn.commit()
-                bar(name, min((chunk + 1) * CHUNK, self.serials), self.serials, started)
+                bar(name, high, self.serials, started)
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('document', 'id'), (SELECT MAX(id) FROM document))"
             )
@@ -195,157 +191,64 @@ class Generator:
         uow = UnitOfWork.for_engine(self.engine)
         masterdata.create_location(uow, Location("WH2", "Second warehouse"))
 
-    def expiry(self) -> None:
-        """Raw lots get expiry dates on their receipt rows and their balance (spread over two
-        years around the receipt). The ledger refuses updates, so this load-time step runs with
-        the session's triggers off (`session_replication_role = replica`), once."""
-        day = f"DATE '{POSTED}' - 60 + (substr(lot, 4)::bigint % {SHELF_DAYS})::int"
-        with psycopg.connect(self.conninfo) as conn:
-            conn.execute("SET session_replication_role = replica")
-            conn.execute(f"UPDATE ledger_entry SET expiration_date = {day} WHERE lot LIKE 'L0-%'")
-            conn.execute(f"UPDATE balance SET expiration_date = {day} WHERE lot LIKE 'L0-%'")
-
-    def _ids(self) -> tuple[dict[str, int], dict[str, int]]:
+    def _ids(self) -> tuple[dict[str, int], str]:
+        """Location ids by code, and the finished item's id of serial x as SQL."""
         with self.engine.connect() as conn:
             locations = {code: i for i, code in conn.execute(text("SELECT id, code FROM location"))}
             items = {sku: i for i, sku in conn.execute(text("SELECT id, sku FROM item"))}
-        return locations, items
+        prefix, count = genealogy.ITEMS[self.last]
+        whens = " ".join(f"WHEN {n} THEN {items[f'{prefix}-{n}']}" for n in range(count))
+        return locations, f"CASE x % {count} {whens} END"
 
-    def transfers(
-        self, chunk: int
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    def transfers(self, chunk: int, low: int, high: int) -> list[str]:
         """Serials on hand (two in three are shipped: x % 3 == 2 stay) go WH1 -> WH2 -> WH1
         twice, one document per leg for the chunk."""
-        loc, items = self._ids()
-        xs = [x for x in range(chunk * CHUNK, min((chunk + 1) * CHUNK, self.serials)) if x % 3 == 2]
-        documents, ledger = [], []
-        legs = ((loc["WH1"], loc["WH2"]), (loc["WH2"], loc["WH1"])) * 2
-        for leg, (source, target) in enumerate(legs):
-            doc = self.transfer_base + 4 * chunk + leg
-            day = POSTED + timedelta(days=1 + leg)
-            documents.append(
-                (
-                    doc,
-                    f"TRF-{doc:09d}",
-                    "transfer",
-                    "posted",
-                    None,
-                    day,
-                    False,
-                    "bench",
-                    STAMP,
-                    "bench",
-                    STAMP,
-                )
-            )
-            for line, x in enumerate(xs, start=1):
-                unit = (items[genealogy.sku(self.last, x)], genealogy.number(self.last, x))
-                ledger.append((doc, line, *unit, "", "", 1000, source, target, day, None, "bench", STAMP))
-        balance = [
-            (
-                items[genealogy.sku(self.last, x)],
-                loc["WH2"],
-                genealogy.number(self.last, x),
-                "",
-                "",
-                0,
-                True,
-                POSTED,
-            )
-            for x in xs
+        loc, item = self._ids()
+        first = self.transfer_base + 4 * chunk
+        legs = ", ".join(
+            f"({leg}, {source}, {target})"
+            for leg, (source, target) in enumerate(((loc["WH1"], loc["WH2"]), (loc["WH2"], loc["WH1"])) * 2)
+        )
+        serial = f"'SN' || {self.d.pad('x', 7)}"
+        day = f"DATE '{POSTED}' + 1 + leg"
+        return [
+            f"INSERT INTO document ({DOCUMENT_COLUMNS}) SELECT {first} + leg, 'TRF-' || "
+            f"{self.d.pad(f'{first} + leg', 9)}, 'transfer', 'posted', NULL, {day}, false, 'bench', "
+            f"'{STAMP}', 'bench', '{STAMP}' FROM generate_series(0, 3) leg",
+            f"INSERT INTO ledger_entry ({LEDGER_COLUMNS}) SELECT {first} + leg, (x - {low}) / 3 + 1, "
+            f"{item}, {serial}, '', '', 1000, source, target, {day}, NULL, 'bench', '{STAMP}' "
+            f"FROM (VALUES {legs}) legs (leg, source, target), generate_series({low}, {high - 1}) x "
+            "WHERE x % 3 = 2 ORDER BY leg, x",
+            "INSERT INTO balance (item_id, location_id, serial, lot, package, quantity, in_stock, "
+            f"first_in_date) SELECT {item}, {loc['WH2']}, {serial}, '', '', 0, true, DATE '{POSTED}' "
+            f"FROM generate_series({low}, {high - 1}) x WHERE x % 3 = 2",
         ]
-        return documents, ledger, balance
 
-    def returns(
-        self, chunk: int
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    def returns(self, chunk: int, low: int, high: int) -> list[str]:
         """Every other shipped serial (x % 3 == 0) comes back from its customer and is shipped
         to it again: a return receipt and a shipment of one line each."""
         loc, _ = self._ids()
-        low, high = chunk * CHUNK, min((chunk + 1) * CHUNK, self.serials)
-        with self.engine.connect() as conn:
-            shipped = conn.execute(
-                text(
-                    "SELECT document_id - :base, item_id, serial, partner_id FROM ledger_entry "
-                    "WHERE document_id >= :low AND document_id < :high ORDER BY document_id"
-                ),
-                {
-                    "base": self.first_serial_doc,
-                    "low": self.first_serial_doc + low,
-                    "high": self.first_serial_doc + high,
-                },
-            ).all()
-        documents, ledger = [], []
+        shipped = (
+            f"SELECT document_id - {self.first_serial_doc} AS x, item_id, serial, partner_id "
+            f"FROM ledger_entry WHERE document_id >= {self.first_serial_doc + low} "
+            f"AND document_id < {self.first_serial_doc + high} "
+            f"AND (document_id - {self.first_serial_doc}) % 3 = 0"
+        )
         back, again = POSTED + timedelta(days=30), POSTED + timedelta(days=40)
-        for x, item_id, serial, partner in shipped:
-            if x % 3 != 0:
-                continue
-            doc = self.return_base + 2 * x
-            documents.append(
-                (
-                    doc,
-                    f"RET-{doc:09d}",
-                    "return_receipt",
-                    "posted",
-                    partner,
-                    back,
-                    False,
-                    "bench",
-                    STAMP,
-                    "bench",
-                    STAMP,
-                )
-            )
-            documents.append(
-                (
-                    doc + 1,
-                    f"SHIP-R{doc + 1:09d}",
-                    "shipment",
-                    "posted",
-                    partner,
-                    again,
-                    False,
-                    "bench",
-                    STAMP,
-                    "bench",
-                    STAMP,
-                )
-            )
-            ledger.append(
-                (
-                    doc,
-                    1,
-                    item_id,
-                    serial,
-                    "",
-                    "",
-                    1000,
-                    loc["CUSTOMER"],
-                    loc["WH1"],
-                    back,
-                    partner,
-                    "bench",
-                    STAMP,
-                )
-            )
-            ledger.append(
-                (
-                    doc + 1,
-                    1,
-                    item_id,
-                    serial,
-                    "",
-                    "",
-                    1000,
-                    loc["WH1"],
-                    loc["CUSTOMER"],
-                    again,
-                    partner,
-                    "bench",
-                    STAMP,
-                )
-            )
-        return documents, ledger, []
+        doc = f"{self.return_base} + 2 * x"
+        moves = (
+            f"(VALUES (0, {loc['CUSTOMER']}, {loc['WH1']}, DATE '{back}'), "
+            f"(1, {loc['WH1']}, {loc['CUSTOMER']}, DATE '{again}')) m (leg, source, target, day)"
+        )
+        return [
+            f"INSERT INTO document ({DOCUMENT_COLUMNS}) SELECT {doc} + leg, CASE leg WHEN 0 THEN "
+            f"'RET-' || {self.d.pad(doc, 9)} ELSE 'SHIP-R' || {self.d.pad(f'{doc} + 1', 9)} END, "
+            "CASE leg WHEN 0 THEN 'return_receipt' ELSE 'shipment' END, 'posted', partner_id, day, "
+            f"false, 'bench', '{STAMP}', 'bench', '{STAMP}' FROM ({shipped}) s, {moves} ORDER BY x, leg",
+            f"INSERT INTO ledger_entry ({LEDGER_COLUMNS}) SELECT {doc} + leg, 1, item_id, serial, '', "
+            f"'', 1000, source, target, day, partner_id, 'bench', '{STAMP}' FROM ({shipped}) s, {moves} "
+            "ORDER BY x, leg",
+        ]
 
     def vacuum(self) -> None:
         with psycopg.connect(self.conninfo, autocommit=True) as conn:
