@@ -40,8 +40,9 @@ def full_card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, t
 
 def _with_genealogy(uow: UnitOfWork, found: Card) -> Card:
     """The card with what the unit went into and was made from (assembly links)."""
-    genealogy = uow.tracing.card_genealogy(Dimension(found.kind), found.item, found.number)
-    renamed_to, renamed_from = uow.reclass.card_renames(Dimension(found.kind), found.item, found.number)
+    genealogy, renamed_to, renamed_from = uow.tracing.card_links(
+        Dimension(found.kind), found.item, found.number
+    )
     return replace(found, genealogy=genealogy, renamed_to=renamed_to, renamed_from=renamed_from)
 
 

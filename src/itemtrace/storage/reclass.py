@@ -8,21 +8,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from itemtrace.domain.cards import GenealogyLink
 from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import LocationKind
 from itemtrace.domain.reclass import Rename
 from itemtrace.domain.tracking import Dimension
 from itemtrace.storage.dialect import chunks
-from itemtrace.storage.mapping import blank, unblank
+from itemtrace.storage.mapping import blank
 from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.tables import (
     BalanceRow,
-    DocumentRow,
-    ItemRow,
     LocationRow,
     ReclassLinkRow,
     TrackingCommentRow,
@@ -179,41 +176,6 @@ class Reclass:
             .order_by(LocationRow.code)
         ).all()
         return [(code, Decimal(q)) for code, q in rows]  # the sum keeps the column type (Quantity)
-
-    def card_renames(
-        self, dimension: Dimension, item: str | None, number: str
-    ) -> tuple[tuple[GenealogyLink, ...], tuple[GenealogyLink, ...]]:
-        """(renamed_to, renamed_from) of a serial, lot (item + number) or package: the numbers this
-        one became, and those that became it, with the document, oldest first."""
-        link = ReclassLinkRow
-        col = dimension.value
-        found: list[tuple[GenealogyLink, ...]] = []
-        for here, there in (("old", "new"), ("new", "old")):
-            condition = [getattr(link, f"{here}_{col}") == number, getattr(link, f"{there}_{col}") != number]
-            if item is not None:
-                condition.append(link.item_id == self.md.item_id(item))
-            rows = self.session.execute(
-                select(
-                    ItemRow.sku,
-                    getattr(link, f"{there}_serial"),
-                    getattr(link, f"{there}_lot"),
-                    getattr(link, f"{there}_package"),
-                    DocumentRow.number,
-                    DocumentRow.posting_date,
-                    link.quantity,
-                )
-                .join(ItemRow, ItemRow.id == link.item_id)
-                .join(DocumentRow, DocumentRow.id == link.document_id)
-                .where(and_(*condition))
-                .order_by(link.id)
-            ).all()
-            found.append(
-                tuple(
-                    GenealogyLink(r[0], unblank(r[1]), unblank(r[2]), unblank(r[3]), r[4], _date(r[5]), r[6])
-                    for r in rows
-                )
-            )
-        return found[0], found[1]
 
 
 def _date(value: Any) -> date:

@@ -22,6 +22,8 @@ from itemtrace.storage.masterdata import MasterData
 from itemtrace.storage.trace_values import KINDS, Decoder, as_date, units
 from itemtrace.storage.walk_sql import is_start, link_on, linked, movements, sides, walk
 
+_RENAMED_TO, _RENAMED_FROM = 2, 3  # kinds of card_links rows after went_into (1) and made_from (0)
+
 
 @dataclass(frozen=True, slots=True)
 class Start:
@@ -231,31 +233,45 @@ class Tracing:
         return TraceFacts(found, deepest, links, moves_found, blocked)
 
     # -- info cards -----------------------------------------------------------------------------
-    def card_genealogy(self, dimension: Dimension, item: str | None, number: str) -> Genealogy:
-        """The links where this serial, lot (item + number) or package (any item) is the input
-        (what it went into) or the output (what it was made from), in one statement."""
+    def card_links(
+        self, dimension: Dimension, item: str | None, number: str
+    ) -> tuple[Genealogy, tuple[GenealogyLink, ...], tuple[GenealogyLink, ...]]:
+        """What links a serial, lot (item + number) or package (any item) to other units, in one
+        statement: the assembly links where it is the input (what it went into) or the output
+        (what it was made from), and the numbers a reclassification renamed it to and from, with
+        their documents, oldest first. (genealogy, renamed_to, renamed_from)."""
+        col = dimension.value
         params: dict[str, Any] = {"number": number}
-        sides = []
-        for here, there, flag in (("input", "output", 1), ("output", "input", 0)):
-            of_item = f"JOIN item h ON h.id = l.{here}_item_id AND h.sku = :item" if item is not None else ""
-            sides.append(f"""
-                SELECT {flag} AS went_into, l.id, i.sku, l.{there}_serial, l.{there}_lot,
-                       l.{there}_package, d.number, d.posting_date, l.quantity
-                FROM genealogy_link l {of_item}
-                JOIN item i ON i.id = l.{there}_item_id
-                JOIN document d ON d.id = l.document_id
-                WHERE l.{here}_{dimension.value} = :number AND d.type <> 'reclassification'""")
         if item is not None:
             params["item"] = item
-        went_into: list[GenealogyLink] = []
-        made_from: list[GenealogyLink] = []
-        rows = self.session.execute(text(" UNION ALL ".join(sides) + " ORDER BY 1, 2"), params)
-        for r in rows:
-            link = GenealogyLink(
-                r[2], unblank(r[3]), unblank(r[4]), unblank(r[5]), r[6], as_date(r[7]), units(r[8])
+        arms = []
+        for here, there, kind in (("input", "output", 1), ("output", "input", 0)):
+            of_item = f" AND l.{here}_item_id = (SELECT id FROM item WHERE sku = :item)" if item else ""
+            arms.append(f"""
+                SELECT {kind} AS kind, l.id, i.sku, l.{there}_serial, l.{there}_lot,
+                       l.{there}_package, d.number, d.posting_date, l.quantity
+                FROM genealogy_link l
+                JOIN item i ON i.id = l.{there}_item_id
+                JOIN document d ON d.id = l.document_id
+                WHERE l.{here}_{col} = :number{of_item} AND d.type <> 'reclassification'""")
+        for here, there, kind in (("old", "new", _RENAMED_TO), ("new", "old", _RENAMED_FROM)):
+            of_item = " AND r.item_id = (SELECT id FROM item WHERE sku = :item)" if item else ""
+            arms.append(f"""
+                SELECT {kind}, r.id, i.sku, r.{there}_serial, r.{there}_lot, r.{there}_package,
+                       d.number, d.posting_date, r.quantity
+                FROM reclass_link r
+                JOIN item i ON i.id = r.item_id
+                JOIN document d ON d.id = r.document_id
+                WHERE r.{here}_{col} = :number AND r.{there}_{col} <> :number{of_item}""")
+        found: dict[int, list[GenealogyLink]] = {0: [], 1: [], _RENAMED_TO: [], _RENAMED_FROM: []}
+        for r in self.session.execute(text(" UNION ALL ".join(arms) + " ORDER BY 1, 2"), params):
+            found[r[0]].append(
+                GenealogyLink(
+                    r[2], unblank(r[3]), unblank(r[4]), unblank(r[5]), r[6], as_date(r[7]), units(r[8])
+                )
             )
-            (went_into if r[0] else made_from).append(link)
-        return Genealogy(went_into=tuple(went_into), made_from=tuple(made_from))
+        genealogy = Genealogy(went_into=tuple(found[1]), made_from=tuple(found[0]))
+        return genealogy, tuple(found[_RENAMED_TO]), tuple(found[_RENAMED_FROM])
 
     # -- recall ---------------------------------------------------------------------------------
     def keep_recall_nodes(self, start: Start) -> None:
