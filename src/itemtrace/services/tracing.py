@@ -156,7 +156,7 @@ def _graph(
     if facts.count > max_nodes:
         raise TraceTooLarge(max_nodes)
     graph = build_graph(direction, start.key, facts.links, facts.moves, facts.blocked, depth=facts.deepest)
-    return mark_corrections(graph, uow.corrections.reversal_pairs({e.document for e in graph.edges}))
+    return mark_corrections(graph, facts.reversals)
 
 
 def recall(

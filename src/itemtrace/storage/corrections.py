@@ -128,25 +128,6 @@ class Corrections:
                 found[entry.document_id].append(entry)
         return found
 
-    def reversal_pairs(self, numbers: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
-        """For the documents among `numbers` that are part of a reversal pair: number → (the
-        document it reverses, the document that reversed it)."""
-        reversed_doc = aliased(DocumentRow, name="reversed_doc")
-        reverser = aliased(DocumentRow, name="reverser_doc")
-        found: dict[str, tuple[str | None, str | None]] = {}
-        for batch in chunks(sorted(set(numbers))):
-            rows = self.session.execute(
-                select(DocumentRow.number, reversed_doc.number, reverser.number)
-                .outerjoin(reversed_doc, reversed_doc.id == DocumentRow.reverses_id)
-                .outerjoin(reverser, reverser.reverses_id == DocumentRow.id)
-                .where(
-                    DocumentRow.number.in_(batch), or_(reversed_doc.id.isnot(None), reverser.id.isnot(None))
-                )
-            )
-            for number, reverses, reversed_by in rows:
-                found[number] = (reverses, reversed_by)
-        return found
-
     # what a reversal reads ------------------------------------------------------------------------
     def balances(self, places: Iterable[Place], *, lock: bool) -> dict[Place, Decimal]:
         """The balance at each place (0 when there is none), locked on PostgreSQL when asked: the

@@ -38,7 +38,7 @@ class Start:
 
 
 # The rows of one trace statement, by their first column (they come in this order):
-_ITEM, _PLACE, _COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3, 4, 5
+_ITEM, _PLACE, _COUNT, _LINK, _MOVE, _BLOCKED, _REVERSAL = 0, 1, 2, 3, 4, 5, 6
 # Columns 2-14 of each kind (each column has one type in every kind):
 #   _ITEM     item id, -, sku: the items of the nodes
 #   _PLACE    location id, -, code, kind: every location (a handful; looked up by id in Python
@@ -53,6 +53,8 @@ _ITEM, _PLACE, _COUNT, _LINK, _MOVE, _BLOCKED = 0, 1, 2, 3, 4, 5
 #             come as one (the total quantity, the last entry and date), which is all its status
 #             needs: a lot consumed by 30 assemblies is one row.
 #   _BLOCKED  -, item id/serial/lot/package of a node whose serial, lot or package card is blocked
+#   _REVERSAL -, -, document, the document it reverses, the document that reversed it: the
+#             documents of the graph's links and movements that are part of a reversal pair
 _NONE = ", ".join(["NULL"] * 5)
 # A partner's code, looked up per row: the planner cannot estimate how many rows a walk yields
 # and, guessing a handful, would scan the partner table for each of them.
@@ -87,6 +89,7 @@ class TraceFacts:
     links: list[LinkFact]
     moves: list[MoveFact]
     blocked: list[TrackingKey]
+    reversals: dict[str, tuple[str | None, str | None]]  # document -> (it reverses, reversed by)
 
 
 class Tracing:
@@ -176,6 +179,16 @@ class Tracing:
             SELECT {_ITEM}, i.id, NULL, i.sku, NULL, NULL, NULL, NULL, NULL, {_NONE}
             FROM item i WHERE i.id IN (SELECT item_id FROM nodes) AND {under}
             UNION ALL
+            SELECT {_REVERSAL}, NULL, NULL, d.number, reversed.number, reverser.number, NULL, NULL,
+                   NULL, {_NONE}
+            FROM document d
+            LEFT JOIN document reversed ON reversed.id = d.reverses_id
+            LEFT JOIN document reverser ON reverser.reverses_id = d.id
+            WHERE {under} AND (reversed.id IS NOT NULL OR reverser.id IS NOT NULL) AND d.id IN (
+                SELECT document_id FROM hit e WHERE NOT {production}
+                UNION SELECT l.document_id FROM nodes m JOIN genealogy_link l ON {link_on("l", here, "m")}
+            )
+            UNION ALL
             SELECT {_PLACE}, id, NULL, code, kind, NULL, NULL, NULL, NULL, {_NONE} FROM location
             UNION ALL
             SELECT {_COUNT}, found, deepest, NULL, NULL, NULL, NULL, NULL, NULL, {_NONE} FROM counted
@@ -191,6 +204,7 @@ class Tracing:
         links: list[LinkFact] = []
         moves_found: list[MoveFact] = []
         blocked: list[TrackingKey] = []
+        reversals: dict[str, tuple[str | None, str | None]] = {}
         kinds = KINDS
         for r in rows:  # items and places come first
             tag = r[0]
@@ -228,9 +242,11 @@ class Tracing:
                 places[r[1]] = (r[3], kinds[r[4]])
             elif tag == _COUNT:
                 found, deepest = int(r[1]), int(r[2])
-            else:
+            elif tag == _BLOCKED:
                 blocked.append(key_of(r[2:6]))
-        return TraceFacts(found, deepest, links, moves_found, blocked)
+            else:
+                reversals[r[3]] = (r[4], r[5])
+        return TraceFacts(found, deepest, links, moves_found, blocked, reversals)
 
     # -- info cards -----------------------------------------------------------------------------
     def card_links(
