@@ -36,8 +36,11 @@ def receipt(prefix: str) -> Document:
     return Document(DocumentType.RECEIPT, (Line("DRILL", Decimal(COUNT), None, "WH1", tracking),))
 
 
-def raw_insert(engine: Engine, prefix: str, document_id: int, ids: dict[str, int]) -> None:
-    """The same ledger rows through the bare driver: one executemany, one commit."""
+def raw_insert(
+    engine: Engine, prefix: str, document_id: int, ids: dict[str, int], *, commit: bool = True
+) -> None:
+    """The same ledger rows through the bare driver: one executemany, one commit (or rollback, in
+    a data set that must stay consistent)."""
     rows = [
         (
             document_id,
@@ -67,7 +70,10 @@ def raw_insert(engine: Engine, prefix: str, document_id: int, ids: dict[str, int
             + ")",
             rows,
         )
-        connection.commit()
+        if commit:
+            connection.commit()
+        else:
+            connection.rollback()
     finally:
         connection.close()
 

@@ -40,6 +40,7 @@ from sqlalchemy import Engine, text
 from bench import genealogy
 from bench.check_scale import measure_check
 from bench.common import PG_SERVER, TODAY, driver_timings, figure, percentile, report, save
+from bench.scale_daily import measure_daily
 from bench.serial_card import RAW_HISTORY
 from itemtrace.domain.masterdata import Location
 from itemtrace.domain.tracing import TraceDirection
@@ -375,7 +376,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.check_only:
             save(measure_check(engine, label))
         elif not args.no_measure:
-            save({**measure(engine, size, label, timings), **measure_check(engine, label)})
+            save(measure(engine, size, label, timings))
+            save(measure_daily(engine, label))
+            save(measure_check(engine, label))
     finally:
         engine.dispose()
         if args.drop:
