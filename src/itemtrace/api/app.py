@@ -40,7 +40,7 @@ from itemtrace.domain.users import User
 from itemtrace.services import imports as import_service
 from itemtrace.services import users as user_service
 from itemtrace.storage.engine import WAIT_ERRORS, engine_for, gave_up_waiting, read_engine_for
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import Contention, UnitOfWork
 
 API_PREFIX = "/api/v1"
 
@@ -100,8 +100,8 @@ def create_app(
         factory, read_session_factory=read_factory, gs1_company_prefix=settings.gs1_company_prefix
     )
     problems.install(app)
-    for error in WAIT_ERRORS:
-        app.add_exception_handler(error, _gave_up_waiting)
+    for error in (*WAIT_ERRORS, Contention):
+        app.add_exception_handler(error, _database_busy)
     docs.install(app, openapi_url="/openapi.json")
     for module in (
         health,
@@ -154,10 +154,12 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def _gave_up_waiting(_request: Request, error: Exception) -> JSONResponse:
-    """No free database connection within `pool_timeout`, or a statement/lock timeout: 503, and
-    nothing was written (the transaction is rolled back). Any other database error goes on up."""
-    if not gave_up_waiting(error):
+def _database_busy(_request: Request, error: Exception) -> JSONResponse:
+    """No free database connection within `pool_timeout`, a statement/lock timeout, or a
+    transaction the database failed again and again to resolve conflicts (`Contention` after its
+    retries): 503, and nothing was written (the transaction is rolled back). Any other database
+    error goes on up."""
+    if not (isinstance(error, Contention) or gave_up_waiting(error)):
         raise error
     return problems.problem(
         503,
