@@ -70,6 +70,21 @@ def test_an_exhausted_pool_answers_503_problem_json_after_the_pool_timeout(fresh
     assert response.json()["detail"].startswith("the database is busy: nothing was changed")
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_request_with_a_body_meeting_an_exhausted_pool_is_a_503_too(fresh_engine, backend):
+    """The token of a request with a body is looked up at the edge, before any route runs."""
+    engine = fresh_engine(backend)
+    headers = bearer(engine)
+    app = create_app(Settings(database_url=url_of(engine), pool_size=1, pool_timeout=0.1))
+
+    with TestClient(app) as client, app.state.engine.connect():
+        response = client.post(f"{API}/users", json={"name": "bob", "role": "viewer"}, headers=headers)
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["code"] == "service_unavailable"
+
+
 def test_statement_and_lock_timeouts_are_set_on_every_postgresql_connection(fresh_engine):
     settings = Settings(
         database_url=url_of(fresh_engine("postgresql")), statement_timeout_ms=4321, lock_timeout_ms=765
@@ -141,15 +156,16 @@ class _SqliteSerializationFailure(sqlite3.OperationalError):
     sqlstate = "40001"
 
 
-def cancel_card_queries(engine: Engine, times: int | None) -> list[str]:
-    """Make the database cancel the serial card's query `times` times (None: every time) with
-    SQLSTATE 40001, as a read replica does when replaying the primary's changes conflicts with
-    a read ("canceling statement due to conflict with recovery"). Returns the card queries run."""
+def cancel_card_queries(engine: Engine, times: int | None, *, marked: str = "serial_info") -> list[str]:
+    """Make the database cancel the serial card's query (or the query naming `marked`) `times`
+    times (None: every time) with SQLSTATE 40001, as a read replica does when replaying the
+    primary's changes conflicts with a read ("canceling statement due to conflict with
+    recovery"). Returns the queries it saw."""
     seen: list[str] = []
     message = "canceling statement due to conflict with recovery"
 
     def cancel(_conn, _cursor, statement: str, *_args) -> None:
-        if "serial_info" not in statement:  # the card's query, not the token's or the snapshot's
+        if marked not in statement:  # the card's query, not the token's or the snapshot's
             return
         seen.append(statement)
         if times is None or len(seen) <= times:
@@ -203,3 +219,18 @@ def test_a_card_read_the_database_keeps_cancelling_is_a_503_after_a_few_attempts
     assert response.json()["code"] == "service_unavailable"
     assert response.json()["detail"].startswith("the database is busy: nothing was changed")
     assert len(card_queries) == ATTEMPTS  # bounded: the same read, not an endless loop
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_token_lookup_the_database_keeps_cancelling_is_a_503_at_the_edge_too(fresh_engine, backend):
+    engine = fresh_engine(backend)
+    headers = bearer(engine)
+    app = create_app(Settings(database_url=url_of(engine)))
+
+    with TestClient(app) as client:
+        token_queries = cancel_card_queries(app.state.engine, times=None, marked="token_hash")
+        response = client.post(f"{API}/users", json={"name": "bob", "role": "viewer"}, headers=headers)
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"
+    assert len(token_queries) == ATTEMPTS

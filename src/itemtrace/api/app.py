@@ -130,6 +130,7 @@ def create_app(
     app.add_middleware(
         RequestGuard,
         authenticate=authenticate,
+        unavailable=_busy_answer,
         max_body_bytes=settings.max_body_bytes,
         prefix=API_PREFIX + "/",
         public=frozenset({API_PREFIX + "/health"}),
@@ -155,12 +156,20 @@ def _freeze_startup_heap() -> None:
 
 
 def _database_busy(_request: Request, error: Exception) -> JSONResponse:
+    """The routes' handler of `_busy_answer`'s errors; any other database error goes on up."""
+    answer = _busy_answer(error)
+    if answer is None:
+        raise error
+    return answer
+
+
+def _busy_answer(error: Exception) -> JSONResponse | None:
     """No free database connection within `pool_timeout`, a statement/lock timeout, or a
     transaction the database failed again and again to resolve conflicts (`Contention` after its
-    retries): 503, and nothing was written (the transaction is rolled back). Any other database
-    error goes on up."""
+    retries): 503, and nothing was written (the transaction is rolled back). None for any other
+    error."""
     if not (isinstance(error, Contention) or gave_up_waiting(error)):
-        raise error
+        return None
     return problems.problem(
         503,
         "Service unavailable",
