@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
 
-from itemtrace.api.app import create_app
+from itemtrace.api.app import app_from_env, create_app
 from itemtrace.config import Settings
 from itemtrace.domain.users import Role
 from itemtrace.services import users
@@ -179,3 +180,52 @@ def test_create_app_builds_its_own_engine_from_settings(tmp_path):
         me = client.get(f"{API}/users/me", headers={"Authorization": f"Bearer {token}"})
 
     assert me.json() == {"name": "root", "role": "admin", "active": True}
+
+
+def test_a_served_app_takes_its_start_up_heap_out_of_the_garbage_collector_before_its_first_request(
+    tmp_path, monkeypatch
+):
+    """`itemtrace serve`'s workers build their app with `app_from_env`: once it has started, the
+    collector no longer scans what start-up built (the tail of big pages was that scan)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    monkeypatch.setenv("ITEMTRACE_DATABASE_URL", url)
+    monkeypatch.setenv("ITEMTRACE_SECRET_KEY", "not-a-secret-" * 4)
+    gc.unfreeze()  # what an earlier test may have frozen: this process is not a fresh worker
+    try:
+        app = app_from_env()
+        scanned_when_built = _in_collected_generations(app)
+        with TestClient(app) as client:
+            scanned_when_serving = _in_collected_generations(app)
+            frozen = gc.get_freeze_count()
+            health = client.get(f"{API}/health")
+    finally:
+        gc.unfreeze()  # frozen objects are never freed: give this process's back
+
+    assert health.status_code == 200
+    assert scanned_when_built is True
+    assert scanned_when_serving is False
+    assert frozen > 10_000  # the imports and the app, not a handful of objects
+
+
+def test_an_app_built_by_create_app_freezes_nothing(tmp_path):
+    """Tests and embedded uses build many apps in one process: none of them is kept for good."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    upgrade(engine := make_engine(url))
+    engine.dispose()
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(Settings(database_url=url))) as client:
+            client.get(f"{API}/health")
+            frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+
+    assert frozen == 0
+
+
+def _in_collected_generations(target: object) -> bool:
+    """Whether the cyclic collector's generations hold `target` (frozen objects are in none)."""
+    return any(found is target for found in gc.get_objects())

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
+import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 
 from itemtrace.api.app import create_app
 from itemtrace.config import Settings
 from itemtrace.domain.users import Role
 from itemtrace.services import users
 from itemtrace.storage.engine import engine_for
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import ATTEMPTS, UnitOfWork
 from tests.api.conftest import API, TestClient
 from tests.conftest import BACKENDS, _pg_admin, now
 from tests.world import given_world, receive, ship, sn
@@ -66,6 +68,21 @@ def test_an_exhausted_pool_answers_503_problem_json_after_the_pool_timeout(fresh
     assert response.headers["retry-after"] == "1"
     assert response.json()["code"] == "service_unavailable"
     assert response.json()["detail"].startswith("the database is busy: nothing was changed")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_request_with_a_body_meeting_an_exhausted_pool_is_a_503_too(fresh_engine, backend):
+    """The token of a request with a body is looked up at the edge, before any route runs."""
+    engine = fresh_engine(backend)
+    headers = bearer(engine)
+    app = create_app(Settings(database_url=url_of(engine), pool_size=1, pool_timeout=0.1))
+
+    with TestClient(app) as client, app.state.engine.connect():
+        response = client.post(f"{API}/users", json={"name": "bob", "role": "viewer"}, headers=headers)
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["code"] == "service_unavailable"
 
 
 def test_statement_and_lock_timeouts_are_set_on_every_postgresql_connection(fresh_engine):
@@ -131,3 +148,89 @@ def test_a_card_answers_while_a_posting_that_moves_it_is_still_open(fresh_engine
     assert (during.json()["status"], during.json()["location"]) == ("available", "WH1")
     assert [d["type"] for d in listed.json()["items"]] == ["receipt"]
     assert after.json()["status"] == "delivered"
+
+
+class _SqliteSerializationFailure(sqlite3.OperationalError):
+    """SQLite never fails a read this way; the same error on its read path shows the retry there."""
+
+    sqlstate = "40001"
+
+
+def cancel_card_queries(engine: Engine, times: int | None, *, marked: str = "serial_info") -> list[str]:
+    """Make the database cancel the serial card's query (or the query naming `marked`) `times`
+    times (None: every time) with SQLSTATE 40001, as a read replica does when replaying the
+    primary's changes conflicts with a read ("canceling statement due to conflict with
+    recovery"). Returns the queries it saw."""
+    seen: list[str] = []
+    message = "canceling statement due to conflict with recovery"
+
+    def cancel(_conn, _cursor, statement: str, *_args) -> None:
+        if marked not in statement:  # the card's query, not the token's or the snapshot's
+            return
+        seen.append(statement)
+        if times is None or len(seen) <= times:
+            if engine.dialect.name == "postgresql":
+                raise psycopg.errors.SerializationFailure(message)
+            raise _SqliteSerializationFailure(message)
+
+    event.listen(engine, "before_cursor_execute", cancel)
+    return seen
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_card_read_the_database_cancels_once_runs_again_and_answers_the_card(fresh_engine, backend):
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    receive(uow, "DRILL", *sn("SN-1"))
+    headers = bearer(engine, "vera", Role.VIEWER)
+    app = create_app(Settings(database_url=url_of(engine)))
+
+    with TestClient(app) as client:
+        undisturbed = client.get(f"{API}/items/DRILL/serials/SN-1", headers=headers)
+        card_queries = cancel_card_queries(app.state.engine, times=1)
+        response = client.get(f"{API}/items/DRILL/serials/SN-1", headers=headers)
+
+    assert undisturbed.status_code == 200
+    assert response.status_code == 200, response.text
+    assert response.json() == undisturbed.json()
+    assert (response.json()["status"], response.json()["location"]) == ("available", "WH1")
+    assert len(card_queries) == 2  # cancelled, then run again
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_card_read_the_database_keeps_cancelling_is_a_503_after_a_few_attempts_not_a_500(
+    fresh_engine, backend
+):
+    engine = fresh_engine(backend)
+    uow = UnitOfWork.for_engine(engine)
+    given_world(uow)
+    receive(uow, "DRILL", *sn("SN-1"))
+    headers = bearer(engine, "vera", Role.VIEWER)
+    app = create_app(Settings(database_url=url_of(engine)))
+
+    with TestClient(app) as client:
+        card_queries = cancel_card_queries(app.state.engine, times=None)
+        response = client.get(f"{API}/items/DRILL/serials/SN-1", headers=headers)
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["code"] == "service_unavailable"
+    assert response.json()["detail"].startswith("the database is busy: nothing was changed")
+    assert len(card_queries) == ATTEMPTS  # bounded: the same read, not an endless loop
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_token_lookup_the_database_keeps_cancelling_is_a_503_at_the_edge_too(fresh_engine, backend):
+    engine = fresh_engine(backend)
+    headers = bearer(engine)
+    app = create_app(Settings(database_url=url_of(engine)))
+
+    with TestClient(app) as client:
+        token_queries = cancel_card_queries(app.state.engine, times=None, marked="token_hash")
+        response = client.post(f"{API}/users", json={"name": "bob", "role": "viewer"}, headers=headers)
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"
+    assert len(token_queries) == ATTEMPTS

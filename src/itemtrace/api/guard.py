@@ -8,7 +8,8 @@ A pure ASGI middleware, so it decides before FastAPI reads a byte of the body:
 - a request with a body under /api/v1 must carry a known bearer token, checked here, so an
   unauthenticated client cannot make the server read (let alone parse) what it sends. The
   user found is kept in the request scope: `deps.get_current_user` takes it from there instead
-  of looking the token up again.
+  of looking the token up again. A database too busy to look the token up answers as it does
+  for the routes (`unavailable`: 503), since this runs outside their exception handlers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from itemtrace.api import problems
@@ -45,19 +47,22 @@ class PayloadTooLarge(HTTPException):
 
 class RequestGuard:
     """See the module docstring. `authenticate(token)` returns the token's user or raises
-    `Unauthorized`; it runs in a worker thread (it reads the database)."""
+    `Unauthorized`; it runs in a worker thread (it reads the database). `unavailable(error)` is
+    the answer to an error `authenticate` raised when the database was busy, None for any other."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
         authenticate: Callable[[str], User],
+        unavailable: Callable[[Exception], Response | None],
         max_body_bytes: int,
         prefix: str,
         public: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
         self.authenticate = authenticate
+        self.unavailable = unavailable
         self.max_body_bytes = max_body_bytes
         self.prefix = prefix
         self.public = public
@@ -99,6 +104,12 @@ class RequestGuard:
                     headers={"WWW-Authenticate": "Bearer"},
                 )
                 await _closing(unauthorized)(scope, receive, send)
+                return
+            except Exception as error:
+                busy = self.unavailable(error)
+                if busy is None:
+                    raise
+                await _closing(busy)(scope, receive, send)
                 return
             scope[USER_SCOPE_KEY] = (token, user)
         await self.app(scope, self._counting(receive), send)

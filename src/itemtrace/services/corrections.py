@@ -23,13 +23,12 @@ from itemtrace.services.documents import (
     _replay,
     _replay_after_race,
     _reservations,
-    _run_again_on_contention,
 )
 from itemtrace.storage.documents import IdempotencyKeyTaken
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 
-@_run_again_on_contention
+@run_again_on_contention
 def reverse(
     uow: UnitOfWork,
     document_id: int,
@@ -96,7 +95,7 @@ def reverse(
         return _replayed(uow, idempotency, user)
 
 
-@_run_again_on_contention
+@run_again_on_contention
 def return_from_shipment(
     uow: UnitOfWork,
     document_id: int,
@@ -123,7 +122,7 @@ def return_from_shipment(
         return stored
 
 
-@_run_again_on_contention
+@run_again_on_contention
 def post_part(
     uow: UnitOfWork,
     document_id: int,

@@ -14,7 +14,7 @@ from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.masterdata import Location
 from itemtrace.domain.stock import Bucket, StockView
 from itemtrace.domain.tracking import ItemPolicy
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class CountedDocument:
     expected: list[Expectation] = field(default_factory=list)
 
 
+@run_again_on_contention
 def read(uow: UnitOfWork, document_id: int) -> CountedDocument:
     """A document; a count draft comes with what is on hand at its places now (from one snapshot,
     nothing locked): the posting recomputes it against the stock of its own moment."""

@@ -6,11 +6,9 @@ plan the entries, the ledger and projection are written, and the service commits
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import ParamSpec, TypeVar
 
 from itemtrace.domain import counting, genealogy, numbering, picking, posting, reclass
 from itemtrace.domain.documents import (
@@ -49,35 +47,12 @@ from itemtrace.domain.users import User
 from itemtrace.services import counts, packages
 from itemtrace.services import reclass as reclass_service
 from itemtrace.storage.documents import IdempotencyKeyTaken
-from itemtrace.storage.unit_of_work import Contention, UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 Idempotency = tuple[str, str]  # (key, fingerprint of the request)
 
 
-_ATTEMPTS = 3
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _run_again_on_contention(use_case: Callable[P, R]) -> Callable[P, R]:
-    """Run a writing use case again when the database failed it to break a deadlock with another
-    posting (nothing of it was written): the user sees the posting, not the database's conflict."""
-
-    @functools.wraps(use_case)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                return use_case(*args, **kwargs)
-            except Contention:
-                if attempt == _ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    return run
-
-
-@_run_again_on_contention
+@run_again_on_contention
 def create(
     uow: UnitOfWork,
     draft: Document,
@@ -123,7 +98,7 @@ def create(
         return _replay_after_race(uow, idempotency, user)
 
 
-@_run_again_on_contention
+@run_again_on_contention
 def post(
     uow: UnitOfWork,
     document_id: int,
@@ -155,7 +130,7 @@ def post(
         return _replay_after_race(uow, idempotency, user)
 
 
-@_run_again_on_contention
+@run_again_on_contention
 def receive(
     uow: UnitOfWork,
     document_id: int,
@@ -219,7 +194,7 @@ def receive(
         return document
 
 
-@_run_again_on_contention
+@run_again_on_contention
 def cancel(uow: UnitOfWork, document_id: int, *, user: User) -> StoredDocument:
     """Cancel a draft, releasing its reservations; posted documents never change (post a correction)."""
     with uow.write():

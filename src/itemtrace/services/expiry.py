@@ -8,7 +8,7 @@ from datetime import date
 from itemtrace.adapters import spreadsheets
 from itemtrace.adapters.spreadsheets import Cell, SheetFormat
 from itemtrace.domain.expiry import Expiring, window_end
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 EXPIRING_COLUMNS = (
     "expiration_date",
@@ -24,6 +24,7 @@ EXPIRING_COLUMNS = (
 _EXPORT_PAGE = 10_000
 
 
+@run_again_on_contention
 def expiring(
     uow: UnitOfWork,
     *,

@@ -17,8 +17,8 @@ from typing import IO
 from itemtrace.adapters import spreadsheets
 from itemtrace.adapters.spreadsheets import Cell
 from itemtrace.domain.imports import COLUMNS
-from itemtrace.storage.bulk import StockPosition
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.bulk import LedgerRow, StockPosition, StockRow
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 STOCK_COLUMNS = COLUMNS
 LEDGER_COLUMNS = (
@@ -57,8 +57,7 @@ def stock_pages(
     item, location and number order, one page of rows at a time."""
     after: StockPosition | None = None
     while True:
-        with uow.read(may_lag=True):
-            found = uow.bulk.stock_page(item=item, location=location, lot=lot, after=after, limit=page)
+        found = _stock_page(uow, item, location, lot, after, page)
         if not found:
             return
         yield [
@@ -83,16 +82,45 @@ def ledger_pages(
     """Ledger entries oldest first, filtered, one page at a time."""
     after: int | None = None
     while True:
-        with uow.read(may_lag=True):
-            found = uow.bulk.ledger_page(
-                item=item, location=location, lot=lot, since=since, until=until, after=after, limit=page
-            )
+        found = _ledger_page(uow, item, location, lot, since, until, after, page)
         if not found:
             return
         yield [list(r) for r in found]
         if len(found) < page:
             return
         after = found[-1].id
+
+
+# Each page is a read of its own: one the database cancels (a replica's recovery conflict) runs
+# again, where a generator as a whole could not.
+@run_again_on_contention
+def _stock_page(
+    uow: UnitOfWork,
+    item: str | None,
+    location: str | None,
+    lot: str | None,
+    after: StockPosition | None,
+    limit: int,
+) -> list[StockRow]:
+    with uow.read(may_lag=True):
+        return uow.bulk.stock_page(item=item, location=location, lot=lot, after=after, limit=limit)
+
+
+@run_again_on_contention
+def _ledger_page(
+    uow: UnitOfWork,
+    item: str | None,
+    location: str | None,
+    lot: str | None,
+    since: date | None,
+    until: date | None,
+    after: int | None,
+    limit: int,
+) -> list[LedgerRow]:
+    with uow.read(may_lag=True):
+        return uow.bulk.ledger_page(
+            item=item, location=location, lot=lot, since=since, until=until, after=after, limit=limit
+        )
 
 
 def counted(pages: Iterator[Page], progress: Progress | None) -> Iterator[Page]:

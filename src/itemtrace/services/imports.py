@@ -39,7 +39,7 @@ from itemtrace.domain.masterdata import Location
 from itemtrace.domain.tracking import ItemPolicy
 from itemtrace.domain.users import User
 from itemtrace.services.documents import _plan, _Planned, _prepare, _record
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 Progress = Callable[[int], None]  # called with the data rows read so far
 Rows = Callable[[], Iterable[Sequence[Cell]]]  # the file's rows, header first, read from the start
@@ -331,6 +331,7 @@ def _close(reader: Iterator[Sequence[Cell]]) -> None:
         close()
 
 
+@run_again_on_contention
 def get_job(uow: UnitOfWork, job_id: int, runner: Runner | None = None) -> StoredImportJob:
     """A job as recorded; a `running` one this process runs (`runner`) with the rows it has
     read so far (on SQLite its row cannot say: see `Runner`)."""

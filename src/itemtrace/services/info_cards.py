@@ -13,9 +13,10 @@ from itemtrace.domain.cards import Card, Listed, ListFilter
 from itemtrace.domain.status import TrackingStatus
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 
+@run_again_on_contention
 def card(uow: UnitOfWork, kind: Dimension, item: str | None, number: str, *, today: date) -> Card:
     """A card and its genealogy, read from one snapshot: a posting committed in between is seen by
     none of its statements. The snapshot may lag (the read replica's, if there is one): the cards
@@ -92,16 +93,19 @@ def comment(
         return full_card(uow, kind, item, number, today)
 
 
+@run_again_on_contention
 def list_serials(uow: UnitOfWork, filters: ListFilter = ListFilter(), *, today: date) -> list[Listed]:
     with uow.snapshot(may_lag=True):
         return uow.lists.serials(filters, today=today)
 
 
+@run_again_on_contention
 def list_lots(uow: UnitOfWork, filters: ListFilter = ListFilter(), *, today: date) -> list[Listed]:
     with uow.snapshot(may_lag=True):
         return uow.lists.lots(filters, today=today)
 
 
+@run_again_on_contention
 def serial_status_counts(uow: UnitOfWork, *, today: date) -> dict[TrackingStatus, int]:
     """How many serials have each status today, from one snapshot (the dashboard)."""
     with uow.snapshot():

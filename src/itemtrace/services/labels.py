@@ -11,7 +11,7 @@ from itemtrace.adapters import labels as drawing
 from itemtrace.domain.errors import ValidationFailed
 from itemtrace.domain.labels import MAX_LABELS, Label, Paper
 from itemtrace.domain.tracking import Dimension
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ def draw(found: Sequence[Label], paper: Paper, fmt: str, *, digital_link_base: s
     return drawing.render(found, paper, fmt, digital_link_base=digital_link_base)
 
 
+@run_again_on_contention
 def labels(uow: UnitOfWork, request: LabelRequest) -> list[Label]:
     """One label per number, with its item's name and GTIN and its expiration date, read in one
     snapshot: a document's tracking lines in order, or the numbers as given."""

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from itemtrace.domain.errors import ValidationFailed
 from itemtrace.domain.picking import Strategy, Suggestion, default_strategy, suggest
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 
+@run_again_on_contention
 def suggest_pick(
     uow: UnitOfWork,
     item: str,

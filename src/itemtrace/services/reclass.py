@@ -19,7 +19,7 @@ from itemtrace.domain.ledger import LedgerEntry
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.services.info_cards import card_of
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 
 def record(
@@ -36,6 +36,7 @@ def record(
     uow.reclass.copy_cards(renames, now=now)
 
 
+@run_again_on_contention
 def whole_lot_lines(
     uow: UnitOfWork, item: str, lot: str, tracking: TrackingLine, *, today: date
 ) -> tuple[Line, ...]:

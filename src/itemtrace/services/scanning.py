@@ -18,12 +18,13 @@ from itemtrace.domain.cards import Card
 from itemtrace.domain.errors import NotFound
 from itemtrace.domain.tracking import Dimension
 from itemtrace.services import info_cards
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 # A plain number shared by more units than this lists the first ones.
 MAX_MATCHES = 20
 
 
+@run_again_on_contention
 def scan(uow: UnitOfWork, data: str, *, today: date) -> ScanAnswer:
     """Parse `data` and look it up, in one read snapshot; `bad_barcode` (422) for GS1 data that
     is not valid (a wrong check digit, a malformed field)."""

@@ -30,7 +30,7 @@ from itemtrace.domain.tracing import (
 from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.storage.tracing import Start, Tracing
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 
 def _dimension(serial: str | None, lot: str | None, package: str | None = None) -> tuple[Dimension, str]:
@@ -72,6 +72,7 @@ class Traced:
     partners: list[Partner]
 
 
+@run_again_on_contention
 def trace(
     uow: UnitOfWork,
     item: str,
@@ -94,6 +95,7 @@ def trace(
         return _graph(uow, item, serial, lot, direction, depth, max_nodes, package)
 
 
+@run_again_on_contention
 def trace_with_partners(
     uow: UnitOfWork,
     item: str,
@@ -113,6 +115,7 @@ def trace_with_partners(
         return Traced(graph, [uow.masterdata.partner(code) for code in graph.partners])
 
 
+@run_again_on_contention
 def traces(
     uow: UnitOfWork,
     item: str,

@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from itemtrace.domain.errors import NotFound, Unauthorized, ValidationFailed
 from itemtrace.domain.users import Role, User, check_admins_remain, check_name
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 from itemtrace.storage.users import UserRecord
 
 
@@ -144,6 +144,7 @@ def set_password(uow: UnitOfWork, name: str, password: str) -> User:
     return user
 
 
+@run_again_on_contention
 def authenticate(uow: UnitOfWork, token: str) -> User:
     with uow.read():
         found = uow.users.by_token_hash(hash_token(token))
@@ -159,6 +160,7 @@ def authenticate(uow: UnitOfWork, token: str) -> User:
     return _user(found)
 
 
+@run_again_on_contention
 def login(uow: UnitOfWork, name: str, password: str) -> User:
     """The user whose name and password these are; a hash of an older kind is replaced by an
     argon2 one of the same password. Raises `Unauthorized` without saying which of the two was wrong."""
@@ -180,12 +182,14 @@ def login(uow: UnitOfWork, name: str, password: str) -> User:
     return _user(found)
 
 
+@run_again_on_contention
 def get_user(uow: UnitOfWork, name: str) -> User:
     """The user called `name` (`not_found` if none)."""
     with uow.read():
         return _user(_found(uow.users.by_name(name), name))
 
 
+@run_again_on_contention
 def list_users(uow: UnitOfWork, *, after: str | None = None, limit: int | None = None) -> list[User]:
     with uow.read():
         return [_user(r) for r in uow.users.list(after=after, limit=limit)]

@@ -11,7 +11,7 @@ from itemtrace.domain.tracking import Dimension
 from itemtrace.domain.users import User
 from itemtrace.domain.warranty import ServiceEntry, ServiceKind, WarrantyLine
 from itemtrace.services.info_cards import card_of, full_card
-from itemtrace.storage.unit_of_work import UnitOfWork
+from itemtrace.storage.unit_of_work import UnitOfWork, run_again_on_contention
 
 
 def log_service(
@@ -53,6 +53,7 @@ def log_service(
         return full_card(uow, Dimension.SERIAL, item, serial, today)
 
 
+@run_again_on_contention
 def ending(
     uow: UnitOfWork,
     *,

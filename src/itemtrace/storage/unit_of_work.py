@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
-from typing import Self
+from typing import ParamSpec, Self, TypeVar
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -36,18 +37,47 @@ from itemtrace.storage.tracing import Tracing
 from itemtrace.storage.users import Users
 
 # PostgreSQL's deadlock_detected and serialization_failure: it failed this transaction to let
-# another one through; nothing of it was written, and running it again is safe.
+# another one through (or, on a read replica, to replay the primary's changes: "canceling
+# statement due to conflict with recovery"); nothing of it was written, and running it again is
+# safe.
 _TRY_AGAIN = {"40P01", "40001"}
+
+ATTEMPTS = 3  # how many times in all `run_again_on_contention` runs a use case
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Contention(Exception):
     """The database failed this transaction to resolve a conflict with another one (two postings
-    locking the same rows in opposite orders): the whole use case may simply run again."""
+    locking the same rows in opposite orders, a read replica replaying what conflicts with a
+    read): the whole use case may simply run again."""
 
 
 def _raise_contention(error: DBAPIError) -> None:
     if getattr(error.orig, "sqlstate", None) in _TRY_AGAIN:
         raise Contention(str(error.orig)) from error
+
+
+def run_again_on_contention(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Run a use case again, `ATTEMPTS` times in all, while the database fails its transaction
+    with `Contention` (nothing of it was written): the user sees the posting or the card, not the
+    database's conflict. The last `Contention` goes on up (the API answers 503, retry later).
+
+    For a whole use case that opens its units of work itself and returns a value: a posting, or a
+    read (`read()`, `snapshot()`). Not for a generator: what it has yielded cannot be taken back."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return use_case(*args, **kwargs)
+            except Contention:
+                if attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
 
 
 class UnitOfWork:
@@ -63,6 +93,10 @@ class UnitOfWork:
     goes to the read replica when there is one (`read_session_factory`, from
     ITEMTRACE_READ_DATABASE_URL); every other entry point uses the primary, so writes, the reads
     that decide them and anything that must see its own writes never see a stale replica.
+
+    A transaction the database failed to resolve a conflict (deadlock, serialization failure, a
+    replica's recovery conflict) leaves as `Contention`; the service entry points that may simply
+    run again say so with `@run_again_on_contention`.
     """
 
     masterdata: MasterData
