@@ -179,10 +179,9 @@ def generate(engine: Engine, size: Shape) -> dict[str, Any]:
     step("helper tables", "CREATE TABLE gen_n (x BIGINT PRIMARY KEY)")
     step("", "CREATE TABLE gen_lot (id BIGINT PRIMARY KEY, level INTEGER, x BIGINT, item_id INTEGER, "
          "serial VARCHAR(50), lot VARCHAR(50), doc_id BIGINT, partner_id INTEGER)")  # fmt: skip
-    step(
-        "",
-        "CREATE TABLE gen_edge (out_id BIGINT, in_id BIGINT, line_no INTEGER, PRIMARY KEY (out_id, in_id))",
-    )
+    # gen_edge gets its unique index once filled: filled through it, tens of millions of
+    # (output, input) pairs in hash order would rewrite the index's pages over and over.
+    step("", "CREATE TABLE gen_edge (out_id BIGINT, in_id BIGINT, line_no INTEGER)")
     step("", "CREATE TABLE gen_use (id BIGINT PRIMARY KEY, uses INTEGER, quantity BIGINT)")
     if d.pg:
         step("integers", f"INSERT INTO gen_n SELECT generate_series(0, {biggest - 1})")
@@ -226,6 +225,7 @@ def generate(engine: Engine, size: Shape) -> dict[str, Any]:
             f"ON k.i < 3 + {mix(f'{salt + 50_000_000} + n.x')} % 3 WHERE n.x < {size.levels[level]}"
             f") e GROUP BY out_id, in_id",
         )
+    step("", "CREATE UNIQUE INDEX gen_edge_key ON gen_edge (out_id, in_id)")
     # A lot is made (or received) in the quantity its consumers take, one unit each; odd lots
     # (and lots nobody used) keep 5 units on the shelf. A serial is one unit.
     step(
