@@ -1,28 +1,31 @@
 """`make bench-scale`: a ledger of N serials and about 10 N entries on PostgreSQL, and the reads
-that must stay fast at that size. Not part of `make bench` (the full size takes hours and
-tens of GB).
+and daily work that must stay fast at that size. Not part of `make bench` (the full size takes
+most of an hour and about 60 GB).
 
     python -m bench.scale --entries 10m          # 1.7 M serials, ~10 M ledger entries
     make bench-scale SCALE_ARGS="--entries 100m" # the issue's size: 10 M serials, ~100 M entries
 
 The data set is `bench/genealogy.py`'s, scaled by f = entries / 6 M, with 50,000 customers:
-raw lots received from a vendor (with expiry dates), four levels of assemblies (lots of lots,
-then serials: five levels of units), two serials in three shipped; then, written with COPY,
-what happens to units afterwards: every serial still on hand moves to WH2 and back twice (one
-transfer document per leg and chunk of serials), every other shipped serial is returned by its
-customer and shipped to it again. At f = 1: 600,000 serials, 1,000,000 units, 4.8 M genealogy
-ledger rows + 1.2 M later movements = 6 M entries, 10 per serial.
+raw lots received from a vendor with expiry dates (two years around their receipt), four levels
+of assemblies (lots of lots, then serials: five levels of units), two serials in three shipped;
+then, set-based per chunk of serials, what happens to units afterwards: every serial still on
+hand moves to WH2 and back twice (one transfer document per leg and chunk), every other shipped
+serial is returned by its customer and shipped to it again. At f = 1: 600,000 serials, 1,000,000
+units, 4.8 M genealogy ledger rows + 1.2 M later movements = 6 M entries, 10 per serial. The
+three hub lots keep the size they have in the 1M-unit genealogy bench (about 320 level-1 lots
+consume each) at every scale: a bigger ledger, the same recall.
 
 It is resumable: the database (`itemtrace_scale_<size>`, kept unless `--drop`) records each
-finished step and, in the COPY steps, each finished chunk; a second run carries on where the
+finished step and, in the chunked steps, each finished chunk; a second run carries on where the
 first stopped (or only measures, when everything is there). Each step prints its time, and a
-progress bar while it copies.
+progress bar while it runs chunk by chunk.
 
 Figures (recorded as `NAME_<size>` in bench/results.json, e.g. `serial_card_100m`): a serial's
 card (p50, p99 over 1,000 random serials, beside the bare history query), forward and backward
 traces and the hub lot's recall (as `bench/genealogy.py` measures them, beside its bare SQL);
-`itemtrace check`, full and since a checkpoint 10,000 entries back (`bench/check_scale.py`;
-`--check-only` measures only those).
+the daily work of `bench/scale_daily.py` (a 10,000-serial receipt, a busy item's availability and
+FEFO suggestion, the expiring report); `itemtrace check`, full and since a checkpoint
+(`bench/check_scale.py`; `--check-only` measures only those).
 """
 
 from __future__ import annotations
