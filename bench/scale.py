@@ -42,7 +42,7 @@ from sqlalchemy import Engine, text
 
 from bench import genealogy
 from bench.check_scale import measure_check
-from bench.common import PG_SERVER, TODAY, driver_timings, figure, percentile, report, save
+from bench.common import PG_SERVER, TODAY, figure, percentile, report, save
 from bench.scale_daily import measure_daily
 from bench.serial_card import RAW_HISTORY
 from itemtrace.domain.masterdata import Location
@@ -64,6 +64,17 @@ STAMP = datetime(2026, 11, 23, 9, tzinfo=UTC)
 LEDGER_COLUMNS = (
     "document_id, line_no, item_id, serial, lot, package, quantity, from_location_id, "
     "to_location_id, posting_date, partner_id, user_name, posted_at"
+)
+# The genealogy links of a serial, both ways, with their documents: what a card shows beside its
+# history (the bare baseline's second statement).
+RAW_LINKS = (
+    "WITH k (item_id, serial) AS (VALUES (%s::integer, %s::text)) "
+    "SELECT i.sku, l.input_serial, l.input_lot, l.input_package, d.number, d.posting_date, l.quantity "
+    "FROM k JOIN genealogy_link l ON l.output_item_id = k.item_id AND l.output_serial = k.serial "
+    "JOIN item i ON i.id = l.input_item_id JOIN document d ON d.id = l.document_id "
+    "UNION ALL SELECT i.sku, l.output_serial, l.output_lot, l.output_package, d.number, d.posting_date, "
+    "l.quantity FROM k JOIN genealogy_link l ON l.input_item_id = k.item_id AND l.input_serial = k.serial "
+    "JOIN item i ON i.id = l.output_item_id JOIN document d ON d.id = l.document_id"
 )
 DOCUMENT_COLUMNS = "id, number, type, status, partner_id, posting_date, in_transit, created_by, created_at, posted_by, posted_at"
 
@@ -261,20 +272,45 @@ class Generator:
 
 # -- measurement --------------------------------------------------------------------------------
 def serial_card(engine: Engine, size: genealogy.Shape) -> dict[str, Any]:
+    """Cards of random finished serials through the service, beside the bare driver's history
+    and genealogy links of the same serial; the two take turns at reading a serial first (whoever
+    reads first pays for its pages coming into the cache)."""
     last = len(size.levels) - 1
     rng = random.Random(20261130)
     picks = [rng.randrange(size.levels[last]) for _ in range(CARD_READS + 50)]
     uow = UnitOfWork.for_engine(engine)
-    ours = []
-    for n, x in enumerate(picks):
-        start = time.perf_counter()
-        info_cards.card(uow, Dimension.SERIAL, genealogy.sku(last, x), genealogy.number(last, x), today=TODAY)
-        if n >= 50:
-            ours.append((time.perf_counter() - start) * 1000)
     with engine.connect() as conn:
         items = {sku: i for i, sku in conn.execute(text("SELECT id, sku FROM item"))}
-    runs = [(items[genealogy.sku(last, x)], genealogy.number(last, x)) for x in picks]
-    raw = driver_timings(engine, [RAW_HISTORY], runs)[50:]
+    connection = engine.raw_connection()
+    cursor = connection.cursor()
+    bare_sql = [RAW_HISTORY.format(m="%s"), RAW_LINKS]
+
+    def service(x: int) -> float:
+        start = time.perf_counter()
+        info_cards.card(uow, Dimension.SERIAL, genealogy.sku(last, x), genealogy.number(last, x), today=TODAY)
+        return (time.perf_counter() - start) * 1000
+
+    def bare(x: int) -> float:
+        params = (items[genealogy.sku(last, x)], genealogy.number(last, x))
+        start = time.perf_counter()
+        for sql in bare_sql:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        connection.rollback()
+        return (time.perf_counter() - start) * 1000
+
+    ours, raw = [], []
+    try:
+        for n, x in enumerate(picks):
+            if n % 2:
+                base, mine = bare(x), service(x)
+            else:
+                mine, base = service(x), bare(x)
+            if n >= 50:
+                ours.append(mine)
+                raw.append(base)
+    finally:
+        connection.close()
     entry = figure(percentile(ours, 50), "ms", percentile(raw, 50))
     entry.update(
         p99=round(percentile(ours, 99), 4),
@@ -360,6 +396,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", help="database name (default itemtrace_scale_<entries>)")
     parser.add_argument("--no-measure", action="store_true", help="generate (or resume) only")
     parser.add_argument("--check-only", action="store_true", help="measure `itemtrace check` only")
+    parser.add_argument(
+        "--only",
+        default="reads,daily,check",
+        help="what to measure, of reads (cards, traces, recall), daily, check (default: all)",
+    )
+    parser.add_argument(
+        "--suffix", default="", help="appended to the figures' names, e.g. _tuned for another server setting"
+    )
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args(argv)
     total = entries(args.entries)
@@ -372,16 +416,19 @@ def main(argv: list[str] | None = None) -> None:
         file=sys.stderr,
         flush=True,
     )
+    parts = {"check"} if args.check_only else set(args.only.split(","))
     engine = make_engine(database(name))
     try:
         upgrade(engine)
         timings = Generator(engine, size).run()
-        if args.check_only:
-            save(measure_check(engine, label))
-        elif not args.no_measure:
-            save(measure(engine, size, label, timings))
-            save(measure_daily(engine, label))
-            save(measure_check(engine, label))
+        named = label + args.suffix
+        if not args.no_measure:
+            if "reads" in parts:
+                save(measure(engine, size, named, timings))
+            if "daily" in parts:
+                save(measure_daily(engine, named))
+            if "check" in parts:
+                save(measure_check(engine, named))
     finally:
         engine.dispose()
         if args.drop:

@@ -112,9 +112,12 @@ def client(engine: Engine) -> Any:
         from fastapi.testclient import TestClient
 
     app = create_app(
-        Settings(secret_key="bench-secret"), session_factory=sessionmaker(bind=engine, expire_on_commit=False)
+        Settings(secret_key="bench-secret"),
+        session_factory=sessionmaker(bind=engine, expire_on_commit=False),
+        freeze_startup_heap=True,  # as `itemtrace serve` does
     )
     web = TestClient(app, follow_redirects=False)
+    web.__enter__()  # the app's lifespan starts, as in a server: the bench process's heap is frozen
     form = web.get("/login")
     token = _CSRF.search(form.text)
     assert token is not None

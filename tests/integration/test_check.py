@@ -209,3 +209,23 @@ def test_the_checkpoint_waits_for_a_posting_still_in_flight_on_postgresql(fresh_
     highest = highest_entry(uow)
     with uow.read():
         assert uow.checkpoints.settled_high_water(wait_seconds=0.2) == highest
+
+
+def test_a_full_check_reports_stock_the_ledger_never_moved_and_a_missing_balance(uow):
+    given_world(uow)
+    receive(uow, "GLUE", lot("L1", 5))
+    receive(uow, "GLUE", lot("L2", 3))
+    wh1 = location_id(uow, "WH1")
+    # A balance no entry ever made, and a balance an entry made that has gone.
+    corrupt(
+        uow,
+        "INSERT INTO balance (item_id, location_id, serial, lot, package, quantity, in_stock) "
+        f"SELECT item_id, {wh1}, '', 'GHOST', '', 7000, true FROM balance WHERE lot = 'L1'",
+    )
+    corrupt(uow, "DELETE FROM balance WHERE lot = 'L2'")
+
+    report = ledger.check(uow)
+
+    found = {(d.location, d.key.lot): (d.projected, d.recomputed) for d in report.differences}
+    assert found == {("WH1", "GHOST"): (Decimal(7), Decimal(0)), ("WH1", "L2"): (Decimal(0), Decimal(3))}
+    assert (report.ok, report.keys) == (False, 2)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, and_, func, select, true, type_coerce
+from sqlalchemy import Select, and_, func, literal, or_, select, true, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain.masterdata import PROJECTED_KINDS
@@ -25,6 +25,9 @@ from itemtrace.storage.tables import (
 
 Ts = TypeVarTuple("Ts")
 _LAST_ID = 2**63 - 1  # the largest BIGINT (and SQLite rowid)
+_DIFFERENCE, _KEYS = 0, 1  # the kinds of rows of the comparison statement
+# (item id, location id, serial, lot, package, projected, recomputed), quantities in thousandths
+_Differing = tuple[int, int, str, str, str, int, int]
 
 
 def _only_moved(
@@ -75,83 +78,67 @@ class Check:
         """Compare the balance projection with balances recomputed from the whole ledger: of every
         key, or (`since`) of the keys entries after that id moved, each from its whole history.
 
+        A full check compares in the database, which returns only the differences and the number
+        of keys: 100 million entries hold tens of millions of balances, far more than the checking
+        process should hold. An incremental check reads the few moved keys' balances, both ways,
+        and compares them here: two statements the planner reads key by key through the indexes
+        (joined in one statement, it misjudges how many keys moved and compares every pair).
         Returns (item, location, key, projected, recomputed) for every difference, and how many
         (item, serial, lot, package) keys were recomputed.
         """
+        e = LedgerEntryRow
+        quantity = type_coerce(e.quantity, Quantity.impl)
         moves = (
             _only_moved(
                 select(
-                    LedgerEntryRow.item_id.label("item_id"),
-                    LedgerEntryRow.from_location_id.label("location_id"),
-                    LedgerEntryRow.serial.label("serial"),
-                    LedgerEntryRow.lot.label("lot"),
-                    LedgerEntryRow.package.label("package"),
-                    (-type_coerce(LedgerEntryRow.quantity, Quantity.impl)).label("units"),
+                    e.item_id.label("item_id"),
+                    e.from_location_id.label("location_id"),
+                    e.serial.label("serial"),
+                    e.lot.label("lot"),
+                    e.package.label("package"),
+                    (-quantity).label("units"),
                 ),
-                LedgerEntryRow,
+                e,
                 since,
             )
             .union_all(
                 _only_moved(
-                    select(
-                        LedgerEntryRow.item_id,
-                        LedgerEntryRow.to_location_id,
-                        LedgerEntryRow.serial,
-                        LedgerEntryRow.lot,
-                        LedgerEntryRow.package,
-                        type_coerce(LedgerEntryRow.quantity, Quantity.impl),
-                    ),
-                    LedgerEntryRow,
-                    since,
+                    select(e.item_id, e.to_location_id, e.serial, e.lot, e.package, quantity), e, since
                 )
             )
-            .subquery()
+            .subquery("moves")
         )
-        recomputed = (
+        recomputed = select(
+            moves.c.item_id,
+            moves.c.location_id,
+            moves.c.serial,
+            moves.c.lot,
+            moves.c.package,
+            func.sum(moves.c.units).label("units"),
+        ).group_by(moves.c.item_id, moves.c.location_id, moves.c.serial, moves.c.lot, moves.c.package)
+        raw = BalanceRow.__table__.c
+        projected = _only_moved(
             select(
-                moves.c.item_id,
-                moves.c.location_id,
-                moves.c.serial,
-                moves.c.lot,
-                moves.c.package,
-                func.sum(moves.c.units).label("units"),
-            )
-            .group_by(moves.c.item_id, moves.c.location_id, moves.c.serial, moves.c.lot, moves.c.package)
-            .subquery()
+                raw.item_id,
+                raw.location_id,
+                raw.serial,
+                raw.lot,
+                raw.package,
+                type_coerce(raw.quantity, Quantity.impl).label("quantity"),
+            ),
+            BalanceRow,
+            since,
         )
         # The few places without a balance (supplier, production, …), not the many with one.
-        unprojected_ids = set(
+        unprojected = set(
             self.session.scalars(
                 select(LocationRow.id).where(LocationRow.kind.not_in([k.value for k in PROJECTED_KINDS]))
             )
         )
-        expected: dict[tuple[int, int, str, str, str], int] = {}
-        examined: set[tuple[int, str, str, str]] = set()
-        for r in self.session.execute(select(recomputed)):
-            examined.add((r.item_id, r.serial, r.lot, r.package))
-            if r.location_id not in unprojected_ids:
-                expected[(r.item_id, r.location_id, r.serial, r.lot, r.package)] = int(r.units)
-        raw = BalanceRow.__table__.c
-        projected: dict[tuple[int, int, str, str, str], int] = {
-            (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.quantity)
-            for r in self.session.execute(
-                _only_moved(
-                    select(
-                        raw.item_id,
-                        raw.location_id,
-                        raw.serial,
-                        raw.lot,
-                        raw.package,
-                        type_coerce(raw.quantity, Quantity.impl).label("quantity"),
-                    ),
-                    BalanceRow,
-                    since,
-                )
-            )
-        }
-        differing = [
-            k for k in sorted(set(expected) | set(projected)) if expected.get(k, 0) != projected.get(k, 0)
-        ]
+        if since is None:
+            differing, examined = self._compared_in_database(recomputed, projected, unprojected)
+        else:
+            differing, examined = self._compared_here(recomputed, projected, unprojected)
         # Names of the differing keys' items and places only (a ledger may have 50,000 customers).
         skus: dict[int, str] = dict(
             self.session.execute(
@@ -163,21 +150,100 @@ class Check:
                 select(LocationRow.id, LocationRow.code).where(LocationRow.id.in_({k[1] for k in differing}))
             ).all()
         )
-        diffs = []
-        for key in differing:
-            want, have = expected.get(key, 0), projected.get(key, 0)
-            if want != have:
-                item_id, location_id, serial, lot_no, package = key
-                diffs.append(
-                    (
-                        skus[item_id],
-                        codes[location_id],
-                        TrackingKey(skus[item_id], unblank(serial), unblank(lot_no), unblank(package)),
-                        Decimal(have) / 1000,
-                        Decimal(want) / 1000,
-                    )
+        diffs = [
+            (
+                skus[item_id],
+                codes[location_id],
+                TrackingKey(skus[item_id], unblank(serial), unblank(lot_no), unblank(package)),
+                Decimal(have) / 1000,
+                Decimal(want) / 1000,
+            )
+            for item_id, location_id, serial, lot_no, package, have, want in differing
+        ]
+        return diffs, examined
+
+    def _compared_here(
+        self, recomputed: Select[Any], projected: Select[Any], unprojected: set[int]
+    ) -> tuple[list[_Differing], int]:
+        expected: dict[tuple[int, int, str, str, str], int] = {}
+        examined: set[tuple[int, str, str, str]] = set()
+        for r in self.session.execute(recomputed):
+            examined.add((r.item_id, r.serial, r.lot, r.package))
+            if r.location_id not in unprojected:
+                expected[(r.item_id, r.location_id, r.serial, r.lot, r.package)] = int(r.units)
+        held = {
+            (r.item_id, r.location_id, r.serial, r.lot, r.package): int(r.quantity)
+            for r in self.session.execute(projected)
+        }
+        differing = [
+            (*key, held.get(key, 0), expected.get(key, 0))
+            for key in sorted(set(expected) | set(held))
+            if expected.get(key, 0) != held.get(key, 0)
+        ]
+        return differing, len(examined)
+
+    def _compared_in_database(
+        self, recomputed_query: Select[Any], projected_query: Select[Any], unprojected: set[int]
+    ) -> tuple[list[_Differing], int]:
+        recomputed = recomputed_query.cte("recomputed")
+        projected = projected_query.subquery("projected")  # not a CTE: joined through its own index
+        same_key = and_(
+            *(
+                projected.c[name] == recomputed.c[name]
+                for name in ("item_id", "location_id", "serial", "lot", "package")
+            )
+        )
+        have = func.coalesce(projected.c.quantity, 0)
+        keys = select(
+            recomputed.c.item_id, recomputed.c.serial, recomputed.c.lot, recomputed.c.package
+        ).distinct()
+        rows = self.session.execute(
+            select(
+                literal(_DIFFERENCE).label("kind"),
+                recomputed.c.item_id,
+                recomputed.c.location_id,
+                recomputed.c.serial,
+                recomputed.c.lot,
+                recomputed.c.package,
+                have.label("have"),
+                recomputed.c.units.label("want"),
+            )
+            .select_from(recomputed.outerjoin(projected, same_key))
+            .where(recomputed.c.location_id.not_in(unprojected), have != recomputed.c.units)
+            .union_all(
+                select(
+                    literal(_DIFFERENCE),
+                    projected.c.item_id,
+                    projected.c.location_id,
+                    projected.c.serial,
+                    projected.c.lot,
+                    projected.c.package,
+                    projected.c.quantity,
+                    literal(0),
                 )
-        return diffs, len(examined)
+                .select_from(projected.outerjoin(recomputed, same_key))
+                .where(
+                    or_(recomputed.c.item_id.is_(None), projected.c.location_id.in_(unprojected)),
+                    projected.c.quantity != 0,
+                ),
+                select(
+                    literal(_KEYS),
+                    literal(None),
+                    literal(None),
+                    literal(None),
+                    literal(None),
+                    literal(None),
+                    literal(None),
+                    select(func.count()).select_from(keys.subquery()).scalar_subquery(),
+                ),
+            )
+        ).all()
+        differing = sorted(
+            (r.item_id, r.location_id, r.serial, r.lot, r.package, int(r.have), int(r.want))
+            for r in rows
+            if r.kind == _DIFFERENCE
+        )
+        return differing, sum(int(r.want) for r in rows if r.kind == _KEYS)
 
     def negative_balances(self, since: int | None = None) -> list[tuple[str, TrackingKey, Decimal]]:
         """(location, key, quantity) of every balance below zero (of the keys moved after `since`,
