@@ -26,7 +26,16 @@ from itemtrace.storage.tables.base import Base, Number, Quantity, UTCDateTime
 
 class DocumentRow(Base):
     __tablename__ = "document"
-    __table_args__ = (Index("uq_document_reverses_id", "reverses_id", unique=True),)
+    __table_args__ = (
+        # Reversals only: the few documents that reverse another (migration 0020).
+        Index(
+            "uq_document_reverses_id",
+            "reverses_id",
+            unique=True,
+            sqlite_where=text("reverses_id IS NOT NULL"),
+            postgresql_where=text("reverses_id IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(limits.DOCUMENT_NUMBER), unique=True)
     type: Mapped[str] = mapped_column(String(20))
