@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, type_coerce
+from sqlalchemy import and_, bindparam, func, select, text, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from itemtrace.domain import card_rules
@@ -45,6 +45,16 @@ class CardReads:
         self.md = masterdata
         self.info = info
 
+    def _in_written_order(self) -> None:
+        """PostgreSQL joins the card's statements in the order they are written (for the rest of
+        the transaction). A history joins eleven tables: searching their join orders took 2.5 ms
+        per card, five times its execution, and on a big ledger the planner keeps re-planning it
+        (its estimates make the cached generic plan look dearer). The written order — the unit's
+        entries by index, then each entry's document, places, partner and cards — is the plan it
+        chose anyway."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SET LOCAL join_collapse_limit = 1"))
+
     def _info(self, item: str | None, kind: Dimension, number: str) -> Maintained:
         row = self.info.get(item, kind, number)
         if row is None:
@@ -59,6 +69,7 @@ class CardReads:
 
         On hand past its expiration date (before `today`), the serial is `expired`.
         """
+        self._in_written_order()
         rows = self.session.execute(_serial_card_query(), {"sku": item, "serial": serial}).all()
         if not rows:
             self.md.item_id(item)  # an unknown item is reported as such
@@ -91,6 +102,7 @@ class CardReads:
 
     def lot_card(self, item: str, lot: str, *, today: date) -> Card:
         item_id = self.md.item_id(item)
+        self._in_written_order()
         history = moves(
             self.session.execute(
                 history_query().where(
@@ -120,6 +132,7 @@ class CardReads:
         return card_rules.with_reserved(card, {row[0]: row[1] for row in rows})
 
     def package_card(self, package: str, *, today: date) -> Card:
+        self._in_written_order()
         history = moves(
             self.session.execute(
                 history_query().where(LedgerEntryRow.package == package, LedgerEntryRow.package != "")
