@@ -31,6 +31,7 @@ FEFO suggestion, the expiring report); `itemtrace check`, full and since a check
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import sys
 import time
@@ -206,8 +207,10 @@ class Generator:
         uow = UnitOfWork.for_engine(self.engine)
         masterdata.create_location(uow, Location("WH2", "Second warehouse"))
 
+    @functools.cached_property
     def _ids(self) -> tuple[dict[str, int], str]:
-        """Location ids by code, and the finished item's id of serial x as SQL."""
+        """Location ids by code, and the finished item's id of serial x as SQL (read once, after
+        the genealogy step made them, not once per chunk)."""
         with self.engine.connect() as conn:
             locations = {code: i for i, code in conn.execute(text("SELECT id, code FROM location"))}
             items = {sku: i for i, sku in conn.execute(text("SELECT id, sku FROM item"))}
@@ -218,7 +221,7 @@ class Generator:
     def transfers(self, chunk: int, low: int, high: int) -> list[str]:
         """Serials on hand (two in three are shipped: x % 3 == 2 stay) go WH1 -> WH2 -> WH1
         twice, one document per leg for the chunk."""
-        loc, item = self._ids()
+        loc, item = self._ids
         first = self.transfer_base + 4 * chunk
         legs = ", ".join(
             f"({leg}, {source}, {target})"
@@ -242,7 +245,7 @@ class Generator:
     def returns(self, chunk: int, low: int, high: int) -> list[str]:
         """Every other shipped serial (x % 3 == 0) comes back from its customer and is shipped
         to it again: a return receipt and a shipment of one line each."""
-        loc, _ = self._ids()
+        loc, _ = self._ids
         shipped = (
             f"SELECT document_id - {self.first_serial_doc} AS x, item_id, serial, partner_id "
             f"FROM ledger_entry WHERE document_id >= {self.first_serial_doc + low} "
